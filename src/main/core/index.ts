@@ -1,0 +1,11 @@
+/** The chain core: pure consensus code (PROTOCOL §1-§6). No Electron, no SQLite, no network. */
+export * from './types'
+export * from './errors'
+export * from './crypto'
+export * from './codec'
+export * from './merkle'
+export * from './networks'
+export * from './pow'
+export * from './difficulty'
+export * from './state'
+export * from './validate'

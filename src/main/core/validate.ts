@@ -1,0 +1,185 @@
+/**
+ * Validation of transactions and blocks (PROTOCOL §3, §4). Every function returns a Check: the
+ * first rule broken, in the spec's order, with its code and a message for a person. Nothing here
+ * throws on bad input.
+ */
+import { addressOf, verifyEd25519 } from './crypto'
+import { blockHash, txId, txSigningBytes } from './codec'
+import { fail, OK, type Check } from './errors'
+import { merkleRoot } from './merkle'
+import type { Network } from './networks'
+import { leadingZeroBits } from './pow'
+import { applyTransaction, StateOverlay, type StateView } from './state'
+import { COINBASE_SENDER, isCoinbase, type Block, type BlockHeader, type Transaction } from './types'
+
+/**
+ * Signature check, injectable so a node can verify in parallel ahead of time and answer from a
+ * cache. Must be exactly as strict as node:crypto.
+ */
+export type SignatureVerifier = (tx: Transaction, signingBytes: Buffer) => boolean
+
+export const verifyWithNodeCrypto: SignatureVerifier = (tx, bytes) =>
+  tx.publicKey !== null && tx.signature !== null && verifyEd25519(tx.publicKey, bytes, tx.signature)
+
+const short = (h: string): string => h.slice(0, 12) + '…'
+
+/**
+ * PROTOCOL §3 well-formedness of a transfer (not a coinbase), in the order the spec lists it:
+ * recipient, sender/public key, amount, id, signature. Field types were checked by the codec.
+ */
+export function checkTransactionForm(
+  tx: Transaction,
+  genesisHash: string,
+  verifier: SignatureVerifier = verifyWithNodeCrypto
+): Check {
+  if (isCoinbase(tx)) {
+    return fail('bad_transaction', `transaction ${short(tx.id)} is a coinbase; only a block's first transaction may be one`)
+  }
+  if (tx.recipient === COINBASE_SENDER) {
+    return fail('bad_transaction', `transaction ${short(tx.id)}: recipient "0" is not an address`)
+  }
+  if (tx.publicKey === null || tx.signature === null) {
+    return fail('bad_transaction', `transaction ${short(tx.id)} has no public key or signature`)
+  }
+  if (addressOf(tx.publicKey) !== tx.sender) {
+    return fail('bad_sender', `transaction ${short(tx.id)}: sender ${tx.sender} is not the address of its public key`)
+  }
+  if (tx.amount < 1) return fail('bad_transaction', `transaction ${short(tx.id)}: amount must be at least 1`)
+  const bytes = txSigningBytes(tx, genesisHash)
+  const id = txId(tx, genesisHash)
+  if (id !== tx.id) {
+    return fail('bad_transaction', `transaction id ${short(tx.id)} does not match its contents (expected ${short(id)}; is it for another network?)`)
+  }
+  if (!verifier(tx, bytes)) return fail('bad_signature', `transaction ${short(tx.id)}: the signature does not verify`)
+  return OK
+}
+
+/** PROTOCOL §3: a well-formed transfer against an account state: next nonce, enough balance. */
+export function checkTransactionState(tx: Transaction, state: StateView): Check {
+  const acc = state.account(tx.sender)
+  if (tx.nonce !== acc.nonce) {
+    return fail('bad_nonce', `transaction ${short(tx.id)}: nonce ${tx.nonce}, but the sender's next nonce is ${acc.nonce}`)
+  }
+  if (BigInt(acc.balance) < BigInt(tx.amount) + BigInt(tx.fee)) {
+    return fail('insufficient_funds', `transaction ${short(tx.id)}: amount ${tx.amount} + fee ${tx.fee} exceeds the sender's balance ${acc.balance}`)
+  }
+  return OK
+}
+
+/** What rules 1 to 4 need to know about the parent P and its branch. */
+export interface ParentContext {
+  readonly parent: BlockHeader & { readonly hash: string }
+  /** PROTOCOL §5: expected difficulty of a child of P. */
+  readonly expectedDifficulty: number
+  /** PROTOCOL §4 rule 4: median of the timestamps of P and up to 10 ancestors. */
+  readonly medianTimePast: number
+  /** The receiving node's clock, ms. */
+  readonly now: number
+}
+
+/** PROTOCOL §4 rule 4: median of up to 11 timestamps, position floor(n/2) of the sorted list. */
+export function medianTime(timestamps: readonly number[]): number {
+  const sorted = [...timestamps].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+/** PROTOCOL §4 rules 1 to 4: header rules against the parent. */
+export function checkHeader(block: Block, ctx: ParentContext, network: Network): Check {
+  const p = ctx.parent
+  if (block.version !== 1) return fail('bad_version', `version ${block.version}, must be 1`)
+  if (block.index !== p.index + 1) {
+    return fail('bad_index', `index ${block.index}, but the parent's index is ${p.index} (expected ${p.index + 1})`)
+  }
+  if (block.previousHash !== p.hash) {
+    return fail('bad_previous_hash', `previous_hash ${short(block.previousHash)} is not the parent's hash ${short(p.hash)}`)
+  }
+  const hash = blockHash(block)
+  if (hash !== block.hash) return fail('bad_hash', `hash ${short(block.hash)} is not SHA-256 of the header (${short(hash)})`)
+  if (block.difficulty !== ctx.expectedDifficulty) {
+    return fail('bad_difficulty', `difficulty ${block.difficulty}, expected ${ctx.expectedDifficulty} at index ${block.index}`)
+  }
+  const zeros = leadingZeroBits(block.hash)
+  if (zeros < block.difficulty) {
+    return fail('bad_pow', `${zeros} leading zero bits, need ${block.difficulty} (index=${block.index} hash=${short(block.hash)})`)
+  }
+  if (block.timestamp <= ctx.medianTimePast) {
+    return fail('time_too_old', `timestamp ${block.timestamp} is not after the median of recent blocks ${ctx.medianTimePast}`)
+  }
+  if (block.timestamp > ctx.now + network.params.maxFutureMs) {
+    return fail('time_too_new', `timestamp ${block.timestamp} is more than ${network.params.maxFutureMs} ms ahead of this node's clock`)
+  }
+  return OK
+}
+
+/** PROTOCOL §4 rules 5 and 6: transaction count, coinbase shape, duplicates, merkle root. */
+export function checkBody(block: Block, network: Network): Check {
+  const txs = block.transactions
+  const max = network.params.maxBlockTxs
+  if (txs.length > max) return fail('too_many_txs', `${txs.length} transactions, at most ${max} (coinbase included)`)
+  const cb = txs[0]
+  if (cb === undefined || !isCoinbase(cb)) return fail('bad_coinbase', 'the first transaction must be a coinbase (sender "0")')
+  if (cb.publicKey !== null || cb.signature !== null) return fail('bad_coinbase', 'a coinbase has public_key and signature null')
+  if (cb.fee !== 0) return fail('bad_coinbase', `coinbase fee ${cb.fee}, must be 0`)
+  if (cb.nonce !== block.index) return fail('bad_coinbase', `coinbase nonce ${cb.nonce}, must be the block's index ${block.index}`)
+  if (cb.recipient === COINBASE_SENDER) return fail('bad_coinbase', 'the coinbase recipient must be an address')
+  if (txId(cb, network.genesisHash) !== cb.id) return fail('bad_coinbase', `coinbase id ${short(cb.id)} does not match its contents`)
+  for (let i = 1; i < txs.length; i++) {
+    if (isCoinbase(txs[i])) return fail('bad_coinbase', `transaction ${i} is a second coinbase`)
+  }
+  const seen = new Set<string>()
+  for (const tx of txs) {
+    if (seen.has(tx.id)) return fail('duplicate_tx', `transaction ${short(tx.id)} appears twice`)
+    seen.add(tx.id)
+  }
+  const root = merkleRoot(txs.map((t) => t.id))
+  if (root !== block.merkleRoot) return fail('bad_merkle_root', `merkle_root ${short(block.merkleRoot)} does not match the transactions (${short(root)})`)
+  return OK
+}
+
+/**
+ * PROTOCOL §4 rule 7: every transfer well-formed and valid against the state left by P and the
+ * transactions before it; then the coinbase amount. On success `overlay` holds the state after B.
+ */
+export function checkTransactions(
+  block: Block,
+  overlay: StateOverlay,
+  network: Network,
+  verifier: SignatureVerifier = verifyWithNodeCrypto
+): Check {
+  const txs = block.transactions
+  let fees = 0n
+  for (let i = 1; i < txs.length; i++) {
+    const tx = txs[i]
+    const form = checkTransactionForm(tx, network.genesisHash, verifier)
+    if (!form.ok) return form
+    const st = checkTransactionState(tx, overlay)
+    if (!st.ok) return st
+    applyTransaction(overlay, tx)
+    fees += BigInt(tx.fee)
+  }
+  const cb = txs[0]
+  const want = BigInt(network.params.blockReward) + fees
+  if (BigInt(cb.amount) !== want) {
+    return fail('bad_coinbase', `coinbase amount ${cb.amount}, must be reward ${network.params.blockReward} + fees ${fees} = ${want}`)
+  }
+  applyTransaction(overlay, cb)
+  return OK
+}
+
+/**
+ * A whole block against its parent context and the state P leaves (rules 1 to 7 in order).
+ * On success `overlay` holds the state after the block.
+ */
+export function validateBlock(
+  block: Block,
+  ctx: ParentContext,
+  overlay: StateOverlay,
+  network: Network,
+  verifier: SignatureVerifier = verifyWithNodeCrypto
+): Check {
+  const header = checkHeader(block, ctx, network)
+  if (!header.ok) return header
+  const body = checkBody(block, network)
+  if (!body.ok) return body
+  return checkTransactions(block, overlay, network, verifier)
+}

@@ -1,0 +1,272 @@
+/**
+ * The one API contract between the node (src/main) and the UI (src/renderer), shared by both
+ * transports: Electron IPC (preload forwards each call on channel `bf:<method>`) and HTTP for a
+ * browser talking to a headless node (`POST /api/ui/<method>` with body `{"args": [...]}`, events
+ * as server-sent events on `GET /api/ui/events`, both behind the API token).
+ *
+ * Types only plus constant tables: this file is imported by main, preload and renderer.
+ */
+
+export type ApiResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: string; message: string }
+
+export type NetworkName = 'main' | 'regtest'
+export type Theme = 'light' | 'dark'
+export type Language = 'en' | 'zh-CN'
+
+export interface TransactionView {
+  id: string
+  sender: string
+  recipient: string
+  amount: number
+  fee: number
+  nonce: number
+  public_key: string | null
+  signature: string | null
+}
+
+export interface NodeStatus {
+  network: NetworkName
+  genesisHash: string
+  index: number
+  tipHash: string
+  totalWork: string
+  /** Difficulty of the next block. */
+  difficulty: number
+  pending: number
+  peers: number
+  /** Protocol version. */
+  version: number
+  /** The base URL peers reach this node at, e.g. http://127.0.0.1:5000. */
+  url: string
+  dataDir: string
+  walletAddress: string
+  walletBalance: number
+  mining: boolean
+  hashRate: number
+}
+
+export interface BlockSummary {
+  hash: string
+  index: number
+  timestamp: number
+  previousHash: string
+  difficulty: number
+  txCount: number
+  /** Coinbase recipient. */
+  miner: string
+  /** Coinbase amount: reward + fees. */
+  reward: number
+  onMain: boolean
+  totalWork: string
+}
+
+export interface BlockDetail extends BlockSummary {
+  version: number
+  proof: number
+  merkleRoot: string
+  /** Main chain: tip index - index + 1; side branch: 0. */
+  confirmations: number
+  /** Known blocks whose parent is this one (main first). */
+  children: { hash: string; onMain: boolean }[]
+}
+
+/** One node of the drawn chain: main and side blocks in an index range. */
+export interface ChainNode {
+  hash: string
+  index: number
+  previousHash: string
+  onMain: boolean
+  txCount: number
+  timestamp: number
+}
+
+export interface TransactionDetail {
+  transaction: TransactionView
+  status: 'pending' | 'confirmed'
+  blockHash: string | null
+  blockIndex: number | null
+  confirmations: number
+  timestamp: number | null
+}
+
+export interface HistoryEntry {
+  transaction: TransactionView
+  blockHash: string | null
+  blockIndex: number | null
+  timestamp: number | null
+  status: 'pending' | 'confirmed'
+  /** Net change of this address's balance. */
+  delta: number
+}
+
+export interface AddressInfo {
+  address: string
+  balance: number
+  nonce: number
+  /** Newest first. */
+  history: HistoryEntry[]
+  historyTotal: number
+}
+
+export interface WalletInfo {
+  address: string
+  publicKey: string
+  balance: number
+  nonce: number
+  /** Next nonce counting pending transfers. */
+  pendingNonce: number
+  pending: HistoryEntry[]
+  history: HistoryEntry[]
+}
+
+export interface SendRequest {
+  recipient: string
+  amount: number
+  fee: number
+}
+
+export type SearchHit =
+  | { kind: 'block'; hash: string }
+  | { kind: 'transaction'; id: string }
+  | { kind: 'address'; address: string }
+
+export interface PeerInfo {
+  url: string
+  state: 'connected' | 'unreachable' | 'banned'
+  tipIndex: number | null
+  tipHash: string | null
+  /** Our tip index minus theirs (negative: they are ahead). */
+  lag: number | null
+  lastContact: number | null
+  score: number
+  bytesIn: number
+  bytesOut: number
+  bannedUntil: number | null
+}
+
+export interface ResolveOutcome {
+  replaced: boolean
+  /** The walkthrough's message: "Our chain was replaced" or "Our chain is authoritative". */
+  message: string
+  length: number
+}
+
+export interface MiningStatus {
+  active: boolean
+  threads: number
+  maxThreads: number
+  hashRate: number
+  hashes: number
+  difficulty: number
+  expectedMs: number
+  blocksFound: number
+}
+
+export interface LocalNode {
+  url: string
+  network: NetworkName
+  genesisHash: string
+  index: number
+  /** Already one of our peers. */
+  connected: boolean
+  self: boolean
+}
+
+export interface Settings {
+  port: number
+  host: string
+  network: NetworkName
+  dataDir: string
+  apiToken: string
+  miningThreads: number
+  theme: Theme
+  language: Language
+}
+
+export type NodeEvent =
+  | { type: 'status'; status: NodeStatus }
+  | { type: 'block'; block: BlockSummary }
+  | { type: 'reorg'; forkIndex: number; disconnected: string[]; connected: string[] }
+  | { type: 'pending'; count: number }
+  | { type: 'peers'; peers: PeerInfo[] }
+  | { type: 'mining'; mining: MiningStatus }
+  | { type: 'settings'; settings: Settings }
+
+export interface NodeApi {
+  getStatus(): Promise<NodeStatus>
+  /** Main-chain blocks, newest first, starting at index `fromIndex` going down (0 = the tip). */
+  listBlocks(fromIndex: number, limit: number): Promise<BlockSummary[]>
+  /** Main and side blocks with fromIndex <= index <= toIndex, for drawing branches. */
+  getChainView(fromIndex: number, toIndex: number): Promise<ChainNode[]>
+  getBlock(hash: string): Promise<ApiResult<BlockDetail>>
+  getBlockTransactions(
+    hash: string,
+    offset: number,
+    limit: number
+  ): Promise<ApiResult<{ transactions: TransactionView[]; total: number }>>
+  getTransaction(id: string): Promise<ApiResult<TransactionDetail>>
+  getAddress(address: string, offset: number, limit: number): Promise<ApiResult<AddressInfo>>
+  /** A block index, block hash, transaction id or address. */
+  search(query: string): Promise<ApiResult<SearchHit>>
+  getWallet(): Promise<WalletInfo>
+  sendTransaction(req: SendRequest): Promise<ApiResult<{ id: string }>>
+  mineOnce(): Promise<ApiResult<BlockSummary>>
+  startMining(threads?: number): Promise<ApiResult<MiningStatus>>
+  stopMining(): Promise<MiningStatus>
+  getMining(): Promise<MiningStatus>
+  listPeers(): Promise<PeerInfo[]>
+  addPeer(url: string): Promise<ApiResult<PeerInfo>>
+  removePeer(url: string): Promise<ApiResult<null>>
+  banPeer(url: string, minutes: number): Promise<ApiResult<null>>
+  unbanPeer(url: string): Promise<ApiResult<null>>
+  resolve(): Promise<ApiResult<ResolveOutcome>>
+  /** Other Blockforge nodes running on this machine. */
+  discoverLocalNodes(): Promise<LocalNode[]>
+  /** Start another node with its own data dir and a free port, registered with this one. */
+  startLocalNode(): Promise<ApiResult<LocalNode>>
+  getSettings(): Promise<Settings>
+  /** Port, host, network and data dir take effect on restart; the rest at once. */
+  updateSettings(patch: Partial<Settings>): Promise<ApiResult<Settings>>
+  /** Subscribe to pushed changes; returns the unsubscribe function. */
+  onEvent(cb: (e: NodeEvent) => void): () => void
+}
+
+/** Every request/response method (all but onEvent), the table both transports iterate over. */
+export const API_METHODS = [
+  'getStatus',
+  'listBlocks',
+  'getChainView',
+  'getBlock',
+  'getBlockTransactions',
+  'getTransaction',
+  'getAddress',
+  'search',
+  'getWallet',
+  'sendTransaction',
+  'mineOnce',
+  'startMining',
+  'stopMining',
+  'getMining',
+  'listPeers',
+  'addPeer',
+  'removePeer',
+  'banPeer',
+  'unbanPeer',
+  'resolve',
+  'discoverLocalNodes',
+  'startLocalNode',
+  'getSettings',
+  'updateSettings'
+] as const satisfies readonly Exclude<keyof NodeApi, 'onEvent'>[]
+
+export type ApiMethod = (typeof API_METHODS)[number]
+
+/** The request/response part of the API, as main implements it. */
+export type NodeApiHandlers = Pick<NodeApi, ApiMethod>
+
+export const IPC_PREFIX = 'bf:'
+export const IPC_EVENT_CHANNEL = 'bf:event'
+export const HTTP_API_PREFIX = '/api/ui/'
+export const HTTP_EVENTS_PATH = '/api/ui/events'
