@@ -19,8 +19,12 @@ export function isRetargetHeight(params: NetworkParams, childIndex: number): boo
   return r > 0 && n1 > 0 && n1 % r === 0
 }
 
-/** PROTOCOL §5: expected difficulty of a child of P at a retarget height. */
+/**
+ * PROTOCOL §5: expected difficulty of a child of P. Off a retarget height it is P's difficulty
+ * (and `oldestTimestamp` is not looked at).
+ */
 export function retarget(params: NetworkParams, input: RetargetInput): number {
+  if (!isRetargetHeight(params, input.parentIndex + 1)) return input.parentDifficulty
   const actual = input.parentTimestamp - input.oldestTimestamp
   const expected = (params.retargetInterval - 1) * params.targetBlockMs
   if (actual * 2 < expected) return Math.min(input.parentDifficulty + 1, 255)

@@ -1,0 +1,425 @@
+/**
+ * The node's persistence: better-sqlite3 in the data dir, WAL mode. Owns the database handle;
+ * everything the node keeps across restarts goes through here. Chain changes are single
+ * transactions, so a process killed at any instant restarts on a consistent tip.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  EMPTY_ACCOUNT,
+  type Account,
+  type Block,
+  type Transaction,
+  type TransactionWire,
+  txToWire
+} from '../core'
+import type { ChainChange, ChainStore, HeaderEntry, StoredBlock } from '../chain/store'
+import { migrate } from './schema'
+
+export const DB_FILE = 'blockforge.sqlite'
+
+/** The data dir is held by another process; opening it would corrupt nothing, but we refuse. */
+export class StoreLockedError extends Error {
+  constructor(dir: string) {
+    super(`the data dir ${dir} is in use by another Blockforge process`)
+    this.name = 'StoreLockedError'
+  }
+}
+
+export class NetworkMismatchError extends Error {
+  constructor(dir: string, has: string, wants: string) {
+    super(`the data dir ${dir} holds the ${has} network, not ${wants}`)
+    this.name = 'NetworkMismatchError'
+  }
+}
+
+interface BlockRow {
+  hash: string
+  height: number
+  parent: string
+  version: number
+  timestamp: number
+  merkle_root: string
+  difficulty: number
+  proof: number
+  total_work: string
+  tx_count: number
+  txs: string
+}
+
+type HeaderRow = Omit<BlockRow, 'txs'>
+
+export interface PeerRow {
+  url: string
+  score: number
+  addedAt: number
+  lastSeen: number | null
+  bannedUntil: number | null
+}
+
+export interface TxLocation {
+  blockHash: string
+  height: number
+  position: number
+}
+
+function txFromWire(w: TransactionWire): Transaction {
+  return {
+    id: w.id,
+    sender: w.sender,
+    recipient: w.recipient,
+    amount: w.amount,
+    fee: w.fee,
+    nonce: w.nonce,
+    publicKey: w.public_key,
+    signature: w.signature
+  }
+}
+
+function headerFromRow(r: HeaderRow): HeaderEntry {
+  return {
+    hash: r.hash,
+    version: r.version,
+    index: r.height,
+    timestamp: r.timestamp,
+    previousHash: r.parent,
+    merkleRoot: r.merkle_root,
+    difficulty: r.difficulty,
+    proof: r.proof,
+    totalWork: BigInt(r.total_work),
+    txCount: r.tx_count
+  }
+}
+
+function blockFromRow(r: BlockRow): Block {
+  const h = headerFromRow(r)
+  return {
+    hash: h.hash,
+    version: h.version,
+    index: h.index,
+    timestamp: h.timestamp,
+    previousHash: h.previousHash,
+    merkleRoot: h.merkleRoot,
+    difficulty: h.difficulty,
+    proof: h.proof,
+    transactions: (JSON.parse(r.txs) as TransactionWire[]).map(txFromWire)
+  }
+}
+
+const HEADER_COLUMNS =
+  'hash, height, parent, version, timestamp, merkle_root, difficulty, proof, total_work, tx_count'
+
+export interface OpenOptions {
+  dataDir: string
+  network: string
+  genesisHash: string
+}
+
+export class SqliteStore implements ChainStore {
+  readonly db: Database.Database
+  private tipCache: HeaderEntry | undefined
+  private readonly q
+
+  private constructor(db: Database.Database) {
+    this.db = db
+    this.q = {
+      header: db.prepare(`SELECT ${HEADER_COLUMNS} FROM blocks WHERE hash = ?`),
+      block: db.prepare('SELECT * FROM blocks WHERE hash = ?'),
+      has: db.prepare('SELECT 1 FROM blocks WHERE hash = ?').pluck(),
+      mainHash: db.prepare('SELECT hash FROM main_chain WHERE height = ?').pluck(),
+      tipHeight: db.prepare('SELECT MAX(height) FROM main_chain').pluck(),
+      children: db.prepare('SELECT hash FROM blocks WHERE parent = ?').pluck(),
+      account: db.prepare('SELECT balance, nonce FROM accounts WHERE address = ?'),
+      insertBlock: db.prepare(
+        `INSERT INTO blocks (${HEADER_COLUMNS}, txs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      ),
+      setMain: db.prepare('INSERT OR REPLACE INTO main_chain (height, hash) VALUES (?, ?)'),
+      unsetMain: db.prepare('DELETE FROM main_chain WHERE height = ?'),
+      putAccount: db.prepare(
+        'INSERT INTO accounts (address, balance, nonce) VALUES (?, ?, ?) ON CONFLICT(address) DO UPDATE SET balance = excluded.balance, nonce = excluded.nonce'
+      ),
+      delAccount: db.prepare('DELETE FROM accounts WHERE address = ?'),
+      addTx: db.prepare('INSERT OR REPLACE INTO tx_index (id, block_hash, height, position) VALUES (?, ?, ?, ?)'),
+      delTx: db.prepare('DELETE FROM tx_index WHERE id = ?'),
+      addAddr: db.prepare(
+        'INSERT OR REPLACE INTO address_tx (address, height, position, id) VALUES (?, ?, ?, ?)'
+      ),
+      delAddr: db.prepare('DELETE FROM address_tx WHERE address = ? AND height = ? AND position = ?'),
+      txLoc: db.prepare('SELECT block_hash AS blockHash, height, position FROM tx_index WHERE id = ?'),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+    }
+  }
+
+  /**
+   * Open (creating if needed) the store in `dataDir`. The connection takes an exclusive lock that
+   * the OS releases if the process dies, so a second process gets StoreLockedError instead of a
+   * share in a store it would corrupt.
+   */
+  static open(opts: OpenOptions): SqliteStore {
+    mkdirSync(opts.dataDir, { recursive: true })
+    const db = new Database(join(opts.dataDir, DB_FILE), { timeout: 0 })
+    try {
+      // Exclusive locking before WAL: no shared-memory index, and no other process may read or
+      // write while we run. synchronous=NORMAL in WAL survives a killed process (not power loss).
+      db.pragma('locking_mode = EXCLUSIVE')
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+      db.pragma('foreign_keys = ON')
+      db.exec('BEGIN IMMEDIATE; COMMIT')
+    } catch (e) {
+      db.close()
+      if (e instanceof Error && /locked|busy/i.test(e.message)) throw new StoreLockedError(opts.dataDir)
+      throw e
+    }
+    try {
+      migrate(db)
+      const store = new SqliteStore(db)
+      const network = store.getMeta('network')
+      if (network === undefined) {
+        store.setMeta('network', opts.network)
+        store.setMeta('genesis_hash', opts.genesisHash)
+      } else if (network !== opts.network || store.getMeta('genesis_hash') !== opts.genesisHash) {
+        throw new NetworkMismatchError(opts.dataDir, network, opts.network)
+      }
+      return store
+    } catch (e) {
+      db.close()
+      throw e
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.q.getMeta.get(key) as string | undefined
+  }
+
+  setMeta(key: string, value: string): void {
+    this.q.setMeta.run(key, value)
+  }
+
+  // ---- ChainStore -------------------------------------------------------------------------
+
+  getHeader(hash: string): HeaderEntry | undefined {
+    const r = this.q.header.get(hash) as HeaderRow | undefined
+    return r && headerFromRow(r)
+  }
+
+  getBlock(hash: string): Block | undefined {
+    const r = this.q.block.get(hash) as BlockRow | undefined
+    return r && blockFromRow(r)
+  }
+
+  hasBlock(hash: string): boolean {
+    return this.q.has.get(hash) !== undefined
+  }
+
+  getMainHash(index: number): string | undefined {
+    return this.q.mainHash.get(index) as string | undefined
+  }
+
+  tip(): HeaderEntry {
+    if (this.tipCache === undefined) {
+      const height = this.q.tipHeight.get() as number | null
+      if (height === null) throw new Error('the store has no chain yet (initGenesis first)')
+      const t = this.getHeader(this.getMainHash(height)!)
+      if (t === undefined) throw new Error(`store is inconsistent: main block ${height} missing`)
+      this.tipCache = t
+    }
+    return this.tipCache
+  }
+
+  childrenOf(hash: string): string[] {
+    return this.q.children.all(hash) as string[]
+  }
+
+  account(address: string): Account {
+    return (this.q.account.get(address) as Account | undefined) ?? EMPTY_ACCOUNT
+  }
+
+  initGenesis(genesis: Block, work: bigint): void {
+    if ((this.q.tipHeight.get() as number | null) !== null) return
+    this.db.transaction(() => {
+      this.insertBlock({ block: genesis, totalWork: work })
+      this.connectBlock(genesis)
+    })()
+    this.tipCache = undefined
+  }
+
+  addSideBlock(b: StoredBlock): void {
+    this.insertBlock(b)
+  }
+
+  applyChange(change: ChainChange): void {
+    this.db.transaction(() => {
+      if (change.add) this.insertBlock(change.add)
+      for (const b of change.disconnect) this.disconnectBlock(b)
+      for (const b of change.connect) this.connectBlock(b)
+      for (const [address, acc] of change.accounts) {
+        // An account back at zero is removed, so the table equals a replay of the main chain.
+        if (acc.balance === 0 && acc.nonce === 0) this.q.delAccount.run(address)
+        else this.q.putAccount.run(address, acc.balance, acc.nonce)
+      }
+    })()
+    this.tipCache = undefined
+  }
+
+  private insertBlock({ block: b, totalWork }: StoredBlock): void {
+    this.q.insertBlock.run(
+      b.hash,
+      b.index,
+      b.previousHash,
+      b.version,
+      b.timestamp,
+      b.merkleRoot,
+      b.difficulty,
+      b.proof,
+      totalWork.toString(),
+      b.transactions.length,
+      JSON.stringify(b.transactions.map(txToWire)),
+      Date.now()
+    )
+  }
+
+  private connectBlock(b: Block): void {
+    this.q.setMain.run(b.index, b.hash)
+    b.transactions.forEach((t, i) => {
+      this.q.addTx.run(t.id, b.hash, b.index, i)
+      if (t.sender !== '0') this.q.addAddr.run(t.sender, b.index, i, t.id)
+      this.q.addAddr.run(t.recipient, b.index, i, t.id)
+    })
+  }
+
+  private disconnectBlock(b: Block): void {
+    this.q.unsetMain.run(b.index)
+    b.transactions.forEach((t, i) => {
+      this.q.delTx.run(t.id)
+      if (t.sender !== '0') this.q.delAddr.run(t.sender, b.index, i)
+      this.q.delAddr.run(t.recipient, b.index, i)
+    })
+  }
+
+  // ---- queries for the API ---------------------------------------------------------------
+
+  /** Main-chain blocks with index in [from, from + limit), ascending. */
+  mainBlocks(from: number, limit: number): Block[] {
+    const rows = this.db
+      .prepare(
+        'SELECT b.* FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height >= ? ORDER BY m.height LIMIT ?'
+      )
+      .all(from, limit) as BlockRow[]
+    return rows.map(blockFromRow)
+  }
+
+  /** Headers of main-chain blocks, descending from index `from`. */
+  mainHeadersDesc(from: number, limit: number): HeaderEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${HEADER_COLUMNS.split(', ').map((c) => 'b.' + c).join(', ')} FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height <= ? ORDER BY m.height DESC LIMIT ?`
+      )
+      .all(from, limit) as HeaderRow[]
+    return rows.map(headerFromRow)
+  }
+
+  /** Every known block header (main and side) with index in [from, to]. */
+  headersInRange(from: number, to: number): HeaderEntry[] {
+    const rows = this.db
+      .prepare(`SELECT ${HEADER_COLUMNS} FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height`)
+      .all(from, to) as HeaderRow[]
+    return rows.map(headerFromRow)
+  }
+
+  txLocation(id: string): TxLocation | undefined {
+    return this.q.txLoc.get(id) as TxLocation | undefined
+  }
+
+  /** Main-chain transaction ids touching `address`, newest first. */
+  addressHistory(address: string, offset: number, limit: number): { ids: TxLocation[]; total: number } {
+    const total = this.db
+      .prepare('SELECT COUNT(*) FROM address_tx WHERE address = ?')
+      .pluck()
+      .get(address) as number
+    const rows = this.db
+      .prepare(
+        'SELECT a.height, a.position, t.block_hash AS blockHash FROM address_tx a JOIN tx_index t ON t.id = a.id WHERE a.address = ? ORDER BY a.height DESC, a.position DESC LIMIT ? OFFSET ?'
+      )
+      .all(address, limit, offset) as TxLocation[]
+    return { ids: rows, total }
+  }
+
+  countBlocks(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM blocks').pluck().get() as number
+  }
+
+  /** Every account with a non-zero balance or nonce (tests, replay checks). */
+  allAccounts(): Map<string, Account> {
+    const rows = this.db.prepare('SELECT address, balance, nonce FROM accounts').all() as {
+      address: string
+      balance: number
+      nonce: number
+    }[]
+    return new Map(rows.map((r) => [r.address, { balance: r.balance, nonce: r.nonce }]))
+  }
+
+  // ---- pending pool ------------------------------------------------------------------------
+
+  loadPending(): Transaction[] {
+    const rows = this.db.prepare('SELECT tx FROM pending ORDER BY seq').pluck().all() as string[]
+    return rows.map((r) => txFromWire(JSON.parse(r) as TransactionWire))
+  }
+
+  addPending(tx: Transaction): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO pending (id, seq, tx) VALUES (?, (SELECT IFNULL(MAX(seq), 0) + 1 FROM pending), ?)')
+      .run(tx.id, JSON.stringify(txToWire(tx)))
+  }
+
+  /** Replace the whole persisted pool (after a new tip), in one transaction. */
+  replacePending(txs: readonly Transaction[]): void {
+    const ins = this.db.prepare('INSERT INTO pending (id, seq, tx) VALUES (?, ?, ?)')
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM pending')
+      txs.forEach((t, i) => ins.run(t.id, i + 1, JSON.stringify(txToWire(t))))
+    })()
+  }
+
+  removePending(id: string): void {
+    this.db.prepare('DELETE FROM pending WHERE id = ?').run(id)
+  }
+
+  // ---- peers and settings -----------------------------------------------------------------
+
+  listPeers(): PeerRow[] {
+    return this.db
+      .prepare(
+        'SELECT url, score, added_at AS addedAt, last_seen AS lastSeen, banned_until AS bannedUntil FROM peers ORDER BY added_at'
+      )
+      .all() as PeerRow[]
+  }
+
+  putPeer(p: PeerRow): void {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO peers (url, score, added_at, last_seen, banned_until) VALUES (?, ?, ?, ?, ?)'
+      )
+      .run(p.url, p.score, p.addedAt, p.lastSeen, p.bannedUntil)
+  }
+
+  deletePeer(url: string): void {
+    this.db.prepare('DELETE FROM peers WHERE url = ?').run(url)
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
+      | string
+      | undefined
+  }
+
+  putSetting(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value)
+  }
+}
