@@ -1,0 +1,219 @@
+/**
+ * NodeService: the one place that owns a running node's state (store, chain, pending pool,
+ * wallet) and the operations every transport uses: HTTP routes, peer sync, the miner loop and
+ * the UI API all go through it. Events tell the rest of the node what changed.
+ */
+import { EventEmitter } from 'node:events'
+import {
+  blockWork,
+  COINBASE_SENDER,
+  fail,
+  merkleRoot,
+  txId,
+  verifyWithNodeCrypto,
+  type Block,
+  type BlockHeader,
+  type Failure,
+  type Network,
+  type SignatureVerifier,
+  type Transaction
+} from '../core'
+import { Chain, type AcceptedBlock, type SubmitOutcome } from '../chain/chain'
+import { PendingPool } from '../mempool/pool'
+import { SqliteStore } from '../store/sqlite-store'
+import { Wallet } from '../wallet/wallet'
+
+export type TxOutcome =
+  | { kind: 'accepted'; tx: Transaction }
+  | { kind: 'known'; id: string }
+  | (Failure & { kind: 'invalid' })
+
+export interface BlockTemplate {
+  header: Omit<BlockHeader, 'proof'>
+  transactions: Transaction[]
+}
+
+export interface NodeServiceEvents {
+  /** A block was accepted (main or side), possibly with a reorganisation. */
+  block: [AcceptedBlock, { source?: string }]
+  /** A transaction entered the pending pool. */
+  transaction: [Transaction, { source?: string }]
+  /** The pending pool changed size. */
+  pending: [number]
+}
+
+export interface NodeServiceOptions {
+  dataDir: string
+  network: Network
+  now?: () => number
+  verifier?: SignatureVerifier
+  maxPending?: number
+}
+
+export class NodeService extends EventEmitter<NodeServiceEvents> {
+  readonly network: Network
+  readonly store: SqliteStore
+  readonly chain: Chain
+  readonly pool: PendingPool
+  readonly wallet: Wallet
+  readonly dataDir: string
+  private readonly now: () => number
+
+  private constructor(opts: NodeServiceOptions, store: SqliteStore) {
+    super()
+    this.network = opts.network
+    this.dataDir = opts.dataDir
+    this.store = store
+    this.now = opts.now ?? Date.now
+    const verifier = opts.verifier ?? verifyWithNodeCrypto
+    this.chain = new Chain(store, opts.network, { now: this.now, verifier })
+    this.pool = new PendingPool(opts.network.genesisHash, { maxSize: opts.maxPending, verifier })
+    this.wallet = Wallet.loadOrCreate(opts.dataDir)
+    // The persisted pool is re-checked against the tip: a process killed between connecting a
+    // block and rewriting the pool must not keep transactions that block already spent.
+    this.pool.rebuild(store, store.loadPending())
+    store.replacePending(this.pool.all())
+    this.chain.onAccepted((a) => this.afterBlock(a))
+  }
+
+  /** Open the data dir (store, wallet) for `network`. Throws StoreLockedError and friends. */
+  static open(opts: NodeServiceOptions): NodeService {
+    const store = SqliteStore.open({
+      dataDir: opts.dataDir,
+      network: opts.network.name,
+      genesisHash: opts.network.genesisHash
+    })
+    try {
+      return new NodeService(opts, store)
+    } catch (e) {
+      store.close()
+      throw e
+    }
+  }
+
+  close(): void {
+    this.removeAllListeners()
+    this.store.close()
+  }
+
+  // ---- blocks ------------------------------------------------------------------------------
+
+  private pendingSource: string | undefined
+
+  /** Offer a block (from a peer, the miner or an import). */
+  submitBlock(block: Block, source?: string): SubmitOutcome {
+    this.pendingSource = source
+    try {
+      return this.chain.submit(block, source)
+    } finally {
+      this.pendingSource = undefined
+    }
+  }
+
+  /** Keep the pool in step with the main chain (PROTOCOL §6), then tell listeners. */
+  private afterBlock(a: AcceptedBlock): void {
+    if (a.status === 'main') {
+      const before = this.pool.size
+      const previous = this.pool.all()
+      const abandoned = a.reorg ? a.reorg.disconnected.slice().reverse().flatMap((b) => b.transactions) : []
+      const mined = new Set((a.reorg?.connected ?? [a.block]).flatMap((b) => b.transactions.map((t) => t.id)))
+      const candidates = [...abandoned, ...previous].filter((t) => !mined.has(t.id))
+      this.pool.rebuild(this.store, candidates)
+      this.store.replacePending(this.pool.all())
+      if (this.pool.size !== before || previous.length > 0) this.emit('pending', this.pool.size)
+    }
+    this.emit('block', a, { source: this.pendingSource })
+  }
+
+  // ---- transactions ------------------------------------------------------------------------
+
+  /** Offer a signed transaction to the pending pool. */
+  submitTransaction(tx: Transaction, source?: string): TxOutcome {
+    if (this.pool.has(tx.id) || this.store.txLocation(tx.id) !== undefined) return { kind: 'known', id: tx.id }
+    const r = this.pool.add(tx, this.store)
+    if (!r.ok) return { ...r, kind: 'invalid' }
+    if (r.value === 'known') return { kind: 'known', id: tx.id }
+    this.store.addPending(tx)
+    this.emit('transaction', tx, { source })
+    this.emit('pending', this.pool.size)
+    return { kind: 'accepted', tx }
+  }
+
+  /** A transfer signed by this node's wallet, offered to the pool. */
+  sendFromWallet(req: { recipient: string; amount: number; fee: number }): TxOutcome {
+    if (req.recipient === COINBASE_SENDER) {
+      return { ...fail('bad_transaction', 'recipient "0" is not an address'), kind: 'invalid' }
+    }
+    const nonce = this.pool.nextNonce(this.wallet.address, this.store)
+    const tx = this.wallet.transfer({ ...req, nonce }, this.network.genesisHash)
+    return this.submitTransaction(tx)
+  }
+
+  // ---- mining ------------------------------------------------------------------------------
+
+  /** A block template paying `payTo` (default: our wallet), highest fees first. */
+  blockTemplate(payTo = this.wallet.address): BlockTemplate {
+    const tip = this.chain.tip()
+    const ctx = this.chain.parentContext(tip)
+    const params = this.network.params
+    const picked = this.pool.template(params.maxBlockTxs - 1)
+    const fees = picked.reduce((s, t) => s + t.fee, 0)
+    const index = tip.index + 1
+    const cbBody = { sender: COINBASE_SENDER, recipient: payTo, amount: params.blockReward + fees, fee: 0, nonce: index }
+    const coinbase: Transaction = { ...cbBody, id: txId(cbBody, this.network.genesisHash), publicKey: null, signature: null }
+    const transactions = [coinbase, ...picked]
+    return {
+      header: {
+        version: 1,
+        index,
+        // Never at or before the median of recent blocks, whatever this machine's clock says.
+        timestamp: Math.max(this.now(), ctx.medianTimePast + 1),
+        previousHash: tip.hash,
+        merkleRoot: merkleRoot(transactions.map((t) => t.id)),
+        difficulty: ctx.expectedDifficulty
+      },
+      transactions
+    }
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  status() {
+    const tip = this.chain.tip()
+    return {
+      network: this.network.name,
+      genesis_hash: this.network.genesisHash,
+      index: tip.index,
+      tip_hash: tip.hash,
+      total_work: tip.totalWork.toString(),
+      difficulty: this.chain.nextDifficulty(),
+      pending: this.pool.size
+    }
+  }
+
+  /** Work of one block at `difficulty`, as a decimal string. */
+  static work(difficulty: number): string {
+    return blockWork(difficulty).toString()
+  }
+
+  /** Where a transaction is: confirmed on the main chain, pending, or unknown. */
+  findTransaction(id: string):
+    | { tx: Transaction; blockHash: string; blockIndex: number; confirmations: number; timestamp: number }
+    | { tx: Transaction; blockHash: null; blockIndex: null; confirmations: 0; timestamp: null }
+    | undefined {
+    const loc = this.store.txLocation(id)
+    if (loc !== undefined) {
+      const b = this.store.getBlock(loc.blockHash)!
+      return {
+        tx: b.transactions[loc.position],
+        blockHash: b.hash,
+        blockIndex: b.index,
+        confirmations: this.chain.tip().index - b.index + 1,
+        timestamp: b.timestamp
+      }
+    }
+    const p = this.pool.get(id)
+    if (p) return { tx: p, blockHash: null, blockIndex: null, confirmations: 0, timestamp: null }
+    return undefined
+  }
+}
