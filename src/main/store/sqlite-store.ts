@@ -58,6 +58,19 @@ export interface PeerRow {
   bannedUntil: number | null
 }
 
+export interface BlockSummaryRow {
+  hash: string
+  height: number
+  parent: string
+  timestamp: number
+  difficulty: number
+  tx_count: number
+  total_work: string
+  miner: string | null
+  reward: number | null
+  on_main: 0 | 1
+}
+
 export interface TxLocation {
   blockHash: string
   height: number
@@ -331,6 +344,21 @@ export class SqliteStore implements ChainStore {
       .prepare(`SELECT ${HEADER_COLUMNS} FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height`)
       .all(from, to) as HeaderRow[]
     return rows.map(headerFromRow)
+  }
+
+  /**
+   * Summaries for lists: header fields, whether on the main chain, and the coinbase's recipient
+   * and amount read inside SQLite (so a page of blocks does not parse every transaction).
+   */
+  summaries(where: 'main-desc' | 'range', a: number, b: number): BlockSummaryRow[] {
+    const cols = `b.hash, b.height, b.parent, b.timestamp, b.difficulty, b.tx_count, b.total_work,
+      json_extract(b.txs, '$[0].recipient') AS miner, json_extract(b.txs, '$[0].amount') AS reward,
+      (m.hash IS NOT NULL) AS on_main`
+    const sql =
+      where === 'main-desc'
+        ? `SELECT ${cols} FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height <= ? ORDER BY m.height DESC LIMIT ?`
+        : `SELECT ${cols} FROM blocks b LEFT JOIN main_chain m ON m.hash = b.hash WHERE b.height BETWEEN ? AND ? ORDER BY b.height, on_main DESC`
+    return this.db.prepare(sql).all(a, b) as BlockSummaryRow[]
   }
 
   txLocation(id: string): TxLocation | undefined {

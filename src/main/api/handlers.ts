@@ -1,0 +1,508 @@
+/**
+ * The UI API (src/shared/api.ts) implemented over a running node. Both transports call exactly
+ * these handlers: Electron IPC from the renderer and HTTP (+ server-sent events) from a browser.
+ * Every argument is checked here; failures come back as ApiResult values, never as throws the
+ * renderer would see as opaque errors.
+ */
+import { EventEmitter } from 'node:events'
+import { availableParallelism } from 'node:os'
+import { blockWork, isAddress, isHash, txToWire, type Block, type Transaction } from '../core'
+import type { AcceptedBlock } from '../chain/chain'
+import type { HeaderEntry } from '../chain/store'
+import type { MiningController } from '../node/mining'
+import type { NodeService } from '../node/service'
+import type { BlockSummaryRow } from '../store/sqlite-store'
+import type {
+  ApiResult,
+  BlockDetail,
+  BlockSummary,
+  HistoryEntry,
+  Language,
+  LocalNode,
+  MiningStatus,
+  NodeApiHandlers,
+  NodeEvent,
+  NodeStatus,
+  PeerInfo,
+  ResolveOutcome,
+  Settings,
+  Theme
+} from '../../shared/api'
+import { ADDRESS, BadArgument, errResult, HASH, httpUrl, int, okResult, str } from './guards'
+import type { LocalRegistry } from './local-nodes'
+
+/** What the UI needs of the peer manager (src/main/p2p). */
+export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
+  list(): PeerInfo[]
+  add(url: string): Promise<ApiResult<PeerInfo>>
+  remove(url: string): ApiResult<null>
+  ban(url: string, minutes: number): ApiResult<null>
+  unban(url: string): ApiResult<null>
+  resolve(): Promise<ResolveOutcome>
+  /** Fetch a peer's /status (for local discovery); undefined when unreachable. */
+  probe(url: string): Promise<{ genesis_hash: string; index: number; network: string } | undefined>
+}
+
+export interface UiApiDeps {
+  service: NodeService
+  mining: MiningController
+  peers: PeerControl
+  /** This node's base URL. */
+  url: string
+  launch: { port: number; host: string; apiToken: string }
+  registry?: LocalRegistry
+  /** Start another node on this machine (its own data dir, a free port); returns its URL. */
+  spawnLocalNode?: () => Promise<string>
+  /** Persist launch settings (port, host, network, data dir) for the next start. */
+  saveLaunchSettings?: (s: Pick<Settings, 'port' | 'host' | 'network' | 'dataDir'>) => void
+}
+
+export interface UiApi {
+  api: NodeApiHandlers
+  subscribe(cb: (e: NodeEvent) => void): () => void
+}
+
+const MAX_PAGE = 500
+
+function summary(r: BlockSummaryRow): BlockSummary {
+  return {
+    hash: r.hash,
+    index: r.height,
+    timestamp: r.timestamp,
+    previousHash: r.parent,
+    difficulty: r.difficulty,
+    txCount: r.tx_count,
+    miner: r.miner ?? '',
+    reward: r.reward ?? 0,
+    onMain: r.on_main === 1,
+    totalWork: r.total_work
+  }
+}
+
+function blockSummary(b: Block, h: HeaderEntry, onMain: boolean): BlockSummary {
+  const cb = b.transactions[0]
+  return {
+    hash: b.hash,
+    index: b.index,
+    timestamp: b.timestamp,
+    previousHash: b.previousHash,
+    difficulty: b.difficulty,
+    txCount: b.transactions.length,
+    miner: cb?.recipient ?? '',
+    reward: cb?.amount ?? 0,
+    onMain,
+    totalWork: h.totalWork.toString()
+  }
+}
+
+/** Wrap a handler so a BadArgument becomes an ApiResult error (or a throw for plain returns). */
+function guarded<A extends unknown[], T>(
+  fn: (...args: A) => Promise<ApiResult<T>> | ApiResult<T>
+): (...args: A) => Promise<ApiResult<T>> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args)
+    } catch (e) {
+      if (e instanceof BadArgument) return errResult('invalid_field', e.message)
+      throw e
+    }
+  }
+}
+
+export function createUiApi(deps: UiApiDeps): UiApi {
+  const { service, mining, peers } = deps
+  const store = service.store
+  const chain = service.chain
+
+  const setting = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = store.getSetting(key)
+    return (allowed as readonly string[]).includes(v ?? '') ? (v as T) : fallback
+  }
+
+  function settings(): Settings {
+    return {
+      port: deps.launch.port,
+      host: deps.launch.host,
+      network: service.network.name,
+      dataDir: service.dataDir,
+      apiToken: deps.launch.apiToken,
+      miningThreads: mining.engine.threads,
+      theme: setting<Theme>('theme', ['light', 'dark'], 'light'),
+      language: setting<Language>('language', ['en', 'zh-CN'], 'en')
+    }
+  }
+
+  function miningStatus(): MiningStatus {
+    const s = mining.state()
+    return { ...s, maxThreads: availableParallelism() }
+  }
+
+  function status(): NodeStatus {
+    const tip = chain.tip()
+    const m = mining.state()
+    return {
+      network: service.network.name,
+      genesisHash: service.network.genesisHash,
+      index: tip.index,
+      tipHash: tip.hash,
+      totalWork: tip.totalWork.toString(),
+      difficulty: chain.nextDifficulty(),
+      pending: service.pool.size,
+      peers: peers.list().filter((p) => p.state !== 'banned').length,
+      version: 1,
+      url: deps.url,
+      dataDir: service.dataDir,
+      walletAddress: service.wallet.address,
+      walletBalance: store.account(service.wallet.address).balance,
+      mining: m.active,
+      hashRate: m.hashRate
+    }
+  }
+
+  function historyOf(address: string, offset: number, limit: number) {
+    const pending: HistoryEntry[] = service.pool
+      .all()
+      .filter((t) => t.sender === address || t.recipient === address)
+      .reverse()
+      .map((t) => entry(t, address, null, null, null))
+    const confirmed = store.addressHistory(address, offset, limit)
+    const blocks = new Map<string, Block>()
+    const history = confirmed.ids.map((loc) => {
+      let b = blocks.get(loc.blockHash)
+      if (!b) {
+        b = store.getBlock(loc.blockHash)!
+        blocks.set(b.hash, b)
+      }
+      return entry(b.transactions[loc.position], address, b.hash, b.index, b.timestamp)
+    })
+    return { pending, history, total: confirmed.total }
+  }
+
+  function entry(
+    t: Transaction,
+    address: string,
+    blockHash: string | null,
+    blockIndex: number | null,
+    timestamp: number | null
+  ): HistoryEntry {
+    let delta = 0
+    if (t.recipient === address) delta += t.amount
+    if (t.sender === address) delta -= t.amount + t.fee
+    return {
+      transaction: txToWire(t),
+      blockHash,
+      blockIndex,
+      timestamp,
+      status: blockHash === null ? 'pending' : 'confirmed',
+      delta
+    }
+  }
+
+  const api: NodeApiHandlers = {
+    async getStatus() {
+      return status()
+    },
+
+    async listBlocks(fromIndex, limit) {
+      const from = int(fromIndex, 'fromIndex')
+      const n = int(limit, 'limit', 1, MAX_PAGE)
+      return store.summaries('main-desc', from === 0 ? chain.tip().index : from, n).map(summary)
+    },
+
+    async getChainView(fromIndex, toIndex) {
+      const from = int(fromIndex, 'fromIndex')
+      const to = int(toIndex, 'toIndex')
+      if (to < from || to - from > 2000) throw new BadArgument('toIndex must be within 2000 of fromIndex')
+      return store.summaries('range', from, to).map((r) => ({
+        hash: r.hash,
+        index: r.height,
+        previousHash: r.parent,
+        onMain: r.on_main === 1,
+        txCount: r.tx_count,
+        timestamp: r.timestamp
+      }))
+    },
+
+    getBlock: guarded(async (hash) => {
+      const h = chain.header(str(hash, 'hash', HASH))
+      if (!h) return errResult<BlockDetail>('not_found', 'no block with this hash is known')
+      const b = store.getBlock(h.hash)!
+      const onMain = chain.isOnMain(h)
+      const children = store
+        .childrenOf(h.hash)
+        .map((c) => ({ hash: c, onMain: store.getMainHash(h.index + 1) === c }))
+        .sort((a, b) => Number(b.onMain) - Number(a.onMain))
+      return okResult<BlockDetail>({
+        ...blockSummary(b, h, onMain),
+        version: b.version,
+        proof: b.proof,
+        merkleRoot: b.merkleRoot,
+        confirmations: onMain ? chain.tip().index - b.index + 1 : 0,
+        children
+      })
+    }),
+
+    getBlockTransactions: guarded(async (hash, offset, limit) => {
+      const b = store.getBlock(str(hash, 'hash', HASH))
+      const o = int(offset, 'offset')
+      const n = int(limit, 'limit', 1, MAX_PAGE)
+      if (!b) return errResult('not_found', 'no block with this hash is known')
+      return okResult({ transactions: b.transactions.slice(o, o + n).map(txToWire), total: b.transactions.length })
+    }),
+
+    getTransaction: guarded(async (id) => {
+      const f = service.findTransaction(str(id, 'id', HASH))
+      if (!f) return errResult('not_found', 'no transaction with this id is in the main chain or pending')
+      return okResult({
+        transaction: txToWire(f.tx),
+        status: f.blockHash === null ? ('pending' as const) : ('confirmed' as const),
+        blockHash: f.blockHash,
+        blockIndex: f.blockIndex,
+        confirmations: f.confirmations,
+        timestamp: f.timestamp
+      })
+    }),
+
+    getAddress: guarded(async (address, offset, limit) => {
+      const a = str(address, 'address', ADDRESS)
+      const h = historyOf(a, int(offset, 'offset'), int(limit, 'limit', 1, MAX_PAGE))
+      const acc = store.account(a)
+      return okResult({
+        address: a,
+        balance: acc.balance,
+        nonce: acc.nonce,
+        history: int(offset, 'offset') === 0 ? [...h.pending, ...h.history] : h.history,
+        historyTotal: h.total + h.pending.length
+      })
+    }),
+
+    search: guarded(async (query) => {
+      const q = str(query, 'query', undefined, 200).trim().toLowerCase()
+      if (/^\d+$/.test(q)) {
+        const hash = store.getMainHash(Number(q))
+        return hash ? okResult({ kind: 'block' as const, hash }) : errResult('not_found', `no block at index ${q}`)
+      }
+      if (isHash(q)) {
+        if (store.hasBlock(q)) return okResult({ kind: 'block' as const, hash: q })
+        if (service.findTransaction(q)) return okResult({ kind: 'transaction' as const, id: q })
+        return errResult('not_found', 'no block or transaction with this hash is known')
+      }
+      if (isAddress(q)) return okResult({ kind: 'address' as const, address: q })
+      return errResult('invalid_field', 'search for a block index, a block hash, a transaction id or an address')
+    }),
+
+    async getWallet() {
+      const w = service.wallet
+      const acc = store.account(w.address)
+      const h = historyOf(w.address, 0, 50)
+      return {
+        address: w.address,
+        publicKey: w.publicKey,
+        balance: acc.balance,
+        nonce: acc.nonce,
+        pendingNonce: service.pool.nextNonce(w.address, store),
+        pending: h.pending,
+        history: h.history
+      }
+    },
+
+    sendTransaction: guarded(async (req) => {
+      if (typeof req !== 'object' || req === null) throw new BadArgument('a send request is an object')
+      const r = req as unknown as Record<string, unknown>
+      const recipient = str(r.recipient, 'recipient', ADDRESS)
+      const amount = int(r.amount, 'amount', 1)
+      const fee = int(r.fee ?? 0, 'fee')
+      const o = service.sendFromWallet({ recipient, amount, fee })
+      if (o.kind === 'invalid') return errResult(o.code, o.message)
+      return okResult({ id: o.kind === 'accepted' ? o.tx.id : o.id })
+    }),
+
+    mineOnce: guarded(async () => {
+      const b = await mining.mineOnce()
+      const h = chain.header(b.hash)!
+      return okResult(blockSummary(b, h, chain.isOnMain(h)))
+    }),
+
+    startMining: guarded(async (threads) => {
+      if (threads !== undefined) {
+        await mining.setThreads(int(threads, 'threads', 1, 64))
+        store.putSetting('miningThreads', String(threads))
+      }
+      mining.start()
+      return okResult(miningStatus())
+    }),
+
+    async stopMining() {
+      mining.stop()
+      return miningStatus()
+    },
+
+    async getMining() {
+      return miningStatus()
+    },
+
+    async listPeers() {
+      return peers.list()
+    },
+
+    addPeer: guarded(async (url) => peers.add(httpUrl(url))),
+    removePeer: guarded(async (url) => peers.remove(httpUrl(url))),
+    banPeer: guarded(async (url, minutes) => peers.ban(httpUrl(url), int(minutes, 'minutes', 1, 525600))),
+    unbanPeer: guarded(async (url) => peers.unban(httpUrl(url))),
+
+    resolve: guarded(async () => okResult(await peers.resolve())),
+
+    async discoverLocalNodes() {
+      const entries = deps.registry?.list() ?? []
+      const mine = new Set(peers.list().map((p) => p.url))
+      const found: LocalNode[] = []
+      await Promise.all(
+        entries.map(async (e) => {
+          const self = e.url === deps.url
+          const s = self ? undefined : await peers.probe(e.url)
+          if (!self && s === undefined) return
+          found.push({
+            url: e.url,
+            network: (s?.network ?? service.network.name) as LocalNode['network'],
+            genesisHash: s?.genesis_hash ?? service.network.genesisHash,
+            index: s?.index ?? chain.tip().index,
+            connected: mine.has(e.url),
+            self
+          })
+        })
+      )
+      return found.sort((a, b) => a.url.localeCompare(b.url))
+    },
+
+    startLocalNode: guarded(async () => {
+      if (!deps.spawnLocalNode) return errResult<LocalNode>('unavailable', 'this node cannot start other nodes')
+      const url = await deps.spawnLocalNode()
+      const added = await peers.add(url)
+      if (!added.ok) return errResult<LocalNode>(added.error, added.message)
+      return okResult<LocalNode>({
+        url,
+        network: service.network.name,
+        genesisHash: service.network.genesisHash,
+        index: added.value.tipIndex ?? 1,
+        connected: true,
+        self: false
+      })
+    }),
+
+    async getSettings() {
+      return settings()
+    },
+
+    updateSettings: guarded(async (patch) => {
+      if (typeof patch !== 'object' || patch === null) throw new BadArgument('settings must be an object')
+      const p = patch as Record<string, unknown>
+      if (p.theme !== undefined) store.putSetting('theme', str(p.theme, 'theme', /^(light|dark)$/))
+      if (p.language !== undefined) store.putSetting('language', str(p.language, 'language', /^(en|zh-CN)$/))
+      if (p.miningThreads !== undefined) {
+        const n = int(p.miningThreads, 'miningThreads', 1, 64)
+        await mining.setThreads(n)
+        store.putSetting('miningThreads', String(n))
+      }
+      if (p.apiToken !== undefined) {
+        deps.launch.apiToken = str(p.apiToken, 'apiToken', /^[A-Za-z0-9._~-]{0,200}$/)
+        store.putSetting('apiToken', deps.launch.apiToken)
+      }
+      const launch = {
+        port: p.port === undefined ? deps.launch.port : int(p.port, 'port', 0, 65535),
+        host: p.host === undefined ? deps.launch.host : str(p.host, 'host', /^[0-9A-Za-z.:[\]-]{1,255}$/),
+        network: p.network === undefined ? service.network.name : (str(p.network, 'network', /^(main|regtest)$/) as Settings['network']),
+        dataDir: p.dataDir === undefined ? service.dataDir : str(p.dataDir, 'dataDir', /^[^\0]{1,1024}$/)
+      }
+      const changedLaunch =
+        launch.port !== deps.launch.port || launch.host !== deps.launch.host ||
+        launch.network !== service.network.name || launch.dataDir !== service.dataDir
+      if (changedLaunch) {
+        if (!deps.saveLaunchSettings) return errResult<Settings>('unavailable', 'port, host, network and data dir are set by command-line flags on this node')
+        deps.saveLaunchSettings(launch)
+      }
+      const s = settings()
+      events.emit('event', { type: 'settings', settings: s })
+      return okResult(s)
+    })
+  }
+
+  // ---- pushed events -----------------------------------------------------------------------
+  const events = new EventEmitter()
+  events.setMaxListeners(0)
+  const push = (e: NodeEvent) => events.emit('event', e)
+  let statusTimer: NodeJS.Timeout | undefined
+  // Status is derived from many sources; coalesce bursts (a sync of 500 blocks) into one push.
+  const pushStatus = () => {
+    statusTimer ??= setTimeout(() => {
+      statusTimer = undefined
+      if (service.store.db.open) push({ type: 'status', status: status() })
+    }, 100)
+  }
+
+  let wired = false
+  const unwire: (() => void)[] = []
+  function wire(): void {
+    if (wired) return
+    wired = true
+    const onBlock = (acc: AcceptedBlock) => {
+      if (!service.store.db.open) return
+      const h = chain.header(acc.block.hash)
+      if (h) push({ type: 'block', block: blockSummary(acc.block, h, acc.status === 'main') })
+      if (acc.reorg) {
+        push({
+          type: 'reorg',
+          forkIndex: acc.reorg.forkIndex,
+          disconnected: acc.reorg.disconnected.map((b) => b.hash),
+          connected: acc.reorg.connected.map((b) => b.hash)
+        })
+      }
+      pushStatus()
+    }
+    const onPending = (count: number) => {
+      push({ type: 'pending', count })
+      pushStatus()
+    }
+    let lastMining = 0
+    const onMining = () => {
+      // Progress arrives every few hundred ms per worker; the UI needs at most a few per second.
+      const now = Date.now()
+      if (now - lastMining < 250) return
+      lastMining = now
+      push({ type: 'mining', mining: miningStatus() })
+    }
+    const onPeers = () => {
+      push({ type: 'peers', peers: peers.list() })
+      pushStatus()
+    }
+    service.on('block', onBlock)
+    service.on('pending', onPending)
+    mining.on('state', onMining)
+    peers.on('change', onPeers)
+    unwire.push(
+      () => service.off('block', onBlock),
+      () => service.off('pending', onPending),
+      () => mining.off('state', onMining),
+      () => peers.off('change', onPeers)
+    )
+  }
+
+  return {
+    api,
+    subscribe(cb) {
+      wire()
+      events.on('event', cb)
+      return () => {
+        events.off('event', cb)
+        if (events.listenerCount('event') === 0) {
+          for (const u of unwire.splice(0)) u()
+          wired = false
+          if (statusTimer) clearTimeout(statusTimer)
+          statusTimer = undefined
+        }
+      }
+    }
+  }
+}
+
+/** Work of a block at `difficulty` as a decimal string (for the UI's totals). */
+export const workOf = (difficulty: number): string => blockWork(difficulty).toString()
