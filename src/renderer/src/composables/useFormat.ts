@@ -1,0 +1,55 @@
+import { useI18n } from 'vue-i18n'
+
+/** First and last characters of a hash, for tables; the full value goes in a title/copy button. */
+export function shortHash(hash: string, head = 8, tail = 6): string {
+  return hash.length <= head + tail + 1 ? hash : `${hash.slice(0, head)}…${hash.slice(-tail)}`
+}
+
+export function formatHashRate(rate: number): string {
+  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s']
+  let v = rate
+  let i = 0
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return `${v.toFixed(i === 0 ? 0 : 2)} ${units[i]}`
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`
+}
+
+/** Locale-aware formatting of the node's values. */
+export function useFormat() {
+  const { t, locale } = useI18n()
+
+  const number = (n: number | bigint | string): string => {
+    const v = typeof n === 'string' ? BigInt(n) : n
+    return new Intl.NumberFormat(locale.value).format(v)
+  }
+
+  const coins = (n: number): string => t('common.coins', { n: number(n) })
+
+  const time = (ms: number | null): string =>
+    ms === null
+      ? t('common.never')
+      : new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'medium' }).format(
+          ms
+        )
+
+  const duration = (ms: number): string => {
+    const s = Math.max(0, Math.round(ms / 1000))
+    if (s < 120) return t('common.seconds', { n: s })
+    if (s < 7200) return t('common.minutes', { n: Math.round(s / 60) })
+    if (s < 172800) return t('common.hours', { n: Math.round(s / 3600) })
+    return t('common.days', { n: Math.round(s / 86400) })
+  }
+
+  const ago = (ms: number | null, now = Date.now()): string =>
+    ms === null ? t('common.never') : t('common.ago', { t: duration(now - ms) })
+
+  return { number, coins, time, duration, ago, hashRate: formatHashRate, bytes: formatBytes }
+}

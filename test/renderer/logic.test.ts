@@ -1,0 +1,87 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest'
+import type { ChainNode } from '@shared/api'
+import { layoutChain } from '@renderer/composables/chainLayout'
+import { checkSend, isSendable } from '@renderer/composables/sendForm'
+import { formatBytes, formatHashRate, shortHash } from '@renderer/composables/useFormat'
+
+const node = (index: number, hash: string, previousHash: string, onMain = true): ChainNode => ({
+  hash,
+  index,
+  previousHash,
+  onMain,
+  txCount: 1,
+  timestamp: index
+})
+
+describe('layoutChain', () => {
+  it('puts the main chain on lane 0 with an edge to each parent', () => {
+    const l = layoutChain([node(3, 'c', 'b'), node(2, 'b', 'a'), node(1, 'a', '0')], 1)
+    expect(l.blocks.map((b) => [b.hash, b.col, b.lane])).toEqual([
+      ['a', 0, 0],
+      ['b', 1, 0],
+      ['c', 2, 0]
+    ])
+    expect(l.edges.map((e) => [e.from.hash, e.to?.hash])).toEqual([
+      ['b', 'a'],
+      ['c', 'b']
+    ])
+    expect(l.lanes).toBe(1)
+  })
+
+  it('keeps a side branch on one lane below its fork and a second fork on another', () => {
+    const l = layoutChain(
+      [
+        node(2, 'm2', 'm1'),
+        node(3, 'm3', 'm2'),
+        node(4, 'm4', 'm3'),
+        node(3, 's3', 'm2', false),
+        node(4, 's4', 's3', false),
+        node(4, 't4', 'm3', false)
+      ],
+      2
+    )
+    const lane = Object.fromEntries(l.blocks.map((b) => [b.hash, b.lane]))
+    expect(lane).toMatchObject({ m2: 0, m3: 0, m4: 0, s3: 1, s4: 1, t4: 2 })
+    expect(l.lanes).toBe(3)
+  })
+
+  it('draws a stub for a parent left of the view', () => {
+    const l = layoutChain([node(10, 'x', 'w')], 10)
+    expect(l.edges).toEqual([{ from: expect.objectContaining({ hash: 'x' }), to: null }])
+  })
+})
+
+describe('checkSend', () => {
+  const ok = { recipient: 'b'.repeat(40), amount: 5, fee: 1 }
+
+  it('accepts a well-formed transfer within the balance', () => {
+    expect(isSendable(checkSend(ok, 6))).toBe(true)
+  })
+
+  it.each([
+    [{ recipient: '' }, 'recipient', 'recipientRequired'],
+    [{ recipient: 'B'.repeat(40) }, 'recipient', 'recipientFormat'],
+    [{ recipient: 'b'.repeat(39) }, 'recipient', 'recipientFormat'],
+    [{ amount: null }, 'amount', 'amountRequired'],
+    [{ amount: 0 }, 'amount', 'amountInteger'],
+    [{ amount: 1.5 }, 'amount', 'amountInteger'],
+    [{ fee: -1 }, 'fee', 'feeInteger'],
+    [{ fee: null }, 'fee', 'feeInteger'],
+    [{ amount: 6 }, 'amount', 'tooMuch']
+  ] as const)('flags %o as %s: %s', (patch, field, code) => {
+    const c = checkSend({ ...ok, ...patch }, 6)
+    expect(c[field]).toBe(code)
+    expect(isSendable(c)).toBe(false)
+  })
+})
+
+describe('formatting', () => {
+  it('shortens hashes and scales units', () => {
+    expect(shortHash('0123456789abcdef0123456789')).toBe('01234567…456789')
+    expect(shortHash('abc')).toBe('abc')
+    expect(formatHashRate(950)).toBe('950 H/s')
+    expect(formatHashRate(1_234_567)).toBe('1.23 MH/s')
+    expect(formatBytes(2048)).toBe('2.0 KiB')
+  })
+})

@@ -1,0 +1,180 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
+import { api } from '@renderer/api'
+import { useChainStore } from '@renderer/stores/chain'
+import { MAX_SAMPLES, useMiningStore } from '@renderer/stores/mining'
+import { usePeersStore } from '@renderer/stores/peers'
+import { useSettingsStore } from '@renderer/stores/settings'
+import { useWalletStore } from '@renderer/stores/wallet'
+import { block, createFakeApi, mining, peer, settings, status, wallet, type FakeApi } from './fakes'
+
+vi.mock('@renderer/api', async () => ({ api: (await import('./fakes')).createFakeApi() }))
+const fake = api as unknown as FakeApi
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.clearAllMocks()
+})
+
+describe('chain store', () => {
+  it('loads the status and the newest blocks', async () => {
+    const chain = useChainStore()
+    await chain.load()
+    expect(chain.status?.index).toBe(5)
+    expect(chain.recent.map((b) => b.index)).toEqual([5, 4, 3, 2, 1])
+    expect(fake.listBlocks).toHaveBeenCalledWith(0, 10)
+    expect(chain.loading).toBe(false)
+    expect(chain.error).toBeNull()
+  })
+
+  it('keeps the transport failure in error and stops loading', async () => {
+    fake.getStatus.mockRejectedValueOnce(new Error('connection refused'))
+    const chain = useChainStore()
+    await chain.load()
+    expect(chain.error).toBe('connection refused')
+    expect(chain.loading).toBe(false)
+  })
+
+  it('puts a pushed main-chain block on top and drops what it replaces', async () => {
+    const chain = useChainStore()
+    await chain.load()
+    chain.applyEvent({ type: 'block', block: block(4, { hash: 'x'.repeat(64) }) })
+    expect(chain.recent.map((b) => b.index)).toEqual([4, 3, 2, 1])
+    expect(chain.recent[0].hash).toBe('x'.repeat(64))
+    expect(chain.revision).toBe(1)
+  })
+
+  it('leaves recent blocks alone for a side block but still bumps the revision', async () => {
+    const chain = useChainStore()
+    await chain.load()
+    chain.applyEvent({ type: 'block', block: block(6, { onMain: false }) })
+    expect(chain.recent[0].index).toBe(5)
+    expect(chain.revision).toBe(1)
+  })
+
+  it('remembers a reorg and refetches the recent blocks', async () => {
+    const chain = useChainStore()
+    await chain.load()
+    fake.listBlocks.mockClear()
+    chain.applyEvent({ type: 'reorg', forkIndex: 3, disconnected: ['a', 'b'], connected: ['c', 'd', 'e'] })
+    await flushPromises()
+    expect(chain.lastReorg?.forkIndex).toBe(3)
+    expect(fake.listBlocks).toHaveBeenCalledWith(0, 10)
+  })
+
+  it('applies pushed status, pending and peer counts', async () => {
+    const chain = useChainStore()
+    chain.applyEvent({ type: 'status', status: status({ index: 9 }) })
+    chain.applyEvent({ type: 'pending', count: 3 })
+    chain.applyEvent({ type: 'peers', peers: [peer('http://a'), peer('http://b')] })
+    expect(chain.status).toMatchObject({ index: 9, pending: 3, peers: 2 })
+  })
+})
+
+describe('wallet store', () => {
+  it('sends through the node and reloads the wallet when accepted', async () => {
+    const w = useWalletStore()
+    await w.load()
+    fake.getWallet.mockClear()
+    const r = await w.send({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
+    expect(r?.ok).toBe(true)
+    expect(fake.sendTransaction).toHaveBeenCalledWith({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
+    expect(fake.getWallet).toHaveBeenCalledTimes(1)
+    expect(w.sending).toBe(false)
+  })
+
+  it('returns the node refusal without reloading', async () => {
+    fake.sendTransaction.mockResolvedValueOnce({ ok: false, error: 'insufficient_funds', message: 'balance 1 < 6' })
+    const w = useWalletStore()
+    const r = await w.send({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
+    expect(r).toEqual({ ok: false, error: 'insufficient_funds', message: 'balance 1 < 6' })
+    expect(fake.getWallet).not.toHaveBeenCalled()
+  })
+
+  it('refreshes on chain and pool events once loaded', async () => {
+    const w = useWalletStore()
+    await w.load()
+    fake.getWallet.mockResolvedValueOnce(wallet({ balance: 250 }))
+    w.applyEvent({ type: 'block', block: block(6) })
+    await flushPromises()
+    expect(w.wallet?.balance).toBe(250)
+    w.applyEvent({ type: 'status', status: status({ walletBalance: 300 }) })
+    expect(w.wallet?.balance).toBe(300)
+  })
+})
+
+describe('mining store', () => {
+  it('starts with the chosen number of workers and records samples from events', async () => {
+    const m = useMiningStore()
+    const r = await m.start(3)
+    expect(fake.startMining).toHaveBeenCalledWith(3)
+    expect(r?.ok).toBe(true)
+    m.applyEvent({ type: 'mining', mining: mining({ active: true, hashRate: 1000 }) })
+    expect(m.mining?.hashRate).toBe(1000)
+    expect(m.samples.at(-1)?.rate).toBe(1000)
+  })
+
+  it('keeps at most MAX_SAMPLES samples', () => {
+    const m = useMiningStore()
+    for (let i = 0; i < MAX_SAMPLES + 15; i++) {
+      m.applyEvent({ type: 'mining', mining: mining({ active: true, hashRate: i }) })
+    }
+    expect(m.samples).toHaveLength(MAX_SAMPLES)
+    expect(m.samples.at(-1)?.rate).toBe(MAX_SAMPLES + 14)
+  })
+
+  it('does not start a chart while the miner is idle', () => {
+    const m = useMiningStore()
+    m.applyEvent({ type: 'mining', mining: mining({ active: false }) })
+    expect(m.samples).toHaveLength(0)
+  })
+})
+
+describe('peers store', () => {
+  it('adds a peer and reloads the list', async () => {
+    fake.listPeers.mockResolvedValue([peer('http://127.0.0.1:5001')])
+    const p = usePeersStore()
+    const r = await p.add('http://127.0.0.1:5001')
+    expect(r?.ok).toBe(true)
+    expect(p.peers.map((x) => x.url)).toEqual(['http://127.0.0.1:5001'])
+    expect(p.busy).toBeNull()
+    fake.listPeers.mockResolvedValue([])
+  })
+
+  it('bans for the given minutes and keeps the resolve outcome', async () => {
+    const p = usePeersStore()
+    await p.ban('http://x', 30)
+    expect(fake.banPeer).toHaveBeenCalledWith('http://x', 30)
+    await p.resolve()
+    expect(p.lastResolve?.message).toBe('Our chain is authoritative')
+  })
+
+  it('takes pushed peer lists', () => {
+    const p = usePeersStore()
+    p.applyEvent({ type: 'peers', peers: [peer('http://a')] })
+    expect(p.peers).toHaveLength(1)
+  })
+})
+
+describe('settings store', () => {
+  it('persists theme and language through updateSettings', async () => {
+    const s = useSettingsStore()
+    await s.load()
+    await s.update({ language: 'zh-CN', theme: 'dark' })
+    expect(fake.updateSettings).toHaveBeenCalledWith({ language: 'zh-CN', theme: 'dark' })
+    expect(s.language).toBe('zh-CN')
+    expect(s.theme).toBe('dark')
+  })
+
+  it('follows settings pushed by the node', () => {
+    const s = useSettingsStore()
+    s.applyEvent({ type: 'settings', settings: settings({ theme: 'dark' }) })
+    expect(s.theme).toBe('dark')
+  })
+})
+
+it('createFakeApi hands out independent fakes', () => {
+  expect(createFakeApi().getStatus).not.toBe(fake.getStatus)
+})
