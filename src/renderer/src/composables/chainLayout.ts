@@ -44,7 +44,8 @@ export function layoutChain(nodes: readonly ChainNode[], fromIndex: number): Cha
         lane = parent.lane
         continued.add(parent.hash)
       } else {
-        lane = laneEnd.findIndex((end, i) => i > 0 && end < col)
+        // A new branch needs a free column before it, so it never looks like it continues another.
+        lane = laneEnd.findIndex((end, i) => i > 0 && end < col - 1)
         if (lane === -1) lane = laneEnd.push(col) - 1
       }
       laneEnd[lane] = col

@@ -41,7 +41,8 @@ export function useFormat() {
         )
 
   const duration = (ms: number): string => {
-    const s = Math.max(0, Math.round(ms / 1000))
+    if (ms < 1000) return t('common.milliseconds', { n: Math.max(0, Math.round(ms)) })
+    const s = Math.round(ms / 1000)
     if (s < 120) return t('common.seconds', { n: s })
     if (s < 7200) return t('common.minutes', { n: Math.round(s / 60) })
     if (s < 172800) return t('common.hours', { n: Math.round(s / 3600) })

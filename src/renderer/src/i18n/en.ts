@@ -30,6 +30,7 @@ const en = {
     none: 'none',
     coins: '{n} coins',
     ago: '{t} ago',
+    milliseconds: '{n} ms',
     seconds: '{n} s',
     minutes: '{n} min',
     hours: '{n} h',

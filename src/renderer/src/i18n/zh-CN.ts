@@ -32,6 +32,7 @@ const zhCN: Messages = {
     none: '无',
     coins: '{n} 枚币',
     ago: '{t}前',
+    milliseconds: '{n} 毫秒',
     seconds: '{n} 秒',
     minutes: '{n} 分钟',
     hours: '{n} 小时',
