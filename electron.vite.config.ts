@@ -13,7 +13,11 @@ export default defineConfig({
     }
   },
   preload: {
-    resolve: { alias: shared }
+    resolve: { alias: shared },
+    build: {
+      // The window is sandboxed, and a sandboxed preload cannot be an ES module: emit CommonJS.
+      rolldownOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } }
+    }
   },
   renderer: {
     resolve: {

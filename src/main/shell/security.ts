@@ -1,0 +1,33 @@
+/**
+ * The Electron security checklist, applied once per app: a strict CSP on every response, no
+ * permissions, no navigation away from our page, no new windows, no <webview>.
+ */
+import { app, type Session, type WebContents } from 'electron'
+
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+
+/** Adds the CSP header (the page also carries it as a meta tag) and refuses every permission. */
+export function hardenSession(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] }
+    })
+  })
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.setPermissionCheckHandler(() => false)
+}
+
+function hardenContents(contents: WebContents): void {
+  // The UI is a single page with hash routes; any real navigation is a link to elsewhere.
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-redirect', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+}
+
+/** Call before the first window: every web contents the app ever creates is hardened. */
+export function hardenApp(): void {
+  app.enableSandbox()
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents))
+}

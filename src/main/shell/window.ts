@@ -1,0 +1,32 @@
+import { BrowserWindow } from 'electron'
+import { devServerUrl, PRELOAD, RENDERER_INDEX } from './renderer-location'
+
+/** A window showing one node's UI, with every security switch on. */
+export function createNodeWindow(title: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    title,
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false
+    }
+  })
+  win.once('ready-to-show', () => win.show())
+  // Keep our title (it names the node) rather than the page's.
+  win.on('page-title-updated', (e) => e.preventDefault())
+  const dev = devServerUrl()
+  if (dev) void win.loadURL(dev)
+  else void win.loadFile(RENDERER_INDEX)
+  return win
+}
