@@ -62,22 +62,27 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (address, height, position)
       ) WITHOUT ROWID;
     `)
-    const rows = db
-      .prepare(
-        'SELECT b.hash, b.height, b.txs FROM main_chain m JOIN blocks b ON b.hash = m.hash ORDER BY m.height'
-      )
-      .iterate() as Iterable<{ hash: string; height: number; txs: string }>
+    // Read the main chain in slices: better-sqlite3 cannot write on a connection while one of its
+    // statements is still iterating, and a whole-chain .all() would grow with the chain.
+    const slice = db.prepare(
+      'SELECT b.hash, b.height, b.txs FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height > ? ORDER BY m.height LIMIT 1000'
+    )
     const addTx = db.prepare('INSERT INTO tx_index (id, block_hash, height, position) VALUES (?, ?, ?, ?)')
     const addAddr = db.prepare(
       'INSERT OR IGNORE INTO address_tx (address, height, position, id) VALUES (?, ?, ?, ?)'
     )
-    for (const r of rows) {
-      const txs = JSON.parse(r.txs) as { id: string; sender: string; recipient: string }[]
-      txs.forEach((t, i) => {
-        addTx.run(t.id, r.hash, r.height, i)
-        if (t.sender !== '0') addAddr.run(t.sender, r.height, i, t.id)
-        addAddr.run(t.recipient, r.height, i, t.id)
-      })
+    for (let after = 0; ; ) {
+      const rows = slice.all(after) as { hash: string; height: number; txs: string }[]
+      if (rows.length === 0) break
+      for (const r of rows) {
+        const txs = JSON.parse(r.txs) as { id: string; sender: string; recipient: string }[]
+        txs.forEach((t, i) => {
+          addTx.run(t.id, r.hash, r.height, i)
+          if (t.sender !== '0') addAddr.run(t.sender, r.height, i, t.id)
+          addAddr.run(t.recipient, r.height, i, t.id)
+        })
+      }
+      after = rows[rows.length - 1].height
     }
   }
 ]
