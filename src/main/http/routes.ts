@@ -1,0 +1,306 @@
+/**
+ * The routes of PROTOCOL §7 as one table: method, path, schemas, documented answers and handler.
+ * The server registers them from this table and the OpenAPI document is generated from it.
+ *
+ * Decisions where §7 is silent:
+ * - GET /blocks/<hash>, /transactions/<id>, /addresses/<address> with a malformed hash or address
+ *   answer 400 invalid_field; a well-formed unknown one 404 (addresses: 200 with balance 0).
+ * - `from` and `limit` must be whole numbers >= 1 (else 400 invalid_field); `limit` above 500 is
+ *   capped at 500. GET /chain without either gives the whole chain, as in the walkthrough.
+ * - POST /blocks and POST /transactions answer 200 `{"message", "hash"|"id"}` for something known.
+ * - POST /nodes/register: every URL must be http(s) (else 400 naming it); each is checked by
+ *   its /status. 201 when at least one is (or already was) a peer, `total_nodes` being all our
+ *   peers and `rejected` the URLs refused with why; 400 invalid_field when none could be added.
+ * - Data pushed to us is refused with its code but does not count against the peer named by
+ *   X-Node-Url (anyone can send that header); only what we fetch from a peer scores it down.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { blockToWire, parseBlock, parseTransaction, txToWire, type Block } from '../core'
+import type { MiningController } from '../node/mining'
+import type { NodeService } from '../node/service'
+import { NODE_URL_HEADER, type PeerManager } from '../p2p/peer-manager'
+import { normalizeUrl } from '../p2p/wire'
+import { sendError } from './errors'
+import * as S from './schemas'
+
+export const PROTOCOL_VERSION = 1
+/** GET /chain and GET /blocks: default and cap of `limit` (PROTOCOL §7). */
+export const PAGE = 500
+
+export interface RouteContext {
+  service: NodeService
+  peers: PeerManager
+  mining: MiningController
+  apiToken?: string
+  log: (line: string) => void
+}
+
+export interface Answer {
+  description: string
+  schema?: object
+}
+
+export interface RouteDef {
+  method: 'GET' | 'POST'
+  url: string
+  summary: string
+  /** Control routes: loopback clients or the API token (PROTOCOL §7). */
+  control?: boolean
+  schema?: { body?: object; querystring?: object; params?: object }
+  responses: Record<number, Answer>
+  handler: (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply) => unknown
+}
+
+const bad = (description: string): Answer => ({ description, schema: S.error })
+const ok = (description: string, schema?: object): Answer => ({ description, schema })
+
+/** The sender's base URL, when the request names one. */
+function sourceOf(req: FastifyRequest): string | undefined {
+  return normalizeUrl(req.headers[NODE_URL_HEADER])
+}
+
+type Slice = { from: number; limit: number; whole: boolean } | { error: string }
+
+function slice(q: { from?: string; limit?: string }): Slice {
+  const from = q.from === undefined ? 1 : Number(q.from)
+  const limit = q.limit === undefined ? PAGE : Number(q.limit)
+  if (!Number.isSafeInteger(from) || from < 1) return { error: 'query parameter from must be a whole number of at least 1' }
+  if (!Number.isSafeInteger(limit) || limit < 1) return { error: 'query parameter limit must be a whole number of at least 1' }
+  return { from, limit: Math.min(limit, PAGE), whole: q.from === undefined && q.limit === undefined }
+}
+
+function wholeChain(service: NodeService): Block[] {
+  const out: Block[] = []
+  for (let from = 1; ; from += PAGE) {
+    const page = service.store.mainBlocks(from, PAGE)
+    out.push(...page)
+    if (page.length < PAGE) return out
+  }
+}
+
+export const ROUTES: RouteDef[] = [
+  {
+    method: 'GET',
+    url: '/status',
+    summary: "The node's network, tip, total work, next difficulty, pool size and peer count",
+    responses: { 200: ok('status', S.status) },
+    handler: ({ service, peers }) => ({ ...service.status(), peers: peers.urls().length, version: PROTOCOL_VERSION })
+  },
+  {
+    method: 'GET',
+    url: '/chain',
+    summary: 'The main chain, whole or a slice (the walkthrough\'s {"chain", "length"})',
+    schema: { querystring: S.sliceQuery },
+    responses: { 200: ok('main-chain blocks; length is the whole chain\'s', S.chainAnswer), 400: bad('invalid_field') },
+    handler: ({ service }, req, reply) => {
+      const s = slice(req.query as { from?: string; limit?: string })
+      if ('error' in s) return sendError(reply, 400, 'invalid_field', s.error)
+      const blocks = s.whole ? wholeChain(service) : service.store.mainBlocks(s.from, s.limit)
+      return { chain: blocks.map(blockToWire), length: service.chain.tip().index }
+    }
+  },
+  {
+    method: 'GET',
+    url: '/blocks',
+    summary: 'Main-chain blocks from index `from`, at most `limit` (default and cap 500)',
+    schema: { querystring: S.sliceQuery },
+    responses: { 200: ok('blocks', S.blocksAnswer), 400: bad('invalid_field') },
+    handler: ({ service }, req, reply) => {
+      const s = slice(req.query as { from?: string; limit?: string })
+      if ('error' in s) return sendError(reply, 400, 'invalid_field', s.error)
+      return { blocks: service.store.mainBlocks(s.from, s.limit).map(blockToWire) }
+    }
+  },
+  {
+    method: 'GET',
+    url: '/blocks/:hash',
+    summary: 'Any known block, main chain or side branch',
+    schema: { params: S.hashParams },
+    responses: { 200: ok('the block', S.block), 400: bad('invalid_field: not a hash'), 404: bad('not_found') },
+    handler: ({ service }, req, reply) => {
+      const { hash } = req.params as { hash: string }
+      const b = service.store.getBlock(hash)
+      if (b === undefined) return sendError(reply, 404, 'not_found', `no block ${hash}`)
+      return blockToWire(b)
+    }
+  },
+  {
+    method: 'POST',
+    url: '/blocks',
+    summary: 'Offer a block (PROTOCOL §4, §6)',
+    schema: { body: S.block },
+    responses: {
+      201: ok('new and valid: on the main chain or a side branch', S.blockAccepted),
+      200: ok('already known', S.message),
+      202: ok('unknown_parent: the node fetches its ancestors', S.error),
+      400: bad('the first rule broken, or invalid_field / invalid_json'),
+      413: bad('payload_too_large')
+    },
+    handler: ({ service, peers }, req, reply) => {
+      const parsed = parseBlock(req.body)
+      if (!parsed.ok) return sendError(reply, 400, parsed.code, parsed.message)
+      const source = sourceOf(req)
+      const o = service.submitBlock(parsed.value, source)
+      switch (o.kind) {
+        case 'accepted':
+          return reply.code(201).send({ message: `Block ${o.block.index} accepted (${o.status} chain)`, status: o.status })
+        case 'known':
+          return reply.code(200).send({ message: 'Block already known', hash: o.hash })
+        case 'orphan':
+          peers.onOrphan(o.hash, source)
+          return sendError(reply, 202, 'unknown_parent', `parent ${o.missing} is not known yet; the node is fetching it`)
+        case 'invalid':
+          return sendError(reply, 400, o.code, o.message)
+      }
+    }
+  },
+  {
+    method: 'POST',
+    url: '/transactions',
+    summary: 'Offer a signed transaction to the pending pool (PROTOCOL §3)',
+    schema: { body: S.transaction },
+    responses: {
+      202: ok('new and accepted into the pool', S.txAccepted),
+      200: ok('already known (pending or in the main chain)', S.txAccepted),
+      400: bad('its code'),
+      413: bad('payload_too_large')
+    },
+    handler: ({ service }, req, reply) => {
+      const parsed = parseTransaction(req.body)
+      if (!parsed.ok) return sendError(reply, 400, parsed.code, parsed.message)
+      const o = service.submitTransaction(parsed.value, sourceOf(req))
+      switch (o.kind) {
+        case 'accepted':
+          return reply.code(202).send({ message: 'Transaction added to the pending pool', id: o.tx.id })
+        case 'known':
+          return reply.code(200).send({ message: 'Transaction already known', id: o.id })
+        case 'invalid':
+          return sendError(reply, 400, o.code, o.message)
+      }
+    }
+  },
+  {
+    method: 'GET',
+    url: '/transactions/pending',
+    summary: 'The pending pool, in arrival order',
+    responses: { 200: ok('pending transactions', { type: 'object', properties: { transactions: { type: 'array', items: S.transaction } } }) },
+    handler: ({ service }) => ({ transactions: service.pool.all().map(txToWire) })
+  },
+  {
+    method: 'GET',
+    url: '/transactions/:id',
+    summary: 'A transaction in the main chain or pending',
+    schema: { params: S.idParams },
+    responses: { 200: ok('where it is', S.txLookup), 400: bad('invalid_field: not an id'), 404: bad('not_found') },
+    handler: ({ service }, req, reply) => {
+      const { id } = req.params as { id: string }
+      const f = service.findTransaction(id)
+      if (f === undefined) return sendError(reply, 404, 'not_found', `no transaction ${id} in the main chain or the pool`)
+      return { transaction: txToWire(f.tx), block_hash: f.blockHash, block_index: f.blockIndex, confirmations: f.confirmations }
+    }
+  },
+  {
+    method: 'GET',
+    url: '/addresses/:address',
+    summary: "An address's balance and nonce on the main chain's tip",
+    schema: { params: S.addressParams },
+    responses: { 200: ok('the account', S.account), 400: bad('invalid_field: not an address') },
+    handler: ({ service }, req) => {
+      const { address } = req.params as { address: string }
+      const a = service.store.account(address)
+      return { address, balance: a.balance, nonce: a.nonce }
+    }
+  },
+  {
+    method: 'GET',
+    url: '/nodes',
+    summary: "This node's peers",
+    responses: { 200: ok('base URLs', S.nodesAnswer) },
+    handler: ({ peers }) => ({ nodes: peers.urls() })
+  },
+  {
+    method: 'GET',
+    url: '/mine',
+    summary: "Mine one block paying the node's wallet, with pending transactions in it",
+    control: true,
+    responses: { 200: ok('the new block', S.mined), 403: bad('forbidden') },
+    handler: async ({ mining }, _req, reply) => {
+      let b: Block
+      try {
+        b = await mining.mineOnce()
+      } catch (e) {
+        return sendError(reply, 503, 'unavailable', e instanceof Error ? e.message : String(e))
+      }
+      return {
+        message: 'New Block Forged',
+        index: b.index,
+        transactions: b.transactions.map(txToWire),
+        proof: b.proof,
+        previous_hash: b.previousHash,
+        hash: b.hash
+      }
+    }
+  },
+  {
+    method: 'POST',
+    url: '/transactions/new',
+    summary: "A transfer signed by the node's wallet",
+    control: true,
+    schema: { body: S.newTransaction },
+    responses: {
+      201: ok('"Transaction will be added to Block <n>"', S.txAccepted),
+      400: bad('bad_sender, insufficient_funds, invalid_field ...'),
+      403: bad('forbidden')
+    },
+    handler: ({ service }, req, reply) => {
+      const body = req.body as { recipient: string; amount: number; fee?: number; sender?: string }
+      if (body.sender !== undefined && body.sender !== service.wallet.address) {
+        return sendError(reply, 400, 'bad_sender', `this node signs only for its wallet ${service.wallet.address}`)
+      }
+      const next = service.chain.tip().index + 1
+      const o = service.sendFromWallet({ recipient: body.recipient, amount: body.amount, fee: body.fee ?? 0 })
+      if (o.kind === 'invalid') return sendError(reply, 400, o.code, o.message)
+      const id = o.kind === 'accepted' ? o.tx.id : o.id
+      return reply.code(201).send({ message: `Transaction will be added to Block ${next}`, id })
+    }
+  },
+  {
+    method: 'POST',
+    url: '/nodes/register',
+    summary: 'Add peers (each must answer /status with our genesis hash)',
+    control: true,
+    schema: { body: S.register },
+    responses: {
+      201: ok('"New nodes have been added"; total_nodes: all peers; rejected: with why', S.registered),
+      400: bad('invalid_field: not a list of http(s) URLs, or none could be added'),
+      403: bad('forbidden')
+    },
+    handler: async ({ peers }, req, reply) => {
+      const { nodes } = req.body as { nodes: string[] }
+      const urls: string[] = []
+      for (let i = 0; i < nodes.length; i++) {
+        const u = normalizeUrl(nodes[i])
+        if (u === undefined) return sendError(reply, 400, 'invalid_field', `nodes[${i}] must be an http(s) URL such as http://127.0.0.1:5001`)
+        if (!urls.includes(u)) urls.push(u)
+      }
+      const results = await Promise.all(urls.map(async (url) => ({ url, r: await peers.add(url) })))
+      const rejected = results.flatMap(({ url, r }) => (r.ok ? [] : [{ url, error: r.error, message: r.message }]))
+      if (rejected.length === results.length) {
+        return sendError(reply, 400, 'invalid_field', `no node could be added: ${rejected.map((r) => r.message).join('; ')}`)
+      }
+      return reply.code(201).send({ message: 'New nodes have been added', total_nodes: peers.urls(), rejected })
+    }
+  },
+  {
+    method: 'GET',
+    url: '/nodes/resolve',
+    summary: "Take every peer's chain; end on the valid chain with the most work",
+    control: true,
+    responses: { 200: ok('replaced (new_chain) or authoritative (chain)', S.resolved), 403: bad('forbidden') },
+    handler: async ({ service, peers }) => {
+      const r = await peers.resolve()
+      const chain = wholeChain(service).map(blockToWire)
+      return r.replaced ? { message: r.message, new_chain: chain } : { message: r.message, chain }
+    }
+  }
+]

@@ -1,0 +1,135 @@
+/**
+ * The UI transport over HTTP (src/shared/api.ts), for a browser talking to a headless node:
+ * `POST /api/ui/<method>` with `{"args": [...]}` calls the same handlers as Electron IPC,
+ * `GET /api/ui/events` streams NodeEvents as server-sent events, and the built renderer is
+ * served at `/`. With an API token configured every one of these needs it (Authorization:
+ * Bearer, `?token=` on the page load and the event stream, or the cookie the page load sets);
+ * without one they answer loopback clients that address the node by a loopback name only
+ * (so a web page cannot reach them through DNS rebinding).
+ */
+import { readFile } from 'node:fs/promises'
+import { extname, resolve, sep } from 'node:path'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  API_METHODS,
+  HTTP_API_PREFIX,
+  HTTP_EVENTS_PATH,
+  type ApiMethod,
+  type NodeApiHandlers,
+  type NodeEvent
+} from '../../shared/api'
+import { isLoopback, mayUseUi, TOKEN_COOKIE } from './auth'
+import { sendError } from './errors'
+
+export interface UiTransport {
+  api: NodeApiHandlers
+  subscribe(cb: (e: NodeEvent) => void): () => void
+}
+
+export interface UiRouteOptions {
+  apiToken?: string
+  /** Directory of the built renderer (index.html, assets/); nothing is served at / without it. */
+  serveUi?: string
+  heartbeatMs?: number
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.wasm': 'application/wasm'
+}
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'"
+
+function loopbackHost(req: FastifyRequest): boolean {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '')
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+const methods = new Set<string>(API_METHODS)
+
+export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: UiRouteOptions): void {
+  const token = opts.apiToken || undefined
+  const guard =
+    (viaQuery: boolean) =>
+    (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+      const ok = mayUseUi(req, token, viaQuery) && (token !== undefined || (isLoopback(req.socket.remoteAddress) && loopbackHost(req)))
+      if (ok) return done()
+      void sendError(reply, 403, 'forbidden', token ? 'the UI API needs the API token' : 'the UI API answers loopback clients only')
+    }
+
+  app.post(`${HTTP_API_PREFIX}:method`, {
+    onRequest: guard(false),
+    schema: {
+      params: { type: 'object', properties: { method: { type: 'string', maxLength: 64 } } },
+      body: { type: 'object', properties: { args: { type: 'array', maxItems: 8 } } }
+    },
+    handler: async (req, reply) => {
+      const { method } = req.params as { method: string }
+      if (!methods.has(method)) return sendError(reply, 404, 'not_found', `no UI method ${method}`)
+      const args = (req.body as { args?: unknown[] }).args ?? []
+      const fn = ui.api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>
+      try {
+        return reply.code(200).send(await fn(...args))
+      } catch (e) {
+        if (e instanceof Error && e.name === 'BadArgument') return sendError(reply, 400, 'invalid_field', e.message)
+        throw e
+      }
+    }
+  })
+
+  app.get(HTTP_EVENTS_PATH, { onRequest: guard(true) }, (req, reply) => {
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no'
+    })
+    res.write(': connected\n\n')
+    const off = ui.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`))
+    const beat = setInterval(() => res.write(': heartbeat\n\n'), opts.heartbeatMs ?? 15_000)
+    beat.unref()
+    req.raw.once('close', () => {
+      clearInterval(beat)
+      off()
+    })
+  })
+
+  const root = opts.serveUi === undefined ? undefined : resolve(opts.serveUi)
+  if (root === undefined) return
+  const serveFile = async (reply: FastifyReply, rel: string): Promise<FastifyReply> => {
+    const file = resolve(root, '.' + rel)
+    if (file !== root && !file.startsWith(root + sep)) return sendError(reply, 404, 'not_found', 'no such file')
+    let body: Buffer
+    try {
+      body = await readFile(file)
+    } catch {
+      return sendError(reply, 404, 'not_found', `no file ${rel}`)
+    }
+    return reply
+      .type(TYPES[extname(file)] ?? 'application/octet-stream')
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      .send(body)
+  }
+  app.get('/', { onRequest: guard(true) }, async (req, reply) => {
+    const q = req.query as { token?: unknown }
+    if (token && typeof q.token === 'string') {
+      reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`)
+    }
+    return serveFile(reply, '/index.html')
+  })
+  app.get('/assets/*', { onRequest: guard(false) }, async (req, reply) =>
+    serveFile(reply, '/assets/' + (req.params as Record<string, string>)['*'])
+  )
+}

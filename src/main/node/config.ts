@@ -1,0 +1,144 @@
+/**
+ * The command line of a node (PROTOCOL §8), the same for the headless node and the desktop app:
+ * `--port <p> --data-dir <dir> --network <main|regtest> [--host <addr>] [--peer <url>]... [--mine]
+ * [--api-token <t>] [--threads <n>]`. Parsing never exits: the caller prints.
+ */
+import { join } from 'node:path'
+import { configRoot, findFreePort } from './launch'
+import type { NodeConfig } from './run'
+
+export { findFreePort }
+
+export const DEFAULT_PORT = 5000
+export const DEFAULT_HOST = '127.0.0.1'
+
+export const HELP = `Usage: npm run node -- [options]
+
+Runs a Blockforge node without the desktop app: the HTTP API of PROTOCOL §7, the peer network
+and (optionally) a miner. Prints "listening on http://HOST:PORT" once it answers requests and
+stops cleanly on SIGINT or SIGTERM.
+
+Options:
+  --port <p>          TCP port of the HTTP API (default ${DEFAULT_PORT}; 0 = any free port)
+  --host <addr>       address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 = every interface)
+  --data-dir <dir>    where the chain, wallet and peer list are kept
+                      (default: the desktop app's per-user folder, <config>/Blockforge/<network>)
+  --network <name>    main or regtest (default main); a data dir holds one network only
+  --peer <url>        a peer to connect to, e.g. http://127.0.0.1:5001 (repeatable); it must be
+                      on the same network (its /status is checked)
+  --mine              mine continuously, paying this node's wallet
+  --threads <n>       mining worker threads (default: one per core)
+  --api-token <t>     control routes (/mine, /transactions/new, /nodes/register,
+                      /nodes/resolve) and the UI API then also answer non-loopback clients that
+                      send "Authorization: Bearer <t>"
+  --help, -h          show this text
+`
+
+/** PROTOCOL §8 default data dir: the folder the desktop app uses, one per network. */
+export function defaultDataDir(network: 'main' | 'regtest', env: NodeJS.ProcessEnv = process.env): string {
+  return join(configRoot(env), network)
+}
+
+export type ParsedArgs = { kind: 'help' } | { kind: 'run'; config: NodeConfig } | { kind: 'error'; message: string }
+
+/** A bad command line; its message is one line for a person. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/**
+ * The config a command line asks for (the desktop app's entry uses this). Throws UsageError on
+ * an unknown flag or a bad value, and on --help (callers that print help use parseCommandLine).
+ */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const r = parseCommandLine(argv, env)
+  if (r.kind === 'run') return r.config
+  throw new UsageError(r.kind === 'error' ? r.message : 'no node config: --help was given')
+}
+
+/** Parse argv (without the node and script paths). Unknown flags and bad values are errors. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
+  let port = DEFAULT_PORT
+  let host = DEFAULT_HOST
+  let dataDir: string | undefined
+  let network: 'main' | 'regtest' = 'main'
+  const peers: string[] = []
+  let mine = false
+  let apiToken: string | undefined
+  let threads: number | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]
+    const eq = raw.indexOf('=')
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw
+    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined
+    const value = (): string | undefined => inline ?? argv[++i]
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return { kind: 'help' }
+      case '--mine':
+        mine = true
+        break
+      case '--port': {
+        const v = value()
+        const n = Number(v)
+        if (v === undefined || !/^[0-9]{1,5}$/.test(v) || n > 65535) return { kind: 'error', message: `--port needs a number from 0 to 65535, got ${v ?? 'nothing'}` }
+        port = n
+        break
+      }
+      case '--host': {
+        const v = value()
+        if (!v || !/^[0-9A-Za-z.:[\]-]{1,255}$/.test(v)) return { kind: 'error', message: `--host needs an address, got ${v ?? 'nothing'}` }
+        host = v.replace(/^\[(.*)\]$/, '$1')
+        break
+      }
+      case '--data-dir': {
+        const v = value()
+        if (!v) return { kind: 'error', message: '--data-dir needs a folder' }
+        dataDir = v
+        break
+      }
+      case '--network': {
+        const v = value()
+        if (v !== 'main' && v !== 'regtest') return { kind: 'error', message: `--network must be main or regtest, got ${v ?? 'nothing'}` }
+        network = v
+        break
+      }
+      case '--peer': {
+        const v = value()
+        let ok = false
+        try {
+          const u = new URL(v ?? '')
+          ok = u.protocol === 'http:' || u.protocol === 'https:'
+        } catch {
+          ok = false
+        }
+        if (!ok) return { kind: 'error', message: `--peer needs an http(s) URL such as http://127.0.0.1:5001, got ${v ?? 'nothing'}` }
+        peers.push(v!)
+        break
+      }
+      case '--api-token': {
+        const v = value()
+        if (!v || !/^[A-Za-z0-9._~-]{1,200}$/.test(v)) return { kind: 'error', message: '--api-token needs a token of letters, digits and ._~-' }
+        apiToken = v
+        break
+      }
+      case '--threads': {
+        const v = value()
+        const n = Number(v)
+        if (v === undefined || !/^[0-9]{1,3}$/.test(v) || n < 1) return { kind: 'error', message: `--threads needs a whole number of at least 1, got ${v ?? 'nothing'}` }
+        threads = n
+        break
+      }
+      default:
+        return { kind: 'error', message: `unknown option ${raw} (see --help)` }
+    }
+  }
+  return {
+    kind: 'run',
+    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, threads }
+  }
+}

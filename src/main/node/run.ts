@@ -1,0 +1,144 @@
+/**
+ * A running node, as the headless entry and the desktop app start it (PROTOCOL §8): the store and
+ * NodeService, the signature-check pool, the miner, the peer network and the HTTP endpoint, wired
+ * together; `close()` takes them down in the reverse order so the store closes last, after every
+ * writer has stopped.
+ */
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { NETWORKS } from '../core'
+import { createUiApi } from '../api/handlers'
+import { LocalRegistry } from '../api/local-nodes'
+import { createHttpServer } from '../http/server'
+import { registerUiRoutes } from '../http/ui-routes'
+import { MinerEngine } from '../miner/engine'
+import { PeerManager, type PeerLimits } from '../p2p/peer-manager'
+import { VerifyPool } from '../p2p/verify-pool'
+import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
+import { configRoot, saveLaunchSettings, spawnLocalNode } from './launch'
+import { MiningController } from './mining'
+import { NodeService } from './service'
+
+export interface NodeConfig {
+  port: number
+  host: string
+  dataDir: string
+  network: 'main' | 'regtest'
+  peers: string[]
+  mine: boolean
+  apiToken?: string
+  threads?: number
+  minerWorkerPath?: string
+  /** Built verify-pool worker (Electron); default verify-worker.ts under tsx. */
+  verifyWorkerPath?: string
+  /** Directory of the built renderer (out/renderer) to serve at / over HTTP. */
+  serveUi?: string
+  /** Peer network limits (tests make polling faster). */
+  peerLimits?: Partial<PeerLimits>
+  /** Register in the per-user list of local nodes (default true). */
+  announce?: boolean
+  /** Lines for a person (peer changes, bans); default: nothing. */
+  log?: (line: string) => void
+}
+
+export interface RunningNode {
+  url: string
+  service: NodeService
+  peers: PeerManager
+  mining: MiningController
+  api: NodeApiHandlers
+  subscribe(cb: (e: NodeEvent) => void): () => void
+  close(): Promise<void>
+}
+
+/** The URL peers reach a node at: a wildcard address is reached over loopback. */
+export function publicUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`
+}
+
+/**
+ * Open the data dir and start every part of a node. Throws what the store throws
+ * (StoreLockedError, NetworkMismatchError, EACCES) and EADDRINUSE from listening, after closing
+ * whatever it had opened, so a caller can retry with another data dir or port.
+ */
+export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
+  const network = NETWORKS[cfg.network]
+  const log = cfg.log ?? (() => undefined)
+  const verifyPool = new VerifyPool({ genesisHash: network.genesisHash, workerPath: cfg.verifyWorkerPath })
+  const service = NodeService.open({ dataDir: cfg.dataDir, network, verifier: verifyPool.verifier })
+  const engine = new MinerEngine({ threads: cfg.threads, workerPath: cfg.minerWorkerPath })
+  const mining = new MiningController(service, engine)
+  const peers = new PeerManager({ service, selfUrl: publicUrl(cfg.host, cfg.port), verifyPool, limits: cfg.peerLimits, log })
+  const app = createHttpServer({ service, peers, mining, apiToken: cfg.apiToken, log })
+  const shutdown = async (): Promise<void> => {
+    await app.close().catch(() => undefined)
+    await peers.close()
+    await mining.close()
+    await verifyPool.close()
+    service.close()
+  }
+
+  let url: string
+  let ui: ReturnType<typeof createUiApi>
+  let unregister = (): void => undefined
+  try {
+    // The UI routes go in before listening; their handlers need the URL, known after it.
+    const deps = {
+      service,
+      mining,
+      peers,
+      url: '',
+      launch: { port: cfg.port, host: cfg.host, apiToken: cfg.apiToken ?? '' },
+      registry: new LocalRegistry(join(configRoot(), 'nodes')),
+      spawnLocalNode: async (): Promise<string> => {
+        const spawned = await spawnLocalNode({
+          entry: fileURLToPath(new URL('../headless.ts', import.meta.url)),
+          execArgv: ['--import', 'tsx'],
+          network: cfg.network,
+          host: cfg.host,
+          dataDirBase: cfg.dataDir,
+          peers: [url],
+          apiToken: cfg.apiToken
+        })
+        spawned.child.unref()
+        return spawned.url
+      },
+      saveLaunchSettings: (s: Parameters<typeof saveLaunchSettings>[0]) => saveLaunchSettings(s)
+    }
+    ui = createUiApi(deps)
+    registerUiRoutes(app, ui, { apiToken: cfg.apiToken, serveUi: cfg.serveUi })
+    await app.listen({ port: cfg.port, host: cfg.host })
+    const addr = app.server.address()
+    const port = typeof addr === 'object' && addr !== null ? addr.port : cfg.port
+    url = publicUrl(cfg.host, port)
+    deps.url = url
+    deps.launch.port = port
+    peers.selfUrl = url
+    if (cfg.announce !== false) {
+      unregister = deps.registry.register({ url, network: cfg.network, dataDir: cfg.dataDir })
+    }
+  } catch (e) {
+    await shutdown()
+    throw e
+  }
+
+  peers.start(cfg.peers)
+  if (cfg.mine) mining.start()
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    service,
+    peers,
+    mining,
+    api: ui.api,
+    subscribe: ui.subscribe,
+    close: () => {
+      closing ??= (async () => {
+        unregister()
+        await shutdown()
+      })()
+      return closing
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Pushing what the node accepts to its peers (PROTOCOL §6): each new block (`POST /blocks`) and
+ * each transaction newly in the pool (`POST /transactions`) goes to every peer but the one it
+ * came from. A peer that already has it answers 200 and, having accepted nothing, relays nothing:
+ * no loops. Each peer has one request in flight and a bounded queue (oldest dropped), so a slow
+ * peer cannot make us pile up work; a dropped block is fetched later as an orphan's ancestor.
+ */
+import { blockToWire, txToWire, type Block, type Transaction } from '../core'
+import type { AcceptedBlock } from '../chain/chain'
+import { OFFENCE, type PeerManager } from './peer-manager'
+
+const QUEUE_MAX = 256
+
+interface Item {
+  path: '/blocks' | '/transactions'
+  body: unknown
+  what: string
+}
+
+export class Gossip {
+  private readonly queues = new Map<string, Item[]>()
+  private readonly busy = new Set<string>()
+  private unwire: (() => void) | undefined
+
+  constructor(private readonly pm: PeerManager) {}
+
+  start(): void {
+    const service = this.pm.service
+    const onBlock = (a: AcceptedBlock, m: { source?: string }): void => {
+      if (this.pm.syncer.isQuiet(m.source)) return
+      this.relayBlock(a.block, m.source)
+    }
+    const onTx = (tx: Transaction, m: { source?: string }): void => this.relayTransaction(tx, m.source)
+    service.on('block', onBlock)
+    service.on('transaction', onTx)
+    this.unwire = () => {
+      service.off('block', onBlock)
+      service.off('transaction', onTx)
+    }
+  }
+
+  stop(): void {
+    this.unwire?.()
+    this.queues.clear()
+  }
+
+  relayBlock(b: Block, except?: string): void {
+    this.broadcast({ path: '/blocks', body: blockToWire(b), what: `block ${b.index}` }, except)
+  }
+
+  relayTransaction(tx: Transaction, except?: string): void {
+    this.broadcast({ path: '/transactions', body: txToWire(tx), what: `transaction ${tx.id.slice(0, 12)}` }, except)
+  }
+
+  private broadcast(item: Item, except?: string): void {
+    for (const p of this.pm.active()) {
+      if (p.url === except || p.reachable === false) continue
+      let q = this.queues.get(p.url)
+      if (q === undefined) this.queues.set(p.url, (q = []))
+      q.push(item)
+      if (q.length > QUEUE_MAX) q.shift()
+      void this.pump(p.url)
+    }
+  }
+
+  private async pump(url: string): Promise<void> {
+    if (this.busy.has(url)) return
+    this.busy.add(url)
+    try {
+      for (;;) {
+        const item = this.queues.get(url)?.shift()
+        if (item === undefined || this.pm.closed) break
+        const p = this.pm.get(url)
+        if (p === undefined || this.pm.isBanned(p)) break
+        const res = await this.pm.request(url, item.path, {
+          method: 'POST',
+          body: item.body,
+          timeoutMs: this.pm.limits.pushTimeoutMs,
+          maxBytes: 64 * 1024
+        })
+        if (!res.ok) {
+          this.pm.transportOffence(p, res)
+          if (res.reason === 'unreachable') this.queues.delete(url)
+          continue
+        }
+        if (res.status >= 500) this.pm.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
+      }
+    } finally {
+      this.busy.delete(url)
+      if ((this.queues.get(url)?.length ?? 0) === 0) this.queues.delete(url)
+    }
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * The peer network (PROTOCOL §6, §7): a bounded, persisted list of peers on our network, each
+ * with a score, its last known tip and traffic counters. It learns peers that announce themselves
+ * (`X-Node-Url`) after checking their genesis hash, polls their `/status`, hands catching up to
+ * the Syncer and pushes what the node accepts (Gossip). A peer that sends invalid data is scored
+ * down and banned after repeated offences; every outbound request has a deadline and a size cap.
+ */
+import { EventEmitter } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import type { NodeService } from '../node/service'
+import type { PeerRow } from '../store/sqlite-store'
+import type { ApiResult, PeerInfo, ResolveOutcome } from '../../shared/api'
+import { peerRequest, type PeerResponse } from './http-client'
+import { normalizeUrl, parseStatus, type PeerStatus } from './wire'
+import { Syncer } from './sync'
+import { Gossip } from './gossip'
+import type { VerifyPool } from './verify-pool'
+
+/** Header naming the sender's base URL on every request between peers (PROTOCOL §7). */
+export const NODE_URL_HEADER = 'x-node-url'
+/** Header on every answer of ours: lets a node notice that a URL leads back to itself. */
+export const NODE_ID_HEADER = 'x-node-id'
+
+export interface PeerLimits {
+  maxPeers: number
+  maxBanned: number
+  pollMs: number
+  statusTimeoutMs: number
+  statusMaxBytes: number
+  chainTimeoutMs: number
+  chainMaxBytes: number
+  pushTimeoutMs: number
+  /** Score at or below which a peer is banned. */
+  banScore: number
+  banMs: number
+}
+
+export const DEFAULT_LIMITS: PeerLimits = {
+  maxPeers: 64,
+  maxBanned: 256,
+  pollMs: 2000,
+  statusTimeoutMs: 3000,
+  statusMaxBytes: 64 * 1024,
+  chainTimeoutMs: 30_000,
+  chainMaxBytes: 16 * 1024 * 1024,
+  pushTimeoutMs: 5000,
+  banScore: -100,
+  banMs: 30 * 60_000
+}
+
+/** How much each kind of misbehaviour costs (two invalid blocks and a peer is banned). */
+export const OFFENCE = {
+  invalidBlock: 50,
+  invalidTx: 10,
+  garbage: 25,
+  tooLarge: 25,
+  timeout: 10,
+  wrongGenesis: 100
+} as const
+
+export interface PeerEntry {
+  url: string
+  score: number
+  addedAt: number
+  lastContact: number | null
+  bannedUntil: number | null
+  status: PeerStatus | null
+  reachable: boolean | null
+  bytesIn: number
+  bytesOut: number
+  lastPersist: number
+}
+
+export interface PeerManagerOptions {
+  service: NodeService
+  /** Our base URL, sent as X-Node-Url. */
+  selfUrl: string
+  verifyPool?: VerifyPool
+  limits?: Partial<PeerLimits>
+  now?: () => number
+  log?: (line: string) => void
+}
+
+export interface PeerManagerEvents {
+  change: []
+}
+
+type Probe = { ok: true; status: PeerStatus } | { ok: false; code: string; message: string }
+
+export class PeerManager extends EventEmitter<PeerManagerEvents> {
+  readonly service: NodeService
+  selfUrl: string
+  readonly limits: PeerLimits
+  /** Random per process; answers carry it so a URL that leads back to us is recognised. */
+  readonly nodeId = randomBytes(8).toString('hex')
+  readonly syncer: Syncer
+  readonly gossip: Gossip
+  private readonly peers = new Map<string, PeerEntry>()
+  private readonly learning = new Map<string, Promise<unknown>>()
+  private readonly recentlyFailed = new Map<string, number>()
+  /** --peer URLs not reachable yet: retried on every poll until added. */
+  private readonly bootstrap = new Set<string>()
+  private readonly now: () => number
+  private readonly log: (line: string) => void
+  private readonly shutdown = new AbortController()
+  private timer: NodeJS.Timeout | undefined
+  private polling = false
+  private changed = false
+
+  constructor(opts: PeerManagerOptions) {
+    super()
+    this.service = opts.service
+    this.selfUrl = opts.selfUrl
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits }
+    this.now = opts.now ?? Date.now
+    this.log = opts.log ?? (() => undefined)
+    for (const r of this.service.store.listPeers()) {
+      this.peers.set(r.url, {
+        url: r.url,
+        score: r.score,
+        addedAt: r.addedAt,
+        lastContact: r.lastSeen,
+        bannedUntil: r.bannedUntil,
+        status: null,
+        reachable: null,
+        bytesIn: 0,
+        bytesOut: 0,
+        lastPersist: 0
+      })
+    }
+    this.syncer = new Syncer(this, opts.verifyPool)
+    this.gossip = new Gossip(this)
+  }
+
+  /** Begin polling peers (and connect the --peer URLs). */
+  start(bootstrap: readonly string[] = []): void {
+    for (const u of bootstrap) {
+      const url = normalizeUrl(u)
+      if (url !== undefined && !this.isSelf(url) && !this.peers.has(url)) this.bootstrap.add(url)
+    }
+    this.gossip.start()
+    this.timer = setInterval(() => void this.poll(), this.limits.pollMs)
+    this.timer.unref()
+    void this.poll()
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.gossip.stop()
+    this.shutdown.abort()
+    await this.syncer.idle()
+  }
+
+  get closed(): boolean {
+    return this.shutdown.signal.aborted
+  }
+
+  // ---- the list ----------------------------------------------------------------------------
+
+  isBanned(p: PeerEntry): boolean {
+    return p.bannedUntil !== null && p.bannedUntil > this.now()
+  }
+
+  /** Peers we talk to: known and not banned. */
+  active(): PeerEntry[] {
+    return [...this.peers.values()].filter((p) => !this.isBanned(p))
+  }
+
+  get(url: string): PeerEntry | undefined {
+    return this.peers.get(url)
+  }
+
+  /** Base URLs of the peers we talk to (GET /nodes). */
+  urls(): string[] {
+    return this.active().map((p) => p.url)
+  }
+
+  info(p: PeerEntry): PeerInfo {
+    const tip = this.service.chain.tip()
+    return {
+      url: p.url,
+      state: this.isBanned(p) ? 'banned' : p.reachable ? 'connected' : 'unreachable',
+      tipIndex: p.status?.index ?? null,
+      tipHash: p.status?.tipHash ?? null,
+      lag: p.status ? tip.index - p.status.index : null,
+      lastContact: p.lastContact,
+      score: p.score,
+      bytesIn: p.bytesIn,
+      bytesOut: p.bytesOut,
+      bannedUntil: this.isBanned(p) ? p.bannedUntil : null
+    }
+  }
+
+  list(): PeerInfo[] {
+    return [...this.peers.values()].map((p) => this.info(p))
+  }
+
+  /** Whether `url` leads to this node under one of its names. */
+  isSelf(url: string): boolean {
+    if (url === this.selfUrl) return true
+    try {
+      const u = new URL(url)
+      const self = new URL(this.selfUrl)
+      const loop = (h: string): boolean =>
+        h === 'localhost' || h === '[::1]' || h === '0.0.0.0' || h === '[::]' || /^127\./.test(h)
+      return u.port === self.port && u.protocol === self.protocol && loop(u.hostname) && loop(self.hostname)
+    } catch {
+      return false
+    }
+  }
+
+  private persist(p: PeerEntry, force = false): void {
+    const now = this.now()
+    if (!force && now - p.lastPersist < 60_000) return
+    p.lastPersist = now
+    if (this.closed) return
+    const row: PeerRow = { url: p.url, score: p.score, addedAt: p.addedAt, lastSeen: p.lastContact, bannedUntil: p.bannedUntil }
+    this.service.store.putPeer(row)
+  }
+
+  private markChanged(): void {
+    if (this.changed) return
+    this.changed = true
+    queueMicrotask(() => {
+      this.changed = false
+      this.emit('change')
+    })
+  }
+
+  // ---- requests ----------------------------------------------------------------------------
+
+  /** A request to a peer (or a candidate), with our X-Node-Url; traffic is counted. */
+  async request(
+    url: string,
+    path: string,
+    opts: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs: number; maxBytes: number }
+  ): Promise<PeerResponse> {
+    const res = await peerRequest(url + path, {
+      ...opts,
+      headers: { [NODE_URL_HEADER]: this.selfUrl },
+      signal: this.shutdown.signal
+    })
+    const p = this.peers.get(url)
+    if (p) {
+      p.bytesIn += res.bytesIn
+      p.bytesOut += res.bytesOut
+      if (res.ok) {
+        p.lastContact = this.now()
+        if (!p.reachable) this.markChanged()
+        p.reachable = true
+      }
+    }
+    return res
+  }
+
+  /** Fetch and check a URL's /status. */
+  async probeStatus(url: string): Promise<Probe> {
+    const res = await peerRequest(url + '/status', {
+      timeoutMs: this.limits.statusTimeoutMs,
+      maxBytes: this.limits.statusMaxBytes,
+      headers: { [NODE_URL_HEADER]: this.selfUrl },
+      signal: this.shutdown.signal
+    })
+    const p = this.peers.get(url)
+    if (p) {
+      p.bytesIn += res.bytesIn
+      p.bytesOut += res.bytesOut
+    }
+    if (!res.ok) {
+      const code = res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
+      return { ok: false, code, message: `${url}: ${res.message}` }
+    }
+    if (res.nodeId === this.nodeId) return { ok: false, code: 'invalid_field', message: `${url} is this node` }
+    if (res.status !== 200) return { ok: false, code: 'unreachable', message: `${url}/status answered ${res.status}` }
+    const s = parseStatus(res.json)
+    if (typeof s === 'string') return { ok: false, code: 'bad_answer', message: `${url}: ${s}` }
+    if (s.genesisHash !== this.service.network.genesisHash) {
+      return {
+        ok: false,
+        code: 'wrong_genesis',
+        message: `${url} is on another network (genesis ${s.genesisHash.slice(0, 12)}…, ours ${this.service.network.genesisHash.slice(0, 12)}…)`
+      }
+    }
+    return { ok: true, status: s }
+  }
+
+  /** PeerControl.probe: a URL's network and height, for local discovery. */
+  async probe(url: string): Promise<{ genesis_hash: string; index: number; network: string } | undefined> {
+    const res = await peerRequest(url + '/status', {
+      timeoutMs: this.limits.statusTimeoutMs,
+      maxBytes: this.limits.statusMaxBytes,
+      signal: this.shutdown.signal
+    })
+    if (!res.ok || res.status !== 200) return undefined
+    const s = parseStatus(res.json)
+    return typeof s === 'string' ? undefined : { genesis_hash: s.genesisHash, index: s.index, network: s.network }
+  }
+
+  // ---- adding and learning -----------------------------------------------------------------
+
+  /**
+   * Add a peer after checking that its /status names our genesis (the app's "add peer",
+   * POST /nodes/register, --peer). The peer learns us from our X-Node-Url; both then sync.
+   */
+  async add(rawUrl: string): Promise<ApiResult<PeerInfo>> {
+    const url = normalizeUrl(rawUrl)
+    if (url === undefined) return { ok: false, error: 'invalid_field', message: `${String(rawUrl)} is not an http(s) URL` }
+    if (this.isSelf(url)) return { ok: false, error: 'invalid_field', message: `${url} is this node` }
+    const known = this.peers.get(url)
+    if (known && this.isBanned(known)) {
+      return { ok: false, error: 'banned', message: `${url} is banned until ${new Date(known.bannedUntil!).toISOString()}` }
+    }
+    if (!known && this.active().length >= this.limits.maxPeers && !this.evictOne()) {
+      return { ok: false, error: 'peer_limit', message: `this node already has ${this.limits.maxPeers} peers` }
+    }
+    const probe = await this.probeStatus(url)
+    if (!probe.ok) {
+      if (known && probe.code === 'wrong_genesis') this.offence(known, OFFENCE.wrongGenesis, probe.message)
+      return { ok: false, error: probe.code, message: probe.message }
+    }
+    const p = known ?? this.insert(url)
+    this.bootstrap.delete(url)
+    this.updateStatus(p, probe.status)
+    this.persist(p, true)
+    this.markChanged()
+    this.syncer.consider(p)
+    return { ok: true, value: this.info(p) }
+  }
+
+  private insert(url: string): PeerEntry {
+    const p: PeerEntry = {
+      url,
+      score: 0,
+      addedAt: this.now(),
+      lastContact: null,
+      bannedUntil: null,
+      status: null,
+      reachable: null,
+      bytesIn: 0,
+      bytesOut: 0,
+      lastPersist: 0
+    }
+    this.peers.set(url, p)
+    this.log(`peer added: ${url}`)
+    return p
+  }
+
+  /** Make room for a new peer: drop the worst unreachable one, if any. */
+  private evictOne(): boolean {
+    const victims = this.active()
+      .filter((p) => !p.reachable)
+      .sort((a, b) => a.score - b.score || (a.lastContact ?? 0) - (b.lastContact ?? 0))
+    if (victims.length === 0) return false
+    this.remove(victims[0].url)
+    return true
+  }
+
+  /**
+   * A request named its sender (X-Node-Url): add it once its /status shows our genesis. Runs in
+   * the background, at most once at a time per URL, and not again soon after a failure.
+   */
+  learn(rawUrl: string): void {
+    const url = normalizeUrl(rawUrl)
+    if (url === undefined || this.closed || this.peers.has(url) || this.isSelf(url)) return
+    if (this.learning.has(url) || this.learning.size >= 16) return
+    const failedAt = this.recentlyFailed.get(url)
+    if (failedAt !== undefined && this.now() - failedAt < 60_000) return
+    const job = this.add(url)
+      .then((r) => {
+        if (!r.ok) {
+          if (this.recentlyFailed.size >= 1024) this.recentlyFailed.clear()
+          this.recentlyFailed.set(url, this.now())
+        }
+      })
+      .finally(() => this.learning.delete(url))
+    this.learning.set(url, job)
+  }
+
+  /** Wait for a URL being learned (an orphan's sender), then tell whether it is a peer. */
+  async learned(url: string): Promise<PeerEntry | undefined> {
+    await this.learning.get(url)
+    const p = this.peers.get(url)
+    return p && !this.isBanned(p) ? p : undefined
+  }
+
+  remove(rawUrl: string): ApiResult<null> {
+    const url = normalizeUrl(rawUrl) ?? rawUrl
+    if (!this.peers.delete(url)) return { ok: false, error: 'not_found', message: `${url} is not a peer` }
+    this.bootstrap.delete(url)
+    if (!this.closed) this.service.store.deletePeer(url)
+    this.markChanged()
+    return { ok: true, value: null }
+  }
+
+  ban(rawUrl: string, minutes: number): ApiResult<null> {
+    const url = normalizeUrl(rawUrl) ?? rawUrl
+    const p = this.peers.get(url)
+    if (!p) return { ok: false, error: 'not_found', message: `${url} is not a peer` }
+    this.banFor(p, minutes * 60_000, 'banned by the user')
+    return { ok: true, value: null }
+  }
+
+  unban(rawUrl: string): ApiResult<null> {
+    const url = normalizeUrl(rawUrl) ?? rawUrl
+    const p = this.peers.get(url)
+    if (!p) return { ok: false, error: 'not_found', message: `${url} is not a peer` }
+    p.bannedUntil = null
+    p.score = 0
+    this.persist(p, true)
+    this.markChanged()
+    this.syncer.consider(p)
+    return { ok: true, value: null }
+  }
+
+  private banFor(p: PeerEntry, ms: number, why: string): void {
+    p.bannedUntil = this.now() + ms
+    p.reachable = null
+    this.log(`peer banned: ${p.url} (${why})`)
+    const banned = [...this.peers.values()].filter((q) => this.isBanned(q)).sort((a, b) => a.bannedUntil! - b.bannedUntil!)
+    while (banned.length > this.limits.maxBanned) this.remove(banned.shift()!.url)
+    this.persist(p, true)
+    this.markChanged()
+  }
+
+  /** Score a peer down; at banScore it is dropped (banned for banMs). */
+  offence(p: PeerEntry | string | undefined, cost: number, why: string): void {
+    const peer = typeof p === 'string' ? this.peers.get(p) : p
+    if (peer === undefined || this.isBanned(peer)) return
+    peer.score = Math.max(this.limits.banScore, peer.score - cost)
+    this.log(`peer ${peer.url} -${cost}: ${why}`)
+    if (peer.score <= this.limits.banScore) {
+      this.banFor(peer, this.limits.banMs, why)
+      peer.score = 0
+    } else {
+      this.persist(peer, true)
+      this.markChanged()
+    }
+  }
+
+  /** Score a peer down for a failed request: junk and oversize answers cost more than silence. */
+  transportOffence(p: PeerEntry, res: PeerResponse): void {
+    if (res.ok) return
+    if (res.reason === 'too_large') this.offence(p, OFFENCE.tooLarge, res.message)
+    else if (res.reason === 'bad_json') this.offence(p, OFFENCE.garbage, res.message)
+    else if (res.reason === 'unreachable') {
+      if (/no answer within/.test(res.message)) this.offence(p, OFFENCE.timeout, res.message)
+      if (p.reachable !== false) this.markChanged()
+      p.reachable = false
+    }
+  }
+
+  private updateStatus(p: PeerEntry, s: PeerStatus): void {
+    const before = p.status
+    p.status = s
+    p.reachable = true
+    p.lastContact = this.now()
+    if (before?.tipHash !== s.tipHash) this.markChanged()
+    if (p.score < 0) p.score++
+    this.persist(p)
+  }
+
+  // ---- polling -----------------------------------------------------------------------------
+
+  /** Ask every peer for its /status; catch up from those with more work. */
+  async poll(): Promise<void> {
+    if (this.polling || this.closed) return
+    this.polling = true
+    try {
+      for (const url of this.bootstrap) void this.add(url)
+      await Promise.all(this.active().map((p) => this.pollOne(p)))
+    } finally {
+      this.polling = false
+    }
+  }
+
+  /** Refresh one peer's status; `consider`: queue a catch-up if it has more work. */
+  async pollOne(p: PeerEntry, consider = true): Promise<PeerStatus | undefined> {
+    const probe = await this.probeStatus(p.url)
+    if (this.closed || !this.peers.has(p.url)) return undefined
+    if (!probe.ok) {
+      if (probe.code === 'wrong_genesis') this.offence(p, OFFENCE.wrongGenesis, probe.message)
+      else if (probe.code === 'bad_answer') this.offence(p, OFFENCE.garbage, probe.message)
+      else {
+        if (/no answer within/.test(probe.message)) this.offence(p, OFFENCE.timeout, probe.message)
+        if (p.reachable !== false) this.markChanged()
+        p.reachable = false
+      }
+      return undefined
+    }
+    this.updateStatus(p, probe.status)
+    if (consider) this.syncer.consider(p)
+    return probe.status
+  }
+
+  // ---- for the HTTP routes -----------------------------------------------------------------
+
+  /** POST /blocks answered 202: fetch the orphan's ancestors from its sender or other peers. */
+  onOrphan(hash: string, source?: string): void {
+    void this.syncer.fetchAncestors(hash, source)
+  }
+
+  /** GET /nodes/resolve and the app's Resolve: take every peer's chain, keep the most work. */
+  resolve(): Promise<ResolveOutcome> {
+    return this.syncer.resolve()
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Catching up with peers (PROTOCOL §6): a peer whose /status shows more work than ours is asked
+ * for the fork point (probing back from the lower tip, then bisecting: a logarithmic number of
+ * one-block requests, never the whole chain) and then for the blocks after it in batches, which
+ * are checked on the verify pool while the previous batch is being connected. Orphans make the
+ * node fetch their ancestors by hash; `/nodes/resolve` takes every peer's chain the same way.
+ *
+ * One catch-up or resolve runs at a time. A peer whose blocks are invalid is scored down.
+ */
+import type { Block } from '../core'
+import type { ResolveOutcome } from '../../shared/api'
+import { OFFENCE, type PeerEntry, type PeerManager } from './peer-manager'
+import type { VerifyPool } from './verify-pool'
+import { normalizeUrl, parseBlockList, parseOneBlock } from './wire'
+
+/** Blocks asked for per request (the protocol's cap for GET /blocks). */
+export const BATCH = 500
+/** Ancestors of an orphan fetched one by one before falling back to a batched catch-up. */
+export const ANCESTOR_STEPS = 16
+
+interface Batch {
+  blocks: Block[]
+  limit: number
+}
+
+export class Syncer {
+  private lock: Promise<unknown> = Promise.resolve()
+  private running: Promise<void> | undefined
+  private readonly wanted = new Set<string>()
+  private readonly quiet = new Set<string>()
+  private readonly fetching = new Set<string>()
+
+  constructor(
+    private readonly pm: PeerManager,
+    private readonly pool?: VerifyPool
+  ) {}
+
+  private get service() {
+    return this.pm.service
+  }
+
+  /** Blocks from `source` are being caught up: gossip relays only each batch's last block. */
+  isQuiet(source: string | undefined): boolean {
+    return source !== undefined && this.quiet.has(source)
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn)
+    this.lock = run.catch(() => undefined)
+    return run
+  }
+
+  /** Queue a catch-up from `p` if it has more work than we do. */
+  consider(p: PeerEntry): void {
+    if (p.status === null || p.status.totalWork <= this.service.chain.tip().totalWork) return
+    this.wanted.add(p.url)
+    if (this.running) return
+    this.running = this.drain().finally(() => {
+      this.running = undefined
+    })
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wanted.size > 0 && !this.pm.closed) {
+      // The peer with the most work first.
+      const best = [...this.wanted]
+        .map((u) => this.pm.get(u))
+        .filter((p): p is PeerEntry => p !== undefined && !this.pm.isBanned(p) && p.status !== null)
+        .sort((a, b) => (b.status!.totalWork > a.status!.totalWork ? 1 : -1))[0]
+      this.wanted.clear()
+      if (best === undefined) return
+      await this.exclusive(() => this.syncFrom(best, false))
+    }
+  }
+
+  /** Resolves once no catch-up is running. */
+  async idle(): Promise<void> {
+    await this.running
+    await this.lock
+  }
+
+  /** Catch up from `p`: fork point, then batches after it. `force`: even with less work. */
+  async syncFrom(p: PeerEntry, force: boolean): Promise<void> {
+    const s = p.status
+    if (s === null || this.pm.closed || this.pm.isBanned(p)) return
+    if (!force && s.totalWork <= this.service.chain.tip().totalWork) return
+    const fork = await this.findFork(p, s.index)
+    if (fork === undefined) return
+    this.quiet.add(p.url)
+    let last: Block | undefined
+    try {
+      let from = fork + 1
+      let next = this.prepare(p, from, BATCH)
+      for (;;) {
+        const batch = await next
+        if (batch === undefined || batch.blocks.length === 0) break
+        const got = batch.blocks.length
+        next = got === batch.limit ? this.prepare(p, from + got, batch.limit) : Promise.resolve(undefined)
+        const r = await this.submitBatch(p, batch.blocks)
+        if (r.last) last = r.last
+        if (r.stop) {
+          void next.catch(() => undefined)
+          break
+        }
+        from += got
+      }
+    } finally {
+      this.quiet.delete(p.url)
+    }
+    // The rest of the network hears of the new tip once; it fetches what it lacks from us.
+    if (last !== undefined && this.service.chain.tip().hash === last.hash) this.pm.gossip.relayBlock(last, p.url)
+  }
+
+  /** Fetch a batch and check its signatures on the pool meanwhile. */
+  private async prepare(p: PeerEntry, from: number, limit: number): Promise<Batch | undefined> {
+    const batch = await this.getBlocks(p, from, limit)
+    if (batch !== undefined && this.pool) await this.pool.prime(batch.blocks.flatMap((b) => b.transactions))
+    return batch
+  }
+
+  /** Offer a batch in order; stop at the first block that is invalid or does not connect. */
+  private async submitBatch(p: PeerEntry, blocks: Block[]): Promise<{ stop: boolean; last?: Block }> {
+    let last: Block | undefined
+    for (let i = 0; i < blocks.length; i++) {
+      if (this.pm.closed) return { stop: true, last }
+      const o = this.service.submitBlock(blocks[i], p.url)
+      if (o.kind === 'invalid') {
+        if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${blocks[i].index}: ${o.code}: ${o.message}`)
+        return { stop: true, last }
+      }
+      if (o.kind === 'orphan') return { stop: true, last }
+      if (o.kind === 'accepted' && o.status === 'main') last = o.block
+      // Let HTTP requests and timers in between blocks.
+      if (i % 32 === 31) await new Promise((r) => setImmediate(r))
+    }
+    return { stop: false, last }
+  }
+
+  /** Main-chain blocks [from, from + limit) of a peer, halving the batch when answers are too big. */
+  private async getBlocks(p: PeerEntry, from: number, limit: number): Promise<Batch | undefined> {
+    const { chainTimeoutMs, chainMaxBytes } = this.pm.limits
+    for (;;) {
+      const res = await this.pm.request(p.url, `/blocks?from=${from}&limit=${limit}`, {
+        timeoutMs: chainTimeoutMs,
+        maxBytes: chainMaxBytes
+      })
+      if (!res.ok) {
+        if (res.reason === 'too_large' && limit > 1) {
+          limit = Math.ceil(limit / 2)
+          continue
+        }
+        this.pm.transportOffence(p, res)
+        return undefined
+      }
+      if (res.status !== 200) {
+        this.pm.offence(p, OFFENCE.garbage, `GET /blocks answered ${res.status}`)
+        return undefined
+      }
+      const blocks = parseBlockList(res.json, from, limit)
+      if (typeof blocks === 'string') {
+        this.pm.offence(p, OFFENCE.garbage, blocks)
+        return undefined
+      }
+      return { blocks, limit }
+    }
+  }
+
+  /**
+   * The highest index at which the peer's main chain holds a block we have: probe back from the
+   * lower of the two tips in doubling steps, then bisect. Undefined when the peer fails us.
+   */
+  private async findFork(p: PeerEntry, peerIndex: number): Promise<number | undefined> {
+    const store = this.service.store
+    let i = Math.min(peerIndex, this.service.chain.tip().index)
+    let step = 1
+    let lo = 1
+    let unknown: number | undefined
+    while (i > 1) {
+      const b = await this.getBlocks(p, i, 1)
+      if (b === undefined) return undefined
+      if (b.blocks.length === 0) return undefined // its chain got shorter meanwhile
+      if (store.hasBlock(b.blocks[0].hash)) {
+        lo = i
+        break
+      }
+      unknown = i
+      i = Math.max(1, i - step)
+      step *= 2
+    }
+    while (unknown !== undefined && unknown - lo > 1) {
+      const mid = Math.floor((lo + unknown) / 2)
+      const b = await this.getBlocks(p, mid, 1)
+      if (b === undefined || b.blocks.length === 0) return undefined
+      if (store.hasBlock(b.blocks[0].hash)) lo = mid
+      else unknown = mid
+    }
+    return lo
+  }
+
+  /**
+   * An orphan arrived (PROTOCOL §6): ask its sender, then the other peers, for the missing
+   * ancestors by hash; past ANCESTOR_STEPS, catch up from that peer in batches instead.
+   */
+  async fetchAncestors(orphan: string, source?: string): Promise<void> {
+    const chain = this.service.chain
+    if (this.fetching.has(orphan) || this.fetching.size >= 64) return
+    this.fetching.add(orphan)
+    try {
+      const src = source === undefined ? undefined : normalizeUrl(source)
+      const first = src === undefined ? undefined : await this.pm.learned(src)
+      const order = [...(first ? [first] : []), ...this.pm.active().filter((p) => p !== first)]
+      for (const p of order) {
+        let missing = chain.missingAncestor(orphan)
+        for (let step = 0; step < ANCESTOR_STEPS && missing !== undefined && !this.pm.closed; step++) {
+          const res = await this.pm.request(p.url, `/blocks/${missing}`, {
+            timeoutMs: this.pm.limits.chainTimeoutMs,
+            maxBytes: 4 * 1024 * 1024
+          })
+          if (!res.ok) {
+            this.pm.transportOffence(p, res)
+            break
+          }
+          if (res.status !== 200) break
+          const b = parseOneBlock(res.json, missing)
+          if (typeof b === 'string') {
+            this.pm.offence(p, OFFENCE.garbage, b)
+            break
+          }
+          const o = this.service.submitBlock(b, p.url)
+          if (o.kind === 'invalid') {
+            if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
+            break
+          }
+          missing = o.kind === 'orphan' ? chain.missingAncestor(b.hash) : chain.missingAncestor(orphan)
+        }
+        if (chain.missingAncestor(orphan) === undefined) return
+        // A long way behind: batched catch-up from this peer if it has more work.
+        const s = await this.pm.pollOne(p)
+        if (s !== undefined) return
+      }
+    } finally {
+      this.fetching.delete(orphan)
+    }
+  }
+
+  /** Take every peer's chain as if offered block by block; the most work wins (PROTOCOL §6, §7). */
+  async resolve(): Promise<ResolveOutcome> {
+    const chain = this.service.chain
+    const before = chain.tip().hash
+    for (const p of this.pm.active()) {
+      await this.exclusive(async () => {
+        const s = await this.pm.pollOne(p, false)
+        if (s !== undefined) await this.syncFrom(p, true)
+      })
+    }
+    const after = chain.tip()
+    const replaced = after.hash !== before
+    return {
+      replaced,
+      message: replaced ? 'Our chain was replaced' : 'Our chain is authoritative',
+      length: after.index
+    }
+  }
+}

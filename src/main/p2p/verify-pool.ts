@@ -1,0 +1,164 @@
+/**
+ * Parallel signature checks for catching up (PROTOCOL §3, §4 rule 7). Before a fetched batch of
+ * blocks is submitted, its transfers' signatures are checked on worker threads, one per core, and
+ * the ones that verify are remembered; the chain's verifier then answers from that memory and
+ * falls back to node:crypto for anything else. Validation itself is unchanged: the same strict
+ * check runs for every transfer, only earlier and on several cores.
+ *
+ * The worker starts like the miner's: the .ts file beside this one under tsx, or a built path.
+ */
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import {
+  isCoinbase,
+  sha256Hex,
+  txSigningBytes,
+  verifyWithNodeCrypto,
+  type SignatureVerifier,
+  type Transaction
+} from '../core'
+import { ITEM_BYTES, type VerifyRequest, type VerifyResponse } from './verify-protocol'
+
+export interface VerifyPoolOptions {
+  genesisHash: string
+  /** Worker threads (default: one per core). */
+  threads?: number
+  /** Built worker script (Electron); default: verify-worker.ts beside this file, run under tsx. */
+  workerPath?: string
+  execArgv?: string[]
+  /** Verified signatures remembered (default 100 000). */
+  cacheSize?: number
+  /** Batches smaller than this are left to the inline check (default 32). */
+  minBatch?: number
+}
+
+interface Job {
+  resolve: (r: Uint8Array) => void
+  reject: (e: Error) => void
+}
+
+interface Slot {
+  worker: Worker
+  jobs: Map<number, Job>
+}
+
+const key = (id: string, tx: Transaction): string => `${id}${tx.publicKey}${tx.signature}`
+
+export class VerifyPool {
+  private readonly genesisHash: string
+  private readonly threads: number
+  private readonly workerPath: string | URL
+  private readonly execArgv: string[]
+  private readonly cacheSize: number
+  private readonly minBatch: number
+  private readonly good = new Set<string>()
+  private slots: Slot[] = []
+  private nextJob = 1
+  private closed = false
+
+  /** A verifier for NodeService: a remembered good signature, else node:crypto. */
+  readonly verifier: SignatureVerifier = (tx, bytes) =>
+    this.good.has(key(tx.id, tx)) || verifyWithNodeCrypto(tx, bytes)
+
+  constructor(opts: VerifyPoolOptions) {
+    this.genesisHash = opts.genesisHash
+    this.threads = Math.max(1, opts.threads ?? availableParallelism())
+    this.workerPath = opts.workerPath ?? new URL('./verify-worker.ts', import.meta.url)
+    const isTs = String(this.workerPath).endsWith('.ts')
+    this.execArgv = opts.execArgv ?? (isTs ? ['--import', 'tsx'] : [])
+    this.cacheSize = opts.cacheSize ?? 100_000
+    this.minBatch = opts.minBatch ?? 32
+  }
+
+  private slot(i: number): Slot {
+    let s = this.slots[i]
+    if (s === undefined) {
+      const worker = new Worker(this.workerPath, { execArgv: this.execArgv })
+      worker.unref()
+      const slot: Slot = { worker, jobs: new Map() }
+      worker.on('message', (m: VerifyResponse) => {
+        const job = slot.jobs.get(m.id)
+        slot.jobs.delete(m.id)
+        job?.resolve(m.results)
+      })
+      const fail = (e: Error): void => {
+        for (const j of slot.jobs.values()) j.reject(e)
+        slot.jobs.clear()
+        if (this.slots[i] === slot) delete this.slots[i]
+      }
+      worker.on('error', fail)
+      worker.on('exit', (code) => fail(new Error(`verify worker exited (${code})`)))
+      this.slots[i] = slot
+      s = slot
+    }
+    return s
+  }
+
+  private run(i: number, packed: Buffer): Promise<Uint8Array> {
+    const slot = this.slot(i)
+    const id = this.nextJob++
+    const ab = packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength) as ArrayBuffer
+    return new Promise((resolve, reject) => {
+      slot.jobs.set(id, { resolve, reject })
+      const req: VerifyRequest = { id, packed: ab }
+      slot.worker.postMessage(req, [ab])
+    })
+  }
+
+  /**
+   * Check the transfers of `txs` on the workers and remember those that verify. Malformed ones
+   * are skipped (the chain refuses them with their own code). Never throws: on a worker failure
+   * the inline check simply does the work later.
+   */
+  async prime(txs: readonly Transaction[]): Promise<number> {
+    if (this.closed) return 0
+    const items: { key: string; pub: Buffer; msg: Buffer; sig: Buffer }[] = []
+    for (const tx of txs) {
+      if (isCoinbase(tx) || tx.publicKey === null || tx.signature === null) continue
+      if (!/^[0-9a-f]{40}$/.test(tx.recipient)) continue
+      const msg = txSigningBytes(tx, this.genesisHash)
+      const k = key(sha256Hex(msg), tx)
+      if (this.good.has(k)) continue
+      items.push({ key: k, pub: Buffer.from(tx.publicKey, 'hex'), msg, sig: Buffer.from(tx.signature, 'hex') })
+    }
+    if (items.length < this.minBatch) return 0
+    const n = Math.min(this.threads, Math.ceil(items.length / this.minBatch))
+    const per = Math.ceil(items.length / n)
+    const parts: Promise<void>[] = []
+    for (let w = 0; w < n; w++) {
+      const chunk = items.slice(w * per, (w + 1) * per)
+      if (chunk.length === 0) continue
+      const packed = Buffer.alloc(chunk.length * ITEM_BYTES)
+      chunk.forEach((it, j) => {
+        const o = j * ITEM_BYTES
+        it.pub.copy(packed, o)
+        it.msg.copy(packed, o + 32)
+        it.sig.copy(packed, o + 132)
+      })
+      parts.push(
+        this.run(w, packed).then(
+          (results) => {
+            chunk.forEach((it, j) => {
+              if (results[j] === 1) this.remember(it.key)
+            })
+          },
+          () => undefined
+        )
+      )
+    }
+    await Promise.all(parts)
+    return items.length
+  }
+
+  private remember(k: string): void {
+    if (this.good.size >= this.cacheSize) this.good.delete(this.good.values().next().value!)
+    this.good.add(k)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const slots = this.slots.filter(Boolean)
+    this.slots = []
+    await Promise.all(slots.map((s) => s.worker.terminate()))
+  }
+}

@@ -1,0 +1,16 @@
+/** Messages between the verify pool and its workers (one file, so the two cannot drift apart). */
+
+/** 32-byte public key, 100 signing bytes (PROTOCOL §3), 64-byte signature. */
+export const ITEM_BYTES = 32 + 100 + 64
+
+export interface VerifyRequest {
+  id: number
+  /** n * ITEM_BYTES bytes. */
+  packed: ArrayBuffer
+}
+
+export interface VerifyResponse {
+  id: number
+  /** One byte per item: 1 valid, 0 invalid. */
+  results: Uint8Array
+}

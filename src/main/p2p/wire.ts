@@ -1,0 +1,70 @@
+/**
+ * Checks on what peers answer (PROTOCOL §7). Anything a peer sends is untrusted input: these
+ * return values, and the peer manager scores a peer down for answers that do not fit.
+ */
+import { parseBlock, isHash, type Block } from '../core'
+
+export interface PeerStatus {
+  network: string
+  genesisHash: string
+  index: number
+  tipHash: string
+  totalWork: bigint
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** A `GET /status` answer, or a reason it is not one. */
+export function parseStatus(v: unknown): PeerStatus | string {
+  if (!isObject(v)) return 'status is not a JSON object'
+  const { network, genesis_hash, index, tip_hash, total_work } = v
+  if (!isHash(genesis_hash)) return 'status.genesis_hash is not a hash'
+  if (!isHash(tip_hash)) return 'status.tip_hash is not a hash'
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 1) return 'status.index is not a block index'
+  if (typeof total_work !== 'string' || !/^[0-9]{1,100}$/.test(total_work)) return 'status.total_work is not a decimal string'
+  return {
+    network: typeof network === 'string' ? network.slice(0, 32) : '',
+    genesisHash: genesis_hash,
+    index,
+    tipHash: tip_hash,
+    totalWork: BigInt(total_work)
+  }
+}
+
+/** `{"blocks": [...]}` from `GET /blocks?from=I`: parsed, consecutive from index `from`. */
+export function parseBlockList(v: unknown, from: number, limit: number): Block[] | string {
+  if (!isObject(v) || !Array.isArray(v.blocks)) return 'answer has no "blocks" list'
+  if (v.blocks.length > limit) return `answer has ${v.blocks.length} blocks, more than the ${limit} asked for`
+  const out: Block[] = []
+  for (let i = 0; i < v.blocks.length; i++) {
+    const r = parseBlock(v.blocks[i])
+    if (!r.ok) return `blocks[${i}]: ${r.message}`
+    const b = r.value
+    if (b.index !== from + i) return `blocks[${i}] has index ${b.index}, expected ${from + i}`
+    if (i > 0 && b.previousHash !== out[i - 1].hash) return `blocks[${i}] does not follow blocks[${i - 1}]`
+    out.push(b)
+  }
+  return out
+}
+
+/** A single block from `GET /blocks/<hash>`, which must be the block asked for. */
+export function parseOneBlock(v: unknown, hash: string): Block | string {
+  const r = parseBlock(v)
+  if (!r.ok) return r.message
+  if (r.value.hash !== hash) return `asked for block ${hash.slice(0, 12)}…, got ${r.value.hash.slice(0, 12)}…`
+  return r.value
+}
+
+/** The origin of an http(s) URL (`http://host:port`), or undefined. */
+export function normalizeUrl(s: unknown): string | undefined {
+  if (typeof s !== 'string' || s.length > 2048) return undefined
+  try {
+    const u = new URL(s)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
+    if (u.username || u.password) return undefined
+    return u.origin
+  } catch {
+    return undefined
+  }
+}
