@@ -31,7 +31,7 @@ export function useFormat() {
     return new Intl.NumberFormat(locale.value).format(v)
   }
 
-  const coins = (n: number): string => t('common.coins', { n: number(n) })
+  const coins = (n: number): string => t('common.coins', { n: number(n) }, n)
 
   const time = (ms: number | null): string =>
     ms === null

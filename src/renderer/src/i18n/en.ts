@@ -28,7 +28,7 @@ const en = {
     no: 'No',
     never: 'never',
     none: 'none',
-    coins: '{n} coins',
+    coins: '{n} coin | {n} coins',
     ago: '{t} ago',
     milliseconds: '{n} ms',
     seconds: '{n} s',
@@ -105,7 +105,7 @@ const en = {
     reward: 'Reward (with fees)',
     onMain: 'Main chain',
     side: 'Side branch',
-    confirmations: '{n} confirmations',
+    confirmations: 'no confirmations | {n} confirmation | {n} confirmations',
     sideHint: 'This block is valid but not on the chain with the most work; its transactions do not count.',
     parent: 'Parent',
     genesisParent: 'none (genesis)',
@@ -240,7 +240,7 @@ const en = {
     thisNode: 'this node',
     connected: 'connected',
     otherNetwork: 'other network',
-    blocks: '{n} blocks'
+    blocks: '{n} block | {n} blocks'
   },
   settings: {
     title: 'Settings',
