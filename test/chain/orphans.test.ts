@@ -195,3 +195,41 @@ describe('invalid blocks on a side branch', () => {
     expect(c.chain.submit(good)).toMatchObject({ kind: 'accepted', status: 'main' })
   })
 })
+
+describe('blocks altered in transit', () => {
+  // The header commits to transaction ids, and an id covers neither the public key nor the
+  // signature: a relay can change those (or the body) without changing the block's hash.
+  it('does not let a copy with a tampered body make the genuine block with the same hash invalid', () => {
+    const c = fresh()
+    const b = new ChainBuilder()
+    buildChain(6, b)
+    submitAll(c.chain, b.blocks)
+    const genuine = b.mine([b.transfer(alice, bob.address, 4, 1), b.transfer(bob, carol.address, 2, 0)])
+    const t1 = genuine.transactions[1]
+    const otherSig = signedTx(alice, bob.address, 5, t1.nonce, 1).signature
+    const tampered: { block: Block; code: string }[] = [
+      { block: { ...genuine, transactions: [genuine.transactions[0], { ...t1, signature: otherSig }, genuine.transactions[2]] }, code: 'bad_signature' },
+      { block: { ...genuine, transactions: [genuine.transactions[0], { ...t1, publicKey: bob.publicKey }, genuine.transactions[2]] }, code: 'bad_sender' },
+      { block: { ...genuine, transactions: [genuine.transactions[0], { ...t1, amount: 40 }, genuine.transactions[2]] }, code: 'bad_transaction' },
+      { block: { ...genuine, transactions: [genuine.transactions[0], genuine.transactions[2], t1] }, code: 'bad_merkle_root' },
+      { block: { ...genuine, transactions: genuine.transactions.slice(0, 2) }, code: 'bad_merkle_root' }
+    ]
+    for (const t of tampered) {
+      expect(t.block.hash).toBe(genuine.hash)
+      expect(c.chain.submit(t.block), t.code).toMatchObject({ kind: 'invalid', code: t.code })
+    }
+    expect(c.chain.submit(genuine)).toMatchObject({ kind: 'accepted', status: 'main' })
+    expect(c.chain.tip().hash).toBe(genuine.hash)
+  })
+
+  it('still refuses at once a block whose header broke a rule', () => {
+    const c = fresh()
+    const b = new ChainBuilder()
+    buildChain(2, b)
+    submitAll(c.chain, b.blocks)
+    const bad = mineBlock({ parent: b.tip, difficulty: 9 })
+    expect(c.chain.submit(bad)).toMatchObject({ kind: 'invalid', code: 'bad_difficulty' })
+    expect(c.chain.submit(bad)).toMatchObject({ kind: 'invalid', code: 'bad_difficulty' })
+  })
+})
+

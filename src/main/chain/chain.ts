@@ -216,14 +216,19 @@ export class Chain {
   private connect(block: Block, parent: HeaderEntry): SubmitOutcome {
     const ctx = this.parentContext(parent)
     const fault = (f: Failure): SubmitOutcome => {
-      // A block from the future may become valid; every other failure is final for this hash.
+      // A block from the future may become valid; every other header failure is final for this hash.
       if (f.code !== 'time_too_new') this.rememberInvalid(block.hash, f)
       return { ...f, kind: 'invalid' }
     }
+    // Body failures are not remembered by hash: the hash commits to the transaction ids only, and an
+    // id covers neither public_key nor signature, so a relay can alter the body (or send one that
+    // does not match merkle_root) under the genuine block's hash. Remembering would refuse the
+    // genuine block when it arrives.
+    const bodyFault = (f: Failure): SubmitOutcome => ({ ...f, kind: 'invalid' })
     const header = checkHeader(block, ctx, this.network)
     if (!header.ok) return fault(header)
     const body = checkBody(block, this.network)
-    if (!body.ok) return fault(body)
+    if (!body.ok) return bodyFault(body)
 
     const tip = this.tip()
     const extendsTip = parent.hash === tip.hash
@@ -231,7 +236,7 @@ export class Chain {
       ? { overlay: new StateOverlay(this.store), forkIndex: tip.index, disconnect: [], path: [] }
       : this.branchState(parent)
     const txs = checkTransactions(block, branch.overlay, this.network, this.verifier)
-    if (!txs.ok) return fault(txs)
+    if (!txs.ok) return bodyFault(txs)
 
     const totalWork = parent.totalWork + blockWork(block.difficulty)
     if (extendsTip) {
