@@ -138,6 +138,8 @@ export class MiningController extends EventEmitter<MiningEvents> {
     if (this.loop) return
     this.loop = this.run().finally(() => {
       this.loop = undefined
+      // A mineOnce() that came in while the loop was winding down found it still set: serve it.
+      if (!this.closed && (this.continuous || this.waiters.length > 0)) this.ensureLoop()
       this.emit('state', this.state())
     })
   }
