@@ -1,0 +1,157 @@
+/**
+ * Real nodes for functional tests: in-process regtest nodes on 127.0.0.1 with a free port and a
+ * temp data dir (startNode, the same code the app and the headless entry run), child processes
+ * of the headless entry for command-line tests, and small HTTP and waiting helpers. No mocks.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { resolve } from 'node:path'
+import { startNode, type NodeConfig, type RunningNode } from '../../src/main/node/run'
+import { tempDir } from './temp'
+
+export const ROOT = resolve(__dirname, '../..')
+export const HEADLESS = resolve(ROOT, 'src/main/headless.ts')
+
+/** Fast polling so catching up takes a fraction of a second. */
+export const TEST_PEER_LIMITS = { pollMs: 250, statusTimeoutMs: 1500, chainTimeoutMs: 5000, pushTimeoutMs: 2000 }
+
+export interface TestNode {
+  node: RunningNode
+  url: string
+  dataDir: string
+  /** Close the node (the data dir stays until remove). */
+  stop(): Promise<void>
+  /** Close and delete the data dir. */
+  close(): Promise<void>
+}
+
+const open: TestNode[] = []
+
+/** A regtest node on 127.0.0.1:0 with a fresh (or the given) data dir. */
+export async function startTestNode(cfg: Partial<NodeConfig> = {}): Promise<TestNode> {
+  const dir = cfg.dataDir === undefined ? tempDir('bf-node-') : undefined
+  const dataDir = cfg.dataDir ?? dir!.path
+  const node = await startNode({
+    port: 0,
+    host: '127.0.0.1',
+    network: 'regtest',
+    peers: [],
+    mine: false,
+    threads: 1,
+    announce: false,
+    ...cfg,
+    dataDir,
+    peerLimits: { ...TEST_PEER_LIMITS, ...cfg.peerLimits }
+  })
+  let stopped = false
+  const t: TestNode = {
+    node,
+    url: node.url,
+    dataDir,
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      await node.close()
+    },
+    close: async () => {
+      await t.stop()
+      dir?.remove()
+    }
+  }
+  open.push(t)
+  return t
+}
+
+export async function startTestNodes(n: number, cfg: Partial<NodeConfig> = {}): Promise<TestNode[]> {
+  const out: TestNode[] = []
+  for (let i = 0; i < n; i++) out.push(await startTestNode(cfg))
+  return out
+}
+
+/** Close every node started by this file's tests (afterEach/afterAll). */
+export async function closeAll(): Promise<void> {
+  await Promise.allSettled(open.splice(0).map((t) => t.close()))
+}
+
+/** Poll `cond` until it holds; fails with `what` after `ms`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms
+  for (;;) {
+    if (await cond()) return
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export interface HttpAnswer {
+  status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any
+  headers: Headers
+}
+
+/** Plain HTTP: JSON body in (objects are stringified, strings sent as they are), JSON out. */
+export async function http(
+  base: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}
+): Promise<HttpAnswer> {
+  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
+  const res = await fetch(base + path, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    body,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    signal: AbortSignal.timeout(init.timeoutMs ?? 30_000)
+  })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers }
+}
+
+/** The tip index of a node. */
+export const tipIndex = (t: TestNode): number => t.node.service.chain.tip().index
+export const tipHash = (t: TestNode): string => t.node.service.chain.tip().hash
+
+/** Mine `n` blocks on a node, one after another. */
+export async function mine(t: TestNode, n = 1): Promise<void> {
+  for (let i = 0; i < n; i++) await t.node.mining.mineOnce()
+}
+
+export interface CliRun {
+  child: ChildProcess
+  stdout: string[]
+  stderr: string[]
+  /** Resolves with the URL once the node prints "listening on ...". */
+  listening: Promise<string>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Start the headless entry as `npm run node` does (tsx), with its own config root. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const stdout: string[] = []
+  const stderr: string[] = []
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once('exit', (code, signal) => res({ code, signal }))
+  )
+  const listening = new Promise<string>((res, rej) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      stdout.push(l)
+      const m = /^listening on (http:\/\/\S+)$/.exec(l)
+      if (m) res(m[1])
+    })
+    void exited.then(({ code }) => rej(new Error(`the node exited (${code}) before listening: ${stderr.join(' | ')}`)))
+  })
+  listening.catch(() => undefined)
+  return { child, stdout, stderr, listening, exited }
+}
