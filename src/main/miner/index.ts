@@ -1,0 +1,13 @@
+/** The proof-of-work miner: MinerEngine (worker threads, WebAssembly SIMD) and mineSync (tests). */
+export {
+  isAbortError,
+  MinerEngine,
+  type MinerEngineEvents,
+  type MinerEngineOptions,
+  type MinerProgress,
+  type MiningWork,
+  type Solution,
+  type WorkerErrorEvent,
+  type WorkerStates
+} from './engine'
+export { mineSync } from './mine-sync'
