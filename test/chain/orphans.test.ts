@@ -222,6 +222,22 @@ describe('blocks altered in transit', () => {
     expect(c.chain.tip().hash).toBe(genuine.hash)
   })
 
+  it('does not let a header carrying another block\'s hash make that block invalid', () => {
+    const c = fresh()
+    const b = new ChainBuilder()
+    buildChain(3, b)
+    submitAll(c.chain, b.blocks)
+    const genuine = b.mine()
+    const forged: { block: Block; code: string }[] = [
+      { block: { ...genuine, version: 2 }, code: 'bad_version' },
+      { block: { ...genuine, index: genuine.index + 1 }, code: 'bad_index' },
+      { block: { ...genuine, timestamp: genuine.timestamp + 1 }, code: 'bad_hash' },
+      { block: { ...genuine, proof: genuine.proof + 1 }, code: 'bad_hash' }
+    ]
+    for (const f of forged) expect(c.chain.submit(f.block), f.code).toMatchObject({ kind: 'invalid', code: f.code })
+    expect(c.chain.submit(genuine)).toMatchObject({ kind: 'accepted', status: 'main' })
+  })
+
   it('still refuses at once a block whose header broke a rule', () => {
     const c = fresh()
     const b = new ChainBuilder()

@@ -216,8 +216,10 @@ export class Chain {
   private connect(block: Block, parent: HeaderEntry): SubmitOutcome {
     const ctx = this.parentContext(parent)
     const fault = (f: Failure): SubmitOutcome => {
-      // A block from the future may become valid; every other header failure is final for this hash.
-      if (f.code !== 'time_too_new') this.rememberInvalid(block.hash, f)
+      // A block from the future may become valid; every other header failure is final for this
+      // hash, provided the hash is really this header's: one that only claims another block's hash
+      // (bad_hash, or a rule checked before it) must not get that block refused.
+      if (f.code !== 'time_too_new' && blockHash(block) === block.hash) this.rememberInvalid(block.hash, f)
       return { ...f, kind: 'invalid' }
     }
     // Body failures are not remembered by hash: the hash commits to the transaction ids only, and an
