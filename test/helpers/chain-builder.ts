@@ -33,6 +33,8 @@ import {
 } from '../../src/main/core'
 import { Chain, type ChainOptions } from '../../src/main/chain/chain'
 import { SqliteStore } from '../../src/main/store/sqlite-store'
+import { mineSync } from '../../src/main/miner/mine-sync'
+import { Wallet } from '../../src/main/wallet/wallet'
 
 export const REGTEST = NETWORKS.regtest
 
@@ -271,4 +273,93 @@ export function replayAccounts(blocks: readonly Block[]): Map<string, Account> {
 /** Sorted plain object of a state, for toEqual with a readable diff. */
 export function plainState(m: ReadonlyMap<string, Account>): Record<string, Account> {
   return Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }]))
+}
+
+// ---- builders for functional tests and the sync benchmark (Tip-based, wallets by name) ----------
+// Kept here beside the ChainBuilder API above: both are used (test/functional, bench/).
+
+export interface Tip {
+  hash: string
+  index: number
+  timestamp: number
+}
+
+/** A deterministic wallet from a name (seed = SHA-256 of it), as the vectors' keys are made. */
+export function namedWallet(name: string): Wallet {
+  return new Wallet(createHash('sha256').update(name).digest())
+}
+
+/** A child of `parent` paying `payTo`, with `txs` after the coinbase. */
+export function makeBlock(
+  parent: Tip,
+  txs: readonly Transaction[],
+  payTo: string,
+  opts: { network?: Network; timestamp?: number; difficulty?: number } = {}
+): Block {
+  const network = opts.network ?? NETWORKS.regtest
+  const index = parent.index + 1
+  const fees = txs.reduce((s, t) => s + t.fee, 0)
+  const cb = { sender: COINBASE_SENDER, recipient: payTo, amount: network.params.blockReward + fees, fee: 0, nonce: index }
+  const coinbase: Transaction = { ...cb, id: txId(cb, network.genesisHash), publicKey: null, signature: null }
+  const transactions = [coinbase, ...txs]
+  const header = {
+    version: 1,
+    index,
+    timestamp: opts.timestamp ?? parent.timestamp + 10_000,
+    previousHash: parent.hash,
+    merkleRoot: merkleRoot(transactions.map((t) => t.id)),
+    difficulty: opts.difficulty ?? network.params.initialDifficulty
+  }
+  const { proof, hash } = mineSync(header)
+  return { ...header, proof, hash, transactions }
+}
+
+export function tipOf(b: Block): Tip {
+  return { hash: b.hash, index: b.index, timestamp: b.timestamp }
+}
+
+/** `n` blocks with coinbases only, on top of `parent`. */
+export function emptyBlocks(parent: Tip, n: number, payTo: string, salt = 0): Block[] {
+  const out: Block[] = []
+  let tip = parent
+  for (let i = 0; i < n; i++) {
+    const b = makeBlock(tip, [], payTo, { timestamp: tip.timestamp + 10_000 + salt })
+    out.push(b)
+    tip = tipOf(b)
+  }
+  return out
+}
+
+/**
+ * A regtest chain of `blocks` blocks after genesis carrying `transfers` signed transfers among
+ * `wallets` named wallets: coinbases pay the wallets in turn, then every block carries its share
+ * of transfers (amount 1, fee 1, round-robin senders, each with its next nonce).
+ */
+export function chainWithTransfers(blocks: number, transfers: number, wallets = 8): Block[] {
+  const network = NETWORKS.regtest
+  const ws = Array.from({ length: wallets }, (_, i) => namedWallet(`bench-${i}`))
+  const nonces = new Array<number>(wallets).fill(0)
+  const out: Block[] = []
+  let tip: Tip = { hash: network.genesisHash, index: 1, timestamp: network.params.genesisTimestamp }
+  // Each wallet has received a coinbase before it sends.
+  const carrying = blocks - wallets
+  let left = transfers
+  let sender = 0
+  for (let i = 0; i < blocks; i++) {
+    const txs: Transaction[] = []
+    if (i >= wallets) {
+      const share = Math.ceil(left / (blocks - i))
+      for (let k = 0; k < share && carrying > 0; k++) {
+        const from = sender % wallets
+        const to = (sender + 1) % wallets
+        sender++
+        txs.push(ws[from].transfer({ recipient: ws[to].address, amount: 1, fee: 1, nonce: nonces[from]++ }, network.genesisHash))
+      }
+      left -= txs.length
+    }
+    const b = makeBlock(tip, txs, ws[i % wallets].address)
+    out.push(b)
+    tip = tipOf(b)
+  }
+  return out
 }
