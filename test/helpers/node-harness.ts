@@ -155,3 +155,33 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   listening.catch(() => undefined)
   return { child, stdout, stderr, listening, exited }
 }
+
+/** An HTTP proxy in front of `target` that records every request path (to count what a node asks). */
+export async function recordingProxy(target: string): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http')
+  const paths: string[] = []
+  const server = createServer((req, res) => {
+    paths.push(`${req.method} ${req.url}`)
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = chunks.length ? Buffer.concat(chunks) : undefined
+      fetch(target + req.url, { method: req.method, body, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } })
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': 'application/json' })
+          res.end(Buffer.from(await r.arrayBuffer()))
+        })
+        .catch(() => {
+          res.writeHead(502)
+          res.end()
+        })
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const addr = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    paths,
+    close: () => new Promise<void>((r) => server.close(() => r()))
+  }
+}
