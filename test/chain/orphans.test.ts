@@ -14,6 +14,7 @@ import {
   carol,
   ChainBuilder,
   mineBlock,
+  REGTEST,
   openChain,
   plainState,
   remine,
@@ -236,6 +237,18 @@ describe('blocks altered in transit', () => {
     ]
     for (const f of forged) expect(c.chain.submit(f.block), f.code).toMatchObject({ kind: 'invalid', code: f.code })
     expect(c.chain.submit(genuine)).toMatchObject({ kind: 'accepted', status: 'main' })
+  })
+
+  it('refuses a block from too far in the future for now, and accepts it once the clock catches up', () => {
+    let now = REGTEST.params.genesisTimestamp + 100_000
+    const c = fresh({ now: () => now })
+    const b = new ChainBuilder()
+    buildChain(2, b)
+    submitAll(c.chain, b.blocks)
+    const early = mineBlock({ parent: b.tip, timestamp: now + REGTEST.params.maxFutureMs + 1 })
+    expect(c.chain.submit(early)).toMatchObject({ kind: 'invalid', code: 'time_too_new' })
+    now += 1
+    expect(c.chain.submit(early)).toMatchObject({ kind: 'accepted', status: 'main' })
   })
 
   it('still refuses at once a block whose header broke a rule', () => {

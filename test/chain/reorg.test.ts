@@ -22,6 +22,8 @@ import {
   type OpenedChain
 } from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
+import { loadVector } from '../helpers/vectors'
+import { NETWORKS, parseBlock, type Block } from '../../src/main/core'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
@@ -210,4 +212,40 @@ describe('fork choice', () => {
       expectStoreFollows(c, main)
     }
   })
+
+  it('reorganises onto a shorter branch that has more work (main network retarget vectors)', () => {
+    // chain-main-retarget.json: 'decrease' is longer (index 13) but lighter than 'increase' (index 12).
+    const vec = loadVector('chain-main-retarget.json')
+    const parse = (w: unknown): Block => {
+      const r = parseBlock(w)
+      if (!r.ok) throw new Error(r.message)
+      return r.value
+    }
+    const dir = tempDir()
+    const c = openChain(dir.path, {}, NETWORKS.main)
+    cleanups.push(() => {
+      c.close()
+      dir.remove()
+    })
+    const blocks = (name: string): Block[] => (vec[name].blocks as unknown[]).map(parse).filter((b) => b.index > 1)
+    submitAll(c.chain, blocks('decrease'))
+    expect(c.chain.tip().hash).toBe(vec.decrease.tip.hash)
+    const inc = blocks('increase')
+    for (const b of inc.slice(0, -1)) c.chain.submit(b)
+    const out = c.chain.submit(inc[inc.length - 1])
+    expect(out).toMatchObject({ kind: 'accepted', status: 'main' })
+    expect(c.chain.tip().hash).toBe(vec.increase.tip.hash)
+    expect(c.chain.tip().index).toBe(12)
+    expect(c.chain.totalWork().toString()).toBe(vec.increase.tip.total_work)
+    const main = storedMainChain(c.store)
+    expect(main).toHaveLength(12)
+    expect(c.store.getMainHash(13)).toBeUndefined()
+    const want = Object.fromEntries(
+      Object.entries(vec.increase.state as Record<string, { balance: number; nonce: number }>).map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }])
+    )
+    expect(plainState(c.store.allAccounts())).toEqual(plainState(new Map(Object.entries(want))))
+    expect(plainState(c.store.allAccounts())).toEqual(plainState(replayAccounts(main)))
+    expect(c.chain.nextDifficulty()).toBe(vec.increase.tip.next_difficulty)
+  })
 })
+
