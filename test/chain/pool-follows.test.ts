@@ -126,4 +126,26 @@ describe('pending pool across blocks and reorganisations', () => {
     expect(again.pool.size).toBe(0)
     expect(again.store.loadPending()).toEqual([])
   })
+
+  it('persists exactly the pool it keeps when a full pool evicts for a higher fee', () => {
+    const d = tempDir()
+    let svc = NodeService.open({ dataDir: d.path, network: REGTEST, maxPending: 2 })
+    cleanups.push(() => {
+      svc.close()
+      d.remove()
+    })
+    const b = new ChainBuilder()
+    buildChain(6, b)
+    submitBlocks(svc, b.blocks)
+    const cheap = signedTx(bob, carol.address, 1, b.account(bob.address).nonce, 1)
+    const mid = signedTx(carol, bob.address, 1, b.account(carol.address).nonce, 2)
+    const rich = signedTx(alice, bob.address, 1, b.account(alice.address).nonce, 5)
+    for (const t of [cheap, mid, rich]) expect(svc.submitTransaction(t).kind).toBe('accepted')
+    expect(ids(svc.pool.all())).toEqual(ids([mid, rich]))
+    expect(ids(svc.store.loadPending())).toEqual(ids([mid, rich]))
+    svc.close()
+    svc = NodeService.open({ dataDir: d.path, network: REGTEST, maxPending: 2 })
+    expect(ids(svc.pool.all())).toEqual(ids([mid, rich]))
+  })
 })
+

@@ -130,10 +130,14 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   /** Offer a signed transaction to the pending pool. */
   submitTransaction(tx: Transaction, source?: string): TxOutcome {
     if (this.pool.has(tx.id) || this.store.txLocation(tx.id) !== undefined) return { kind: 'known', id: tx.id }
+    const before = this.pool.size
     const r = this.pool.add(tx, this.store)
     if (!r.ok) return { ...r, kind: 'invalid' }
     if (r.value === 'known') return { kind: 'known', id: tx.id }
-    this.store.addPending(tx)
+    // A full pool made room by evicting a cheaper transaction: persist the pool as it now is, or
+    // the evicted one would come back on the next start.
+    if (this.pool.size <= before) this.store.replacePending(this.pool.all())
+    else this.store.addPending(tx)
     this.emit('transaction', tx, { source })
     this.emit('pending', this.pool.size)
     return { kind: 'accepted', tx }
