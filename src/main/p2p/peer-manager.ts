@@ -48,12 +48,15 @@ export const DEFAULT_LIMITS: PeerLimits = {
   banMs: 30 * 60_000
 }
 
-/** How much each kind of misbehaviour costs (two invalid blocks and a peer is banned). */
+/**
+ * How much each kind of misbehaviour costs against a ban score of -100: a second invalid block,
+ * junk answer or oversize answer drops a peer; silence costs little (networks are slow at times).
+ */
 export const OFFENCE = {
   invalidBlock: 50,
   invalidTx: 10,
-  garbage: 25,
-  tooLarge: 25,
+  garbage: 50,
+  tooLarge: 50,
   timeout: 10,
   wrongGenesis: 100
 } as const
@@ -69,6 +72,11 @@ export interface PeerEntry {
   bytesIn: number
   bytesOut: number
   lastPersist: number
+  /** A status request is in flight. */
+  polling: boolean
+  /** Catch-ups from this peer that failed in a row, and when to try it again. */
+  syncFailures: number
+  retryAt: number
 }
 
 export interface PeerManagerOptions {
@@ -125,7 +133,10 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
         reachable: null,
         bytesIn: 0,
         bytesOut: 0,
-        lastPersist: 0
+        lastPersist: 0,
+        polling: false,
+        syncFailures: 0,
+        retryAt: 0
       })
     }
     this.syncer = new Syncer(this, opts.verifyPool)
@@ -139,9 +150,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       if (url !== undefined && !this.isSelf(url) && !this.peers.has(url)) this.bootstrap.add(url)
     }
     this.gossip.start()
-    this.timer = setInterval(() => void this.poll(), this.limits.pollMs)
+    this.timer = setInterval(() => this.poll(), this.limits.pollMs)
     this.timer.unref()
-    void this.poll()
+    this.poll()
   }
 
   async close(): Promise<void> {
@@ -338,7 +349,10 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       reachable: null,
       bytesIn: 0,
       bytesOut: 0,
-      lastPersist: 0
+      lastPersist: 0,
+      polling: false,
+      syncFailures: 0,
+      retryAt: 0
     }
     this.peers.set(url, p)
     this.log(`peer added: ${url}`)
@@ -461,15 +475,20 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
 
   // ---- polling -----------------------------------------------------------------------------
 
-  /** Ask every peer for its /status; catch up from those with more work. */
-  async poll(): Promise<void> {
-    if (this.polling || this.closed) return
-    this.polling = true
-    try {
-      for (const url of this.bootstrap) void this.add(url)
-      await Promise.all(this.active().map((p) => this.pollOne(p)))
-    } finally {
-      this.polling = false
+  /**
+   * Ask every peer for its /status; catch up from those with more work. Each peer is polled on
+   * its own: one that is slow to answer delays nobody else.
+   */
+  poll(): void {
+    if (this.closed) return
+    if (!this.polling) {
+      this.polling = true
+      void Promise.all([...this.bootstrap].map((u) => this.add(u))).finally(() => (this.polling = false))
+    }
+    for (const p of this.active()) {
+      if (p.polling) continue
+      p.polling = true
+      void this.pollOne(p).finally(() => (p.polling = false))
     }
   }
 

@@ -50,9 +50,10 @@ export class Syncer {
     return run
   }
 
-  /** Queue a catch-up from `p` if it has more work than we do. */
+  /** Queue a catch-up from `p` if it has more work than we do (and has not just failed us). */
   consider(p: PeerEntry): void {
     if (p.status === null || p.status.totalWork <= this.service.chain.tip().totalWork) return
+    if (Date.now() < p.retryAt) return
     this.wanted.add(p.url)
     if (this.running) return
     this.running = this.drain().finally(() => {
@@ -60,16 +61,30 @@ export class Syncer {
     })
   }
 
+  /**
+   * Catch up from the queued peers, the one claiming the most work first; when it fails us the
+   * next one is tried, and it waits (doubling, up to a minute) before it is tried again, so a
+   * peer that lies about its work cannot keep us from the honest ones.
+   */
   private async drain(): Promise<void> {
     while (this.wanted.size > 0 && !this.pm.closed) {
-      // The peer with the most work first.
-      const best = [...this.wanted]
+      const queue = [...this.wanted]
         .map((u) => this.pm.get(u))
         .filter((p): p is PeerEntry => p !== undefined && !this.pm.isBanned(p) && p.status !== null)
-        .sort((a, b) => (b.status!.totalWork > a.status!.totalWork ? 1 : -1))[0]
+        .sort((a, b) => (b.status!.totalWork > a.status!.totalWork ? 1 : b.status!.totalWork < a.status!.totalWork ? -1 : 0))
       this.wanted.clear()
-      if (best === undefined) return
-      await this.exclusive(() => this.syncFrom(best, false))
+      for (const p of queue) {
+        if (this.pm.closed) return
+        if (p.status!.totalWork <= this.service.chain.tip().totalWork) continue
+        const progressed = await this.exclusive(() => this.syncFrom(p, false))
+        if (progressed) {
+          p.syncFailures = 0
+          p.retryAt = 0
+        } else {
+          p.syncFailures++
+          p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
+        }
+      }
     }
   }
 
@@ -79,15 +94,19 @@ export class Syncer {
     await this.lock
   }
 
-  /** Catch up from `p`: fork point, then batches after it. `force`: even with less work. */
-  async syncFrom(p: PeerEntry, force: boolean): Promise<void> {
+  /**
+   * Catch up from `p`: fork point, then batches after it. `force`: even with less work.
+   * Tells whether any block was new to us.
+   */
+  async syncFrom(p: PeerEntry, force: boolean): Promise<boolean> {
     const s = p.status
-    if (s === null || this.pm.closed || this.pm.isBanned(p)) return
-    if (!force && s.totalWork <= this.service.chain.tip().totalWork) return
+    if (s === null || this.pm.closed || this.pm.isBanned(p)) return false
+    if (!force && s.totalWork <= this.service.chain.tip().totalWork) return true
     const fork = await this.findFork(p, s.index)
-    if (fork === undefined) return
+    if (fork === undefined) return false
     this.quiet.add(p.url)
     let last: Block | undefined
+    let accepted = 0
     try {
       let from = fork + 1
       let next = this.prepare(p, from, BATCH)
@@ -97,6 +116,7 @@ export class Syncer {
         const got = batch.blocks.length
         next = got === batch.limit ? this.prepare(p, from + got, batch.limit) : Promise.resolve(undefined)
         const r = await this.submitBatch(p, batch.blocks)
+        accepted += r.accepted
         if (r.last) last = r.last
         if (r.stop) {
           void next.catch(() => undefined)
@@ -109,6 +129,7 @@ export class Syncer {
     }
     // The rest of the network hears of the new tip once; it fetches what it lacks from us.
     if (last !== undefined && this.service.chain.tip().hash === last.hash) this.pm.gossip.relayBlock(last, p.url)
+    return accepted > 0
   }
 
   /** Fetch a batch and check its signatures on the pool meanwhile. */
@@ -119,21 +140,25 @@ export class Syncer {
   }
 
   /** Offer a batch in order; stop at the first block that is invalid or does not connect. */
-  private async submitBatch(p: PeerEntry, blocks: Block[]): Promise<{ stop: boolean; last?: Block }> {
+  private async submitBatch(p: PeerEntry, blocks: Block[]): Promise<{ stop: boolean; accepted: number; last?: Block }> {
     let last: Block | undefined
+    let accepted = 0
     for (let i = 0; i < blocks.length; i++) {
-      if (this.pm.closed) return { stop: true, last }
+      if (this.pm.closed) return { stop: true, accepted, last }
       const o = this.service.submitBlock(blocks[i], p.url)
       if (o.kind === 'invalid') {
         if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${blocks[i].index}: ${o.code}: ${o.message}`)
-        return { stop: true, last }
+        return { stop: true, accepted, last }
       }
-      if (o.kind === 'orphan') return { stop: true, last }
-      if (o.kind === 'accepted' && o.status === 'main') last = o.block
+      if (o.kind === 'orphan') return { stop: true, accepted, last }
+      if (o.kind === 'accepted') {
+        accepted++
+        if (o.status === 'main') last = o.block
+      }
       // Let HTTP requests and timers in between blocks.
       if (i % 32 === 31) await new Promise((r) => setImmediate(r))
     }
-    return { stop: false, last }
+    return { stop: false, accepted, last }
   }
 
   /** Main-chain blocks [from, from + limit) of a peer, halving the batch when answers are too big. */
