@@ -9,7 +9,8 @@
  * still one applyChange, run as a savepoint inside it.
  *
  * Then, in a fresh child process each time (median of RUNS): NodeService.open on an empty data
- * dir, on a 10,000-block one and on the 100,000-block one, with the time to open and the RSS and
+ * dir (a new one each run, so open also creates the schema, genesis and wallet), on a dir that
+ * holds only genesis (created before), on a 10,000-block one and on the 100,000-block one, with the time to open and the RSS and
  * V8 heap used right after it (after a forced GC, so the heap figure is what open keeps).
  *
  * `npx tsx bench/store.ts` prints a table and, last, one JSON line with every figure.
@@ -166,6 +167,10 @@ export async function runStoreBench(): Promise<Record<string, number>> {
   }
   try {
     const empty = measure(emptyDir, 1)
+    // The same, but on a dir created before: open without making the schema, genesis and wallet.
+    const genesisDir = emptyDir()
+    NodeService.open({ dataDir: genesisDir, network: REGTEST }).close()
+    const genesis = measure(() => genesisDir, 1)
     const m10k = measure(() => mid, MID)
     const m100k = measure(() => long, LONG)
     const out: Record<string, number> = {
@@ -173,6 +178,8 @@ export async function runStoreBench(): Promise<Record<string, number>> {
       open_ms_10k: round(m10k.openMs),
       open_ms_100k: round(m100k.openMs),
       open_ratio: round(m100k.openMs / empty.openMs),
+      open_ms_genesis_only: round(genesis.openMs),
+      open_ratio_vs_genesis_only: round(m100k.openMs / genesis.openMs),
       rss_mb_empty: round(empty.rssMb),
       rss_mb_10k: round(m10k.rssMb),
       rss_mb_100k: round(m100k.rssMb),
@@ -185,7 +192,8 @@ export async function runStoreBench(): Promise<Record<string, number>> {
     console.log('data dir        open ms   rss MB  heap MB')
     const row = (name: string, r: { openMs: number; rssMb: number; heapMb: number }): void =>
       console.log(`${name.padEnd(14)} ${r.openMs.toFixed(1).padStart(8)} ${r.rssMb.toFixed(1).padStart(8)} ${r.heapMb.toFixed(1).padStart(8)}`)
-    row('empty', empty)
+    row('empty (new)', empty)
+    row('genesis only', genesis)
     row('10,000 blocks', m10k)
     row('100,000 blocks', m100k)
     console.log(`open ratio 100k/empty: ${out.open_ratio} (target <= 2); median of ${RUNS} fresh processes each`)
