@@ -211,6 +211,21 @@ describe('pending pool: a new tip', () => {
     expect(dropped.map((t) => t.id)).toEqual([txs[1].id, txs[2].id])
   })
 
+  it('re-checks only validity against the new tip, not signatures it already verified', () => {
+    let verified = 0
+    const pool = new PendingPool(G, { verifier: () => (verified++, true) })
+    const s = stateWith([[alice, { balance: 100, nonce: 0 }]])
+    for (let n = 0; n < 10; n++) expect(pool.add(signedTx(alice, bob.address, 1, n), s).ok).toBe(true)
+    expect(verified).toBe(10)
+    pool.rebuild(stateWith([[alice, { balance: 100, nonce: 2 }]]), pool.all())
+    expect(verified).toBe(10)
+    expect(pool.size).toBe(8)
+    // The balance bookkeeping follows the rebuild: 8 pending of 1 each, 92 left to commit.
+    const next = stateWith([[alice, { balance: 100, nonce: 2 }]])
+    expect(pool.add(signedTx(alice, bob.address, 93, 10), next)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(alice, bob.address, 92, 10), next).ok).toBe(true)
+  })
+
   it('skips coinbases offered back from abandoned blocks', () => {
     const pool = new PendingPool(G)
     const s = stateWith([[alice, { balance: 30, nonce: 0 }]])

@@ -28,6 +28,8 @@ export class PendingPool {
   private readonly byId = new Map<string, Transaction>()
   /** Each sender's pending transactions, in nonce order (consecutive). */
   private readonly bySender = new Map<string, Transaction[]>()
+  /** Each sender's pending amount + fee, kept up to date so an add is not linear in its sequence. */
+  private readonly spent = new Map<string, bigint>()
   private readonly maxSize: number
   private readonly verifier: SignatureVerifier
 
@@ -67,16 +69,25 @@ export class PendingPool {
 
   /** What the sender has committed in pending transactions (amount + fee), in bigint. */
   private committed(address: string): bigint {
-    let sum = 0n
-    for (const t of this.bySenderOf(address)) sum += BigInt(t.amount) + BigInt(t.fee)
-    return sum
+    return this.spent.get(address) ?? 0n
   }
 
   /** Check and add. Returns 'known' for a transaction already pending. */
   add(tx: Transaction, state: StateView): AddOutcome {
+    return this.admit(tx, state, true)
+  }
+
+  /**
+   * `checkForm` false is for transactions known to be well-formed (taken from this pool or from
+   * a validated block): well-formedness does not depend on the tip, and re-verifying every
+   * signature on each new block cost ~0.65 s per block with a full pool.
+   */
+  private admit(tx: Transaction, state: StateView, checkForm: boolean): AddOutcome {
     if (this.byId.has(tx.id)) return { ok: true, value: 'known' }
-    const form = checkTransactionForm(tx, this.genesisHash, this.verifier)
-    if (!form.ok) return form
+    if (checkForm) {
+      const form = checkTransactionForm(tx, this.genesisHash, this.verifier)
+      if (!form.ok) return form
+    }
     const acc = state.account(tx.sender)
     const next = acc.nonce + this.bySenderOf(tx.sender).length
     if (tx.nonce !== next) {
@@ -95,6 +106,7 @@ export class PendingPool {
 
   private insert(tx: Transaction): void {
     this.byId.set(tx.id, tx)
+    this.spent.set(tx.sender, this.committed(tx.sender) + BigInt(tx.amount) + BigInt(tx.fee))
     const list = this.bySender.get(tx.sender)
     if (list) list.push(tx)
     else this.bySender.set(tx.sender, [tx])
@@ -120,25 +132,32 @@ export class PendingPool {
     const list = this.bySender.get(tx.sender)!
     const i = list.indexOf(tx)
     list.splice(i, 1)
-    if (list.length === 0) this.bySender.delete(tx.sender)
+    this.spent.set(tx.sender, this.committed(tx.sender) - BigInt(tx.amount) - BigInt(tx.fee))
+    if (list.length === 0) {
+      this.bySender.delete(tx.sender)
+      this.spent.delete(tx.sender)
+    }
   }
 
   clear(): void {
     this.byId.clear()
     this.bySender.clear()
+    this.spent.clear()
   }
 
   /**
    * PROTOCOL §6: rebuild against a new tip. `candidates` are offered in order (after a reorg: the
    * abandoned blocks' transactions, oldest block first, then the previous pool); each is kept if
    * valid after those kept before it. Returns the transactions dropped from the previous pool.
+   * Candidates must be well-formed (from this pool, the persisted pool or validated blocks): only
+   * their validity against `state` is checked again.
    */
   rebuild(state: StateView, candidates: readonly Transaction[]): Transaction[] {
     const before = new Map(this.byId)
     this.clear()
     for (const tx of candidates) {
       if (tx.sender === '0') continue
-      this.add(tx, state)
+      this.admit(tx, state, false)
     }
     return [...before.values()].filter((t) => !this.byId.has(t.id))
   }
