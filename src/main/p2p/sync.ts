@@ -29,6 +29,8 @@ export class Syncer {
   private readonly wanted = new Set<string>()
   private readonly quiet = new Set<string>()
   private readonly fetching = new Set<string>()
+  /** A reorganisation happened since the last resolve (set from the node's block events). */
+  replacedSinceResolve = false
 
   constructor(
     private readonly pm: PeerManager,
@@ -268,7 +270,13 @@ export class Syncer {
     }
   }
 
-  /** Take every peer's chain as if offered block by block; the most work wins (PROTOCOL §6, §7). */
+  /**
+   * Take every peer's chain as if offered block by block; the most work wins (PROTOCOL §6, §7).
+   * "Our chain was replaced" when this moved our tip, or when catching up in the background
+   * reorganised our chain onto a peer's since the last resolve: a gossiping node usually takes a
+   * heavier chain before anyone asks, and resolve still tells that it did (the walkthrough's
+   * meaning: the node ended on another node's chain).
+   */
   async resolve(): Promise<ResolveOutcome> {
     const chain = this.service.chain
     const before = chain.tip().hash
@@ -279,7 +287,8 @@ export class Syncer {
       })
     }
     const after = chain.tip()
-    const replaced = after.hash !== before
+    const replaced = after.hash !== before || this.replacedSinceResolve
+    this.replacedSinceResolve = false
     return {
       replaced,
       message: replaced ? 'Our chain was replaced' : 'Our chain is authoritative',
