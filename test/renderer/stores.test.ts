@@ -178,3 +178,54 @@ describe('settings store', () => {
 it('createFakeApi hands out independent fakes', () => {
   expect(createFakeApi().getStatus).not.toBe(fake.getStatus)
 })
+
+describe('coalesce', () => {
+  it('runs a burst of refreshes as one call in flight and one after it', async () => {
+    const { coalesce } = await import('@renderer/stores/tracker')
+    let calls = 0
+    let release: () => void = () => undefined
+    const refresh = coalesce(async () => {
+      calls++
+      await new Promise<void>((r) => (release = r))
+    }, 0)
+    const burst = Array.from({ length: 50 }, () => refresh())
+    expect(calls).toBe(1)
+    release()
+    await new Promise((r) => setTimeout(r, 5))
+    expect(calls).toBe(2)
+    release()
+    await Promise.all(burst)
+    expect(calls).toBe(2)
+  })
+})
+
+describe('useBlockPages', () => {
+  it('fetches index-aligned pages on demand and keeps them when the tip moves', async () => {
+    const { ref } = await import('vue')
+    const { useBlockPages } = await import('@renderer/composables/useBlockPages')
+    const tip = ref(250)
+    const reorg = ref<import('@renderer/stores/chain').ReorgEvent | null>(null)
+    const pages = useBlockPages(tip, reorg)
+
+    expect(pages.rowAt(0)).toBeUndefined()
+    expect(fake.listBlocks).toHaveBeenLastCalledWith(250, 50)
+    expect(pages.rowAt(60)).toBeUndefined()
+    expect(fake.listBlocks).toHaveBeenLastCalledWith(200, 100)
+    await flushPromises()
+    expect(pages.rowAt(0)?.index).toBe(250)
+    expect(pages.rowAt(60)?.index).toBe(190)
+
+    fake.listBlocks.mockClear()
+    tip.value = 251
+    expect(pages.rowAt(1)?.index).toBe(250)
+    expect(fake.listBlocks).not.toHaveBeenCalled()
+    expect(pages.rowAt(0)).toBeUndefined()
+    expect(fake.listBlocks).toHaveBeenCalledWith(251, 51)
+    await flushPromises()
+
+    reorg.value = { type: 'reorg', forkIndex: 249, disconnected: [], connected: [] }
+    await flushPromises()
+    expect(pages.rowAt(2)?.index).toBe(249)
+    expect(pages.rowAt(1)).toBeUndefined()
+  })
+})

@@ -1,6 +1,6 @@
 import { ref, shallowRef, watch, type Ref, type ShallowRef, type WatchSource } from 'vue'
 import type { ApiResult } from '@shared/api'
-import { errorMessage } from '@renderer/stores/tracker'
+import { coalesce, errorMessage } from '@renderer/stores/tracker'
 
 export interface Resource<T> {
   data: ShallowRef<T | null>
@@ -56,6 +56,8 @@ export function useResource<T>(
   }
 
   watch(key, () => load(false), { immediate: true })
-  if (refresh) watch(refresh, () => load(true))
+  // Many refresh signals in a row (blocks arriving fast) make one request at a time.
+  const quietReload = coalesce(() => load(true))
+  if (refresh) watch(refresh, () => void quietReload())
   return { data, loading, error, errorCode, reload: () => load(false) }
 }

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { BlockSummary, NodeEvent, NodeStatus } from '@shared/api'
 import { api } from '@renderer/api'
-import { tracker } from './tracker'
+import { coalesce, tracker } from './tracker'
 
 export type ReorgEvent = Extract<NodeEvent, { type: 'reorg' }>
 
@@ -25,11 +25,11 @@ export const useChainStore = defineStore('chain', () => {
     })
   }
 
-  async function refreshRecent(): Promise<void> {
+  const refreshRecent = coalesce(async () => {
     await track(async () => {
       recent.value = await api.listBlocks(0, RECENT)
     })
-  }
+  })
 
   function applyEvent(e: NodeEvent): void {
     switch (e.type) {

@@ -37,3 +37,32 @@ export function tracker(): Tracker {
   }
   return { loading: computed(() => running.value > 0), error, track }
 }
+
+/**
+ * Wraps a refresh so that bursts of events (a regtest miner pushes hundreds of blocks a second)
+ * cause at most one call in flight and one more after it, never a request per event; calls after
+ * the first in a burst start at least `gapMs` after the previous one ended.
+ */
+export function coalesce(work: () => Promise<void>, gapMs = 250): () => Promise<void> {
+  let running: Promise<void> | null = null
+  let again = false
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true
+      return running
+    }
+    running = (async () => {
+      try {
+        for (let first = true; first || again; first = false) {
+          if (!first) await new Promise((r) => setTimeout(r, gapMs))
+          again = false
+          await work()
+        }
+      } finally {
+        running = null
+      }
+    })()
+    return running
+  }
+  return run
+}

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ApiResult, NodeEvent, SendRequest, WalletInfo } from '@shared/api'
 import { api } from '@renderer/api'
-import { tracker } from './tracker'
+import { coalesce, tracker } from './tracker'
 
 /** The node's own wallet: address, balance and its pending and confirmed transfers. */
 export const useWalletStore = defineStore('wallet', () => {
@@ -27,10 +27,12 @@ export const useWalletStore = defineStore('wallet', () => {
     }
   }
 
+  const refresh = coalesce(load)
+
   function applyEvent(e: NodeEvent): void {
     // Any change of the chain or of the pool can move our balance or settle a pending transfer.
     if (e.type === 'block' || e.type === 'reorg' || e.type === 'pending') {
-      if (wallet.value) void load()
+      if (wallet.value) void refresh()
     } else if (e.type === 'status' && wallet.value) {
       wallet.value = { ...wallet.value, balance: e.status.walletBalance }
     }
