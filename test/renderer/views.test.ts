@@ -15,6 +15,7 @@ import PeersView from '@renderer/views/PeersView.vue'
 import WalletView from '@renderer/views/WalletView.vue'
 import SettingsView from '@renderer/views/SettingsView.vue'
 import TransactionView from '@renderer/views/TransactionView.vue'
+import ChainView from '@renderer/views/ChainView.vue'
 import { ADDR_A, ADDR_B, block, blockDetail, hash, peer, wallet, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
@@ -261,5 +262,34 @@ describe('SettingsView', () => {
     await wrapper.findAll('form').at(-1)!.trigger('submit')
     await flushPromises()
     expect(fake.updateSettings).toHaveBeenCalledWith({ host: '0.0.0.0' })
+  })
+})
+
+describe('ChainView', () => {
+  it('draws main and side blocks as links and tells of a reorg', async () => {
+    fake.getChainView.mockResolvedValue([
+      { hash: hash(4), index: 4, previousHash: hash(3), onMain: true, txCount: 1, timestamp: 0 },
+      { hash: hash(5), index: 5, previousHash: hash(4), onMain: true, txCount: 2, timestamp: 0 },
+      { hash: hash(5, 'f'), index: 5, previousHash: hash(4), onMain: false, txCount: 1, timestamp: 0 }
+    ])
+    const chain = useChainStore()
+    await chain.load()
+    const { wrapper } = await mountInApp(ChainView)
+    expect(fake.getChainView).toHaveBeenCalledWith(1, 5)
+    const blocks = wrapper.findAll('svg a')
+    expect(blocks.map((a) => a.attributes('aria-label'))).toEqual([
+      expect.stringContaining('Block 4'),
+      expect.stringContaining('main chain'),
+      expect.stringContaining('side branch')
+    ])
+    expect(blocks[2].attributes('href')).toBe(`/block/${hash(5, 'f')}`)
+    expect(wrapper.text()).toContain('5 blocks, newest first')
+
+    chain.applyEvent({ type: 'reorg', forkIndex: 4, disconnected: [hash(5)], connected: [hash(5, 'f')] })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="reorg"]').text()).toContain(
+      'Reorganisation at block 4: 1 block(s) left the main chain, 1 joined it.'
+    )
+    fake.getChainView.mockResolvedValue([])
   })
 })

@@ -7,15 +7,20 @@ import { app, type Session, type WebContents } from 'electron'
 export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
 
-/** Adds the CSP header (the page also carries it as a meta tag) and refuses every permission. */
+/** The one permission the UI uses: writing text to the clipboard (the copy buttons). */
+const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write'])
+
+/** Adds the CSP header (the page also carries it as a meta tag) and refuses other permissions. */
 export function hardenSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] }
     })
   })
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
+  session.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(ALLOWED_PERMISSIONS.has(permission))
+  )
+  session.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.has(permission))
 }
 
 function hardenContents(contents: WebContents): void {
