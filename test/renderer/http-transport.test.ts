@@ -10,6 +10,8 @@ function jsonResponse(body: unknown, status = 200): Response {
 class FakeEventSource {
   static last: FakeEventSource | null = null
   onmessage: ((m: MessageEvent<string>) => void) | null = null
+  onopen: (() => void) | null = null
+  onerror: (() => void) | null = null
   closed = false
   constructor(readonly url: string) {
     FakeEventSource.last = this
@@ -89,5 +91,21 @@ describe('createHttpApi', () => {
     expect(source.closed).toBe(false)
     offB()
     expect(source.closed).toBe(true)
+  })
+
+  it('reports the event stream dropping and coming back', () => {
+    const states: boolean[] = []
+    const api = createHttpApi({
+      baseUrl: '',
+      token: null,
+      fetch: vi.fn(),
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+      onConnection: (ok) => states.push(ok)
+    })
+    api.onEvent(() => undefined)
+    FakeEventSource.last!.onopen?.()
+    FakeEventSource.last!.onerror?.()
+    FakeEventSource.last!.onopen?.()
+    expect(states).toEqual([true, false, true])
   })
 })

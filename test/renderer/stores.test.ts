@@ -10,7 +10,10 @@ import { useSettingsStore } from '@renderer/stores/settings'
 import { useWalletStore } from '@renderer/stores/wallet'
 import { block, createFakeApi, mining, peer, settings, status, wallet, type FakeApi } from './fakes'
 
-vi.mock('@renderer/api', async () => ({ api: (await import('./fakes')).createFakeApi() }))
+vi.mock('@renderer/api', async () => ({
+  api: (await import('./fakes')).createFakeApi(),
+  connected: (await import('vue')).ref(true)
+}))
 const fake = api as unknown as FakeApi
 
 beforeEach(() => {

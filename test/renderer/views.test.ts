@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import { nextTick, reactive } from 'vue'
-import { api } from '@renderer/api'
+import { api, connected } from '@renderer/api'
 import { useChainStore } from '@renderer/stores/chain'
 import { useSettingsStore } from '@renderer/stores/settings'
 import AsyncState from '@renderer/components/AsyncState.vue'
@@ -19,7 +19,10 @@ import ChainView from '@renderer/views/ChainView.vue'
 import { ADDR_A, ADDR_B, block, blockDetail, hash, peer, wallet, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
-vi.mock('@renderer/api', async () => ({ api: (await import('./fakes')).createFakeApi() }))
+vi.mock('@renderer/api', async () => ({
+  api: (await import('./fakes')).createFakeApi(),
+  connected: (await import('vue')).ref(true)
+}))
 const fake = api as unknown as FakeApi
 
 beforeEach(() => {
@@ -63,6 +66,18 @@ describe('AppShell', () => {
     expect(useChainStore().recent[0].index).toBe(6)
     wrapper.unmount()
     expect(fake.listenerCount()).toBe(0)
+  })
+
+  it('says when the node is unreachable and reloads once it is back', async () => {
+    const { wrapper } = await mountInApp(AppShell)
+    fake.getStatus.mockClear()
+    connected.value = false
+    await flushPromises()
+    expect(wrapper.text()).toContain('Lost the connection to the node')
+    connected.value = true
+    await flushPromises()
+    expect(wrapper.text()).not.toContain('Lost the connection to the node')
+    expect(fake.getStatus).toHaveBeenCalledTimes(1)
   })
 })
 

@@ -4,6 +4,7 @@ const en = {
     name: 'Blockforge',
     skipToContent: 'Skip to content',
     nodeAt: 'Node at {url}',
+    disconnected: 'Lost the connection to the node; reconnecting…',
     network: { main: 'main', regtest: 'regtest' }
   },
   nav: {

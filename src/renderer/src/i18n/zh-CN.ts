@@ -6,6 +6,7 @@ const zhCN: Messages = {
     name: 'Blockforge',
     skipToContent: '跳到主要内容',
     nodeAt: '节点地址 {url}',
+    disconnected: '与节点的连接已断开，正在重新连接…',
     network: { main: '主网', regtest: '回归测试网' }
   },
   nav: {

@@ -35,6 +35,8 @@ export interface HttpApiOptions {
   token: string | null
   fetch?: typeof fetch
   EventSource?: typeof EventSource
+  /** Told when the event stream drops (false) and when it is back (true). */
+  onConnection?: (connected: boolean) => void
 }
 
 export function createHttpApi(opts: HttpApiOptions): NodeApi {
@@ -78,6 +80,9 @@ export function createHttpApi(opts: HttpApiOptions): NodeApi {
     const url = new URL(`${base}${HTTP_EVENTS_PATH}`, globalThis.location?.href)
     if (opts.token) url.searchParams.set('token', opts.token)
     source = new Source(url.toString())
+    // EventSource reconnects by itself; events sent meanwhile are lost, so say so.
+    source.onopen = () => opts.onConnection?.(true)
+    source.onerror = () => opts.onConnection?.(false)
     source.onmessage = (msg: MessageEvent<string>) => {
       let event: NodeEvent
       try {
