@@ -165,6 +165,7 @@ const en = {
     recipient: 'Recipient address',
     recipientPlaceholder: '40 lowercase hex characters',
     amount: 'Amount',
+    amountPlaceholder: 'Whole coins, at least 1',
     fee: 'Fee',
     feeHint: 'Goes to the miner of the block that includes it',
     submit: 'Send',

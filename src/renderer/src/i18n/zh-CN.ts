@@ -165,6 +165,7 @@ const zhCN: Messages = {
     recipient: '接收地址',
     recipientPlaceholder: '40 个小写十六进制字符',
     amount: '金额',
+    amountPlaceholder: '整数，至少为 1',
     fee: '手续费',
     feeHint: '归打包这笔交易的区块的矿工所有',
     submit: '发送',
