@@ -1,0 +1,123 @@
+/**
+ * The headless node's command line (issue 3, PROTOCOL §8), run as child processes of
+ * `src/main/headless.ts` under tsx exactly as `npm run node` runs it: --help, one-line errors and
+ * a non-zero exit for a port in use, an unwritable data dir, a data dir of another network and a
+ * data dir held by another node; a clean stop on SIGTERM and SIGINT and a restart on the same
+ * data dir with the chain intact; the default data dir; --peer.
+ */
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { findFreePort } from '../../src/main/node/config'
+import { DB_FILE } from '../../src/main/store/sqlite-store'
+import { closeAll, http, runCli, startTestNode, waitFor, type CliRun } from '../helpers/node-harness'
+import { tempDir } from '../helpers/temp'
+
+const home = tempDir('bf-cli-home-')
+const env = { BLOCKFORGE_HOME: home.path }
+const cleanup: (() => void)[] = []
+afterAll(async () => {
+  await closeAll()
+  for (const c of cleanup) c()
+  home.remove()
+})
+
+function dir(): string {
+  const d = tempDir('bf-cli-')
+  cleanup.push(d.remove)
+  return d.path
+}
+
+async function fails(run: CliRun): Promise<string> {
+  const { code } = await run.exited
+  expect(code).not.toBe(0)
+  expect(code).not.toBe(null)
+  expect(run.stdout).toEqual([])
+  expect(run.stderr).toHaveLength(1)
+  return run.stderr[0]
+}
+
+async function stop(run: CliRun, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  run.child.kill(signal)
+  const { code } = await run.exited
+  expect(code).toBe(0)
+}
+
+describe('headless command line', () => {
+  it('documents every flag in --help', async () => {
+    const run = runCli(['--help'], env)
+    expect((await run.exited).code).toBe(0)
+    const text = run.stdout.join('\n')
+    for (const flag of ['--port', '--host', '--data-dir', '--network', '--peer', '--mine', '--api-token', '--threads', '--help']) {
+      expect(text).toContain(flag)
+    }
+  })
+
+  it('refuses an unknown flag in one line', async () => {
+    expect(await fails(runCli(['--prot', '5000'], env))).toMatch(/unknown option --prot/)
+  })
+
+  it('refuses a port in use in one line', async () => {
+    const port = await findFreePort()
+    const srv = createServer()
+    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r))
+    try {
+      const msg = await fails(runCli(['--port', String(port), '--data-dir', dir(), '--network', 'regtest'], env))
+      expect(msg).toMatch(new RegExp(`port ${port} .*already in use`))
+    } finally {
+      srv.close()
+    }
+  })
+
+  it('refuses a data dir it cannot write in one line', async () => {
+    // A file where the folder should be, and a folder no one may create (even as root).
+    const file = join(dir(), 'not-a-folder')
+    writeFileSync(file, 'x')
+    expect(await fails(runCli(['--port', '0', '--data-dir', join(file, 'sub'), '--network', 'regtest'], env))).toMatch(/data dir/)
+    const sys = `/sys/blockforge-test-${process.pid}`
+    expect(await fails(runCli(['--port', '0', '--data-dir', sys, '--network', 'regtest'], env))).toMatch(/not writable/)
+  })
+
+  it('refuses a data dir of another network in one line, and one held by another node', async () => {
+    const d = dir()
+    const first = runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env)
+    await first.listening
+    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env))).toMatch(/in use by another/)
+    await stop(first)
+    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'main'], env))).toMatch(/holds the regtest network, not main/)
+  })
+
+  it('stops cleanly on SIGTERM and SIGINT and restarts on the same data dir', async () => {
+    const d = dir()
+    const port = await findFreePort()
+    const args = ['--port', String(port), '--data-dir', d, '--network', 'regtest', '--threads', '1']
+    const first = runCli(args, env)
+    const url = await first.listening
+    expect(url).toBe(`http://127.0.0.1:${port}`)
+    const mined = await http(url, '/mine')
+    await http(url, '/transactions/new', { body: { recipient: 'ab'.repeat(20), amount: 3 } })
+    await stop(first, 'SIGTERM')
+    expect(first.stderr.join('\n')).toContain('SIGTERM: stopping')
+
+    const second = runCli(args, env)
+    expect(await second.listening).toBe(url)
+    const status = (await http(url, '/status')).body
+    expect(status).toMatchObject({ index: 2, tip_hash: mined.body.hash, pending: 1 })
+    await stop(second, 'SIGINT')
+  })
+
+  it('uses the per-user data dir by default and connects to --peer', async () => {
+    const peer = await startTestNode()
+    const run = runCli(['--port', '0', '--network', 'regtest', '--peer', peer.url], env)
+    const url = await run.listening
+    try {
+      await waitFor(() => peer.node.peers.urls().includes(url), 'the --peer node to learn the headless node')
+      expect((await http(url, '/nodes')).body.nodes).toEqual([peer.url])
+      const { existsSync } = await import('node:fs')
+      expect(existsSync(join(home.path, 'regtest', DB_FILE))).toBe(true)
+    } finally {
+      await stop(run)
+    }
+  })
+})
