@@ -1,0 +1,117 @@
+/**
+ * Who may use what (PROTOCOL §7) and the OpenAPI document. Control routes answer loopback
+ * clients, and others only with `Authorization: Bearer <token>`; peer routes answer anyone; the
+ * UI transport needs the token when one is set, else a loopback client using a loopback name.
+ * Non-loopback clients are simulated with Fastify's inject (remoteAddress) on the node's own
+ * server code, so no traffic leaves 127.0.0.1; the event stream is read over real HTTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { createHttpServer } from '../../src/main/http/server'
+import { registerUiRoutes } from '../../src/main/http/ui-routes'
+import { ROUTES } from '../../src/main/http/routes'
+import { closeAll, http, startTestNode, type TestNode } from '../helpers/node-harness'
+
+const TOKEN = 'test-token-123'
+const REMOTE = '203.0.113.7'
+let node: TestNode
+let withToken: FastifyInstance
+let noToken: FastifyInstance
+
+beforeAll(async () => {
+  node = await startTestNode({ apiToken: TOKEN })
+  const { service, peers, mining, api, subscribe } = node.node
+  withToken = createHttpServer({ service, peers, mining, apiToken: TOKEN, log: () => undefined })
+  registerUiRoutes(withToken, { api, subscribe }, { apiToken: TOKEN })
+  noToken = createHttpServer({ service, peers, mining, log: () => undefined })
+  registerUiRoutes(noToken, { api, subscribe }, {})
+  await withToken.ready()
+  await noToken.ready()
+})
+afterAll(async () => {
+  await withToken.close()
+  await noToken.close()
+  await closeAll()
+})
+
+const control = ROUTES.filter((r) => r.control)
+
+describe('control routes', () => {
+  it('refuses non-loopback clients without the token (403 forbidden)', async () => {
+    for (const r of control) {
+      const res = await withToken.inject({ method: r.method, url: r.url, remoteAddress: REMOTE, payload: r.method === 'POST' ? {} : undefined })
+      expect(res.statusCode).toBe(403)
+      expect(res.json()).toMatchObject({ error: 'forbidden' })
+    }
+    const wrong = await withToken.inject({ url: '/mine', remoteAddress: REMOTE, headers: { authorization: 'Bearer nope' } })
+    expect(wrong.statusCode).toBe(403)
+    const none = await noToken.inject({ url: '/mine', remoteAddress: REMOTE, headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(none.statusCode).toBe(403)
+  })
+
+  it('serves non-loopback clients that send the token, and loopback clients without it', async () => {
+    const viaToken = await withToken.inject({ url: '/mine', remoteAddress: REMOTE, headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(viaToken.statusCode).toBe(200)
+    expect(viaToken.json().message).toBe('New Block Forged')
+    const loop = await noToken.inject({ url: '/nodes/resolve', remoteAddress: '127.0.0.1' })
+    expect(loop.statusCode).toBe(200)
+    expect((await http(node.url, '/mine')).status).toBe(200)
+  })
+
+  it('serves peer routes to anyone', async () => {
+    for (const url of ['/status', '/chain', '/blocks', '/nodes', '/transactions/pending']) {
+      expect((await withToken.inject({ url, remoteAddress: REMOTE })).statusCode).toBe(200)
+    }
+  })
+})
+
+describe('UI transport', () => {
+  it('needs the token when one is set, even on loopback', async () => {
+    const call = (app: FastifyInstance, headers: Record<string, string>, remoteAddress = '127.0.0.1') =>
+      app.inject({ method: 'POST', url: '/api/ui/getStatus', payload: { args: [] }, headers: { host: '127.0.0.1', ...headers }, remoteAddress })
+    expect((await call(withToken, {})).statusCode).toBe(403)
+    const ok = await call(withToken, { authorization: `Bearer ${TOKEN}` }, REMOTE)
+    expect(ok.statusCode).toBe(200)
+    expect(ok.json().walletAddress).toBe(node.node.service.wallet.address)
+    expect((await call(noToken, {})).statusCode).toBe(200)
+    expect((await call(noToken, {}, REMOTE)).statusCode).toBe(403)
+    // A web page reaching loopback under another name (DNS rebinding) is refused.
+    expect((await call(noToken, { host: 'evil.example:5000' })).statusCode).toBe(403)
+    const unknown = await noToken.inject({ method: 'POST', url: '/api/ui/nope', payload: { args: [] }, headers: { host: 'localhost' } })
+    expect(unknown.statusCode).toBe(404)
+    expect(unknown.json().error).toBe('not_found')
+  })
+
+  it('streams node events as server-sent events (token in the query)', async () => {
+    const ac = new AbortController()
+    const res = await fetch(`${node.url}/api/ui/events?token=${TOKEN}`, { signal: ac.signal })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/event-stream')
+    const reader = res.body!.getReader()
+    void http(node.url, '/mine')
+    let text = ''
+    const deadline = Date.now() + 10_000
+    while (!/data: \{"type":"block"/.test(text) && Date.now() < deadline) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += Buffer.from(value).toString()
+    }
+    ac.abort()
+    expect(text).toMatch(/data: \{"type":"block"/)
+    expect((await fetch(`${node.url}/api/ui/events`)).status).toBe(403)
+  })
+})
+
+describe('OpenAPI document', () => {
+  it('describes every route of the endpoint', async () => {
+    const doc = (await http(node.url, '/openapi.json')).body
+    expect(doc.openapi).toBe('3.1.0')
+    for (const r of ROUTES) {
+      const path = r.url.replace(/:([a-z]+)/g, '{$1}')
+      const op = doc.paths[path]?.[r.method.toLowerCase()]
+      expect(op, `${r.method} ${r.url}`).toBeDefined()
+      if (r.schema?.body) expect(op.requestBody.content['application/json'].schema).toEqual(JSON.parse(JSON.stringify(r.schema.body)))
+      if (r.control) expect(op.security).toContainEqual({ bearer: [] })
+    }
+  })
+})
