@@ -8,8 +8,8 @@
  * stopped. After every kill the data dir is reopened and must hold: SQLite integrity; every block
  * the child reported as stored; a tip at least as heavy as the last one it reported; the main_chain
  * index contiguous from 1 to the tip with parent links; accounts equal to core's applyBlock replay
- * of that main chain from genesis; and the transaction index equal to the main chain's
- * transactions. A last child runs to the end and the result equals the builder's final branch.
+ * of that main chain from genesis; and the transaction index and address history equal to the
+ * main chain's transactions. A last child runs to the end and the result equals the builder's final branch.
  * The random seed is printed, so a failure can be replayed with BLOCKFORGE_CRASH_SEED.
  */
 import { spawn } from 'node:child_process'
@@ -139,6 +139,15 @@ function checkConsistent(dataDir: string, run: Run, knownHashes: Set<string>): n
     const indexed = store.db.prepare('SELECT id, block_hash AS h, height, position FROM tx_index ORDER BY height, position').all()
     const expected = main.flatMap((b) => b.transactions.map((t, i) => ({ id: t.id, h: b.hash, height: b.index, position: i })))
     expect(indexed).toEqual(expected)
+    const history = store.db.prepare('SELECT address, height, position, id FROM address_tx ORDER BY address, height, position').all()
+    const rows = new Map<string, { address: string; height: number; position: number; id: string }>()
+    for (const b of main) {
+      b.transactions.forEach((t, i) => {
+        for (const a of t.sender === '0' ? [t.recipient] : [t.sender, t.recipient]) rows.set(`${a}:${b.index}:${i}`, { address: a, height: b.index, position: i, id: t.id })
+      })
+    }
+    const want = [...rows.values()].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : x.height - y.height || x.position - y.position))
+    expect(history).toEqual(want)
     return tip.index
   } finally {
     store.close()

@@ -115,7 +115,7 @@ describe('reopening a data dir', () => {
     expect(plainState(svc.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(svc.store))))
   })
 
-  it('reopens a WAL left behind by a killed holder with every committed block', async () => {
+  it('opens at once after the process holding the dir was killed, with every committed block', async () => {
     const d = dir()
     const blocks = buildChain(5)
     const c = openChain(d)
