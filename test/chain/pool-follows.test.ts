@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { NodeService } from '../../src/main/node/service'
-import { alice, bob, buildChain, carol, ChainBuilder, REGTEST, signedTx } from '../helpers/chain-builder'
+import { alice, bob, buildChain, carol, ChainBuilder, mineHeader, REGTEST, signedTx } from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
 
 const cleanups: (() => void)[] = []
@@ -96,12 +96,18 @@ describe('pending pool across blocks and reorganisations', () => {
     // A block template from the pool builds a valid block on the new tip.
     const t = svc.blockTemplate(bob.address)
     expect(ids(t.transactions.slice(1))).toEqual(ids([onlyOld, pendingAlice]))
+    const mined = mineHeader(t.header)
+    const fromTemplate = { ...t.header, ...mined, transactions: t.transactions }
+    expect(svc.submitBlock(fromTemplate)).toMatchObject({ kind: 'accepted', status: 'main' })
+    expect(svc.pool.size).toBe(0)
+    expect(svc.store.account(bob.address).balance).toBe(side.account(bob.address).balance + 50 + onlyOld.fee + pendingAlice.fee + pendingAlice.amount)
 
-    // The pool survives a restart unchanged.
+    // The pool, here empty again, and the chain survive a restart unchanged.
     svc.close()
     cleanups.length = 0
     const again = openService(dir).svc
-    expect(ids(again.pool.all())).toEqual(ids([onlyOld, pendingAlice]))
+    expect(again.pool.size).toBe(0)
+    expect(again.chain.tip().hash).toBe(fromTemplate.hash)
   })
 
   it('re-checks the persisted pool on open against the stored tip', () => {
