@@ -39,6 +39,7 @@ export async function startTestNode(cfg: Partial<NodeConfig> = {}): Promise<Test
     mine: false,
     threads: 1,
     announce: false,
+    log: process.env.BF_TEST_LOG ? (l: string) => console.error(`[${dataDir.slice(-6)}] ${l}`) : undefined,
     ...cfg,
     dataDir,
     peerLimits: { ...TEST_PEER_LIMITS, ...cfg.peerLimits }

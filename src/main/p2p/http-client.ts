@@ -33,9 +33,19 @@ export type PeerResponse =
 export async function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse> {
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body)
   const bytesOut = payload === undefined ? 0 : Buffer.byteLength(payload)
-  const signals = [AbortSignal.timeout(req.timeoutMs)]
-  if (req.signal) signals.push(req.signal)
-  const signal = AbortSignal.any(signals)
+  // A timer and a controller of our own rather than AbortSignal.any(AbortSignal.timeout(...)):
+  // the combined signal can lose its timeout to garbage collection, and then a peer that trickles
+  // its answer forever would hold the request forever.
+  const ac = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    ac.abort()
+  }, req.timeoutMs)
+  const onShutdown = (): void => ac.abort()
+  req.signal?.addEventListener('abort', onShutdown, { once: true })
+  if (req.signal?.aborted) ac.abort()
+  const signal = ac.signal
   let bytesIn = 0
   let status: number | undefined
   try {
@@ -78,14 +88,17 @@ export async function peerRequest(url: string, req: PeerRequest): Promise<PeerRe
       return { ok: false, reason: 'bad_json', message: 'the answer is not JSON', status, bytesIn, bytesOut }
     }
   } catch (e) {
-    const aborted = req.signal?.aborted === true
+    const aborted = req.signal?.aborted === true && !timedOut
     const cause = (e as { cause?: { code?: string; message?: string } }).cause
     const msg =
       e instanceof Error
-        ? e.name === 'TimeoutError'
+        ? timedOut
           ? `no answer within ${req.timeoutMs} ms`
           : (cause?.code ?? cause?.message ?? e.message)
         : String(e)
     return { ok: false, reason: aborted ? 'aborted' : 'unreachable', message: msg, status, bytesIn, bytesOut }
+  } finally {
+    clearTimeout(timer)
+    req.signal?.removeEventListener('abort', onShutdown)
   }
 }

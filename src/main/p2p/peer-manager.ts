@@ -5,7 +5,7 @@
  * the Syncer and pushes what the node accepts (Gossip). A peer that sends invalid data is scored
  * down and banned after repeated offences; every outbound request has a deadline and a size cap.
  */
-import { EventEmitter } from 'node:events'
+import { EventEmitter, setMaxListeners } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import type { NodeService } from '../node/service'
 import type { PeerRow } from '../store/sqlite-store'
@@ -109,7 +109,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   /** --peer URLs not reachable yet: retried on every poll until added. */
   private readonly bootstrap = new Set<string>()
   private readonly now: () => number
-  private readonly log: (line: string) => void
+  readonly log: (line: string) => void
   private readonly shutdown = new AbortController()
   private timer: NodeJS.Timeout | undefined
   private polling = false
@@ -122,6 +122,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits }
     this.now = opts.now ?? Date.now
     this.log = opts.log ?? (() => undefined)
+    // Every request in flight listens to it.
+    setMaxListeners(0, this.shutdown.signal)
     for (const r of this.service.store.listPeers()) {
       this.peers.set(r.url, {
         url: r.url,

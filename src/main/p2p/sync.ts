@@ -15,6 +15,11 @@ import { normalizeUrl, parseBlockList, parseOneBlock } from './wire'
 
 /** Blocks asked for per request (the protocol's cap for GET /blocks). */
 export const BATCH = 500
+/**
+ * Smallest batch asked for after answers too big: 32 blocks of at most 1000 transfers fit the
+ * 16 MiB answer cap, so a peer whose answer is too big even then is sending junk.
+ */
+export const MIN_BATCH = 32
 /** Ancestors of an orphan fetched one by one before falling back to a batched catch-up. */
 export const ANCESTOR_STEPS = 16
 
@@ -85,6 +90,7 @@ export class Syncer {
         } else {
           p.syncFailures++
           p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
+          this.pm.log(`catch-up from ${p.url} got nothing new (${p.syncFailures} in a row); next try in ${p.retryAt - Date.now()} ms`)
         }
       }
     }
@@ -172,8 +178,8 @@ export class Syncer {
         maxBytes: chainMaxBytes
       })
       if (!res.ok) {
-        if (res.reason === 'too_large' && limit > 1) {
-          limit = Math.ceil(limit / 2)
+        if (res.reason === 'too_large' && limit > MIN_BATCH) {
+          limit = Math.max(MIN_BATCH, Math.ceil(limit / 2))
           continue
         }
         this.pm.transportOffence(p, res)
