@@ -4,9 +4,9 @@
  * Builds a 100,000-block regtest chain into a data dir (cached under os.tmpdir(), keyed by
  * CACHE_VERSION, so reruns skip it), connecting every block through Chain on a SqliteStore so the
  * files are exactly what a node writes. Blocks are mined for real at difficulty 8 with node:crypto;
- * most are coinbase-only, every 10th carries a signed transfer. To keep the build near a minute,
- * the builder (only it) wraps BATCH consecutive submits in one SQLite transaction; each block is
- * still one applyChange, run as a savepoint inside it.
+ * most are coinbase-only, every 10th carries a signed transfer. Each block is its own SQLite
+ * transaction, as on a node: batching was not needed (the build runs at ~2,000 blocks/s, under a
+ * minute for 100,000).
  *
  * Then, in a fresh child process each time (median of RUNS): NodeService.open on an empty data
  * dir (a new one each run, so open also creates the schema, genesis and wallet), on a dir that
@@ -26,11 +26,11 @@ import { NodeService } from '../src/main/node/service'
 import { SqliteStore } from '../src/main/store/sqlite-store'
 import { alice, bob, mineBlock, REGTEST, signedTx } from '../test/helpers/chain-builder'
 
-const CACHE_VERSION = 'store-bench-v1'
+const CACHE_VERSION = 'store-bench-v2'
 const LONG = 100_000
 const MID = 10_000
 const RUNS = 5
-const BATCH = 500
+const PROGRESS_EVERY = 10_000
 const SELF = fileURLToPath(import.meta.url)
 
 function cacheRoot(): string {
@@ -48,18 +48,13 @@ function extendChain(dir: string, height: number, log: (s: string) => void): num
     const start = tip.index
     const t0 = performance.now()
     while (tip.index < height) {
-      store.db.transaction(() => {
-        const end = Math.min(height, tip.index + BATCH)
-        while (tip.index < end) {
-          const txs = (tip.index + 1) % 10 === 0 && tip.index > 2 ? [signedTx(alice, bob.address, 1, aliceNonce, 1)] : []
-          const b = mineBlock({ parent: tip, txs, payTo: alice.address })
-          const o = chain.submit(b)
-          if (o.kind !== 'accepted' || o.status !== 'main') throw new Error(`bench block ${b.index} refused: ${JSON.stringify(o)}`)
-          if (txs.length > 0) aliceNonce++
-          tip = b
-        }
-      })()
-      if (tip.index % 10_000 === 0 || tip.index === height) {
+      const txs = (tip.index + 1) % 10 === 0 && tip.index > 2 ? [signedTx(alice, bob.address, 1, aliceNonce, 1)] : []
+      const b = mineBlock({ parent: tip, txs, payTo: alice.address })
+      const o = chain.submit(b)
+      if (o.kind !== 'accepted' || o.status !== 'main') throw new Error(`bench block ${b.index} refused: ${JSON.stringify(o)}`)
+      if (txs.length > 0) aliceNonce++
+      tip = b
+      if (tip.index % PROGRESS_EVERY === 0 || tip.index === height) {
         log(`  built ${tip.index} blocks (${((tip.index - start) / ((performance.now() - t0) / 1000)).toFixed(0)} blocks/s)`)
       }
     }
