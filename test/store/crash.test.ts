@@ -160,7 +160,7 @@ describe('a writer killed with SIGKILL', () => {
 
   it(`reopens on a consistent tip after each of ${KILLS} kills at random moments (seed ${SEED})`, async () => {
     const rand = prng(SEED)
-    const { order, final } = scenario(rand, 50)
+    const { order, final } = scenario(rand, 80)
     const file = join(dir.path, 'blocks.json')
     writeFileSync(file, JSON.stringify(order.map(blockToWire)))
     const known = new Set(order.map((b) => b.hash))
