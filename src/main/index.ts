@@ -3,15 +3,16 @@
  * (PROTOCOL §8). A second app instance takes the next free profile (data dir `-2`, `-3`, ...) and
  * a free port instead of failing; "Start another local node" opens one more node in a new window.
  */
-import { app, BrowserWindow, Menu, session } from 'electron'
+import { app, BrowserWindow, dialog, Menu, session } from 'electron'
 import type { ApiResult, LocalNode } from '../shared/api'
 import { findFreePort, parseArgs } from './node/config'
+import { readLaunchSettings } from './node/launch'
 import { startNode, type NodeConfig, type RunningNode } from './node/run'
 import minerWorker from './miner/worker?modulePath'
 import verifyWorker from './p2p/verify-worker?modulePath'
 import { buildMenu } from './shell/menu'
 import { attachWindow, registerIpc, type WindowHandlers } from './shell/ipc'
-import { hasFlag, nodeFlags, openProfile, unusedProfileDir } from './shell/profile'
+import { hasFlag, launchFlags, nodeFlags, openProfile, unusedProfileDir } from './shell/profile'
 import { devServerUrl } from './shell/renderer-location'
 import { hardenApp, hardenSession } from './shell/security'
 import { createNodeWindow } from './shell/window'
@@ -87,11 +88,15 @@ async function startLocalNode(parent: OpenNode): Promise<ApiResult<LocalNode>> {
 async function main(): Promise<void> {
   hardenApp()
   const flags = nodeFlags(process.argv.slice(1))
+  const saved = readLaunchSettings()
+  // A network named on the command line brings its own default data dir, not the saved one.
+  if (hasFlag(flags, '--network')) delete saved.dataDir
   let opened: { node: RunningNode; cfg: NodeConfig }
   try {
     opened = await openProfile(
       {
-        ...parseArgs(flags),
+        // What the Settings screen saved for this start; flags on the command line win.
+        ...parseArgs([...launchFlags(saved), ...flags]),
         minerWorkerPath: minerWorker,
         verifyWorkerPath: verifyWorker,
         log: (line: string) => console.log(line)
@@ -111,7 +116,11 @@ async function main(): Promise<void> {
   registerIpc()
   const focused = (): OpenNode =>
     nodes.find((n) => n.window !== null && n.window === BrowserWindow.getFocusedWindow()) ?? nodes[0]
-  Menu.setApplicationMenu(buildMenu({ startLocalNode: () => void startLocalNode(focused()) }, dev))
+  const startFromMenu = async (): Promise<void> => {
+    const r = await startLocalNode(focused())
+    if (!r.ok) dialog.showErrorBox('Could not start another local node', r.message)
+  }
+  Menu.setApplicationMenu(buildMenu({ startLocalNode: () => void startFromMenu() }, dev))
   openWindow(nodes[0])
 
   app.on('activate', () => {

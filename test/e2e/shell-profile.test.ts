@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { pathToFileURL } from 'node:url'
 import {
   hasFlag,
+  launchFlags,
   nodeFlags,
   openProfile,
   profileDir,
@@ -77,6 +78,15 @@ describe('nodeFlags', () => {
     expect(flags).toEqual(['--port', '5001', '--data-dir=/tmp/x', '--mine', '--peer', 'http://a'])
     expect(hasFlag(flags, '--data-dir')).toBe(true)
     expect(hasFlag(flags, '--network')).toBe(false)
+  })
+})
+
+describe('launchFlags', () => {
+  it('turns saved settings into flags the command line can override', () => {
+    expect(launchFlags({})).toEqual([])
+    expect(launchFlags({ port: 5005, network: 'regtest', dataDir: '/d' })).toEqual([
+      '--port', '5005', '--network', 'regtest', '--data-dir', '/d'
+    ])
   })
 })
 

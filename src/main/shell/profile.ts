@@ -91,3 +91,13 @@ export function nodeFlags(argv: readonly string[]): string[] {
 export function hasFlag(flags: readonly string[], name: string): boolean {
   return flags.some((f) => f === name || f.startsWith(`${name}=`))
 }
+
+/** Saved launch settings as flags, to go before the command line's own (later flags win). */
+export function launchFlags(s: { port?: number; host?: string; network?: string; dataDir?: string }): string[] {
+  return [
+    ...(s.port !== undefined ? ['--port', String(s.port)] : []),
+    ...(s.host !== undefined ? ['--host', s.host] : []),
+    ...(s.network !== undefined ? ['--network', s.network] : []),
+    ...(s.dataDir !== undefined ? ['--data-dir', s.dataDir] : [])
+  ]
+}
