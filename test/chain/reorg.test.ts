@@ -190,6 +190,24 @@ describe('fork choice', () => {
     expectStoreFollows(c, side)
   })
 
+  it('keeps its tip and caches in step with the disk when a transaction around several blocks rolls back', () => {
+    // Catching up may wrap many submits in one SQLite transaction (each applyChange a savepoint).
+    const c = fresh()
+    const b = new ChainBuilder()
+    const blocks = buildChain(8, b)
+    submitAll(c.chain, blocks.slice(0, 3))
+    c.store.db.exec(`CREATE TEMP TRIGGER fail_batch BEFORE INSERT ON main.main_chain
+      WHEN NEW.hash = '${blocks[6].hash}' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`)
+    expect(() => c.store.db.transaction(() => submitAll(c.chain, blocks.slice(3)))()).toThrow()
+    c.store.db.exec('DROP TRIGGER temp.fail_batch')
+    // Blocks 4 to 6 were connected inside the transaction and rolled back with it.
+    expect(c.chain.tip().hash).toBe(blocks[2].hash)
+    expect(c.store.hasBlock(blocks[3].hash)).toBe(false)
+    expect(c.chain.submit(blocks[4]).kind).toBe('orphan')
+    submitAll(c.chain, [blocks[3], ...blocks.slice(5)])
+    expectStoreFollows(c, b)
+  })
+
   it('follows a branch that overtakes, loses and retakes the lead', () => {
     const c = fresh()
     const { base, main, side } = forkedBuilders()

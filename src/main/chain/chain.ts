@@ -102,6 +102,8 @@ export class Chain {
     if (h === undefined) {
       h = this.store.getHeader(hash)
       if (h === undefined) return undefined
+      // A header read inside a caller's transaction may belong to a block that is rolled back.
+      if (this.store.inTransaction?.()) return h
       if (this.headerCache.size >= 4096) this.headerCache.delete(this.headerCache.keys().next().value!)
       this.headerCache.set(hash, h)
     }

@@ -43,4 +43,9 @@ export interface ChainStore extends StateView {
   addSideBlock(b: StoredBlock): void
   /** Apply a change of the main chain atomically. */
   applyChange(change: ChainChange): void
+  /**
+   * True while a caller holds a transaction open around chain calls (e.g. a batch of blocks):
+   * what is read then may still be rolled back, so it must not be cached beyond it.
+   */
+  inTransaction?(): boolean
 }

@@ -235,15 +235,19 @@ export class SqliteStore implements ChainStore {
     return this.q.mainHash.get(index) as string | undefined
   }
 
+  inTransaction(): boolean {
+    return this.db.inTransaction
+  }
+
   tip(): HeaderEntry {
-    if (this.tipCache === undefined) {
-      const height = this.q.tipHeight.get() as number | null
-      if (height === null) throw new Error('the store has no chain yet (initGenesis first)')
-      const t = this.getHeader(this.getMainHash(height)!)
-      if (t === undefined) throw new Error(`store is inconsistent: main block ${height} missing`)
-      this.tipCache = t
-    }
-    return this.tipCache
+    // Inside a caller's transaction the tip may still be rolled back: read it, do not cache it.
+    if (this.tipCache !== undefined && !this.db.inTransaction) return this.tipCache
+    const height = this.q.tipHeight.get() as number | null
+    if (height === null) throw new Error('the store has no chain yet (initGenesis first)')
+    const t = this.getHeader(this.getMainHash(height)!)
+    if (t === undefined) throw new Error(`store is inconsistent: main block ${height} missing`)
+    this.tipCache = this.db.inTransaction ? undefined : t
+    return t
   }
 
   childrenOf(hash: string): string[] {
