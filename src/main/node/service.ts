@@ -110,6 +110,25 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     }
   }
 
+  /**
+   * Offer consecutive blocks, as catching up from a peer does: each is validated and connected
+   * exactly as by submitBlock, in order, stopping after the first that is neither accepted nor
+   * known; but the store commits once for the lot (each block's change is a savepoint inside one
+   * SQLite transaction), which is what makes catching up fast. Nothing is answered to anyone
+   * before the commit, so PROTOCOL §6's "answered 201 means stored" is untouched.
+   */
+  submitBlocks(blocks: readonly Block[], source?: string): SubmitOutcome[] {
+    const outcomes: SubmitOutcome[] = []
+    this.store.db.transaction(() => {
+      for (const b of blocks) {
+        const o = this.submitBlock(b, source)
+        outcomes.push(o)
+        if (o.kind !== 'accepted' && o.kind !== 'known') break
+      }
+    })()
+    return outcomes
+  }
+
   /** Keep the pool in step with the main chain (PROTOCOL §6), then tell listeners. */
   private afterBlock(a: AcceptedBlock): void {
     if (a.status === 'main') {
@@ -119,7 +138,8 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       const mined = new Set((a.reorg?.connected ?? [a.block]).flatMap((b) => b.transactions.map((t) => t.id)))
       const candidates = [...abandoned, ...previous].filter((t) => !mined.has(t.id))
       this.pool.rebuild(this.store, candidates)
-      this.store.replacePending(this.pool.all())
+      // An empty pool that stays empty (every block of a catch-up) has nothing to rewrite.
+      if (previous.length > 0 || this.pool.size > 0) this.store.replacePending(this.pool.all())
       if (this.pool.size !== before || previous.length > 0) this.emit('pending', this.pool.size)
     }
     this.emit('block', a, { source: this.pendingSource })
