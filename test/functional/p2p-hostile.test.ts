@@ -14,7 +14,7 @@ let other: TestNode
 const hostile: Record<string, HostilePeer> = {}
 
 beforeAll(async () => {
-  const limits = { chainTimeoutMs: 800, statusTimeoutMs: 800, banMs: 60_000 }
+  const limits = { chainTimeoutMs: 1500, statusTimeoutMs: 1500, banMs: 60_000 }
   honest = await startTestNode({ peerLimits: limits })
   other = await startTestNode({ peerLimits: limits })
   for (const mode of ['invalid-blocks', 'wrong-genesis', 'huge', 'slow', 'garbage'] as const) {
@@ -40,7 +40,9 @@ describe('hostile peers', () => {
     await mine(other, 30)
     const t0 = Date.now()
     expect((await honest.node.peers.add(other.url)).ok).toBe(true)
-    await waitFor(() => tipHash(honest) === tipHash(other), 'the honest node to catch up', 20_000)
+    await waitFor(() => tipHash(honest) === tipHash(other), 'the honest node to catch up', 20_000).catch((e: Error) => {
+      throw new Error(`${e.message} (at ${honest.node.service.chain.tip().index}): ${JSON.stringify(honest.node.peers.list())}`)
+    })
     const catchUpMs = Date.now() - t0
     // Then a block mined on the honest peer is pushed and becomes the tip at once.
     await mine(other)

@@ -20,13 +20,20 @@ export const BATCH = 500
  * 16 MiB answer cap, so a peer whose answer is too big even then is sending junk.
  */
 export const MIN_BATCH = 32
+/** Blocks connected per store commit while catching up. */
+export const COMMIT_EVERY = 100
 /** Ancestors of an orphan fetched one by one before falling back to a batched catch-up. */
 export const ANCESTOR_STEPS = 16
 
 interface Batch {
   blocks: Block[]
   limit: number
+  /** Per chunk of COMMIT_EVERY blocks: resolves once its signatures were checked on the pool. */
+  checked: Promise<unknown>[]
 }
+
+/** Batches fetched and checked ahead of the one being connected. */
+export const AHEAD = 2
 
 export class Syncer {
   private lock: Promise<unknown> = Promise.resolve()
@@ -69,16 +76,20 @@ export class Syncer {
   }
 
   /**
-   * Catch up from the queued peers, the one claiming the most work first; when it fails us the
-   * next one is tried, and it waits (doubling, up to a minute) before it is tried again, so a
-   * peer that lies about its work cannot keep us from the honest ones.
+   * Catch up from the queued peers: those that have not failed us first, then the one claiming
+   * the most work. When one fails the next is tried, and it waits (doubling, up to a minute)
+   * before it is tried again, so a peer that lies about its work cannot keep us from honest ones.
    */
   private async drain(): Promise<void> {
     while (this.wanted.size > 0 && !this.pm.closed) {
       const queue = [...this.wanted]
         .map((u) => this.pm.get(u))
         .filter((p): p is PeerEntry => p !== undefined && !this.pm.isBanned(p) && p.status !== null)
-        .sort((a, b) => (b.status!.totalWork > a.status!.totalWork ? 1 : b.status!.totalWork < a.status!.totalWork ? -1 : 0))
+        .sort(
+          (a, b) =>
+            a.syncFailures - b.syncFailures ||
+            (b.status!.totalWork > a.status!.totalWork ? 1 : b.status!.totalWork < a.status!.totalWork ? -1 : 0)
+        )
       this.wanted.clear()
       for (const p of queue) {
         if (this.pm.closed) return
@@ -110,28 +121,42 @@ export class Syncer {
     const s = p.status
     if (s === null || this.pm.closed || this.pm.isBanned(p)) return false
     if (!force && s.totalWork <= this.service.chain.tip().totalWork) return true
+    this.pool?.warm()
     const fork = await this.findFork(p, s.index)
     if (fork === undefined) return false
     this.quiet.add(p.url)
     let last: Block | undefined
     let accepted = 0
     try {
+      // Up to AHEAD batches are fetched and checked while the current one is connected.
       let from = fork + 1
-      let next = this.prepare(p, from, BATCH)
+      let limit = BATCH
+      const ahead: { from: number; batch: Promise<Batch | undefined> }[] = []
+      let end = false
       for (;;) {
-        const batch = await next
+        while (!end && ahead.length < AHEAD) {
+          const at = ahead.length === 0 ? from : ahead[ahead.length - 1].from + limit
+          if (ahead.length > 0 && at > s.index) break // nothing there when we asked for its status
+          ahead.push({ from: at, batch: this.prepare(p, at, limit) })
+        }
+        const head = ahead.shift()
+        if (head === undefined) break
+        const batch = await head.batch
         if (batch === undefined || batch.blocks.length === 0) break
-        const got = batch.blocks.length
-        next = got === batch.limit ? this.prepare(p, from + got, batch.limit) : Promise.resolve(undefined)
-        const r = await this.submitBatch(p, batch.blocks)
+        if (head.from !== from || batch.limit !== limit) {
+          // Answers were too big and the batch size changed: the ones asked ahead do not line up.
+          for (const a of ahead.splice(0)) void a.batch.catch(() => undefined)
+          limit = batch.limit
+          if (head.from !== from) continue
+        }
+        if (batch.blocks.length < limit) end = true
+        const r = await this.submitBatch(p, batch)
         accepted += r.accepted
         if (r.last) last = r.last
-        if (r.stop) {
-          void next.catch(() => undefined)
-          break
-        }
-        from += got
+        from += batch.blocks.length
+        if (r.stop || end) break
       }
+      for (const a of ahead.splice(0)) void a.batch.catch(() => undefined)
     } finally {
       this.quiet.delete(p.url)
     }
@@ -140,37 +165,51 @@ export class Syncer {
     return accepted > 0
   }
 
-  /** Fetch a batch and check its signatures on the pool meanwhile. */
+  /** Fetch a batch and start checking its signatures on the pool, chunk by chunk. */
   private async prepare(p: PeerEntry, from: number, limit: number): Promise<Batch | undefined> {
-    const batch = await this.getBlocks(p, from, limit)
-    if (batch !== undefined && this.pool) await this.pool.prime(batch.blocks.flatMap((b) => b.transactions))
-    return batch
+    const got = await this.getBlocks(p, from, limit)
+    if (got === undefined) return undefined
+    const checked: Promise<unknown>[] = []
+    for (let i = 0; i < got.blocks.length; i += COMMIT_EVERY) {
+      const txs = got.blocks.slice(i, i + COMMIT_EVERY).flatMap((b) => b.transactions)
+      checked.push(this.pool ? this.pool.prime(txs) : Promise.resolve())
+    }
+    return { ...got, checked }
   }
 
-  /** Offer a batch in order; stop at the first block that is invalid or does not connect. */
-  private async submitBatch(p: PeerEntry, blocks: Block[]): Promise<{ stop: boolean; accepted: number; last?: Block }> {
+  /**
+   * Offer a batch in order; stop at the first block that is invalid or does not connect. Blocks
+   * go to the store COMMIT_EVERY at a time (one SQLite commit each), with HTTP requests and
+   * timers let in between.
+   */
+  private async submitBatch(p: PeerEntry, batch: Batch): Promise<{ stop: boolean; accepted: number; last?: Block }> {
+    const blocks = batch.blocks
     let last: Block | undefined
     let accepted = 0
-    for (let i = 0; i < blocks.length; i++) {
+    for (let i = 0; i < blocks.length; i += COMMIT_EVERY) {
+      await batch.checked[i / COMMIT_EVERY]
       if (this.pm.closed) return { stop: true, accepted, last }
-      const o = this.service.submitBlock(blocks[i], p.url)
-      if (o.kind === 'invalid') {
-        if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${blocks[i].index}: ${o.code}: ${o.message}`)
-        return { stop: true, accepted, last }
+      const chunk = blocks.slice(i, i + COMMIT_EVERY)
+      const outcomes = this.service.submitBlocks(chunk, p.url)
+      for (let j = 0; j < outcomes.length; j++) {
+        const o = outcomes[j]
+        if (o.kind === 'invalid') {
+          if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${chunk[j].index}: ${o.code}: ${o.message}`)
+          return { stop: true, accepted, last }
+        }
+        if (o.kind === 'orphan') return { stop: true, accepted, last }
+        if (o.kind === 'accepted') {
+          accepted++
+          if (o.status === 'main') last = o.block
+        }
       }
-      if (o.kind === 'orphan') return { stop: true, accepted, last }
-      if (o.kind === 'accepted') {
-        accepted++
-        if (o.status === 'main') last = o.block
-      }
-      // Let HTTP requests and timers in between blocks.
-      if (i % 32 === 31) await new Promise((r) => setImmediate(r))
+      await new Promise((r) => setImmediate(r))
     }
     return { stop: false, accepted, last }
   }
 
   /** Main-chain blocks [from, from + limit) of a peer, halving the batch when answers are too big. */
-  private async getBlocks(p: PeerEntry, from: number, limit: number): Promise<Batch | undefined> {
+  private async getBlocks(p: PeerEntry, from: number, limit: number): Promise<{ blocks: Block[]; limit: number } | undefined> {
     const { chainTimeoutMs, chainMaxBytes } = this.pm.limits
     for (;;) {
       const res = await this.pm.request(p.url, `/blocks?from=${from}&limit=${limit}`, {

@@ -94,6 +94,12 @@ export class VerifyPool {
     return s
   }
 
+  /** Start the workers ahead of a catch-up, so the first batch does not wait for them. */
+  warm(): void {
+    if (this.closed) return
+    for (let i = 0; i < this.threads; i++) this.slot(i)
+  }
+
   private run(i: number, packed: Buffer): Promise<Uint8Array> {
     const slot = this.slot(i)
     const id = this.nextJob++
