@@ -1,0 +1,226 @@
+/**
+ * The UI end to end, in Chromium, against two real headless regtest nodes serving the built
+ * renderer over HTTP (the second transport of the NodeApi contract). A user connects the nodes
+ * from the Peers screen, mines on one and sees the block arrive on the other without reloading,
+ * sends coins and watches them go from pending to confirmed, opens the block and the transaction,
+ * and switches language and theme. A last test visits every screen and saves it under
+ * docs/screenshots/ (PNG), so the screenshots in the docs are of this build.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  buildRenderer,
+  callNode,
+  launchChromium,
+  openUi,
+  SCREENSHOTS,
+  startHeadlessNode,
+  visit,
+  type TestNode
+} from './harness'
+
+const TIMEOUT = 20_000
+
+let home: string
+let a: TestNode
+let b: TestNode
+let browser: Browser
+let pageA: Page
+let pageB: Page
+const errors: string[] = []
+/** Filled in as the story goes on. */
+const seen = { addressB: '', txId: '', blockHash: '' }
+
+beforeAll(async () => {
+  const ui = buildRenderer()
+  home = mkdtempSync(join(tmpdir(), 'bf-e2e-home-'))
+  ;[a, b] = await Promise.all([startHeadlessNode('a', home, ui), startHeadlessNode('b', home, ui)])
+  browser = await launchChromium()
+  pageA = await openUi(browser, a, errors)
+  pageB = await openUi(browser, b, errors)
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all([a, b].map((n) => n && callNode(n, 'stopMining').catch(() => undefined)))
+  await browser?.close()
+  await Promise.all([a?.stop(), b?.stop()])
+  if (home) rmSync(home, { recursive: true, force: true })
+})
+
+/** The page background, which naive-ui's global style sets from the theme. */
+const bodyBackground = (page: Page) => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')
+
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
+
+describe('two nodes driven from the UI', () => {
+  it('keeps the API token out of the address bar', async () => {
+    expect(new URL(pageA.url()).searchParams.get('token')).toBeNull()
+    await expect.poll(() => pageA.evaluate<number>('sessionStorage.length')).toBeGreaterThan(0)
+  })
+
+  it('connects B to A from the nodes on this machine, and A to B by URL', async () => {
+    await nav(pageB, 'Peers')
+    const local = pageB.getByTestId('local-nodes')
+    await local.getByRole('button', { name: `Connect ${a.url}` }).click({ timeout: TIMEOUT })
+    await pageB.getByRole('cell', { name: a.url }).waitFor({ timeout: TIMEOUT })
+    await local.getByText('connected', { exact: true }).waitFor({ timeout: TIMEOUT })
+
+    await nav(pageA, 'Peers')
+    await pageA.getByLabel('Peer URL').fill(b.url)
+    await pageA.getByLabel('Peer URL').press('Enter')
+    await pageA.getByRole('cell', { name: b.url }).waitFor({ timeout: TIMEOUT })
+  })
+
+  it('mines a block on A and shows it arriving on B, pushed', async () => {
+    await nav(pageB, 'Dashboard')
+    await pageB.getByTestId('stats').getByText('#1', { exact: true }).waitFor()
+
+    await nav(pageA, 'Mining')
+    await pageA.getByRole('button', { name: 'Mine one block' }).click()
+    await pageA.getByText('Mined block 2').waitFor({ timeout: TIMEOUT })
+
+    // B's page is not reloaded: the block comes in over the event stream.
+    await pageB.getByTestId('stats').getByText('#2', { exact: true }).waitFor({ timeout: TIMEOUT })
+    await expect.poll(() => pageB.getByTestId('recent-blocks').locator('tbody tr').count()).toBe(2)
+  })
+
+  it('sends coins from A to B: pending, then confirmed by the next block', async () => {
+    await nav(pageB, 'Wallet')
+    seen.addressB = (await pageB.getByTestId('wallet-address').innerText()).trim()
+    expect(seen.addressB).toMatch(/^[0-9a-f]{40}$/)
+
+    await nav(pageA, 'Wallet')
+    await pageA.getByTestId('wallet-balance').getByText('50 coins').waitFor({ timeout: TIMEOUT })
+    await pageA.getByLabel('Recipient address').fill(seen.addressB)
+    await pageA.getByLabel('Amount').fill('10')
+    await pageA.getByLabel('Fee').fill('1')
+    await pageA.getByRole('button', { name: 'Send', exact: true }).click()
+    const pending = pageA.getByTestId('wallet-pending')
+    await pending.getByText('pending', { exact: true }).waitFor({ timeout: TIMEOUT })
+    await pending.getByText('-11').waitFor()
+
+    await nav(pageA, 'Mining')
+    await pageA.getByRole('button', { name: 'Mine one block' }).click()
+    await pageA.getByText('Mined block 3').waitFor({ timeout: TIMEOUT })
+
+    await nav(pageA, 'Wallet')
+    await pageA.getByTestId('wallet-pending').getByText('Nothing pending').waitFor({ timeout: TIMEOUT })
+    await pageA.getByTestId('wallet-history').getByText('-11').waitFor()
+    await pageB.getByTestId('wallet-balance').getByText('10 coins').waitFor({ timeout: TIMEOUT })
+  })
+
+  it('opens the block and the transaction in it', async () => {
+    await nav(pageA, 'Dashboard')
+    await pageA.getByTestId('recent-blocks').locator('tbody tr').first().getByRole('link').first().click()
+    await pageA.getByRole('heading', { name: 'Block 3', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await expect.poll(() => pageA.getByTestId('block-status').innerText()).toContain('1 confirmation')
+    for (const field of ['Previous hash', 'Merkle root', 'Proof (nonce)', 'Total work']) {
+      await pageA.getByText(field, { exact: true }).waitFor()
+    }
+    seen.blockHash = decodeURIComponent(new URL(pageA.url()).hash.split('/').pop()!)
+
+    // The transfer is the second transaction, after the coinbase.
+    const rows = pageA.locator('.n-data-table-tbody tr')
+    await expect.poll(() => rows.count()).toBe(2)
+    await rows.nth(1).getByRole('link').first().click()
+    await pageA.getByRole('heading', { name: 'Transaction', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await expect.poll(() => pageA.getByTestId('tx-status').innerText()).toBe('confirmed')
+    await pageA.getByText('10 coins').waitFor()
+    await pageA.getByText(seen.addressB).waitFor()
+    seen.txId = decodeURIComponent(new URL(pageA.url()).hash.split('/').pop()!)
+  })
+
+  it('switches language and theme at run time and keeps them', async () => {
+    await nav(pageA, 'Settings')
+    await pageA.getByText('简体中文').click()
+    await pageA.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
+    await pageA.getByText('深色').click()
+    await expect
+      .poll(() => bodyBackground(pageA))
+      .not.toBe('rgb(255, 255, 255)')
+
+    // Persisted by the node: a fresh load comes back in Chinese and dark.
+    await pageA.reload()
+    await pageA.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
+    await pageA.getByText('浅色').click()
+    await pageA.getByText('English').click()
+    await pageA.getByRole('navigation').getByText('Dashboard').waitFor({ timeout: TIMEOUT })
+    await expect
+      .poll(() => bodyBackground(pageA))
+      .toBe('rgb(255, 255, 255)')
+  })
+
+  it('saves a screenshot of every screen', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    const shot = async (name: string, route: string, ready: string) => {
+      await visit(pageA, route)
+      await pageA.getByRole('heading', { name: ready, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+      await pageA.waitForLoadState('networkidle')
+      await pageA.mouse.move(0, 0)
+      await pageA.waitForTimeout(400)
+      await pageA.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+    }
+    await shot('dashboard', '/', 'Dashboard')
+    await shot('chain', '/chain', 'Chain')
+    await shot('block', `/block/${seen.blockHash}`, 'Block 3')
+    await shot('transaction', `/tx/${seen.txId}`, 'Transaction')
+    await shot('address', `/address/${seen.addressB}`, 'Address')
+    await shot('wallet', '/wallet', 'Wallet')
+    await shot('peers', '/peers', 'Peers')
+    await shot('settings', '/settings', 'Settings')
+
+    await visit(pageA, '/mining')
+    await pageA.getByRole('button', { name: 'Start mining' }).click()
+    await pageA.waitForTimeout(3000)
+    await shot('mining', '/mining', 'Mining')
+    await callNode(a, 'stopMining')
+
+    // The dark theme and the Chinese UI, on the node B window.
+    await nav(pageB, 'Settings')
+    await pageB.getByText('Dark', { exact: true }).click()
+    await pageB.getByText('简体中文').click()
+    await pageB.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
+    await visit(pageB, '/')
+    await pageB.getByRole('heading', { name: '概览', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageB.waitForTimeout(400)
+    await pageB.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark-zh-CN.png'), fullPage: true })
+    await visit(pageB, '/chain')
+    await pageB.getByRole('heading', { name: '区块链', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageB.mouse.move(0, 0)
+    await pageB.waitForTimeout(600)
+    await pageB.screenshot({ path: join(SCREENSHOTS, 'chain-dark-zh-CN.png'), fullPage: true })
+  })
+
+  it('resolves conflicts, bans a peer for a while and unbans it', async () => {
+    await nav(pageA, 'Peers')
+    await pageA.getByRole('button', { name: 'Resolve conflicts' }).click()
+    await pageA.getByTestId('resolve-outcome').getByText(/Our chain (is authoritative|was replaced)/).waitFor({ timeout: TIMEOUT })
+
+    const row = pageA.getByRole('row').filter({ hasText: b.url })
+    await row.getByRole('button', { name: 'Ban' }).click()
+    const dialog = pageA.getByRole('dialog')
+    await dialog.getByLabel('minutes').fill('5')
+    await dialog.getByRole('button', { name: 'Ban' }).click()
+    await row.getByText(/banned until/).waitFor({ timeout: TIMEOUT })
+    await row.getByRole('button', { name: 'Unban' }).click()
+    await row.getByRole('button', { name: 'Ban' }).waitFor({ timeout: TIMEOUT })
+  })
+
+  it('shows continuous mining as running until it is stopped', async () => {
+    await nav(pageA, 'Mining')
+    await pageA.getByRole('button', { name: 'Start mining' }).click()
+    await pageA.getByTestId('mining-state').getByText('Mining', { exact: true }).waitFor({ timeout: TIMEOUT })
+    await pageA.waitForTimeout(1500)
+    expect(await pageA.getByTestId('mining-state').innerText()).toBe('Mining')
+    await pageA.getByRole('button', { name: 'Stop mining' }).click()
+    await pageA.getByTestId('mining-state').getByText('Stopped', { exact: true }).waitFor({ timeout: TIMEOUT })
+  })
+
+  it('raised no page or console errors on either node', () => {
+    expect(errors).toEqual([])
+  })
+})

@@ -1,0 +1,173 @@
+/**
+ * End-to-end harness: real headless nodes (regtest, temp data dirs, free ports) serving the built
+ * renderer, and Debian's Chromium driven by playwright-core. Chromium missing is a failure, not a
+ * skip: these tests are the only check that the UI works against a real node.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { findFreePort } from '../../src/main/node/config'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const SCREENSHOTS = join(ROOT, 'docs/screenshots')
+
+let built: string | null = null
+/**
+ * Builds the app once per test process into a private folder (not out/, which a build running
+ * beside the tests would replace under the nodes' feet) and returns its renderer directory.
+ */
+export function buildRenderer(): string {
+  if (built) return built
+  const outDir = mkdtempSync(join(tmpdir(), 'bf-e2e-build-'))
+  const cli = join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js')
+  const r = spawnSync(process.execPath, [cli, 'build', '--outDir', outDir], { cwd: ROOT, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`)
+  const renderer = join(outDir, 'renderer')
+  if (!existsSync(join(renderer, 'index.html'))) throw new Error(`the build left no ${renderer}/index.html`)
+  built = renderer
+  return renderer
+}
+
+export interface TestNode {
+  url: string
+  token: string
+  dataDir: string
+  /** The page URL that hands the UI its token. */
+  uiUrl: string
+  stop(): Promise<void>
+}
+
+/**
+ * A headless regtest node on a free port with its own data dir, serving out/renderer. Nodes given
+ * the same `home` (the per-user config root) see each other as "nodes on this machine".
+ */
+export async function startHeadlessNode(name: string, home: string, uiDir: string): Promise<TestNode> {
+  const port = await findFreePort('127.0.0.1')
+  const dataDir = mkdtempSync(join(tmpdir(), `bf-e2e-${name}-`))
+  const token = `tok-${name}-${Math.random().toString(36).slice(2)}`
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      // BF_E2E_ENTRY: another entry script taking the same flags, for trying a node change.
+      process.env.BF_E2E_ENTRY ?? join(ROOT, 'src/main/headless.ts'),
+      '--port', String(port),
+      '--host', '127.0.0.1',
+      '--data-dir', dataDir,
+      '--network', 'regtest',
+      '--api-token', token
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BLOCKFORGE_HOME: home, BLOCKFORGE_UI_DIR: uiDir },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
+  let log = ''
+  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)))
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`node ${name} did not start in 30 s:\n${log}`)), 30_000)
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log = (log + line + '\n').slice(-4000)
+      const m = /listening on (http:\/\/\S+)/.exec(line)
+      if (m) {
+        clearTimeout(timer)
+        res(m[1].replace(/\/$/, ''))
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      rej(new Error(`node ${name} exited with ${code}:\n${log}`))
+    })
+  })
+  return {
+    url,
+    token,
+    dataDir,
+    uiUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+/**
+ * Chromium with a fresh profile (Playwright gives each launch a new temporary user-data-dir).
+ * Each node gets its own browser context, as a user would have one browser profile per node:
+ * cookies are per host, not per port, so two nodes on 127.0.0.1 would otherwise share them.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`)
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
+  })
+}
+
+/** A page that fails the test on any uncaught error or console error of the UI. */
+export async function openUi(browser: Browser, node: TestNode, errors: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => errors.push(`${node.url}: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${node.url}: console: ${m.text()}`)
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`${node.url}: HTTP ${r.status()} for ${r.url()}`)
+  })
+  if (process.env.BF_E2E_DEBUG) {
+    page.on('response', (r) => {
+      if (r.url().includes('/api/ui/') && !r.url().endsWith('/events'))
+        void r.text().then((t) => console.log(node.url, r.url().split('/').pop(), t.slice(0, 200)))
+    })
+  }
+  const res = await page.goto(node.uiUrl)
+  if (!res?.ok() || !(res.headers()['content-type'] ?? '').includes('text/html')) {
+    throw new Error(
+      `${node.url}/ answered ${res?.status()} instead of the UI: the headless node must serve the built ` +
+        `renderer (this harness passes its folder as BLOCKFORGE_UI_DIR)`
+    )
+  }
+  await page.getByRole('navigation').waitFor()
+  return page
+}
+
+/** Goes to a hash route the way a user would land on it. */
+export async function visit(page: Page, route: string): Promise<void> {
+  await page.evaluate(`window.location.hash = ${JSON.stringify(route)}`)
+}
+
+/** Calls the node's UI API directly, for test set-up and clean-up that is not under test. */
+export async function callNode(node: TestNode, method: string, ...args: unknown[]): Promise<unknown> {
+  const res = await fetch(`${node.url}/api/ui/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${node.token}` },
+    body: JSON.stringify({ args })
+  })
+  if (!res.ok) throw new Error(`${method}: HTTP ${res.status}`)
+  return res.json()
+}
