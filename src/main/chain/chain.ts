@@ -305,6 +305,11 @@ export class Chain {
     }
   }
 
+  /** Drop cached headers: after a rolled-back SqliteStore.batch they may name blocks not stored. */
+  forgetCaches(): void {
+    this.headerCache.clear()
+  }
+
   orphanCount(): number {
     return this.orphans.size
   }

@@ -119,13 +119,20 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
    */
   submitBlocks(blocks: readonly Block[], source?: string): SubmitOutcome[] {
     const outcomes: SubmitOutcome[] = []
-    this.store.db.transaction(() => {
-      for (const b of blocks) {
-        const o = this.submitBlock(b, source)
-        outcomes.push(o)
-        if (o.kind !== 'accepted' && o.kind !== 'known') break
-      }
-    })()
+    try {
+      this.store.batch(() => {
+        for (const b of blocks) {
+          const o = this.submitBlock(b, source)
+          outcomes.push(o)
+          if (o.kind !== 'accepted' && o.kind !== 'known') break
+        }
+      })
+    } catch (e) {
+      // Rolled back: nothing of the batch is stored, so nothing of it may stay in memory.
+      this.chain.forgetCaches()
+      this.pool.rebuild(this.store, this.store.loadPending())
+      throw e
+    }
     return outcomes
   }
 

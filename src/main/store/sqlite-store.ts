@@ -235,18 +235,40 @@ export class SqliteStore implements ChainStore {
     return this.q.mainHash.get(index) as string | undefined
   }
 
+  /** A transaction opened by someone else than batch(): what is read in it must not be cached. */
   inTransaction(): boolean {
-    return this.db.inTransaction
+    return this.db.inTransaction && !this.batching
+  }
+
+  private batching = false
+
+  /**
+   * Run `fn` (several chain changes, e.g. a batch of blocks while catching up) in one
+   * transaction: one commit instead of one per block. Reads inside it may be cached, because on
+   * a rollback the store forgets its cached tip here, and the caller must make the chain forget
+   * its caches (Chain.forgetCaches) before going on. Inside another transaction it just runs.
+   */
+  batch<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn()
+    this.batching = true
+    try {
+      return this.db.transaction(fn)()
+    } catch (e) {
+      this.tipCache = undefined
+      throw e
+    } finally {
+      this.batching = false
+    }
   }
 
   tip(): HeaderEntry {
     // Inside a caller's transaction the tip may still be rolled back: read it, do not cache it.
-    if (this.tipCache !== undefined && !this.db.inTransaction) return this.tipCache
+    if (this.tipCache !== undefined && !this.inTransaction()) return this.tipCache
     const height = this.q.tipHeight.get() as number | null
     if (height === null) throw new Error('the store has no chain yet (initGenesis first)')
     const t = this.getHeader(this.getMainHash(height)!)
     if (t === undefined) throw new Error(`store is inconsistent: main block ${height} missing`)
-    this.tipCache = this.db.inTransaction ? undefined : t
+    this.tipCache = this.inTransaction() ? undefined : t
     return t
   }
 
