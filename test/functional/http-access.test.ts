@@ -102,6 +102,39 @@ describe('UI transport', () => {
   })
 })
 
+describe('the built renderer over HTTP', () => {
+  it('serves index.html and assets to the UI audience only, and nothing outside its folder', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tempDir } = await import('../helpers/temp')
+    const ui = tempDir('bf-ui-')
+    mkdirSync(join(ui.path, 'assets'))
+    writeFileSync(join(ui.path, 'index.html'), '<!doctype html><title>Blockforge</title>')
+    writeFileSync(join(ui.path, 'assets', 'app.js'), 'console.log(1)')
+    const { service, peers, mining, api, subscribe } = node.node
+    const app = createHttpServer({ service, peers, mining, apiToken: TOKEN, log: () => undefined })
+    registerUiRoutes(app, { api, subscribe }, { apiToken: TOKEN, serveUi: ui.path })
+    try {
+      const page = await app.inject({ url: `/?token=${TOKEN}`, remoteAddress: REMOTE })
+      expect(page.statusCode).toBe(200)
+      expect(page.headers['content-type']).toContain('text/html')
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'")
+      const cookie = String(page.headers['set-cookie'])
+      expect(cookie).toContain('HttpOnly')
+      const asset = await app.inject({ url: '/assets/app.js', remoteAddress: REMOTE, headers: { cookie: cookie.split(';')[0] } })
+      expect(asset.statusCode).toBe(200)
+      expect(asset.headers['content-type']).toContain('javascript')
+      expect((await app.inject({ url: '/', remoteAddress: REMOTE })).statusCode).toBe(403)
+      expect((await app.inject({ url: '/assets/app.js', remoteAddress: REMOTE })).statusCode).toBe(403)
+      const escape = await app.inject({ url: '/assets/..%2f..%2fpackage.json', remoteAddress: REMOTE, headers: { authorization: `Bearer ${TOKEN}` } })
+      expect(escape.statusCode).toBe(404)
+    } finally {
+      await app.close()
+      ui.remove()
+    }
+  })
+})
+
 describe('OpenAPI document', () => {
   it('describes every route of the endpoint', async () => {
     const doc = (await http(node.url, '/openapi.json')).body
