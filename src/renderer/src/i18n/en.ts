@@ -92,6 +92,7 @@ const en = {
   },
   block: {
     title: 'Block {index}',
+    heading: 'Block',
     header: 'Header',
     hash: 'Hash',
     index: 'Index',

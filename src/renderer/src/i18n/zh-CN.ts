@@ -92,6 +92,7 @@ const zhCN: Messages = {
   },
   block: {
     title: '区块 {index}',
+    heading: '区块',
     header: '区块头',
     hash: '哈希',
     index: '高度',
