@@ -37,17 +37,41 @@ export async function peerRequest(url: string, req: PeerRequest): Promise<PeerRe
   // the combined signal can lose its timeout to garbage collection, and then a peer that trickles
   // its answer forever would hold the request forever.
   const ac = new AbortController()
-  let timedOut = false
+  const progress = { timedOut: false, bytesIn: 0, status: undefined as number | undefined }
   const timer = setTimeout(() => {
-    timedOut = true
+    progress.timedOut = true
     ac.abort()
   }, req.timeoutMs)
   const onShutdown = (): void => ac.abort()
   req.signal?.addEventListener('abort', onShutdown, { once: true })
   if (req.signal?.aborted) ac.abort()
-  const signal = ac.signal
-  let bytesIn = 0
-  let status: number | undefined
+  // And a last resort that does not depend on the HTTP client honouring the abort: under load a
+  // request was seen to outlive its aborted signal, stalling everything waiting on it.
+  let hardTimer: NodeJS.Timeout | undefined
+  const hard = new Promise<PeerResponse>((resolve) => {
+    hardTimer = setTimeout(() => {
+      ac.abort()
+      const { bytesIn, status } = progress
+      resolve({ ok: false, reason: 'unreachable', message: `no answer within ${req.timeoutMs} ms`, status, bytesIn, bytesOut })
+    }, req.timeoutMs + 500)
+  })
+  try {
+    return await Promise.race([attempt(url, req, payload, bytesOut, ac, progress), hard])
+  } finally {
+    clearTimeout(timer)
+    clearTimeout(hardTimer)
+    req.signal?.removeEventListener('abort', onShutdown)
+  }
+}
+
+async function attempt(
+  url: string,
+  req: PeerRequest,
+  payload: string | undefined,
+  bytesOut: number,
+  ac: AbortController,
+  progress: { timedOut: boolean; bytesIn: number; status: number | undefined }
+): Promise<PeerResponse> {
   try {
     const res = await fetch(url, {
       method: req.method ?? 'GET',
@@ -57,14 +81,14 @@ export async function peerRequest(url: string, req: PeerRequest): Promise<PeerRe
         ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         ...req.headers
       },
-      signal,
+      signal: ac.signal,
       redirect: 'error'
     })
-    status = res.status
+    const status = (progress.status = res.status)
     const declared = Number(res.headers.get('content-length') ?? NaN)
     if (declared > req.maxBytes) {
-      await res.body?.cancel().catch(() => undefined)
-      return { ok: false, reason: 'too_large', message: `answer of ${declared} bytes is over ${req.maxBytes}`, status, bytesIn, bytesOut }
+      ac.abort() // drop the connection; awaiting a cancel of a body still arriving can hang
+      return { ok: false, reason: 'too_large', message: `answer of ${declared} bytes is over ${req.maxBytes}`, status, bytesIn: 0, bytesOut }
     }
     const chunks: Uint8Array[] = []
     if (res.body) {
@@ -72,15 +96,17 @@ export async function peerRequest(url: string, req: PeerRequest): Promise<PeerRe
       for (;;) {
         const { done, value } = await reader.read()
         if (done) break
-        bytesIn += value.byteLength
-        if (bytesIn > req.maxBytes) {
-          await reader.cancel().catch(() => undefined)
-          return { ok: false, reason: 'too_large', message: `answer over ${req.maxBytes} bytes`, status, bytesIn, bytesOut }
+        progress.bytesIn += value.byteLength
+        if (progress.bytesIn > req.maxBytes) {
+          ac.abort()
+          reader.cancel().catch(() => undefined)
+          return { ok: false, reason: 'too_large', message: `answer over ${req.maxBytes} bytes`, status, bytesIn: progress.bytesIn, bytesOut }
         }
         chunks.push(value)
       }
     }
     const text = Buffer.concat(chunks).toString('utf8')
+    const bytesIn = progress.bytesIn
     try {
       const nodeId = res.headers.get('x-node-id')
       return { ok: true, status, json: text === '' ? undefined : JSON.parse(text), bytesIn, bytesOut, nodeId }
@@ -88,17 +114,14 @@ export async function peerRequest(url: string, req: PeerRequest): Promise<PeerRe
       return { ok: false, reason: 'bad_json', message: 'the answer is not JSON', status, bytesIn, bytesOut }
     }
   } catch (e) {
-    const aborted = req.signal?.aborted === true && !timedOut
+    const aborted = req.signal?.aborted === true && !progress.timedOut
     const cause = (e as { cause?: { code?: string; message?: string } }).cause
     const msg =
       e instanceof Error
-        ? timedOut
+        ? progress.timedOut
           ? `no answer within ${req.timeoutMs} ms`
           : (cause?.code ?? cause?.message ?? e.message)
         : String(e)
-    return { ok: false, reason: aborted ? 'aborted' : 'unreachable', message: msg, status, bytesIn, bytesOut }
-  } finally {
-    clearTimeout(timer)
-    req.signal?.removeEventListener('abort', onShutdown)
+    return { ok: false, reason: aborted ? 'aborted' : 'unreachable', message: msg, status: progress.status, bytesIn: progress.bytesIn, bytesOut }
   }
 }
