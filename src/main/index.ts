@@ -38,7 +38,10 @@ function handlersFor(entry: OpenNode): WindowHandlers {
 }
 
 function openWindow(entry: OpenNode): void {
-  const win = createNodeWindow(`Blockforge — ${entry.cfg.network} — ${entry.node.url}`)
+  const win = createNodeWindow(
+    `Blockforge — ${entry.cfg.network} — ${entry.node.url}`,
+    `node-${new URL(entry.node.url).port}`
+  )
   entry.window = win
   attachWindow(win.webContents, handlersFor(entry), (cb) => entry.node.subscribe(cb))
   win.on('closed', () => {

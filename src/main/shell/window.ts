@@ -1,8 +1,14 @@
-import { BrowserWindow } from 'electron'
+import { BrowserWindow, session } from 'electron'
 import { devServerUrl, PRELOAD, RENDERER_INDEX } from './renderer-location'
+import { hardenSession } from './security'
 
-/** A window showing one node's UI, with every security switch on. */
-export function createNodeWindow(title: string): BrowserWindow {
+/**
+ * A window showing one node's UI, with every security switch on. Each node's windows get their
+ * own in-memory session (`partition`, no "persist:"): the UI keeps nothing in the browser, and two
+ * app instances then never contend for Chromium's on-disk profile.
+ */
+export function createNodeWindow(title: string, partition: string): BrowserWindow {
+  hardenSession(session.fromPartition(partition))
   const win = new BrowserWindow({
     width: 1280,
     height: 860,
@@ -13,6 +19,7 @@ export function createNodeWindow(title: string): BrowserWindow {
     autoHideMenuBar: true,
     webPreferences: {
       preload: PRELOAD,
+      partition,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
