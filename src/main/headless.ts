@@ -6,6 +6,8 @@
  * (port in use, data dir not writable or of another network, locked by another node) prints one
  * line on stderr and exits 1.
  */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseCommandLine, HELP } from './node/config'
 import { startNode, type RunningNode } from './node/run'
 
@@ -44,6 +46,9 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const cfg = parsed.config
+  // The desktop UI, once built, is served to browsers too (the second transport of the UI API).
+  const built = fileURLToPath(new URL('../../out/renderer', import.meta.url))
+  if (cfg.serveUi === undefined && existsSync(`${built}/index.html`)) cfg.serveUi = built
   let node: RunningNode
   try {
     node = await startNode({ ...cfg, log: (line) => process.stderr.write(`${line}\n`) })
@@ -53,6 +58,10 @@ async function main(): Promise<void> {
   }
   node.mining.on('error', (e) => process.stderr.write(`mining: ${e.message}\n`))
   process.stdout.write(`listening on ${node.url}\n`)
+  if (cfg.serveUi !== undefined) {
+    const token = cfg.apiToken ? `?token=${encodeURIComponent(cfg.apiToken)}` : ''
+    process.stdout.write(`the desktop UI is at ${node.url}/${token}\n`)
+  }
 
   let stopping = false
   const stop = (signal: string): void => {

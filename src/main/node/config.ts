@@ -31,6 +31,8 @@ Options:
   --api-token <t>     control routes (/mine, /transactions/new, /nodes/register,
                       /nodes/resolve) and the UI API then also answer non-loopback clients that
                       send "Authorization: Bearer <t>"
+  --ui-dir <dir>      serve the built desktop UI from this folder at / (default: the
+                      project's out/renderer after \`npm run build\`, or $BLOCKFORGE_UI_DIR)
   --help, -h          show this text
 `
 
@@ -69,6 +71,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   let mine = false
   let apiToken: string | undefined
   let threads: number | undefined
+  let serveUi: string | undefined = env.BLOCKFORGE_UI_DIR || undefined
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]
     const eq = raw.indexOf('=')
@@ -133,12 +136,18 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         threads = n
         break
       }
+      case '--ui-dir': {
+        const v = value()
+        if (!v) return { kind: 'error', message: '--ui-dir needs a folder' }
+        serveUi = v
+        break
+      }
       default:
         return { kind: 'error', message: `unknown option ${raw} (see --help)` }
     }
   }
   return {
     kind: 'run',
-    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, threads }
+    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, threads, serveUi }
   }
 }
