@@ -8,9 +8,12 @@
  * - `from` and `limit` must be whole numbers >= 1 (else 400 invalid_field); `limit` above 500 is
  *   capped at 500. GET /chain without either gives the whole chain, as in the walkthrough.
  * - POST /blocks and POST /transactions answer 200 `{"message", "hash"|"id"}` for something known.
- * - POST /nodes/register: every URL must be http(s) (else 400 naming it); each is checked by
- *   its /status. 201 when at least one is (or already was) a peer, `total_nodes` being all our
- *   peers and `rejected` the URLs refused with why; 400 invalid_field when none could be added.
+ * - POST /nodes/register: every URL must be http(s) (else 400 naming it). Each is checked by
+ *   its /status: one on another network (or this node itself) is refused and listed in
+ *   `rejected` with why; one that does not answer yet is kept as an unreachable peer and checked
+ *   again on every poll (dropped if it turns out to be on another network). 201 when at least
+ *   one is (or already was) a peer, `total_nodes` being all our peers (as GET /nodes); 400
+ *   invalid_field when every URL was refused.
  * - Data pushed to us is refused with its code but does not count against the peer named by
  *   X-Node-Url (anyone can send that header); only what we fetch from a peer scores it down.
  */
@@ -283,7 +286,7 @@ export const ROUTES: RouteDef[] = [
         if (u === undefined) return sendError(reply, 400, 'invalid_field', `nodes[${i}] must be an http(s) URL such as http://127.0.0.1:5001`)
         if (!urls.includes(u)) urls.push(u)
       }
-      const results = await Promise.all(urls.map(async (url) => ({ url, r: await peers.add(url) })))
+      const results = await Promise.all(urls.map(async (url) => ({ url, r: await peers.register(url) })))
       const rejected = results.flatMap(({ url, r }) => (r.ok ? [] : [{ url, error: r.error, message: r.message }]))
       if (rejected.length === results.length) {
         return sendError(reply, 400, 'invalid_field', `no node could be added: ${rejected.map((r) => r.message).join('; ')}`)

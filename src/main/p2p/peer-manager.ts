@@ -340,6 +340,26 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     return { ok: true, value: this.info(p) }
   }
 
+  /**
+   * POST /nodes/register: like add, but a node that does not answer yet is kept as an
+   * unreachable peer (PROTOCOL §7 refuses only malformed URLs); its /status is checked on every
+   * poll and it is dropped (banned) if it turns out to be on another network.
+   */
+  async register(rawUrl: string): Promise<ApiResult<PeerInfo>> {
+    const r = await this.add(rawUrl)
+    if (r.ok || r.error !== 'unreachable') return r
+    const url = normalizeUrl(rawUrl)!
+    if (this.peers.has(url)) return { ok: true, value: this.info(this.peers.get(url)!) }
+    if (this.active().length >= this.limits.maxPeers && !this.evictOne()) {
+      return { ok: false, error: 'peer_limit', message: `this node already has ${this.limits.maxPeers} peers` }
+    }
+    const p = this.insert(url)
+    p.reachable = false
+    this.persist(p, true)
+    this.markChanged()
+    return { ok: true, value: this.info(p) }
+  }
+
   private insert(url: string): PeerEntry {
     const p: PeerEntry = {
       url,

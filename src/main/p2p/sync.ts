@@ -28,6 +28,8 @@ export const ANCESTOR_STEPS = 16
 interface Batch {
   blocks: Block[]
   limit: number
+  /** The answer went on with blocks that did not parse or link up: nothing to ask for after it. */
+  truncated: boolean
   /** Per chunk of COMMIT_EVERY blocks: resolves once its signatures were checked on the pool. */
   checked: Promise<unknown>[]
 }
@@ -149,7 +151,7 @@ export class Syncer {
           limit = batch.limit
           if (head.from !== from) continue
         }
-        if (batch.blocks.length < limit) end = true
+        if (batch.blocks.length < limit || batch.truncated) end = true
         const r = await this.submitBatch(p, batch)
         accepted += r.accepted
         if (r.last) last = r.last
@@ -209,7 +211,11 @@ export class Syncer {
   }
 
   /** Main-chain blocks [from, from + limit) of a peer, halving the batch when answers are too big. */
-  private async getBlocks(p: PeerEntry, from: number, limit: number): Promise<{ blocks: Block[]; limit: number } | undefined> {
+  private async getBlocks(
+    p: PeerEntry,
+    from: number,
+    limit: number
+  ): Promise<{ blocks: Block[]; limit: number; truncated: boolean } | undefined> {
     const { chainTimeoutMs, chainMaxBytes } = this.pm.limits
     for (;;) {
       const res = await this.pm.request(p.url, `/blocks?from=${from}&limit=${limit}`, {
@@ -228,12 +234,14 @@ export class Syncer {
         this.pm.offence(p, OFFENCE.garbage, `GET /blocks answered ${res.status}`)
         return undefined
       }
-      const blocks = parseBlockList(res.json, from, limit)
-      if (typeof blocks === 'string') {
-        this.pm.offence(p, OFFENCE.garbage, blocks)
+      const parsed = parseBlockList(res.json, from, limit)
+      if (typeof parsed === 'string') {
+        this.pm.offence(p, OFFENCE.garbage, parsed)
         return undefined
       }
-      return { blocks, limit }
+      // What parses and links up is still offered; the peer answers for the rest.
+      if (parsed.fault !== undefined) this.pm.offence(p, OFFENCE.garbage, parsed.fault)
+      return { blocks: parsed.blocks, limit, truncated: parsed.fault !== undefined }
     }
   }
 

@@ -32,20 +32,24 @@ export function parseStatus(v: unknown): PeerStatus | string {
   }
 }
 
-/** `{"blocks": [...]}` from `GET /blocks?from=I`: parsed, consecutive from index `from`. */
-export function parseBlockList(v: unknown, from: number, limit: number): Block[] | string {
+/**
+ * `{"blocks": [...]}` from `GET /blocks?from=I`: the blocks that parse and follow one another from
+ * index `from`, as far as they do (PROTOCOL §7: "a valid prefix is kept, the rest refused"), and
+ * what was wrong with the rest, if anything. A reply that is no list at all is only an error.
+ */
+export function parseBlockList(v: unknown, from: number, limit: number): { blocks: Block[]; fault?: string } | string {
   if (!isObject(v) || !Array.isArray(v.blocks)) return 'answer has no "blocks" list'
   if (v.blocks.length > limit) return `answer has ${v.blocks.length} blocks, more than the ${limit} asked for`
   const out: Block[] = []
   for (let i = 0; i < v.blocks.length; i++) {
     const r = parseBlock(v.blocks[i])
-    if (!r.ok) return `blocks[${i}]: ${r.message}`
+    if (!r.ok) return { blocks: out, fault: `blocks[${i}]: ${r.message}` }
     const b = r.value
-    if (b.index !== from + i) return `blocks[${i}] has index ${b.index}, expected ${from + i}`
-    if (i > 0 && b.previousHash !== out[i - 1].hash) return `blocks[${i}] does not follow blocks[${i - 1}]`
+    if (b.index !== from + i) return { blocks: out, fault: `blocks[${i}] has index ${b.index}, expected ${from + i}` }
+    if (i > 0 && b.previousHash !== out[i - 1].hash) return { blocks: out, fault: `blocks[${i}] does not follow blocks[${i - 1}]` }
     out.push(b)
   }
-  return out
+  return { blocks: out }
 }
 
 /** A single block from `GET /blocks/<hash>`, which must be the block asked for. */
