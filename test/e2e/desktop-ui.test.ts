@@ -3,8 +3,8 @@
  * renderer over HTTP (the second transport of the NodeApi contract). A user connects the nodes
  * from the Peers screen, mines on one and sees the block arrive on the other without reloading,
  * sends coins and watches them go from pending to confirmed, opens the block and the transaction,
- * and switches language and theme. A last test visits every screen and saves it under
- * docs/screenshots/ (PNG), so the screenshots in the docs are of this build.
+ * and switches language and theme. One test visits every screen and saves it as PNG; with
+ * UPDATE_SCREENSHOTS=1 into docs/screenshots/, so the screenshots in the docs are of this build.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -132,6 +132,22 @@ describe('two nodes driven from the UI', () => {
     await pageA.getByText('10 coins').waitFor()
     await pageA.getByText(seen.addressB).waitFor()
     seen.txId = decodeURIComponent(new URL(pageA.url()).hash.split('/').pop()!)
+  })
+
+  it('finds a block by index, a transaction by id and an address from the search box', async () => {
+    const search = async (q: string) => {
+      await pageA.getByLabel('Search the chain').fill(q)
+      await pageA.getByLabel('Search the chain').press('Enter')
+    }
+    await search('2')
+    await pageA.getByRole('heading', { name: 'Block 2', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await search(seen.txId)
+    await pageA.getByRole('heading', { name: 'Transaction', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await search(seen.addressB)
+    await pageA.getByRole('heading', { name: 'Address', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageA.getByText('10 coins').waitFor()
+    await search('999')
+    await pageA.getByText('Nothing matches “999”').waitFor({ timeout: TIMEOUT })
   })
 
   it('switches language and theme at run time and keeps them', async () => {

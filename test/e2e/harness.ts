@@ -12,7 +12,13 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { findFreePort } from '../../src/main/node/config'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
-export const SCREENSHOTS = join(ROOT, 'docs/screenshots')
+/**
+ * Where the screenshot test writes: docs/screenshots with UPDATE_SCREENSHOTS=1 (to refresh the
+ * committed ones), else a temporary folder, so an ordinary test run leaves the checkout clean.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, 'docs/screenshots')
+  : mkdtempSync(join(tmpdir(), 'bf-e2e-screens-'))
 
 let built: string | null = null
 /**
