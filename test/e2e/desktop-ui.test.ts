@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core'
 import {
   buildRenderer,
   callNode,
+  cleanUpHarness,
   launchChromium,
   openUi,
   SCREENSHOTS,
@@ -48,6 +49,7 @@ afterAll(async () => {
   await browser?.close()
   await Promise.all([a?.stop(), b?.stop()])
   if (home) rmSync(home, { recursive: true, force: true })
+  cleanUpHarness()
 })
 
 /** The page background, which naive-ui's global style sets from the theme. */

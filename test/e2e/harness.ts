@@ -31,10 +31,19 @@ export function buildRenderer(): string {
   const cli = join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js')
   const r = spawnSync(process.execPath, [cli, 'build', '--outDir', outDir], { cwd: ROOT, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`)
+  builtDir = outDir
   const renderer = join(outDir, 'renderer')
   if (!existsSync(join(renderer, 'index.html'))) throw new Error(`the build left no ${renderer}/index.html`)
   built = renderer
   return renderer
+}
+
+let builtDir: string | null = null
+/** Removes the private build and, unless they are the docs' own, the screenshots. */
+export function cleanUpHarness(): void {
+  if (builtDir) rmSync(builtDir, { recursive: true, force: true })
+  builtDir = built = null
+  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true })
 }
 
 export interface TestNode {
