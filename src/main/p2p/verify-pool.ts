@@ -55,6 +55,7 @@ export class VerifyPool {
   private slots: Slot[] = []
   private nextJob = 1
   private closed = false
+  private failures = 0
 
   /** A verifier for NodeService: a remembered good signature, else node:crypto. */
   readonly verifier: SignatureVerifier = (tx, bytes) =>
@@ -85,6 +86,9 @@ export class VerifyPool {
         for (const j of slot.jobs.values()) j.reject(e)
         slot.jobs.clear()
         if (this.slots[i] === slot) delete this.slots[i]
+        // A worker that cannot start (e.g. a wrong workerPath in a build) is not retried forever:
+        // the chain's inline check does the work.
+        if (!this.closed && ++this.failures >= 3) void this.close()
       }
       worker.on('error', fail)
       worker.on('exit', (code) => fail(new Error(`verify worker exited (${code})`)))
