@@ -11,7 +11,6 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import {
   isCoinbase,
-  sha256Hex,
   txSigningBytes,
   verifyWithNodeCrypto,
   type SignatureVerifier,
@@ -122,14 +121,13 @@ export class VerifyPool {
    */
   async prime(txs: readonly Transaction[]): Promise<number> {
     if (this.closed) return 0
-    const items: { key: string; pub: Buffer; msg: Buffer; sig: Buffer }[] = []
+    const items: { key: string; tx: Transaction }[] = []
     for (const tx of txs) {
       if (isCoinbase(tx) || tx.publicKey === null || tx.signature === null) continue
       if (!/^[0-9a-f]{40}$/.test(tx.recipient)) continue
-      const msg = txSigningBytes(tx, this.genesisHash)
-      const k = key(sha256Hex(msg), tx)
-      if (this.good.has(k)) continue
-      items.push({ key: k, pub: Buffer.from(tx.publicKey, 'hex'), msg, sig: Buffer.from(tx.signature, 'hex') })
+      // Keyed by the claimed id: the worker vouches only if it is SHA-256 of the signing bytes.
+      const k = key(tx.id, tx)
+      if (!this.good.has(k)) items.push({ key: k, tx })
     }
     if (items.length < this.minBatch) return 0
     const n = Math.min(this.threads, Math.ceil(items.length / this.minBatch))
@@ -139,11 +137,12 @@ export class VerifyPool {
       const chunk = items.slice(w * per, (w + 1) * per)
       if (chunk.length === 0) continue
       const packed = Buffer.alloc(chunk.length * ITEM_BYTES)
-      chunk.forEach((it, j) => {
+      chunk.forEach(({ tx }, j) => {
         const o = j * ITEM_BYTES
-        it.pub.copy(packed, o)
-        it.msg.copy(packed, o + 32)
-        it.sig.copy(packed, o + 132)
+        packed.write(tx.publicKey!, o, 32, 'hex')
+        txSigningBytes(tx, this.genesisHash).copy(packed, o + 32)
+        packed.write(tx.signature!, o + 132, 64, 'hex')
+        packed.write(tx.id, o + 196, 32, 'hex')
       })
       parts.push(
         this.run(w, packed).then(

@@ -1,7 +1,10 @@
 /** Messages between the verify pool and its workers (one file, so the two cannot drift apart). */
 
-/** 32-byte public key, 100 signing bytes (PROTOCOL §3), 64-byte signature. */
-export const ITEM_BYTES = 32 + 100 + 64
+/**
+ * 32-byte public key, 100 signing bytes (PROTOCOL §3), 64-byte signature, 32-byte claimed id:
+ * an item is good when SHA-256 of the signing bytes is the id and the signature verifies.
+ */
+export const ITEM_BYTES = 32 + 100 + 64 + 32
 
 export interface VerifyRequest {
   id: number
