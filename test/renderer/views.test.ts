@@ -243,6 +243,18 @@ describe('PeersView', () => {
     fake.listPeers.mockResolvedValue([])
   })
 
+  it("shows the node's refusal of a peer action", async () => {
+    fake.listPeers.mockResolvedValue([peer('http://127.0.0.1:5001')])
+    fake.removePeer.mockResolvedValueOnce({ ok: false, error: 'not_found', message: 'no peer http://127.0.0.1:5001' })
+    const { wrapper } = await mountInApp(PeersView)
+    const disconnect = wrapper.findAll('button').find((b) => b.text() === 'Disconnect')!
+    await disconnect.trigger('click')
+    await flushPromises()
+    expect(fake.removePeer).toHaveBeenCalledWith('http://127.0.0.1:5001')
+    expect(document.body.textContent).toContain('no peer http://127.0.0.1:5001')
+    fake.listPeers.mockResolvedValue([])
+  })
+
   it('connects to a local node in one click', async () => {
     fake.discoverLocalNodes.mockResolvedValue([
       { url: 'http://127.0.0.1:5007', network: 'regtest', genesisHash: hash(1), index: 3, connected: false, self: false }
