@@ -55,6 +55,13 @@ afterAll(async () => {
 /** The page background, which naive-ui's global style sets from the theme. */
 const bodyBackground = (page: Page) => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')
 
+/** Before a screenshot: no hover, no focus ring, no toast left over from the last action. */
+async function settle(page: Page): Promise<void> {
+  await page.mouse.move(0, 0)
+  await page.evaluate('document.activeElement?.blur()')
+  await expect.poll(() => page.locator('.n-message').count(), { timeout: TIMEOUT }).toBe(0)
+}
+
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
 
@@ -178,7 +185,7 @@ describe('two nodes driven from the UI', () => {
       await visit(pageA, route)
       await pageA.getByRole('heading', { name: ready, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
       await pageA.waitForLoadState('networkidle')
-      await pageA.mouse.move(0, 0)
+      await settle(pageA)
       await pageA.waitForTimeout(400)
       await pageA.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
     }
@@ -204,11 +211,12 @@ describe('two nodes driven from the UI', () => {
     await pageB.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
     await visit(pageB, '/')
     await pageB.getByRole('heading', { name: '概览', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await settle(pageB)
     await pageB.waitForTimeout(400)
     await pageB.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark-zh-CN.png'), fullPage: true })
     await visit(pageB, '/chain')
     await pageB.getByRole('heading', { name: '区块链', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
-    await pageB.mouse.move(0, 0)
+    await settle(pageB)
     await pageB.waitForTimeout(600)
     await pageB.screenshot({ path: join(SCREENSHOTS, 'chain-dark-zh-CN.png'), fullPage: true })
   })
@@ -236,6 +244,49 @@ describe('two nodes driven from the UI', () => {
     expect(await pageA.getByTestId('mining-state').innerText()).toBe('Mining')
     await pageA.getByRole('button', { name: 'Stop mining' }).click()
     await pageA.getByTestId('mining-state').getByText('Stopped', { exact: true }).waitFor({ timeout: TIMEOUT })
+  })
+
+  it('shows a fork and the reorganisation onto the heavier branch', async () => {
+    const banFromUi = async (page: Page, url: string) => {
+      await nav(page, 'Peers')
+      const row = page.getByRole('row').filter({ hasText: url })
+      await row.getByRole('button', { name: 'Ban' }).click({ timeout: TIMEOUT })
+      await page.getByRole('dialog').getByRole('button', { name: 'Ban' }).click()
+      await row.getByText(/banned until/).waitFor({ timeout: TIMEOUT })
+    }
+    const mineOnce = async (page: Page) => {
+      await nav(page, 'Mining')
+      await page.getByRole('button', { name: 'Mine one block' }).click()
+      await page.getByText(/^Mined block \d+$/).last().waitFor({ timeout: TIMEOUT })
+    }
+    // B was left in Chinese by the screenshots; the node pushes the change to its page.
+    await callNode(b, 'updateSettings', { language: 'en', theme: 'light' })
+    await pageB.getByRole('navigation').getByText('Dashboard').waitFor({ timeout: TIMEOUT })
+
+    // Split the network, then let the two halves mine: one block on A, two on B.
+    await banFromUi(pageA, b.url)
+    await banFromUi(pageB, a.url)
+    await mineOnce(pageA)
+    await mineOnce(pageB)
+    await mineOnce(pageB)
+
+    // Heal it: A hears of B's heavier branch and moves onto it.
+    await nav(pageB, 'Peers')
+    await pageB.getByRole('row').filter({ hasText: a.url }).getByRole('button', { name: 'Unban' }).click()
+    await nav(pageA, 'Peers')
+    await pageA.getByRole('row').filter({ hasText: b.url }).getByRole('button', { name: 'Unban' }).click()
+    await pageA.getByRole('row').filter({ hasText: b.url }).getByRole('button', { name: 'Ban' }).waitFor({ timeout: TIMEOUT })
+    await pageA.getByRole('button', { name: 'Resolve conflicts' }).click()
+    await pageA.getByTestId('resolve-outcome').waitFor({ timeout: TIMEOUT })
+
+    await nav(pageA, 'Chain')
+    await pageA.getByTestId('reorg').getByText(/Reorganisation at block \d+: 1 block\(s\) left the main chain, 2 joined it\./).waitFor({ timeout: TIMEOUT })
+    // A's own block is still drawn, now on a side branch.
+    await pageA.locator('svg a[aria-label*="side branch"]').first().waitFor({ timeout: TIMEOUT })
+    if (process.env.UPDATE_SCREENSHOTS) {
+      await settle(pageA)
+      await pageA.screenshot({ path: join(SCREENSHOTS, 'chain-reorg.png'), fullPage: true })
+    }
   })
 
   it('raised no page or console errors on either node', () => {
