@@ -431,6 +431,7 @@ export function createUiApi(deps: UiApiDeps): UiApi {
   events.setMaxListeners(0)
   const push = (e: NodeEvent) => events.emit('event', e)
   let statusTimer: NodeJS.Timeout | undefined
+  let miningTimer: NodeJS.Timeout | undefined
   // Status is derived from many sources; coalesce bursts (a sync of 500 blocks) into one push.
   const pushStatus = () => {
     statusTimer ??= setTimeout(() => {
@@ -462,13 +463,19 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       push({ type: 'pending', count })
       pushStatus()
     }
+    // Progress arrives every few hundred ms; the UI needs at most a few a second. The last state
+    // of a burst is always pushed (a trailing push), so a start or stop is never lost.
     let lastMining = 0
+    const pushMining = () => {
+      miningTimer = undefined
+      lastMining = Date.now()
+      if (service.store.db.open) push({ type: 'mining', mining: miningStatus() })
+    }
     const onMining = () => {
-      // Progress arrives every few hundred ms per worker; the UI needs at most a few per second.
-      const now = Date.now()
-      if (now - lastMining < 250) return
-      lastMining = now
-      push({ type: 'mining', mining: miningStatus() })
+      if (miningTimer) return
+      const wait = 250 - (Date.now() - lastMining)
+      if (wait <= 0) pushMining()
+      else miningTimer = setTimeout(pushMining, wait)
     }
     const onPeers = () => {
       push({ type: 'peers', peers: peers.list() })
@@ -497,7 +504,9 @@ export function createUiApi(deps: UiApiDeps): UiApi {
           for (const u of unwire.splice(0)) u()
           wired = false
           if (statusTimer) clearTimeout(statusTimer)
+          if (miningTimer) clearTimeout(miningTimer)
           statusTimer = undefined
+          miningTimer = undefined
         }
       }
     }

@@ -139,6 +139,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   private lastDifficulty = 0
   private samples: Array<{ t: number; hashes: number }> = []
   private ticker: NodeJS.Timeout | null = null
+  private endedAt = 0
   private closed = false
 
   constructor(opts: MinerEngineOptions = {}) {
@@ -202,7 +203,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
         if (slot.ready) this.send(slot, this.workMessage(job))
       }
       this.ensureWorkers()
-      this.ticker ??= setInterval(() => this.emit('progress', this.progress()), PROGRESS_MS)
+      this.ticker ??= setInterval(() => this.tick(), PROGRESS_MS)
     })
   }
 
@@ -229,6 +230,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   async close(): Promise<void> {
     if (this.closed) return
     this.stop()
+    this.stopTicker()
     this.closed = true
     const slots = this.slots
     this.slots = []
@@ -245,7 +247,9 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     }
     const first = this.samples[0]
     const seconds = (now - first.t) / 1000
-    const hashRate = this.job && seconds > 0 ? (hashes - first.hashes) / seconds : 0
+    // Between back-to-back solves there is no job for a moment; the recent window still counts.
+    const recent = this.job !== null || now - this.endedAt < PROGRESS_MS
+    const hashRate = recent && seconds > 0 ? (hashes - first.hashes) / seconds : 0
     return {
       hashes,
       hashRate,
@@ -305,9 +309,20 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     job.cleanup()
     if (outcome instanceof Error) job.reject(outcome)
     else job.resolve(outcome)
+    // The ticker outlives the job: a miner on an easy chain solves in microseconds, back to back,
+    // and must still report its rate. tick() stops it after a whole period without work.
+    this.endedAt = performance.now()
+    this.emit('idle')
+  }
+
+  private tick(): void {
+    this.emit('progress', this.progress())
+    if (this.job === null && performance.now() - this.endedAt >= PROGRESS_MS) this.stopTicker()
+  }
+
+  private stopTicker(): void {
     if (this.ticker) clearInterval(this.ticker)
     this.ticker = null
-    this.emit('idle')
   }
 
   private ensureWorkers(): void {
