@@ -6,7 +6,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 
-export const TOKEN_COOKIE = 'bf_token'
+/**
+ * The cookie that carries the token for page assets. Browsers scope cookies by host, not port, so
+ * two nodes on 127.0.0.1 would overwrite each other's: the name carries the node's own port.
+ */
+export function tokenCookie(req: FastifyRequest): string {
+  return `bf_token_${req.socket.localPort ?? 0}`
+}
 
 export function isLoopback(addr: string | undefined): boolean {
   if (addr === undefined) return false
@@ -28,9 +34,10 @@ function bearer(req: FastifyRequest): string | undefined {
 function cookieToken(req: FastifyRequest): string | undefined {
   const c = req.headers.cookie
   if (typeof c !== 'string') return undefined
+  const name = tokenCookie(req)
   for (const part of c.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='))
+    if (k === name) return decodeURIComponent(v.join('='))
   }
   return undefined
 }

@@ -18,7 +18,7 @@ import {
   type NodeApiHandlers,
   type NodeEvent
 } from '../../shared/api'
-import { isLoopback, mayUseUi, TOKEN_COOKIE } from './auth'
+import { isLoopback, mayUseUi, tokenCookie } from './auth'
 import { sendError } from './errors'
 
 export interface UiTransport {
@@ -125,7 +125,7 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
   app.get('/', { onRequest: guard(true) }, async (req, reply) => {
     const q = req.query as { token?: unknown }
     if (token && typeof q.token === 'string') {
-      reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`)
+      reply.header('set-cookie', `${tokenCookie(req)}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`)
     }
     return serveFile(reply, '/index.html')
   })
