@@ -7,7 +7,9 @@
  *   answer 400 invalid_field; a well-formed unknown one 404 (addresses: 200 with balance 0).
  * - `from` and `limit` must be whole numbers >= 1 (else 400 invalid_field); `limit` above 500 is
  *   capped at 500. GET /chain without either gives the whole chain, as in the walkthrough.
- * - POST /blocks and POST /transactions answer 200 `{"message", "hash"|"id"}` for something known.
+ * - POST /blocks and POST /transactions answer 200 `{"message", "hash"|"id"}` for something known,
+ *   but only if it is that block or transaction: a tampered copy under a known hash or id gets
+ *   400 with the rule it breaks.
  * - POST /nodes/register: every URL must be http(s) (else 400 naming it). Each is checked by
  *   its /status: one on another network (or this node itself) is refused and listed in
  *   `rejected` with why; one that does not answer yet is kept as an unreachable peer and checked
@@ -18,7 +20,16 @@
  *   X-Node-Url (anyone can send that header); only what we fetch from a peer scores it down.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { blockToWire, parseBlock, parseTransaction, txToWire, type Block } from '../core'
+import {
+  blockHash,
+  blockToWire,
+  checkTransactionForm,
+  merkleRoot,
+  parseBlock,
+  parseTransaction,
+  txToWire,
+  type Block
+} from '../core'
 import type { MiningController } from '../node/mining'
 import type { NodeService } from '../node/service'
 import { NODE_URL_HEADER, type PeerManager } from '../p2p/peer-manager'
@@ -70,6 +81,20 @@ function slice(q: { from?: string; limit?: string }): Slice {
   if (!Number.isSafeInteger(from) || from < 1) return { error: 'query parameter from must be a whole number of at least 1' }
   if (!Number.isSafeInteger(limit) || limit < 1) return { error: 'query parameter limit must be a whole number of at least 1' }
   return { from, limit: Math.min(limit, PAGE), whole: q.from === undefined && q.limit === undefined }
+}
+
+/**
+ * A block whose hash we know is "known" (200) only if it is that block: a copy whose header does
+ * not hash to its hash field, or whose transactions are not the ones its Merkle root names, is
+ * refused with the rule it breaks (PROTOCOL §4 rules 1 and 6) instead.
+ */
+function tamperedCopy(service: NodeService, b: Block): { code: 'bad_hash' | 'bad_merkle_root'; message: string } | undefined {
+  if (!service.store.hasBlock(b.hash)) return undefined
+  if (blockHash(b) !== b.hash) return { code: 'bad_hash', message: `hash ${b.hash.slice(0, 12)}… is not SHA-256 of the header` }
+  if (merkleRoot(b.transactions.map((t) => t.id)) !== b.merkleRoot) {
+    return { code: 'bad_merkle_root', message: 'merkle_root does not match the transaction ids' }
+  }
+  return undefined
 }
 
 function wholeChain(service: NodeService): Block[] {
@@ -142,6 +167,8 @@ export const ROUTES: RouteDef[] = [
     handler: ({ service, peers }, req, reply) => {
       const parsed = parseBlock(req.body)
       if (!parsed.ok) return sendError(reply, 400, parsed.code, parsed.message)
+      const copy = tamperedCopy(service, parsed.value)
+      if (copy !== undefined) return sendError(reply, 400, copy.code, copy.message)
       const source = sourceOf(req)
       const o = service.submitBlock(parsed.value, source)
       switch (o.kind) {
@@ -171,6 +198,11 @@ export const ROUTES: RouteDef[] = [
     handler: ({ service }, req, reply) => {
       const parsed = parseTransaction(req.body)
       if (!parsed.ok) return sendError(reply, 400, parsed.code, parsed.message)
+      // A known id is only "known" if the rest of the transaction is the one that id names.
+      if (service.pool.has(parsed.value.id) || service.store.txLocation(parsed.value.id) !== undefined) {
+        const form = checkTransactionForm(parsed.value, service.network.genesisHash)
+        if (!form.ok) return sendError(reply, 400, form.code, form.message)
+      }
       const o = service.submitTransaction(parsed.value, sourceOf(req))
       switch (o.kind) {
         case 'accepted':
