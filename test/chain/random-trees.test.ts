@@ -61,7 +61,7 @@ function checkPool(svc: NodeService): void {
   const pending = svc.pool.all()
   for (const t of pending) expect(svc.store.txLocation(t.id)).toBeUndefined()
   const overlay = new StateOverlay(svc.store)
-  for (const t of svc.pool.template(pending.length)) {
+  for (const t of svc.pool.template(pending.length, svc.store)) {
     expect(checkTransactionState(t, overlay)).toEqual({ ok: true, value: undefined })
     applyTransaction(overlay, t)
   }

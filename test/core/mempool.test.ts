@@ -133,9 +133,9 @@ describe('pending pool: templates', () => {
     const b0 = signedTx(bob, erin.address, 1, 0, 5)
     const c0 = signedTx(carol, erin.address, 1, 0, 5)
     for (const t of [a0, a1, b0, c0]) expect(pool.add(t, s).ok).toBe(true)
-    expect(pool.template(10).map((t) => t.id)).toEqual([b0.id, c0.id, a0.id, a1.id])
-    expect(pool.template(2).map((t) => t.id)).toEqual([b0.id, c0.id])
-    expect(pool.template(0)).toEqual([])
+    expect(pool.template(10, s).map((t) => t.id)).toEqual([b0.id, c0.id, a0.id, a1.id])
+    expect(pool.template(2, s).map((t) => t.id)).toEqual([b0.id, c0.id])
+    expect(pool.template(0, s)).toEqual([])
   })
 
   it('always yields transactions that apply one after another on the tip state (property)', () => {
@@ -163,7 +163,7 @@ describe('pending pool: templates', () => {
             pool.add(signedTx(from, keys[o.recipient].address, o.amount, nonce, o.fee), s)
           }
           expect(pool.size).toBeLessThanOrEqual(maxSize)
-          const picked = pool.template(max)
+          const picked = pool.template(max, s)
           expect(picked.length).toBe(Math.min(max, pool.size))
           const overlay = new StateOverlay(s)
           for (const t of picked) {
@@ -232,5 +232,44 @@ describe('pending pool: a new tip', () => {
     const candidates: Transaction[] = [coinbaseTx(5, alice.address, 50), signedTx(alice, bob.address, 1, 0)]
     pool.rebuild(s, candidates)
     expect(pool.all().map((t) => t.sender)).toEqual([alice.address])
+  })
+})
+
+describe('pending pool: self-transfers and funding order', () => {
+  it('counts a pending transfer to oneself as costing only its fee (PROTOCOL §3)', () => {
+    const s = stateWith([[carol, { balance: 108, nonce: 0 }]])
+    const pool = new PendingPool(G)
+    expect(pool.add(signedTx(carol, carol.address, 108, 0, 0), s).ok).toBe(true)
+    expect(pool.add(signedTx(carol, bob.address, 107, 1, 1), s).ok).toBe(true)
+    expect(pool.add(signedTx(carol, bob.address, 1, 2, 0), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+  })
+
+  it('does not let a new transaction spend coins still pending to its sender', () => {
+    const s = stateWith([[alice, { balance: 50, nonce: 0 }]])
+    const pool = new PendingPool(G)
+    expect(pool.add(signedTx(alice, bob.address, 40, 0, 0), s).ok).toBe(true)
+    expect(pool.add(signedTx(bob, carol.address, 10, 0, 0), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+  })
+
+  it('keeps, on a new tip, a transaction funded by one kept before it (PROTOCOL §6)', () => {
+    const s = stateWith([[alice, { balance: 50, nonce: 0 }]])
+    const pool = new PendingPool(G)
+    const fund = signedTx(alice, bob.address, 40, 0, 1)
+    const spend = signedTx(bob, carol.address, 30, 0, 5)
+    expect(pool.rebuild(s, [fund, spend])).toEqual([])
+    expect(pool.all().map((t) => t.id)).toEqual([fund.id, spend.id])
+    // Offered the other way round, the spend comes before its coins and is not kept.
+    pool.rebuild(s, [spend, fund])
+    expect(pool.all().map((t) => t.id)).toEqual([fund.id])
+  })
+
+  it('puts the funding transaction first in a template even when the spend pays more', () => {
+    const s = stateWith([[alice, { balance: 50, nonce: 0 }]])
+    const pool = new PendingPool(G)
+    const fund = signedTx(alice, bob.address, 40, 0, 1)
+    const spend = signedTx(bob, carol.address, 30, 0, 5)
+    pool.rebuild(s, [fund, spend])
+    expect(pool.template(10, s).map((t) => t.id)).toEqual([fund.id, spend.id])
+    expect(pool.template(1, s).map((t) => t.id)).toEqual([fund.id])
   })
 })

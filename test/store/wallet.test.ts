@@ -80,7 +80,7 @@ describe('wallet', () => {
     expect(svc.pool.all().map((t) => t.nonce)).toEqual([0, 1, 2])
     expect(svc.sendFromWallet({ recipient: bob.address, amount: 1000, fee: 0 })).toMatchObject({ kind: 'invalid', code: 'insufficient_funds' })
     expect(svc.sendFromWallet({ recipient: '0', amount: 1, fee: 0 })).toMatchObject({ kind: 'invalid', code: 'bad_transaction' })
-    const blk = b.mine(svc.pool.template(999))
+    const blk = b.mine(svc.pool.template(999, svc.store))
     expect(svc.submitBlock(blk)).toMatchObject({ kind: 'accepted', status: 'main' })
     expect(svc.pool.size).toBe(0)
     expect(svc.store.account(bob.address).balance).toBe(6)

@@ -1,7 +1,10 @@
 /**
  * The pending pool (PROTOCOL §6, §7 POST /transactions). A transaction is accepted when it is
  * valid against the tip's state followed by its sender's pending transactions: the next nonce in
- * sequence, and a balance that covers all of them. Incoming pending coins do not count.
+ * sequence, and a balance that covers it after them (a transfer to oneself costs only its fee).
+ * Coins the sender is about to receive from others' pending transactions do not count for a new
+ * transaction; after a new tip, though, each re-offered transaction is kept if valid after those
+ * kept before it (§6), so there they do, and block templates respect that funding order.
  *
  * The pool is bounded; when full, a new transaction must pay more than the cheapest one that can
  * be dropped without leaving a nonce gap (the last of its sender's sequence).
@@ -28,8 +31,13 @@ export class PendingPool {
   private readonly byId = new Map<string, Transaction>()
   /** Each sender's pending transactions, in nonce order (consecutive). */
   private readonly bySender = new Map<string, Transaction[]>()
-  /** Each sender's pending amount + fee, kept up to date so an add is not linear in its sequence. */
+  /**
+   * Each sender's net pending debit (amount + fee, less the amount of transfers to itself), kept
+   * up to date so an add is not linear in its sequence.
+   */
   private readonly spent = new Map<string, bigint>()
+  /** Coins each address receives from other senders' pending transactions. */
+  private readonly credit = new Map<string, bigint>()
   private readonly maxSize: number
   private readonly verifier: SignatureVerifier
 
@@ -67,14 +75,29 @@ export class PendingPool {
     return state.account(address).nonce + this.bySenderOf(address).length
   }
 
-  /** What the sender has committed in pending transactions (amount + fee), in bigint. */
+  /** What the sender's pending transactions take from its balance, in bigint. */
   private committed(address: string): bigint {
     return this.spent.get(address) ?? 0n
   }
 
+  private credited(address: string): bigint {
+    return this.credit.get(address) ?? 0n
+  }
+
+  /** Net debit of one transfer on its sender: a transfer to oneself costs only the fee. */
+  private static debit(tx: Transaction): bigint {
+    return tx.recipient === tx.sender ? BigInt(tx.fee) : BigInt(tx.amount) + BigInt(tx.fee)
+  }
+
+  private bump(map: Map<string, bigint>, address: string, by: bigint): void {
+    const v = (map.get(address) ?? 0n) + by
+    if (v === 0n) map.delete(address)
+    else map.set(address, v)
+  }
+
   /** Check and add. Returns 'known' for a transaction already pending. */
   add(tx: Transaction, state: StateView): AddOutcome {
-    return this.admit(tx, state, true)
+    return this.admit(tx, state, true, false)
   }
 
   /**
@@ -82,7 +105,7 @@ export class PendingPool {
    * a validated block): well-formedness does not depend on the tip, and re-verifying every
    * signature on each new block cost ~0.65 s per block with a full pool.
    */
-  private admit(tx: Transaction, state: StateView, checkForm: boolean): AddOutcome {
+  private admit(tx: Transaction, state: StateView, checkForm: boolean, countCredits: boolean): AddOutcome {
     if (this.byId.has(tx.id)) return { ok: true, value: 'known' }
     if (checkForm) {
       const form = checkTransactionForm(tx, this.genesisHash, this.verifier)
@@ -93,11 +116,13 @@ export class PendingPool {
     if (tx.nonce !== next) {
       return fail('bad_nonce', `nonce ${tx.nonce}, but the sender's next nonce is ${next} (counting ${next - acc.nonce} pending)`)
     }
-    const need = this.committed(tx.sender) + BigInt(tx.amount) + BigInt(tx.fee)
-    if (BigInt(acc.balance) < need) {
-      return fail('insufficient_funds', `the sender's balance ${acc.balance} does not cover this and its pending transactions (${need})`)
+    const available =
+      BigInt(acc.balance) - this.committed(tx.sender) + (countCredits ? this.credited(tx.sender) : 0n)
+    const need = BigInt(tx.amount) + BigInt(tx.fee)
+    if (available < need) {
+      return fail('insufficient_funds', `amount + fee ${need} exceeds what the sender has after its pending transactions (${available})`)
     }
-    if (this.byId.size >= this.maxSize && !this.evictFor(tx)) {
+    if (this.byId.size >= this.maxSize && (countCredits || !this.evictFor(tx, state))) {
       return fail('bad_transaction', `the pending pool is full (${this.maxSize}); offer a higher fee than the cheapest pending transaction`)
     }
     this.insert(tx)
@@ -106,14 +131,19 @@ export class PendingPool {
 
   private insert(tx: Transaction): void {
     this.byId.set(tx.id, tx)
-    this.spent.set(tx.sender, this.committed(tx.sender) + BigInt(tx.amount) + BigInt(tx.fee))
+    this.bump(this.spent, tx.sender, PendingPool.debit(tx))
+    if (tx.recipient !== tx.sender) this.bump(this.credit, tx.recipient, BigInt(tx.amount))
     const list = this.bySender.get(tx.sender)
     if (list) list.push(tx)
     else this.bySender.set(tx.sender, [tx])
   }
 
-  /** Drop the cheapest sequence tail paying less than `tx`. */
-  private evictFor(tx: Transaction): boolean {
+  /**
+   * Drop the cheapest sequence tail paying less than `tx`. If it paid someone with pending
+   * transactions (after a reorganisation those may spend what it brings), the rest of the pool is
+   * checked again in arrival order, so the pool still applies cleanly on the tip.
+   */
+  private evictFor(tx: Transaction, state: StateView): boolean {
     let victim: Transaction | undefined
     for (const list of this.bySender.values()) {
       const last = list[list.length - 1]
@@ -122,6 +152,11 @@ export class PendingPool {
     }
     if (victim === undefined || victim.fee >= tx.fee) return false
     this.remove(victim.id)
+    if (victim.recipient !== victim.sender && this.bySender.has(victim.recipient)) {
+      const rest = this.all()
+      this.clear()
+      for (const t of rest) this.admit(t, state, false, true)
+    }
     return true
   }
 
@@ -132,17 +167,16 @@ export class PendingPool {
     const list = this.bySender.get(tx.sender)!
     const i = list.indexOf(tx)
     list.splice(i, 1)
-    this.spent.set(tx.sender, this.committed(tx.sender) - BigInt(tx.amount) - BigInt(tx.fee))
-    if (list.length === 0) {
-      this.bySender.delete(tx.sender)
-      this.spent.delete(tx.sender)
-    }
+    this.bump(this.spent, tx.sender, -PendingPool.debit(tx))
+    if (tx.recipient !== tx.sender) this.bump(this.credit, tx.recipient, -BigInt(tx.amount))
+    if (list.length === 0) this.bySender.delete(tx.sender)
   }
 
   clear(): void {
     this.byId.clear()
     this.bySender.clear()
     this.spent.clear()
+    this.credit.clear()
   }
 
   /**
@@ -157,30 +191,40 @@ export class PendingPool {
     this.clear()
     for (const tx of candidates) {
       if (tx.sender === '0') continue
-      this.admit(tx, state, false)
+      this.admit(tx, state, false, true)
     }
     return [...before.values()].filter((t) => !this.byId.has(t.id))
   }
 
   /**
-   * Transactions for a block template: highest fee first without breaking any sender's nonce
-   * order (a sender's next transaction becomes eligible once the one before it is picked); ties
-   * go to the earlier arrival.
+   * Transactions for a block template, valid in order on `state` (the tip's): highest fee first
+   * without breaking any sender's nonce order (a sender's next transaction becomes eligible once
+   * the one before it is picked) or spending coins before the transaction that brings them;
+   * ties go to the earlier arrival.
    */
-  template(max: number): Transaction[] {
+  template(max: number, state: StateView): Transaction[] {
     const order = new Map<string, number>()
     let i = 0
     for (const id of this.byId.keys()) order.set(id, i++)
     const heads: { tx: Transaction; rest: Transaction[] }[] = []
     for (const list of this.bySender.values()) heads.push({ tx: list[0], rest: list.slice(1) })
+    const balance = new Map<string, bigint>()
+    const bal = (a: string): bigint => balance.get(a) ?? BigInt(state.account(a).balance)
+    const affordable = (t: Transaction): boolean => bal(t.sender) >= BigInt(t.amount) + BigInt(t.fee)
     const better = (a: Transaction, b: Transaction): boolean =>
       a.fee !== b.fee ? a.fee > b.fee : order.get(a.id)! < order.get(b.id)!
     const out: Transaction[] = []
-    while (out.length < max && heads.length > 0) {
-      let best = 0
-      for (let k = 1; k < heads.length; k++) if (better(heads[k].tx, heads[best].tx)) best = k
+    while (out.length < max) {
+      let best = -1
+      for (let k = 0; k < heads.length; k++) {
+        if (affordable(heads[k].tx) && (best < 0 || better(heads[k].tx, heads[best].tx))) best = k
+      }
+      if (best < 0) break
       const h = heads[best]
-      out.push(h.tx)
+      const t = h.tx
+      out.push(t)
+      balance.set(t.sender, bal(t.sender) - BigInt(t.amount) - BigInt(t.fee))
+      balance.set(t.recipient, bal(t.recipient) + BigInt(t.amount))
       const next = h.rest.shift()
       if (next) h.tx = next
       else heads.splice(best, 1)

@@ -187,7 +187,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     const tip = this.chain.tip()
     const ctx = this.chain.parentContext(tip)
     const params = this.network.params
-    const picked = this.pool.template(params.maxBlockTxs - 1)
+    const picked = this.pool.template(params.maxBlockTxs - 1, this.store)
     const fees = picked.reduce((s, t) => s + t.fee, 0)
     const index = tip.index + 1
     const cbBody = { sender: COINBASE_SENDER, recipient: payTo, amount: params.blockReward + fees, fee: 0, nonce: index }
