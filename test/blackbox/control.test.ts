@@ -188,8 +188,19 @@ describe('POST /nodes/register', () => {
     expect(again.body.total_nodes.filter((u: string) => u.replace(/\/$/, '') === other.url).length).toBe(1)
     // an empty list is a list of URLs: nothing added
     const empty = await post(`${node.url}/nodes/register`, { nodes: [] })
-    if (empty.status === 201) expect(empty.body.total_nodes).toContain(other.url)
-    else expectError(empty, 400, 'invalid_field')
+    expect(empty.status, empty.text).toBe(201)
+    expect(empty.body.total_nodes).toContain(other.url)
+    await other.stop()
+  })
+
+  it('a node of another network → 201, not added, and named in rejected with why', async () => {
+    // §7 keeps 400 for a body that is not a list of URLs; a peer is checked by its genesis hash.
+    const other = await startNode({ network: 'main' })
+    const a = await post(`${node.url}/nodes/register`, { nodes: [other.url] })
+    expect(a.status, a.text).toBe(201)
+    expect(a.body.total_nodes).not.toContain(other.url)
+    expect(a.body.rejected.map((r: { url: string }) => r.url)).toEqual([other.url])
+    expect((await get(`${node.url}/nodes`)).body.nodes).not.toContain(other.url)
     await other.stop()
   })
 

@@ -1,5 +1,5 @@
 /**
- * Black-box helpers: written from /work/shared/PROTOCOL.md and /work/shared/vectors only, without
+ * Black-box helpers: written from ../shared/PROTOCOL.md and ../shared/vectors only, without
  * importing anything from src/. Nodes are child processes of `npm run node` (exactly as an
  * outside test suite starts them), spoken to over HTTP on 127.0.0.1. The protocol's byte layouts
  * (header, signing bytes, Merkle tree) are recomputed here with node:crypto so that answers can be
@@ -11,11 +11,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { expect } from 'vitest'
 
-export const MAIN_DIR = '/work/main'
-export const VECTORS_DIR = '/work/shared/vectors'
+/** The project's checkout, wherever it is cloned; shared/ lies beside it. */
+export const MAIN_DIR = resolve(__dirname, '../..')
+export const VECTORS_DIR = process.env.BLOCKFORGE_VECTORS ?? resolve(MAIN_DIR, '../shared/vectors')
 
 // ---------------------------------------------------------------- vectors
 

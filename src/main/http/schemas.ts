@@ -162,7 +162,6 @@ export const register = {
   properties: {
     nodes: {
       type: 'array',
-      minItems: 1,
       maxItems: 64,
       items: { type: 'string', maxLength: 2048, description: 'a base URL, http://host:port' }
     }
