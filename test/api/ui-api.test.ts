@@ -54,7 +54,7 @@ describe('UI API', () => {
   it('reports a hash rate while mining a regtest chain, where blocks take microseconds', async () => {
     await node.api.startMining(1)
     await until(() => node.service.chain.tip().index > 20)
-    await until(() => node.mining.state().hashRate > 0, 5_000)
+    await until(() => node.mining.state().hashRate > 0, 15_000)
     const m = await node.api.getMining()
     expect(m.active).toBe(true)
     expect(m.hashRate).toBeGreaterThan(0)

@@ -177,7 +177,9 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     if (previous) {
       previous.cleanup()
       previous.reject(abortError('superseded by newer work'))
-    } else {
+    } else if (performance.now() - this.endedAt >= PROGRESS_MS) {
+      // A new start after a real pause: the rate window begins now. Back-to-back solves (an easy
+      // chain) keep one window, so the rate is measured across them.
       this.samples = [{ t: performance.now(), hashes: this.control.hashes }]
     }
     return new Promise<Solution>((resolve, reject) => {
