@@ -40,6 +40,13 @@ describe('the peer list', () => {
     expect(a.node.peers.urls()).toHaveLength(2)
   })
 
+  it('answers requests made after shutdown with a value, without an unhandled error', async () => {
+    const [a, b] = await startTestNodes(2)
+    await a.stop()
+    const r = await a.node.peers.request(b.url, '/status', { timeoutMs: 1000, maxBytes: 65536 })
+    expect(r).toMatchObject({ ok: false, reason: 'aborted' })
+  })
+
   it('refuses to add itself', async () => {
     const a = await startTestNode()
     const r = await a.node.peers.add(a.url)

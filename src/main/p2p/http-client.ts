@@ -69,6 +69,8 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
         ...req.headers
       }
     })
+    // Listen before anything can destroy the request: an 'error' with no listener throws.
+    r.on('error', (e: NodeJS.ErrnoException) => fail('unreachable', e.code ?? e.message))
     timer = setTimeout(() => {
       r.destroy()
       fail('unreachable', `no answer within ${req.timeoutMs} ms`)
@@ -79,7 +81,6 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
     }
     req.signal?.addEventListener('abort', onAbort, { once: true })
     if (req.signal?.aborted) return onAbort()
-    r.on('error', (e: NodeJS.ErrnoException) => fail('unreachable', e.code ?? e.message))
     r.on('response', (res: IncomingMessage) => {
       status = res.statusCode
       const declared = Number(res.headers['content-length'] ?? NaN)
