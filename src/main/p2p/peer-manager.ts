@@ -79,6 +79,31 @@ export interface PeerEntry {
   retryAt: number
 }
 
+/** A peer record as first held: known from the store, or just added. */
+function newPeer(
+  url: string,
+  score: number,
+  addedAt: number,
+  lastContact: number | null,
+  bannedUntil: number | null
+): PeerEntry {
+  return {
+    url,
+    score,
+    addedAt,
+    lastContact,
+    bannedUntil,
+    status: null,
+    reachable: null,
+    bytesIn: 0,
+    bytesOut: 0,
+    lastPersist: 0,
+    polling: false,
+    syncFailures: 0,
+    retryAt: 0
+  }
+}
+
 export interface PeerManagerOptions {
   service: NodeService
   /** Our base URL, sent as X-Node-Url. */
@@ -125,21 +150,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     // Every request in flight listens to it.
     setMaxListeners(0, this.shutdown.signal)
     for (const r of this.service.store.listPeers()) {
-      this.peers.set(r.url, {
-        url: r.url,
-        score: r.score,
-        addedAt: r.addedAt,
-        lastContact: r.lastSeen,
-        bannedUntil: r.bannedUntil,
-        status: null,
-        reachable: null,
-        bytesIn: 0,
-        bytesOut: 0,
-        lastPersist: 0,
-        polling: false,
-        syncFailures: 0,
-        retryAt: 0
-      })
+      this.peers.set(r.url, newPeer(r.url, r.score, r.addedAt, r.lastSeen, r.bannedUntil))
     }
     this.syncer = new Syncer(this, opts.verifyPool)
     this.gossip = new Gossip(this)
@@ -361,21 +372,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   }
 
   private insert(url: string): PeerEntry {
-    const p: PeerEntry = {
-      url,
-      score: 0,
-      addedAt: this.now(),
-      lastContact: null,
-      bannedUntil: null,
-      status: null,
-      reachable: null,
-      bytesIn: 0,
-      bytesOut: 0,
-      lastPersist: 0,
-      polling: false,
-      syncFailures: 0,
-      retryAt: 0
-    }
+    const p = newPeer(url, 0, this.now(), null, null)
     this.peers.set(url, p)
     this.log(`peer added: ${url}`)
     return p
