@@ -5,7 +5,7 @@
  * against that branch's state, not the main chain's) is refused with its rule's code and never
  * becomes main, nor do its descendants.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { blockHash, type Block } from '../../src/main/core'
 import {
   alice,
@@ -15,7 +15,6 @@ import {
   ChainBuilder,
   mineBlock,
   REGTEST,
-  openChain,
   plainState,
   remine,
   replayAccounts,
@@ -24,27 +23,11 @@ import {
   submitAll,
   type OpenedChain
 } from '../helpers/chain-builder'
-import { tempDir } from '../helpers/temp'
-import type { ChainOptions } from '../../src/main/chain/chain'
-
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!()
-})
-
-function fresh(opts: ChainOptions = {}): OpenedChain {
-  const dir = tempDir()
-  const c = openChain(dir.path, opts)
-  cleanups.push(() => {
-    c.close()
-    dir.remove()
-  })
-  return c
-}
+import { freshChain } from '../helpers/fresh-chain'
 
 describe('orphans', () => {
   it('connects blocks delivered in reverse order once their first parent arrives', () => {
-    const c = fresh()
+    const c = freshChain()
     const blocks = buildChain(12)
     const accepted: number[] = []
     c.chain.onAccepted((a) => accepted.push(a.block.index))
@@ -63,7 +46,7 @@ describe('orphans', () => {
   })
 
   it('connects an orphaned side branch and reorganises when it is heavier', () => {
-    const c = fresh()
+    const c = freshChain()
     const base = new ChainBuilder()
     buildChain(3, base)
     const main = base.fork(alice.address, 0)
@@ -78,7 +61,7 @@ describe('orphans', () => {
   })
 
   it('holds at most maxOrphans, dropping the oldest first', () => {
-    const c = fresh({ maxOrphans: 4 })
+    const c = freshChain({ maxOrphans: 4 })
     const blocks = buildChain(10)
     // blocks[0] is withheld: everything after it is an orphan, offered newest first.
     for (let i = 9; i >= 1; i--) c.chain.submit(blocks[i])
@@ -92,7 +75,7 @@ describe('orphans', () => {
   })
 
   it('refuses an orphan whose proof misses the target instead of holding it', () => {
-    const c = fresh()
+    const c = freshChain()
     const blocks = buildChain(3)
     const b = blocks[2]
     // Find a proof whose hash misses difficulty 8 and put the right hash on it.
@@ -110,7 +93,7 @@ describe('orphans', () => {
   })
 
   it('does not connect an orphan whose parent turns out invalid', () => {
-    const c = fresh()
+    const c = freshChain()
     const b = new ChainBuilder()
     buildChain(2, b)
     submitAll(c.chain, b.blocks)
@@ -126,7 +109,7 @@ describe('orphans', () => {
 
 describe('invalid blocks on a side branch', () => {
   function setup(): { c: OpenedChain; base: ChainBuilder; main: ChainBuilder; side: ChainBuilder } {
-    const c = fresh()
+    const c = freshChain()
     const base = new ChainBuilder()
     buildChain(6, base)
     const main = base.fork(alice.address, 0)
@@ -201,7 +184,7 @@ describe('blocks altered in transit', () => {
   // The header commits to transaction ids, and an id covers neither the public key nor the
   // signature: a relay can change those (or the body) without changing the block's hash.
   it('does not let a copy with a tampered body make the genuine block with the same hash invalid', () => {
-    const c = fresh()
+    const c = freshChain()
     const b = new ChainBuilder()
     buildChain(6, b)
     submitAll(c.chain, b.blocks)
@@ -224,7 +207,7 @@ describe('blocks altered in transit', () => {
   })
 
   it('does not let a header carrying another block\'s hash make that block invalid', () => {
-    const c = fresh()
+    const c = freshChain()
     const b = new ChainBuilder()
     buildChain(3, b)
     submitAll(c.chain, b.blocks)
@@ -241,7 +224,7 @@ describe('blocks altered in transit', () => {
 
   it('refuses a block from too far in the future for now, and accepts it once the clock catches up', () => {
     let now = REGTEST.params.genesisTimestamp + 100_000
-    const c = fresh({ now: () => now })
+    const c = freshChain({ now: () => now })
     const b = new ChainBuilder()
     buildChain(2, b)
     submitAll(c.chain, b.blocks)
@@ -252,7 +235,7 @@ describe('blocks altered in transit', () => {
   })
 
   it('still refuses at once a block whose header broke a rule', () => {
-    const c = fresh()
+    const c = freshChain()
     const b = new ChainBuilder()
     buildChain(2, b)
     submitAll(c.chain, b.blocks)

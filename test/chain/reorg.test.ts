@@ -24,21 +24,13 @@ import {
 import { tempDir } from '../helpers/temp'
 import { loadVector } from '../helpers/vectors'
 import { NETWORKS, parseBlock, type Block } from '../../src/main/core'
+import { freshChain } from '../helpers/fresh-chain'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!()
 })
 
-function fresh(): OpenedChain {
-  const dir = tempDir()
-  const c = openChain(dir.path)
-  cleanups.push(() => {
-    c.close()
-    dir.remove()
-  })
-  return c
-}
 
 function expectStoreFollows(c: OpenedChain, builder: ChainBuilder): void {
   const main = storedMainChain(c.store)
@@ -62,7 +54,7 @@ function forkedBuilders(): { base: ChainBuilder; main: ChainBuilder; side: Chain
 
 describe('fork choice', () => {
   it('reorganises onto a heavier side branch and moves balances and nonces with it', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base, main, side } = forkedBuilders()
     submitAll(c.chain, base.blocks)
     main.mine([main.transfer(alice, carol.address, 20, 3)])
@@ -96,7 +88,7 @@ describe('fork choice', () => {
   })
 
   it('keeps the main chain when a lighter side branch arrives', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base, main, side } = forkedBuilders()
     submitAll(c.chain, base.blocks)
     main.mineMany(4)
@@ -115,7 +107,7 @@ describe('fork choice', () => {
   })
 
   it('keeps the first seen branch when a side branch reaches equal work', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base, main, side } = forkedBuilders()
     submitAll(c.chain, base.blocks)
     main.mineMany(3)
@@ -125,7 +117,7 @@ describe('fork choice', () => {
     expect(c.chain.tip().hash).toBe(main.tip.hash)
     expect(c.chain.tip().totalWork).toBe(c.store.getHeader(side.tip.hash)!.totalWork)
     // Offered the other way round, the other branch wins: it is order, not hash, that decides.
-    const c2 = fresh()
+    const c2 = freshChain()
     submitAll(c2.chain, base.blocks)
     submitAll(c2.chain, side.blocks)
     for (const b of main.blocks) expect(c2.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
@@ -133,7 +125,7 @@ describe('fork choice', () => {
   })
 
   it('answers known for a block offered twice and changes nothing', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base } = forkedBuilders()
     submitAll(c.chain, base.blocks)
     expect(c.chain.submit(base.blocks[2])).toEqual({ kind: 'known', hash: base.blocks[2].hash })
@@ -141,7 +133,7 @@ describe('fork choice', () => {
   })
 
   it('switches 20 blocks deep in a single store change', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base, main, side } = forkedBuilders()
     main.mineMany(20, (i, b) => (i % 4 === 0 ? [b.transfer(alice, carol.address, 2, 1)] : []))
     side.mineMany(21, (i, b) => (i % 5 === 1 ? [b.transfer(bob, alice.address, 1, 0)] : []))
@@ -168,7 +160,7 @@ describe('fork choice', () => {
   })
 
   it('leaves the old main chain whole when the store fails in the middle of a reorganisation', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base, main, side } = forkedBuilders()
     main.mineMany(3, (i, b) => (i === 0 ? [b.transfer(alice, carol.address, 9, 1)] : []))
     side.mineMany(4)
@@ -192,7 +184,7 @@ describe('fork choice', () => {
 
   it('keeps its tip and caches in step with the disk when a transaction around several blocks rolls back', () => {
     // Catching up may wrap many submits in one SQLite transaction (each applyChange a savepoint).
-    const c = fresh()
+    const c = freshChain()
     const b = new ChainBuilder()
     const blocks = buildChain(8, b)
     submitAll(c.chain, blocks.slice(0, 3))
@@ -209,7 +201,7 @@ describe('fork choice', () => {
   })
 
   it('follows a branch that overtakes, loses and retakes the lead', () => {
-    const c = fresh()
+    const c = freshChain()
     const { base, main, side } = forkedBuilders()
     submitAll(c.chain, base.blocks)
     for (let round = 0; round < 3; round++) {

@@ -4,29 +4,14 @@
  * answered with its index in the list and its code (`bad_previous_hash` where the list does not
  * link, `bad_hash` for another network's genesis). Real SQLite store in a temp folder.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { NETWORKS } from '../../src/main/core'
-import { alice, bob, buildChain, ChainBuilder, mineBlock, openChain, REGTEST, signedTx, type OpenedChain } from '../helpers/chain-builder'
-import { tempDir } from '../helpers/temp'
-
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!()
-})
-
-function fresh(): OpenedChain {
-  const dir = tempDir()
-  const c = openChain(dir.path)
-  cleanups.push(() => {
-    c.close()
-    dir.remove()
-  })
-  return c
-}
+import { alice, bob, buildChain, ChainBuilder, mineBlock, REGTEST, signedTx } from '../helpers/chain-builder'
+import { freshChain } from '../helpers/fresh-chain'
 
 describe('importing a list of blocks', () => {
   it('takes a whole valid chain starting at genesis', () => {
-    const c = fresh()
+    const c = freshChain()
     const blocks = buildChain(8)
     expect(c.chain.submitList([REGTEST.genesis, ...blocks])).toEqual({ accepted: 8 })
     expect(c.chain.tip().hash).toBe(blocks[7].hash)
@@ -35,7 +20,7 @@ describe('importing a list of blocks', () => {
   })
 
   it('keeps the valid prefix and names the first invalid block', () => {
-    const c = fresh()
+    const c = freshChain()
     const b = new ChainBuilder()
     buildChain(4, b)
     const bad = mineBlock({ parent: b.tip, txs: [signedTx(bob, alice.address, 10_000, b.account(bob.address).nonce)] })
@@ -46,16 +31,16 @@ describe('importing a list of blocks', () => {
   })
 
   it('refuses a list that does not link with bad_previous_hash', () => {
-    const c = fresh()
+    const c = freshChain()
     const blocks = buildChain(5)
     const r = c.chain.submitList([REGTEST.genesis, blocks[0], blocks[1], blocks[3]])
     expect(r).toMatchObject({ accepted: 2, failure: { code: 'bad_previous_hash', index: 3 } })
     // A list starting after a block we do not have cannot connect either.
-    expect(fresh().chain.submitList([blocks[2], blocks[3]])).toMatchObject({ accepted: 0, failure: { code: 'bad_previous_hash', index: 0 } })
+    expect(freshChain().chain.submitList([blocks[2], blocks[3]])).toMatchObject({ accepted: 0, failure: { code: 'bad_previous_hash', index: 0 } })
   })
 
   it('refuses a list that starts with another network\'s genesis', () => {
-    const c = fresh()
+    const c = freshChain()
     expect(c.chain.submitList([NETWORKS.main.genesis])).toMatchObject({ accepted: 0, failure: { code: 'bad_hash', index: 0 } })
   })
 })
