@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { availableParallelism } from 'node:os'
-import { blockWork, isAddress, isHash, txToWire, type Block, type Transaction } from '../core'
+import { isAddress, isHash, txToWire, type Block, type Transaction } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
 import type { HeaderEntry } from '../chain/store'
 import type { MiningController } from '../node/mining'
@@ -512,6 +512,3 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     }
   }
 }
-
-/** Work of a block at `difficulty` as a decimal string (for the UI's totals). */
-export const workOf = (difficulty: number): string => blockWork(difficulty).toString()

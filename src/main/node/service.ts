@@ -5,7 +5,6 @@
  */
 import { EventEmitter } from 'node:events'
 import {
-  blockWork,
   COINBASE_SENDER,
   fail,
   merkleRoot,
@@ -220,11 +219,6 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       difficulty: this.chain.nextDifficulty(),
       pending: this.pool.size
     }
-  }
-
-  /** Work of one block at `difficulty`, as a decimal string. */
-  static work(difficulty: number): string {
-    return blockWork(difficulty).toString()
   }
 
   /** Where a transaction is: confirmed on the main chain, pending, or unknown. */

@@ -354,24 +354,6 @@ export class SqliteStore implements ChainStore {
     return rows.map(blockFromRow)
   }
 
-  /** Headers of main-chain blocks, descending from index `from`. */
-  mainHeadersDesc(from: number, limit: number): HeaderEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${HEADER_COLUMNS.split(', ').map((c) => 'b.' + c).join(', ')} FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height <= ? ORDER BY m.height DESC LIMIT ?`
-      )
-      .all(from, limit) as HeaderRow[]
-    return rows.map(headerFromRow)
-  }
-
-  /** Every known block header (main and side) with index in [from, to]. */
-  headersInRange(from: number, to: number): HeaderEntry[] {
-    const rows = this.db
-      .prepare(`SELECT ${HEADER_COLUMNS} FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height`)
-      .all(from, to) as HeaderRow[]
-    return rows.map(headerFromRow)
-  }
-
   /**
    * Summaries for lists: header fields, whether on the main chain, and the coinbase's recipient
    * and amount read inside SQLite (so a page of blocks does not parse every transaction).
@@ -439,10 +421,6 @@ export class SqliteStore implements ChainStore {
       this.db.exec('DELETE FROM pending')
       txs.forEach((t, i) => ins.run(t.id, i + 1, JSON.stringify(txToWire(t))))
     })()
-  }
-
-  removePending(id: string): void {
-    this.db.prepare('DELETE FROM pending WHERE id = ?').run(id)
   }
 
   // ---- peers and settings -----------------------------------------------------------------
