@@ -265,13 +265,14 @@ export function createUiApi(deps: UiApiDeps): UiApi {
 
     getAddress: guarded(async (address, offset, limit) => {
       const a = str(address, 'address', ADDRESS)
-      const h = historyOf(a, int(offset, 'offset'), int(limit, 'limit', 1, MAX_PAGE))
+      const from = int(offset, 'offset')
+      const h = historyOf(a, from, int(limit, 'limit', 1, MAX_PAGE))
       const acc = store.account(a)
       return okResult({
         address: a,
         balance: acc.balance,
         nonce: acc.nonce,
-        history: int(offset, 'offset') === 0 ? [...h.pending, ...h.history] : h.history,
+        history: from === 0 ? [...h.pending, ...h.history] : h.history,
         historyTotal: h.total + h.pending.length
       })
     }),
