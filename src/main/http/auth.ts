@@ -2,9 +2,16 @@
  * Who may use the control routes (PROTOCOL §7): clients on the loopback interface, and anyone
  * presenting the node's API token as `Authorization: Bearer <token>`. The UI routes are stricter:
  * with a token configured they always need it (header, `?token=` or the cookie the page sets).
+ *
+ * Before either, the request must not come from a web page that has no business here (issue #8):
+ * it must address the node by a name the node answers to (DNS rebinding makes a page's requests
+ * arrive from loopback, but under the attacker's name) and must not come from another site. The
+ * token does not lift that: a page cannot present it anyway, and a request under a foreign name
+ * is not one the node's own UI or a script would make.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import type { NodeOrigins } from './origins'
 
 /**
  * The cookie that carries the token for page assets. Browsers scope cookies by host, not port, so
@@ -23,6 +30,11 @@ function same(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest()
   const hb = createHash('sha256').update(b).digest()
   return timingSafeEqual(ha, hb)
+}
+
+/** Whether `candidate` is the token (in constant time). */
+export function isToken(candidate: string, token: string | undefined): boolean {
+  return !!token && same(candidate, token)
 }
 
 function bearer(req: FastifyRequest): string | undefined {
@@ -67,4 +79,29 @@ export function mayControl(req: FastifyRequest, token: string | undefined): bool
 export function mayUseUi(req: FastifyRequest, token: string | undefined, viaQuery = false): boolean {
   if (token) return presentsToken(req, token, viaQuery)
   return isLoopback(req.socket.remoteAddress)
+}
+
+/** Why a control request is refused (403 forbidden), or undefined when it may go ahead. */
+export function controlRefusal(req: FastifyRequest, token: string | undefined, origins: NodeOrigins): string | undefined {
+  const web = origins.refusal(req)
+  if (web !== undefined) return web
+  if (mayControl(req, token)) return undefined
+  return 'control routes answer loopback clients, or others with Authorization: Bearer <API token>'
+}
+
+/**
+ * Why a UI request is refused, or undefined. `navigation`: the page and its assets, which a
+ * link on another site may open (top-level, unframeable, nothing private in them), so only the
+ * name is checked there; the API and event stream also refuse other sites.
+ */
+export function uiRefusal(
+  req: FastifyRequest,
+  token: string | undefined,
+  origins: NodeOrigins,
+  opts: { viaQuery: boolean; navigation: boolean }
+): string | undefined {
+  const web = opts.navigation && origins.hostAllowed(req.headers.host) ? undefined : origins.refusal(req)
+  if (web !== undefined) return web
+  if (mayUseUi(req, token, opts.viaQuery)) return undefined
+  return token ? 'the UI API needs the API token' : 'the UI API answers loopback clients only'
 }

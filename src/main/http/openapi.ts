@@ -53,8 +53,10 @@ export function openApiDocument(routes: readonly RouteDef[], extra: Json = {}): 
       title: 'Blockforge node',
       version: '1',
       description:
-        'PROTOCOL §7. Errors are {"error", "message"} with a 4xx status. Control routes answer loopback ' +
-        'clients, and others only with Authorization: Bearer <API token>. Bodies over 2 MiB get 413.'
+        'PROTOCOL §7. Errors are {"error", "message"} with a 4xx status (503 unavailable when the disk is ' +
+        'full or the store damaged). Control routes answer loopback clients, and others only with ' +
+        'Authorization: Bearer <API token>; they refuse a Host the node does not answer to and requests ' +
+        'from another site (Origin, Sec-Fetch-Site). Bodies over 2 MiB get 413. See docs/security.md.'
     },
     paths,
     components: {

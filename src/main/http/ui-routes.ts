@@ -4,8 +4,9 @@
  * `GET /api/ui/events` streams NodeEvents as server-sent events, and the built renderer is
  * served at `/`. With an API token configured every one of these needs it (Authorization:
  * Bearer, `?token=` on the page load and the event stream, or the cookie the page load sets);
- * without one they answer loopback clients that address the node by a loopback name only
- * (so a web page cannot reach them through DNS rebinding).
+ * without one they answer loopback clients only. Either way a request must address the node by
+ * a name it answers to (no DNS rebinding) and the API and event stream refuse other sites
+ * (origins.ts); the page cannot be framed (CSP frame-ancestors, X-Frame-Options).
  */
 import { readFile } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
@@ -18,8 +19,9 @@ import {
   type NodeApiHandlers,
   type NodeEvent
 } from '../../shared/api'
-import { isLoopback, mayUseUi, tokenCookie } from './auth'
+import { isToken, tokenCookie, uiRefusal } from './auth'
 import { sendError } from './errors'
+import { originsOf } from './origins'
 
 export interface UiTransport {
   api: NodeApiHandlers
@@ -47,23 +49,22 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm'
 }
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'"
-
-function loopbackHost(req: FastifyRequest): boolean {
-  const host = (req.headers.host ?? '').replace(/:\d+$/, '')
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
-}
+// frame-ancestors (and X-Frame-Options for older browsers): no other page can frame the UI and
+// trick the user into clicking its buttons.
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 const methods = new Set<string>(API_METHODS)
 
 export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: UiRouteOptions): void {
   const token = opts.apiToken || undefined
+  const origins = originsOf(app)
   const guard =
-    (viaQuery: boolean) =>
+    (viaQuery: boolean, navigation = false) =>
     (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-      const ok = mayUseUi(req, token, viaQuery) && (token !== undefined || (isLoopback(req.socket.remoteAddress) && loopbackHost(req)))
-      if (ok) return done()
-      void sendError(reply, 403, 'forbidden', token ? 'the UI API needs the API token' : 'the UI API answers loopback clients only')
+      const why = uiRefusal(req, token, origins, { viaQuery, navigation })
+      if (why === undefined) return done()
+      void sendError(reply, 403, 'forbidden', why)
     }
 
   app.post(`${HTTP_API_PREFIX}:method`, {
@@ -119,17 +120,20 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
     return reply
       .type(TYPES[extname(file)] ?? 'application/octet-stream')
       .header('content-security-policy', CSP)
+      .header('x-frame-options', 'DENY')
       .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
       .send(body)
   }
-  app.get('/', { onRequest: guard(true) }, async (req, reply) => {
+  app.get('/', { onRequest: guard(true, true) }, async (req, reply) => {
     const q = req.query as { token?: unknown }
-    if (token && typeof q.token === 'string') {
+    // Only the right token becomes the cookie: a link elsewhere must not replace a good one.
+    if (token && typeof q.token === 'string' && isToken(q.token, token)) {
       reply.header('set-cookie', `${tokenCookie(req)}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`)
     }
     return serveFile(reply, '/index.html')
   })
-  app.get('/assets/*', { onRequest: guard(false) }, async (req, reply) =>
+  app.get('/assets/*', { onRequest: guard(false, true) }, async (req, reply) =>
     serveFile(reply, '/assets/' + (req.params as Record<string, string>)['*'])
   )
 }

@@ -1,7 +1,8 @@
 /**
  * The command line of a node (PROTOCOL §8), the same for the headless node and the desktop app:
  * `--port <p> --data-dir <dir> --network <main|regtest> [--host <addr>] [--peer <url>]... [--mine]
- * [--api-token <t>] [--threads <n>]`. Parsing never exits: the caller prints.
+ * [--api-token <t>] [--threads <n>]`, the token also from $BLOCKFORGE_API_TOKEN (kept off the command
+ * line, which other users can read). Parsing never exits: the caller prints.
  */
 import { join } from 'node:path'
 import { configRoot, findFreePort } from './launch'
@@ -11,6 +12,8 @@ export { findFreePort }
 
 export const DEFAULT_PORT = 5000
 export const DEFAULT_HOST = '127.0.0.1'
+/** An API token: what fits in a header, a query string and a cookie without escaping. */
+const TOKEN_FORM = /^[A-Za-z0-9._~-]{1,200}$/
 
 export const HELP = `Usage: npm run node -- [options]
 
@@ -30,7 +33,9 @@ Options:
   --threads <n>       mining worker threads (default: one per core)
   --api-token <t>     control routes (/mine, /transactions/new, /nodes/register,
                       /nodes/resolve) and the UI API then also answer non-loopback clients that
-                      send "Authorization: Bearer <t>"
+                      send "Authorization: Bearer <t>"; the UI API then always needs it. Other
+                      users of this machine can read a command line: prefer the environment
+                      variable BLOCKFORGE_API_TOKEN=<t>, read when --api-token is not given
   --ui-dir <dir>      serve the built desktop UI from this folder at / (default: the
                       project's out/renderer after \`npm run build\`, or $BLOCKFORGE_UI_DIR)
   --help, -h          show this text
@@ -69,7 +74,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   let network: 'main' | 'regtest' = 'main'
   const peers: string[] = []
   let mine = false
-  let apiToken: string | undefined
+  let apiToken: string | undefined = env.BLOCKFORGE_API_TOKEN || undefined
+  if (apiToken !== undefined && !TOKEN_FORM.test(apiToken)) {
+    return { kind: 'error', message: 'BLOCKFORGE_API_TOKEN needs a token of letters, digits and ._~-' }
+  }
   let threads: number | undefined
   let serveUi: string | undefined = env.BLOCKFORGE_UI_DIR || undefined
   for (let i = 0; i < argv.length; i++) {
@@ -125,7 +133,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }
       case '--api-token': {
         const v = value()
-        if (!v || !/^[A-Za-z0-9._~-]{1,200}$/.test(v)) return { kind: 'error', message: '--api-token needs a token of letters, digits and ._~-' }
+        if (!v || !TOKEN_FORM.test(v)) return { kind: 'error', message: '--api-token needs a token of letters, digits and ._~-' }
         apiToken = v
         break
       }

@@ -93,10 +93,14 @@ export async function spawnLocalNode(opts: SpawnOptions): Promise<SpawnedNode> {
     '--host', opts.host,
     '--network', opts.network,
     '--data-dir', dataDir,
-    ...opts.peers.flatMap((p) => ['--peer', p]),
-    ...(opts.apiToken ? ['--api-token', opts.apiToken] : [])
+    ...opts.peers.flatMap((p) => ['--peer', p])
   ]
-  const child = spawn(process.execPath, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The token goes in the environment, not on the command line: any user of the machine can
+  // read another's command lines (ps, /proc/<pid>/cmdline), but not its environment.
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) }
+  if (opts.apiToken) env.BLOCKFORGE_API_TOKEN = opts.apiToken
+  else delete env.BLOCKFORGE_API_TOKEN
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     let err = ''
     child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)))
