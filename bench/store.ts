@@ -13,17 +13,21 @@
  * holds only genesis (created before), on a 10,000-block one and on the 100,000-block one, with the time to open and the RSS and
  * V8 heap used right after it (after a forced GC, so the heap figure is what open keeps).
  *
+ * The same 100,000-block open after an unclean shutdown: a copy of the dir where a writer was
+ * SIGKILLed with frames in its -wal, so open runs SQLite's quick_check on the whole file first
+ * (issue #8: a damaged store is refused at open). And quick_check alone on the 100,000-block file.
+ *
  * `npx tsx bench/store.ts` prints a table and, last, one JSON line with every figure.
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { applyBlock, MemoryState, StateOverlay, type Block } from '../src/main/core'
 import { Chain } from '../src/main/chain/chain'
 import { NodeService } from '../src/main/node/service'
-import { SqliteStore } from '../src/main/store/sqlite-store'
+import { checkIntegrity, DB_FILE, SqliteStore } from '../src/main/store/sqlite-store'
 import { alice, bob, mineBlock, REGTEST, signedTx } from '../test/helpers/chain-builder'
 
 const CACHE_VERSION = 'store-bench-v2'
@@ -106,12 +110,44 @@ function childOpen(dir: string): void {
   console.log(JSON.stringify(sample))
 }
 
-function sampleOpen(dir: () => string): OpenSample {
-  const d = dir()
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, '--child', d], {
+/** Child side: write to the store and die by SIGKILL, leaving frames in the -wal (unclean). */
+function childKilledWriter(dir: string): void {
+  const store = SqliteStore.open({ dataDir: dir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  store.putSetting('bench-unclean', String(Date.now()))
+  process.kill(process.pid, 'SIGKILL')
+}
+
+/** Child side: SQLite's quick_check alone on the store in `dir`, in ms. */
+function childQuickCheck(dir: string): void {
+  const store = SqliteStore.open({ dataDir: dir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  const t0 = performance.now()
+  checkIntegrity(store.db, join(dir, DB_FILE))
+  const ms = performance.now() - t0
+  store.close()
+  console.log(JSON.stringify({ ms }))
+}
+
+function runChild(flag: string, dir: string): ReturnType<typeof spawnSync> {
+  return spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, flag, dir], {
     encoding: 'utf8',
     cwd: join(SELF, '..', '..')
   })
+}
+
+/** A fresh copy of `src` whose last writer was killed with frames in its -wal. */
+function uncleanCopy(src: string, dest: string): string {
+  rmSync(dest, { recursive: true, force: true })
+  cpSync(src, dest, { recursive: true })
+  runChild('--killed-writer', dest)
+  if ((statSync(join(dest, `${DB_FILE}-wal`), { throwIfNoEntry: false })?.size ?? 0) === 0) {
+    throw new Error('the killed writer left no -wal frames')
+  }
+  return dest
+}
+
+function sampleOpen(dir: () => string): OpenSample {
+  const d = dir()
+  const r = runChild('--child', d) as { status: number | null; stdout: string; stderr: string }
   if (r.status !== 0) throw new Error(`bench child failed (${r.status}): ${r.stderr}`)
   const line = r.stdout.trim().split('\n').at(-1)!
   return JSON.parse(line) as OpenSample
@@ -168,6 +204,14 @@ export async function runStoreBench(): Promise<Record<string, number>> {
     const genesis = measure(() => genesisDir, 1)
     const m10k = measure(() => mid, MID)
     const m100k = measure(() => long, LONG)
+    const uncleanDir = emptyDir()
+    const unclean = measure(() => uncleanCopy(long, uncleanDir), LONG)
+    const checks = Array.from({ length: RUNS }, () => {
+      const r = runChild('--quick-check', long) as { status: number | null; stdout: string; stderr: string }
+      if (r.status !== 0) throw new Error(`quick_check child failed (${r.status}): ${r.stderr}`)
+      return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms
+    })
+    const quickCheckMs = median(checks)
     const out: Record<string, number> = {
       open_ms_empty: round(empty.openMs),
       open_ms_10k: round(m10k.openMs),
@@ -175,6 +219,9 @@ export async function runStoreBench(): Promise<Record<string, number>> {
       open_ratio: round(m100k.openMs / empty.openMs),
       open_ms_genesis_only: round(genesis.openMs),
       open_ratio_vs_genesis_only: round(m100k.openMs / genesis.openMs),
+      open_ms_100k_unclean: round(unclean.openMs),
+      quick_check_ms_100k: round(quickCheckMs),
+      db_mb_100k: round(statSync(join(long, DB_FILE)).size / 2 ** 20),
       rss_mb_empty: round(empty.rssMb),
       rss_mb_10k: round(m10k.rssMb),
       rss_mb_100k: round(m100k.rssMb),
@@ -191,6 +238,8 @@ export async function runStoreBench(): Promise<Record<string, number>> {
     row('genesis only', genesis)
     row('10,000 blocks', m10k)
     row('100,000 blocks', m100k)
+    row('100k, unclean', unclean)
+    console.log(`quick_check alone on the 100,000-block file (${out.db_mb_100k} MB): ${out.quick_check_ms_100k} ms`)
     console.log(`open ratio 100k/empty: ${out.open_ratio} (target <= 2); median of ${RUNS} fresh processes each`)
     return out
   } finally {
@@ -204,8 +253,14 @@ function round(x: number): number {
 
 if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const i = process.argv.indexOf('--child')
+  const k = process.argv.indexOf('--killed-writer')
+  const q = process.argv.indexOf('--quick-check')
   if (i >= 0) {
     childOpen(process.argv[i + 1])
+  } else if (k >= 0) {
+    childKilledWriter(process.argv[k + 1])
+  } else if (q >= 0) {
+    childQuickCheck(process.argv[q + 1])
   } else {
     runStoreBench().then(
       (r) => console.log(JSON.stringify(r)),

@@ -27,9 +27,19 @@ function explain(e: unknown, cfg: { host: string; port: number; dataDir: string 
     case 'ENOTDIR':
     case 'EEXIST':
       return `the data dir ${cfg.dataDir} is not a folder`
+    case 'ENOENT':
+      // mkdir of a data dir under a read-only or missing parent.
+      if (err.syscall === 'mkdir') return `the data dir ${cfg.dataDir} cannot be created (${err.code}): its parent folder is missing or read-only`
+      break
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'SQLITE_FULL':
+      return `the disk holding the data dir ${cfg.dataDir} is full (${err.code}): free some space and start the node again`
   }
-  if (err?.name === 'StoreLockedError' || err?.name === 'NetworkMismatchError') return err.message
-  if (err?.code === 'SQLITE_CANTOPEN' || err?.code === 'SQLITE_READONLY') {
+  // Store and wallet errors are written as one line naming the file and what to do.
+  const oneLiners = ['StoreLockedError', 'NetworkMismatchError', 'StoreDamagedError', 'ChainLostError', 'WalletFileError']
+  if (oneLiners.includes(err?.name)) return err.message
+  if (err?.code === 'SQLITE_CANTOPEN' || err?.code?.startsWith('SQLITE_READONLY')) {
     return `the data dir ${cfg.dataDir} is not writable (${err.code})`
   }
   return err instanceof Error ? err.message.split('\n')[0] : String(e)
@@ -59,7 +69,8 @@ async function main(): Promise<void> {
   node.mining.on('error', (e) => process.stderr.write(`mining: ${e.message}\n`))
   process.stdout.write(`listening on ${node.url}\n`)
   if (cfg.serveUi !== undefined) {
-    const token = cfg.apiToken ? `?token=${encodeURIComponent(cfg.apiToken)}` : ''
+    // Never the token itself: stdout ends up in terminals' scrollback, logs and CI output.
+    const token = cfg.apiToken ? '?token=<your API token>' : ''
     process.stdout.write(`the desktop UI is at ${node.url}/${token}\n`)
   }
 

@@ -26,6 +26,20 @@ export interface TransactionView {
   signature: string | null
 }
 
+/**
+ * Whether the node can write to its data dir. `full`: a write failed for lack of space (or the
+ * disk became read-only); nothing was half-written, mining and catching up pause and resume by
+ * themselves once a write fits again. `damaged`: SQLite found the database file damaged; mining
+ * and catching up stop until a person mends the data dir. Reads go on being served in every state.
+ */
+export interface StorageHealth {
+  state: 'ok' | 'full' | 'damaged'
+  /** For a person: what happened and what to do; null when ok. */
+  message: string | null
+  /** When the current state began (ms since 1970); null when ok. */
+  since: number | null
+}
+
 export interface NodeStatus {
   network: NetworkName
   genesisHash: string
@@ -45,6 +59,7 @@ export interface NodeStatus {
   walletBalance: number
   mining: boolean
   hashRate: number
+  storage: StorageHealth
 }
 
 export interface BlockSummary {

@@ -63,6 +63,7 @@ export const status = (extra: Partial<NodeStatus> = {}): NodeStatus => ({
   walletBalance: 200,
   mining: false,
   hashRate: 0,
+  storage: { state: 'ok', message: null, since: null },
   ...extra
 })
 

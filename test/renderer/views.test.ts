@@ -16,7 +16,7 @@ import WalletView from '@renderer/views/WalletView.vue'
 import SettingsView from '@renderer/views/SettingsView.vue'
 import TransactionView from '@renderer/views/TransactionView.vue'
 import ChainView from '@renderer/views/ChainView.vue'
-import { ADDR_A, ADDR_B, block, blockDetail, hash, peer, wallet, type FakeApi } from './fakes'
+import { ADDR_A, ADDR_B, block, blockDetail, hash, peer, status, wallet, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
 vi.mock('@renderer/api', async () => ({
@@ -78,6 +78,23 @@ describe('AppShell', () => {
     await flushPromises()
     expect(wrapper.text()).not.toContain('Lost the connection to the node')
     expect(fake.getStatus).toHaveBeenCalledTimes(1)
+  })
+
+  it('shows a banner with the reason while the storage is full or damaged, and drops it when ok', async () => {
+    const { wrapper } = await mountInApp(AppShell)
+    expect(wrapper.find('[data-test="storage-banner"]').exists()).toBe(false)
+    const message = 'the disk holding /tmp/bf is full: the last write was rolled back'
+    fake.emit({ type: 'status', status: status({ storage: { state: 'full', message, since: Date.now() } }) })
+    await flushPromises()
+    const banner = wrapper.find('[data-test="storage-banner"]')
+    expect(banner.text()).toContain('The disk is full')
+    expect(banner.text()).toContain(message)
+    fake.emit({ type: 'status', status: status({ storage: { state: 'damaged', message: 'damaged (SQLITE_CORRUPT)', since: Date.now() } }) })
+    await flushPromises()
+    expect(wrapper.find('[data-test="storage-banner"]').text()).toContain('The chain database is damaged')
+    fake.emit({ type: 'status', status: status() })
+    await flushPromises()
+    expect(wrapper.find('[data-test="storage-banner"]').exists()).toBe(false)
   })
 })
 

@@ -4,11 +4,12 @@
  * tightened if loosened, a damaged file refused; its transfers are well-formed, enter the pool
  * with sequential nonces and are accepted in a mined block.
  */
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkTransactionForm, NETWORKS } from '../../src/main/core'
 import { NodeService } from '../../src/main/node/service'
+import { WalletFileError } from '../../src/main/store/faults'
 import { Wallet, WALLET_FILE } from '../../src/main/wallet/wallet'
 import { bob, ChainBuilder, REGTEST } from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
@@ -57,6 +58,24 @@ describe('wallet', () => {
     writeFileSync(file, JSON.stringify({ version: 1, seed: 'zz' }), { mode: 0o600 })
     expect(() => Wallet.loadOrCreate(d)).toThrow()
     expect(readFileSync(file, 'utf8')).toContain('zz')
+  })
+
+  it('names the file and the problem for a wallet holding null or garbage, and never writes over it', () => {
+    const d = dir()
+    const file = join(d, WALLET_FILE)
+    for (const [content, problem] of [['null', /holds null/], ['{"version":1', /not JSON/], ['[1,2]', /holds a list/]] as const) {
+      writeFileSync(file, content, { mode: 0o600 })
+      expect(() => Wallet.loadOrCreate(d)).toThrow(WalletFileError)
+      expect(() => Wallet.loadOrCreate(d)).toThrow(problem)
+      expect(() => Wallet.loadOrCreate(d)).toThrow(file)
+      expect(() => Wallet.loadOrCreate(d)).not.toThrow(/Cannot read properties/)
+      expect(readFileSync(file, 'utf8')).toBe(content)
+    }
+    // A dangling link "does not exist" for existsSync, but is not replaced by a new key either.
+    rmSync(file)
+    symlinkSync(join(d, 'elsewhere.json'), file)
+    expect(() => Wallet.loadOrCreate(d)).toThrow(WalletFileError)
+    expect(lstatSync(file).isSymbolicLink()).toBe(true)
   })
 
   it('signs transfers that validate, on its own network only', () => {

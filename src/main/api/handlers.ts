@@ -11,6 +11,7 @@ import type { AcceptedBlock } from '../chain/chain'
 import type { HeaderEntry } from '../chain/store'
 import type { MiningController } from '../node/mining'
 import type { NodeService } from '../node/service'
+import { StorageUnavailableError, storageFaultOf } from '../store/faults'
 import type { BlockSummaryRow } from '../store/sqlite-store'
 import type {
   ApiResult,
@@ -104,6 +105,10 @@ function guarded<A extends unknown[], T>(
       return await fn(...args)
     } catch (e) {
       if (e instanceof BadArgument) return errResult('invalid_field', e.message)
+      // A full or damaged store: the call fails with the reason (the status banner says it too).
+      if (e instanceof StorageUnavailableError) return errResult('unavailable', e.message)
+      const f = storageFaultOf(e)
+      if (f !== undefined) return errResult('unavailable', `the data dir could not be written or read (${f.code})`)
       throw e
     }
   }
@@ -137,25 +142,33 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     return { ...s, maxThreads: availableParallelism() }
   }
 
+  let lastBalance = 0
   function status(): NodeStatus {
-    const tip = chain.tip()
+    // The node's own status keeps answering on a damaged store (last tip read, storage state).
+    const s = service.status()
     const m = mining.state()
+    try {
+      lastBalance = store.account(service.wallet.address).balance
+    } catch (e) {
+      if (!service.reportStorageError(e)) throw e
+    }
     return {
       network: service.network.name,
       genesisHash: service.network.genesisHash,
-      index: tip.index,
-      tipHash: tip.hash,
-      totalWork: tip.totalWork.toString(),
-      difficulty: chain.nextDifficulty(),
+      index: s.index,
+      tipHash: s.tip_hash,
+      totalWork: s.total_work,
+      difficulty: s.difficulty,
       pending: service.pool.size,
       peers: peers.list().filter((p) => p.state !== 'banned').length,
       version: 1,
       url: deps.url,
       dataDir: service.dataDir,
       walletAddress: service.wallet.address,
-      walletBalance: store.account(service.wallet.address).balance,
+      walletBalance: lastBalance,
       mining: m.active,
-      hashRate: m.hashRate
+      hashRate: m.hashRate,
+      storage: service.storageHealth()
     }
   }
 
@@ -460,6 +473,14 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       }
       pushStatus()
     }
+    // The storage banner: pushed at once, not coalesced, so a full disk shows without delay.
+    const onStorage = () => {
+      try {
+        if (service.store.db.open) push({ type: 'status', status: status() })
+      } catch {
+        // Reading the status hit the damage itself: the next status poll tells.
+      }
+    }
     const onPending = (count: number) => {
       push({ type: 'pending', count })
       pushStatus()
@@ -484,11 +505,13 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     }
     service.on('block', onBlock)
     service.on('pending', onPending)
+    service.on('storage', onStorage)
     mining.on('state', onMining)
     peers.on('change', onPeers)
     unwire.push(
       () => service.off('block', onBlock),
       () => service.off('pending', onPending),
+      () => service.off('storage', onStorage),
       () => mining.off('state', onMining),
       () => peers.off('change', onPeers)
     )

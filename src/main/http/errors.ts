@@ -57,7 +57,7 @@ const BODY_CODES = new Set([
 ])
 
 /** Fastify's error handler: protocol codes for every client error; 500 only for our own bugs. */
-export function errorHandler(log: (line: string) => void) {
+export function errorHandler(log: (line: string) => void, storageFault?: (e: unknown) => string | undefined) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (err.validation) {
       const body = validationError(err.validationContext ?? 'body', err.validation as AjvIssue[])
@@ -72,7 +72,12 @@ export function errorHandler(log: (line: string) => void) {
     }
     if (status === 404) return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)
     if (status >= 400 && status < 500) return sendError(reply, 400, 'invalid_json', err.message)
-    log(`internal error on ${req.method} ${req.url}: ${err.stack ?? err.message}`)
+    // A full disk or a damaged database file met outside a route handler (e.g. while streaming
+    // the whole chain): 503 naming it, and the node's storage state says so (NodeService).
+    const storage = storageFault?.(err)
+    if (storage !== undefined) return sendError(reply, 503, 'unavailable', storage)
+    // The query is left out: it may carry the API token (`?token=`), and secrets are never logged.
+    log(`internal error on ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`)
     return sendError(reply, 500, 'internal', 'the node failed to answer this request')
   }
 }

@@ -7,7 +7,8 @@
 import { EventEmitter } from 'node:events'
 import type { Block, BlockHeader } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
-import type { NodeService } from './service'
+import { StorageUnavailableError } from '../store/faults'
+import { STORAGE_RETRY_MS, type NodeService } from './service'
 
 export interface Solution {
   proof: number
@@ -54,6 +55,13 @@ function isAbort(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError'
 }
 
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)))
+
+interface Waiter {
+  resolve: (b: Block) => void
+  reject: (e: Error) => void
+}
+
 export class MiningController extends EventEmitter<MiningEvents> {
   private continuous = false
   private blocksFound = 0
@@ -61,8 +69,10 @@ export class MiningController extends EventEmitter<MiningEvents> {
   private current: AbortController | undefined
   private loop: Promise<void> | undefined
   /** One-shot callers waiting for the next block this node mines. */
-  private waiters: ((b: Block) => void)[] = []
+  private waiters: Waiter[] = []
   private closed = false
+  /** Ends the loop's current back-off early (storage ok again, close). */
+  private wake: (() => void) | undefined
 
   constructor(
     private readonly node: NodeService,
@@ -81,6 +91,12 @@ export class MiningController extends EventEmitter<MiningEvents> {
       if (a.status === 'main') this.current?.abort()
     })
     node.on('transaction', () => this.current?.abort())
+    node.on('storage', (h) => {
+      // Paused on a full disk: go on as soon as space is back, without waiting out the back-off.
+      if (h.state === 'ok') this.wake?.()
+      // A one-shot caller is told at once instead of waiting for a block that cannot be stored.
+      else this.failWaiters(new StorageUnavailableError(h))
+    })
   }
 
   get active(): boolean {
@@ -89,7 +105,13 @@ export class MiningController extends EventEmitter<MiningEvents> {
 
   state(): MiningState {
     const p = this.progress
-    const difficulty = p?.difficulty ?? this.node.chain.nextDifficulty()
+    let difficulty = p?.difficulty ?? 0
+    try {
+      if (p === undefined) difficulty = this.node.chain.nextDifficulty()
+    } catch (e) {
+      // A damaged store must not make a state report (an event listener) throw.
+      if (!this.node.reportStorageError(e)) throw e
+    }
     const mining = this.continuous || this.loop !== undefined
     return {
       active: this.continuous,
@@ -125,28 +147,84 @@ export class MiningController extends EventEmitter<MiningEvents> {
     this.emit('state', this.state())
   }
 
-  /** Mine one block paying our wallet and return it once the chain accepted it. */
+  /**
+   * Mine one block paying our wallet and return it once the chain accepted it. Rejects at once
+   * with StorageUnavailableError while the storage is full or damaged (a block could not be kept).
+   */
   mineOnce(): Promise<Block> {
     if (this.closed) return Promise.reject(new Error('the node is shutting down'))
-    return new Promise((resolve) => {
-      this.waiters.push(resolve)
+    if (!this.node.storageOk()) return Promise.reject(new StorageUnavailableError(this.node.storageHealth()))
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject })
       this.ensureLoop()
+    })
+  }
+
+  private failWaiters(e: Error): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w.reject(e)
+  }
+
+  /** The 'error' event without throwing when nobody listens (EventEmitter would). */
+  private report(e: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', e)
+  }
+
+  /** Wait `ms` (the bounded back-off), or less if woken (storage ok again, close). */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.wake = undefined
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.wake = done
     })
   }
 
   private ensureLoop(): void {
     if (this.loop) return
-    this.loop = this.run().finally(() => {
-      this.loop = undefined
-      // A mineOnce() that came in while the loop was winding down found it still set: serve it.
-      if (!this.closed && (this.continuous || this.waiters.length > 0)) this.ensureLoop()
-      this.emit('state', this.state())
-    })
+    // run() handles its own errors; the catch is for a bug in it, which must not become an
+    // unhandled rejection (a crash) nor re-arm the loop at once (a spin): it is reported, callers
+    // are failed, and only a later start() or mineOnce() runs the loop again.
+    this.loop = this.run()
+      .then(
+        () => true,
+        (e: unknown) => {
+          this.report(asError(e))
+          this.failWaiters(asError(e))
+          return false
+        }
+      )
+      .then((clean) => {
+        this.loop = undefined
+        // A mineOnce() that came in while the loop was winding down found it still set: serve it.
+        if (clean && !this.closed && (this.continuous || this.waiters.length > 0)) this.ensureLoop()
+        this.emit('state', this.state())
+      })
+      .catch((e: unknown) => this.report(asError(e)))
   }
 
   private async run(): Promise<void> {
     while (!this.closed && (this.continuous || this.waiters.length > 0)) {
-      const template = this.node.blockTemplate()
+      // A full or damaged store cannot keep a block: pause, and look again after the back-off
+      // (the node checks for space on the same period and wakes us when it is back).
+      if (!this.node.storageOk()) {
+        this.failWaiters(new StorageUnavailableError(this.node.storageHealth()))
+        if (!this.continuous) break
+        await this.pause(STORAGE_RETRY_MS)
+        continue
+      }
+      let template: ReturnType<NodeService['blockTemplate']>
+      try {
+        template = this.node.blockTemplate()
+      } catch (e) {
+        // E.g. a damaged page under the tip: report it and back off, never spin on it.
+        await this.failed(e)
+        continue
+      }
       const ac = new AbortController()
       this.current = ac
       let solution: Solution
@@ -154,31 +232,52 @@ export class MiningController extends EventEmitter<MiningEvents> {
         solution = await this.engine.solve({ header: template.header }, ac.signal)
       } catch (e) {
         if (isAbort(e)) continue
-        this.emit('error', e instanceof Error ? e : new Error(String(e)))
-        await new Promise((r) => setTimeout(r, 250))
+        this.report(asError(e))
+        await this.pause(250)
         continue
       } finally {
         this.current = undefined
       }
       const block: Block = { ...template.header, proof: solution.proof, hash: solution.hash, transactions: template.transactions }
       // Validated like any other block before it is connected and offered to peers.
-      const outcome = this.node.submitBlock(block)
+      let outcome: ReturnType<NodeService['submitBlock']>
+      try {
+        outcome = this.node.submitBlock(block)
+      } catch (e) {
+        // Rolled back (a full disk): the node's storage state says why; the loop pauses above.
+        await this.failed(e)
+        continue
+      }
       if (outcome.kind !== 'accepted') {
-        if (outcome.kind === 'invalid') this.emit('error', new Error(`mined block refused: ${outcome.code}: ${outcome.message}`))
+        if (outcome.kind === 'invalid') this.report(new Error(`mined block refused: ${outcome.code}: ${outcome.message}`))
         continue
       }
       this.blocksFound++
       this.emit('found', block)
       const waiters = this.waiters
       this.waiters = []
-      for (const w of waiters) w(block)
+      for (const w of waiters) w.resolve(block)
     }
     if (!this.continuous) this.engine.stop()
+  }
+
+  /**
+   * A template or a submit threw: storage faults go to the node's storage state (which pauses
+   * the loop); anything else is reported. One-shot callers get the error; the loop backs off.
+   */
+  private async failed(e: unknown): Promise<void> {
+    const storage = e instanceof StorageUnavailableError || this.node.reportStorageError(e)
+    const err = storage ? new StorageUnavailableError(this.node.storageHealth()) : asError(e)
+    if (!storage) this.report(new Error(`mining paused: ${err.message}`))
+    this.failWaiters(err)
+    if (this.node.storageOk()) await this.pause(STORAGE_RETRY_MS)
   }
 
   async close(): Promise<void> {
     this.closed = true
     this.continuous = false
+    this.wake?.()
+    this.failWaiters(new Error('the node is shutting down'))
     this.current?.abort()
     this.engine.stop()
     await this.loop?.catch(() => undefined)

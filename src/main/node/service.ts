@@ -19,7 +19,10 @@ import {
 } from '../core'
 import { Chain, type AcceptedBlock, type SubmitOutcome } from '../chain/chain'
 import { PendingPool } from '../mempool/pool'
-import { SqliteStore } from '../store/sqlite-store'
+import type { StorageHealth } from '../../shared/api'
+import type { HeaderEntry } from '../chain/store'
+import { notWritable, StorageUnavailableError, StoreDamagedError, storageFaultOf } from '../store/faults'
+import { DB_FILE, SqliteStore } from '../store/sqlite-store'
 import { Wallet } from '../wallet/wallet'
 
 export type TxOutcome =
@@ -39,7 +42,17 @@ export interface NodeServiceEvents {
   transaction: [Transaction, { source?: string }]
   /** The pending pool changed size. */
   pending: [number]
+  /** The storage became full, damaged, or ok again. */
+  storage: [StorageHealth]
 }
+
+/**
+ * How often a full disk is checked for space again (a bounded back-off): mining, catching up and
+ * the status all resume within this long of space returning.
+ */
+export const STORAGE_RETRY_MS = 2_000
+
+const HEALTHY: StorageHealth = Object.freeze({ state: 'ok', message: null, since: null })
 
 export interface NodeServiceOptions {
   dataDir: string
@@ -57,6 +70,8 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   readonly wallet: Wallet
   readonly dataDir: string
   private readonly now: () => number
+  private health: StorageHealth = HEALTHY
+  private probeTimer: NodeJS.Timeout | undefined
 
   private constructor(opts: NodeServiceOptions, store: SqliteStore) {
     super()
@@ -73,6 +88,10 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     this.pool.rebuild(store, store.loadPending())
     store.replacePending(this.pool.all())
     this.chain.onAccepted((a) => this.afterBlock(a))
+    store.onBestEffortFault = (e) => this.reportStorageError(e)
+    // Read once now: a store that cannot give its tip and the next block's context is refused
+    // at open (NodeService.open) rather than found broken by the first request.
+    this.status()
   }
 
   /** Open the data dir (store, wallet) for `network`. Throws StoreLockedError and friends. */
@@ -86,13 +105,94 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       return new NodeService(opts, store)
     } catch (e) {
       store.close()
+      if (storageFaultOf(e)?.fault === 'damaged') {
+        // A read-only data dir shows up as an I/O error: say that, not "damaged".
+        throw notWritable(opts.dataDir) ?? new StoreDamagedError(`${opts.dataDir}/${DB_FILE}`, `${(e as { code: string }).code}: ${(e as Error).message}`)
+      }
       throw e
     }
   }
 
   close(): void {
+    clearInterval(this.probeTimer)
+    this.probeTimer = undefined
     this.removeAllListeners()
     this.store.close()
+  }
+
+  // ---- storage health ----------------------------------------------------------------------
+  // The one owner of "can this node write to its data dir". Every writer that catches an error
+  // reports it here; mining and catching up look here before they write.
+
+  storageHealth(): StorageHealth {
+    return this.health
+  }
+
+  storageOk(): boolean {
+    return this.health.state === 'ok'
+  }
+
+  /**
+   * Report an error a writer (or a reader) caught. True when it was a storage fault, which is now
+   * the node's storage state; false for anything else (a bug), which the caller rethrows.
+   */
+  reportStorageError(e: unknown): boolean {
+    const f = storageFaultOf(e)
+    if (f === undefined) return false
+    const file = `${this.dataDir}/${DB_FILE}`
+    const ro = f.code.startsWith('SQLITE_IOERR') ? notWritable(this.dataDir) : undefined
+    if (f.fault === 'damaged' && ro === undefined) {
+      this.setHealth(
+        'damaged',
+        `the chain database ${file} is damaged (${f.code}): mining and catching up have stopped. Stop the node and ` +
+          `restore the data dir from a backup, or move ${DB_FILE} away to download the chain again from peers`
+      )
+    } else if (this.health.state !== 'damaged') {
+      const why = f.code === 'SQLITE_FULL' || f.code === 'ENOSPC' || f.code === 'EDQUOT'
+        ? `the disk holding ${this.dataDir} is full`
+        : `${this.dataDir} cannot be written (${ro?.code ?? f.code})`
+      this.setHealth('full', `${why}: the last write was rolled back; mining and catching up are paused and resume by themselves once space is freed`)
+    }
+    return true
+  }
+
+  /** Run a write; a storage fault is reported and thrown as StorageUnavailableError. */
+  private guardWrite<T>(fn: () => T): T {
+    // Writing on into a file known to be damaged could only make it worse.
+    if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
+    try {
+      return fn()
+    } catch (e) {
+      if (this.reportStorageError(e)) throw new StorageUnavailableError(this.health)
+      throw e
+    }
+  }
+
+  /** While the disk is full: does a write fit again? (On a timer; also callable directly.) */
+  checkStorage(): boolean {
+    if (this.health.state !== 'full') return this.health.state === 'ok'
+    try {
+      if (this.store.hasRoom()) this.setHealth('ok', null)
+    } catch (e) {
+      this.reportStorageError(e)
+    }
+    return this.storageOk()
+  }
+
+  private setHealth(state: StorageHealth['state'], message: string | null): void {
+    const h = this.health
+    if (h.state === state && h.message === message) return
+    this.health = state === 'ok' ? HEALTHY : { state, message, since: h.state === state ? h.since : this.now() }
+    if (state === 'full' && this.probeTimer === undefined) {
+      this.probeTimer = setInterval(() => {
+        if (this.store.db.open) this.checkStorage()
+      }, STORAGE_RETRY_MS)
+      this.probeTimer.unref()
+    } else if (state !== 'full') {
+      clearInterval(this.probeTimer)
+      this.probeTimer = undefined
+    }
+    this.emit('storage', this.health)
   }
 
   // ---- blocks ------------------------------------------------------------------------------
@@ -103,7 +203,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   submitBlock(block: Block, source?: string): SubmitOutcome {
     this.pendingSource = source
     try {
-      return this.chain.submit(block, source)
+      return this.guardWrite(() => this.chain.submit(block, source))
     } finally {
       this.pendingSource = undefined
     }
@@ -129,10 +229,20 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     } catch (e) {
       // Rolled back: nothing of the batch is stored, so nothing of it may stay in memory.
       this.chain.forgetCaches()
-      this.pool.rebuild(this.store, this.store.loadPending())
+      this.restorePool()
+      if (!(e instanceof StorageUnavailableError) && this.reportStorageError(e)) throw new StorageUnavailableError(this.health)
       throw e
     }
     return outcomes
+  }
+
+  /** The pool as stored, after a write that was rolled back (best effort on a damaged file). */
+  private restorePool(): void {
+    try {
+      this.pool.rebuild(this.store, this.store.loadPending())
+    } catch (e) {
+      if (!this.reportStorageError(e)) throw e
+    }
   }
 
   /** Keep the pool in step with the main chain (PROTOCOL §6), then tell listeners. */
@@ -145,7 +255,14 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       const candidates = [...abandoned, ...previous].filter((t) => !mined.has(t.id))
       this.pool.rebuild(this.store, candidates)
       // An empty pool that stays empty (every block of a catch-up) has nothing to rewrite.
-      if (previous.length > 0 || this.pool.size > 0) this.store.replacePending(this.pool.all())
+      try {
+        if (previous.length > 0 || this.pool.size > 0) this.store.replacePending(this.pool.all())
+      } catch (e) {
+        // Inside a batch the whole batch rolls back (submitBlocks). Alone, the block is stored
+        // already: the pool in memory is right, and the stale copy on disk is re-checked against
+        // the tip at the next start, so the block still counts as accepted.
+        if (this.store.db.inTransaction || !this.reportStorageError(e)) throw e
+      }
       if (this.pool.size !== before || previous.length > 0) this.emit('pending', this.pool.size)
     }
     this.emit('block', a, { source: this.pendingSource })
@@ -156,14 +273,20 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   /** Offer a signed transaction to the pending pool. */
   submitTransaction(tx: Transaction, source?: string): TxOutcome {
     if (this.pool.has(tx.id) || this.store.txLocation(tx.id) !== undefined) return { kind: 'known', id: tx.id }
+    if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
     const before = this.pool.size
     const r = this.pool.add(tx, this.store)
     if (!r.ok) return { ...r, kind: 'invalid' }
     if (r.value === 'known') return { kind: 'known', id: tx.id }
-    // A full pool made room by evicting a cheaper transaction: persist the pool as it now is, or
-    // the evicted one would come back on the next start.
-    if (this.pool.size <= before) this.store.replacePending(this.pool.all())
-    else this.store.addPending(tx)
+    try {
+      // A full pool made room by evicting a cheaper transaction: persist the pool as it now is,
+      // or the evicted one would come back on the next start.
+      this.guardWrite(() => (this.pool.size <= before ? this.store.replacePending(this.pool.all()) : this.store.addPending(tx)))
+    } catch (e) {
+      // Not stored, so not accepted (PROTOCOL §6: 202 means stored): the pool goes back to what is.
+      this.restorePool()
+      throw e
+    }
     this.emit('transaction', tx, { source })
     this.emit('pending', this.pool.size)
     return { kind: 'accepted', tx }
@@ -208,16 +331,37 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
 
   // ---- reads -------------------------------------------------------------------------------
 
+  /** The tip as last read, so that /status still answers (with the storage state) on damage. */
+  private lastTip: { tip: HeaderEntry; difficulty: number } | undefined
+
   status() {
-    const tip = this.chain.tip()
+    let tip: HeaderEntry
+    let difficulty: number
+    try {
+      tip = this.chain.tip()
+      difficulty = this.chain.nextDifficulty()
+      this.lastTip = { tip, difficulty }
+    } catch (e) {
+      if (this.lastTip === undefined || !this.reportStorageError(e)) throw e
+      ;({ tip, difficulty } = this.lastTip)
+      try {
+        // The tip itself is usually still readable (cached): then only the difficulty is a guess,
+        // the tip's own (it differs from the next block's only at a retarget).
+        const t = this.chain.tip()
+        if (t.hash !== tip.hash) ({ tip, difficulty } = { tip: t, difficulty: t.difficulty })
+      } catch {
+        // Not even that: the last status read stands.
+      }
+    }
     return {
       network: this.network.name,
       genesis_hash: this.network.genesisHash,
       index: tip.index,
       tip_hash: tip.hash,
       total_work: tip.totalWork.toString(),
-      difficulty: this.chain.nextDifficulty(),
-      pending: this.pool.size
+      difficulty,
+      pending: this.pool.size,
+      storage: this.health
     }
   }
 

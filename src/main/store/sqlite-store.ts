@@ -3,8 +3,8 @@
  * everything the node keeps across restarts goes through here. Chain changes are single
  * transactions, so a process killed at any instant restarts on a consistent tip.
  */
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import {
   EMPTY_ACCOUNT,
@@ -15,6 +15,8 @@ import {
   txToWire
 } from '../core'
 import type { ChainChange, ChainStore, HeaderEntry, StoredBlock } from '../chain/store'
+import { WALLET_FILE } from '../wallet/wallet'
+import { ChainLostError, notWritable, StoreDamagedError, storageFaultOf } from './faults'
 import { migrate } from './schema'
 
 export const DB_FILE = 'blockforge.sqlite'
@@ -32,6 +34,27 @@ export class NetworkMismatchError extends Error {
     super(`the data dir ${dir} holds the ${has} network, not ${wants}`)
     this.name = 'NetworkMismatchError'
   }
+}
+
+/** Damaged-file errors from SQLite become StoreDamagedError (one line, naming the file). */
+function damagedOr(e: unknown, file: string): unknown {
+  const f = storageFaultOf(e)
+  if (f?.fault !== 'damaged') return e
+  // An I/O error on a data dir that cannot be written is that (headless explains EROFS, EACCES).
+  const ro = f.code.startsWith('SQLITE_IOERR') ? notWritable(dirname(file)) : undefined
+  if (ro !== undefined) return ro
+  return new StoreDamagedError(file, `${f.code}: ${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}`)
+}
+
+/**
+ * SQLite's quick_check: every page, b-tree and record format, without cross-checking indexes
+ * against their tables (that is integrity_check, several times slower). Measured in
+ * docs/benchmarks.md on a 100,000-block store.
+ */
+export function checkIntegrity(db: Database.Database, file: string): void {
+  const rows = db.pragma('quick_check(3)', { simple: false }) as { quick_check: string }[]
+  const found = rows.map((r) => r.quick_check.replace(/\s+/g, ' ').trim())
+  if (found.length !== 1 || found[0] !== 'ok') throw new StoreDamagedError(file, found.join('; ').slice(0, 300))
 }
 
 interface BlockRow {
@@ -172,7 +195,24 @@ export class SqliteStore implements ChainStore {
    */
   static open(opts: OpenOptions): SqliteStore {
     mkdirSync(opts.dataDir, { recursive: true })
-    const db = new Database(join(opts.dataDir, DB_FILE), { timeout: 0 })
+    const file = join(opts.dataDir, DB_FILE)
+    // SQLite takes an empty file for a new database. Beside a wallet, an empty file is what is
+    // left of a chain a crash or a failing disk lost: starting a new chain from genesis over it
+    // would hide that, so it is refused. (A missing file is how a person asks for a fresh chain.)
+    if (existsSync(file) && statSync(file).size === 0 && existsSync(join(opts.dataDir, WALLET_FILE))) {
+      throw new ChainLostError(file, join(opts.dataDir, WALLET_FILE))
+    }
+    // A -wal file with frames in it, left at open, means the last process did not close the
+    // store (killed, power cut; a clean close checkpoints and deletes it): that is when a file is
+    // most likely damaged, so that is when it is checked. (A reader such as the sqlite3 shell
+    // may leave an empty one.)
+    const unclean = (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0
+    let db: Database.Database
+    try {
+      db = new Database(file, { timeout: 0 })
+    } catch (e) {
+      throw damagedOr(e, file)
+    }
     try {
       // Exclusive locking before WAL: no shared-memory index, and no other process may read or
       // write while we run. synchronous=NORMAL in WAL survives a killed process (not power loss).
@@ -184,9 +224,10 @@ export class SqliteStore implements ChainStore {
     } catch (e) {
       db.close()
       if (e instanceof Error && /locked|busy/i.test(e.message)) throw new StoreLockedError(opts.dataDir)
-      throw e
+      throw damagedOr(e, file)
     }
     try {
+      if (unclean) checkIntegrity(db, file)
       migrate(db)
       const store = new SqliteStore(db)
       const network = store.getMeta('network')
@@ -199,8 +240,31 @@ export class SqliteStore implements ChainStore {
       return store
     } catch (e) {
       db.close()
+      throw damagedOr(e, file)
+    }
+  }
+
+  /**
+   * Whether a write of about `bytes` fits now (the full-disk probe): the file system must have
+   * that much free, and SQLite must be able to grow the database by it (which is also what
+   * max_page_count limits); the rows are written inside a transaction that is rolled back.
+   * Throws what SQLite throws for anything but a full or read-only disk.
+   */
+  hasRoom(bytes = 256 * 1024): boolean {
+    const fs = statfsSync(this.db.name)
+    if (fs.bavail * fs.bsize < bytes) return false
+    const probe = new Error('probe')
+    try {
+      this.db.transaction(() => {
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('space_probe', zeroblob(?))").run(bytes)
+        throw probe
+      })()
+    } catch (e) {
+      if (e === probe) return true
+      if (storageFaultOf(e)?.fault === 'full') return false
       throw e
     }
+    return true
   }
 
   close(): void {
@@ -354,6 +418,37 @@ export class SqliteStore implements ChainStore {
     return rows.map(blockFromRow)
   }
 
+  private wireRows: Database.Statement | undefined
+
+  /**
+   * Main-chain blocks with index above `afterHeight`, ascending, each as its wire JSON text
+   * (blockToWire's fields in its order, exactly what JSON.stringify(blockToWire(b)) gives),
+   * written straight from the row: the `txs` column already is the transactions' wire JSON, so
+   * no block object is built. Reads one row at a time and stops once `maxBytes` of JSON are
+   * read (always at least one block), so a page costs the same whatever the chain's length or
+   * its blocks' size. The statement is finished before returning: the connection stays free
+   * for writes between pages (better-sqlite3 refuses writes while a statement iterates).
+   */
+  mainBlockJson(afterHeight: number, maxBytes: number): { height: number; hash: string; parent: string; json: string }[] {
+    this.wireRows ??= this.db.prepare(
+      `SELECT m.height, b.hash, b.parent, b.version, b.timestamp, b.merkle_root, b.difficulty, b.proof, b.txs
+       FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height > ? ORDER BY m.height`
+    )
+    const out: { height: number; hash: string; parent: string; json: string }[] = []
+    let bytes = 0
+    for (const r of this.wireRows.iterate(afterHeight) as IterableIterator<BlockRow>) {
+      // Hashes are checked hex before they are stored; JSON.stringify keeps the text right anyway.
+      const json =
+        `{"index":${r.height},"timestamp":${r.timestamp},"transactions":${r.txs},"proof":${r.proof},` +
+        `"previous_hash":${JSON.stringify(r.parent)},"merkle_root":${JSON.stringify(r.merkle_root)},` +
+        `"difficulty":${r.difficulty},"version":${r.version},"hash":${JSON.stringify(r.hash)}}`
+      out.push({ height: r.height, hash: r.hash, parent: r.parent, json })
+      bytes += json.length
+      if (bytes >= maxBytes) break // leaving the loop finishes (resets) the statement
+    }
+    return out
+  }
+
   /**
    * Summaries for lists: header fields, whether on the main chain, and the coinbase's recipient
    * and amount read inside SQLite (so a page of blocks does not parse every transaction).
@@ -433,16 +528,32 @@ export class SqliteStore implements ChainStore {
       .all() as PeerRow[]
   }
 
+  /**
+   * Told of a storage fault in a best-effort write (peer records), which then does not throw:
+   * on a full disk a peer's latest score is lost, not the node. NodeService sets it.
+   */
+  onBestEffortFault: ((e: unknown) => boolean) | undefined
+
+  private bestEffort(fn: () => void): void {
+    try {
+      fn()
+    } catch (e) {
+      if (this.onBestEffortFault?.(e) !== true) throw e
+    }
+  }
+
   putPeer(p: PeerRow): void {
-    this.db
-      .prepare(
-        'INSERT OR REPLACE INTO peers (url, score, added_at, last_seen, banned_until) VALUES (?, ?, ?, ?, ?)'
-      )
-      .run(p.url, p.score, p.addedAt, p.lastSeen, p.bannedUntil)
+    this.bestEffort(() =>
+      this.db
+        .prepare(
+          'INSERT OR REPLACE INTO peers (url, score, added_at, last_seen, banned_until) VALUES (?, ?, ?, ?, ?)'
+        )
+        .run(p.url, p.score, p.addedAt, p.lastSeen, p.bannedUntil)
+    )
   }
 
   deletePeer(url: string): void {
-    this.db.prepare('DELETE FROM peers WHERE url = ?').run(url)
+    this.bestEffort(() => this.db.prepare('DELETE FROM peers WHERE url = ?').run(url))
   }
 
   getSetting(key: string): string | undefined {

@@ -3,7 +3,7 @@
  * owner-only permissions (0600). It signs transfers; the key never leaves the main process.
  */
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, linkSync, lstatSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   addressOf,
@@ -13,6 +13,7 @@ import {
   txSigningBytes,
   type Transaction
 } from '../core'
+import { WalletFileError } from '../store/faults'
 
 export const WALLET_FILE = 'wallet.json'
 
@@ -20,6 +21,33 @@ interface WalletFile {
   version: 1
   /** The 32-byte Ed25519 private seed, hex. */
   seed: string
+}
+
+/** The seed in `file`, or WalletFileError saying what is wrong with it. */
+function readSeed(file: string): Buffer {
+  let text: string
+  try {
+    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e)
+    throw new WalletFileError(file, code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new WalletFileError(file, text.trim() === '' ? 'is empty' : 'is not JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new WalletFileError(file, `holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}, not a wallet`)
+  }
+  const w = parsed as Partial<WalletFile>
+  if (w.version !== 1) throw new WalletFileError(file, `has version ${JSON.stringify(w.version)}, not 1`)
+  if (typeof w.seed !== 'string' || !/^[0-9a-f]{64}$/.test(w.seed)) {
+    throw new WalletFileError(file, 'has no valid seed (64 hex digits)')
+  }
+  return Buffer.from(w.seed, 'hex')
 }
 
 export class Wallet {
@@ -33,23 +61,26 @@ export class Wallet {
     this.address = addressOf(this.publicKey)
   }
 
-  /** Load the data dir's key, or create one. Permissions are tightened if someone loosened them. */
+  /**
+   * Load the data dir's key, or create one. Permissions are tightened if someone loosened them.
+   * A wallet file that is there but unreadable (not JSON, `null`, no seed, a folder, a dangling
+   * link) is refused with WalletFileError and never replaced: it may be the only copy of a key.
+   */
   static loadOrCreate(dataDir: string): Wallet {
     const file = join(dataDir, WALLET_FILE)
-    if (existsSync(file)) {
-      if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as WalletFile
-      if (parsed.version !== 1 || !/^[0-9a-f]{64}$/.test(parsed.seed)) {
-        throw new Error(`${file} is not a Blockforge wallet file`)
-      }
-      return new Wallet(Buffer.from(parsed.seed, 'hex'))
-    }
+    // lstat, not exists: a dangling symlink "does not exist" but must not be written over.
+    if (lstatSync(file, { throwIfNoEntry: false }) !== undefined) return new Wallet(readSeed(file))
     const seed = randomBytes(32)
     const body: WalletFile = { version: 1, seed: seed.toString('hex') }
-    // Write then rename: a crash leaves either no wallet or a whole one, never half a key.
+    // Write, then link into place: a crash leaves either no wallet or a whole one, never half a
+    // key, and unlike rename a link never replaces a wallet that appeared meanwhile (EEXIST).
     const tmp = `${file}.${process.pid}.tmp`
     writeFileSync(tmp, JSON.stringify(body) + '\n', { mode: 0o600 })
-    renameSync(tmp, file)
+    try {
+      linkSync(tmp, file)
+    } finally {
+      unlinkSync(tmp)
+    }
     return new Wallet(seed)
   }
 

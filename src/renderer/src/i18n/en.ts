@@ -5,7 +5,18 @@ const en = {
     skipToContent: 'Skip to content',
     nodeAt: 'Node at {url}',
     disconnected: 'Lost the connection to the node; reconnecting…',
-    network: { main: 'main', regtest: 'regtest' }
+    network: { main: 'main', regtest: 'regtest' },
+    storage: {
+      full: {
+        title: 'The disk is full',
+        body: 'New blocks cannot be stored: mining and catching up with peers are paused. Nothing was lost. Free some space on the disk holding the data dir; the node resumes by itself.'
+      },
+      damaged: {
+        title: 'The chain database is damaged',
+        body: 'Mining and catching up with peers have stopped. Stop the node, then restore the data dir from a backup, or move the chain database away to download the chain again from peers (keep wallet.json).'
+      },
+      since: 'Since {time}'
+    }
   },
   nav: {
     dashboard: 'Dashboard',

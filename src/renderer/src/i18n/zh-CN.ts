@@ -7,7 +7,18 @@ const zhCN: Messages = {
     skipToContent: '跳到主要内容',
     nodeAt: '节点地址 {url}',
     disconnected: '与节点的连接已断开，正在重新连接…',
-    network: { main: '主网', regtest: '回归测试网' }
+    network: { main: '主网', regtest: '回归测试网' },
+    storage: {
+      full: {
+        title: '磁盘已满',
+        body: '无法保存新区块：挖矿和与节点同步已暂停，没有丢失任何数据。请在数据目录所在的磁盘上释放空间，节点会自动恢复。'
+      },
+      damaged: {
+        title: '链数据库已损坏',
+        body: '挖矿和与节点同步已停止。请停止节点，然后从备份恢复数据目录，或将链数据库移走以便从其他节点重新下载链（保留 wallet.json）。'
+      },
+      since: '开始于 {time}'
+    }
   },
   nav: {
     dashboard: '概览',
