@@ -8,6 +8,7 @@
  */
 const PARTS: Record<string, () => Promise<Record<string, number>>> = {
   miner: async () => (await import('./miner')).runMinerBench(),
+  resources: async () => (await import('./resources')).runResourcesBench(),
   status: async () => (await import('./status')).runStatusBench(),
   store: async () => (await import('./store')).runStoreBench(),
   sync: async () => (await import('./sync')).runSyncBench()

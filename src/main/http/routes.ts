@@ -6,7 +6,10 @@
  * - GET /blocks/<hash>, /transactions/<id>, /addresses/<address> with a malformed hash or address
  *   answer 400 invalid_field; a well-formed unknown one 404 (addresses: 200 with balance 0).
  * - `from` and `limit` must be whole numbers >= 1 (else 400 invalid_field); `limit` above 500 is
- *   capped at 500. GET /chain without either gives the whole chain, as in the walkthrough.
+ *   capped at 500. GET /chain without either gives the whole chain, as in the walkthrough:
+ *   streamed (chunked, chain-stream.ts), at most 4 such reads at once and 32 waiting, beyond
+ *   that 503 unavailable with Retry-After (GET /nodes/resolve, which also returns the whole
+ *   chain, shares the same limit).
  * - POST /blocks and POST /transactions answer 200 `{"message", "hash"|"id"}` for something known,
  *   but only if it is that block or transaction: a tampered copy under a known hash or id gets
  *   400 with the rule it breaks.
@@ -32,10 +35,14 @@ import {
 } from '../core'
 import type { MiningController } from '../node/mining'
 import type { NodeService } from '../node/service'
-import { NODE_URL_HEADER, type PeerManager } from '../p2p/peer-manager'
+import type { PeerManager } from '../p2p/peer-manager'
 import { normalizeUrl } from '../p2p/wire'
+import { chainJsonStream, DEFAULT_GATE, Gate, type GateLimits } from './chain-stream'
+import type { ConnectionLimits } from './connections'
 import { sendError } from './errors'
 import * as S from './schemas'
+import { guardStorage, statusWithStorage } from './storage-guard'
+import { trustedSender } from './sender'
 
 export const PROTOCOL_VERSION = 1
 /** GET /chain and GET /blocks: default and cap of `limit` (PROTOCOL §7). */
@@ -47,6 +54,14 @@ export interface RouteContext {
   mining: MiningController
   apiToken?: string
   log: (line: string) => void
+  /** Resource limits (tests lower them); defaults in connections.ts and chain-stream.ts. */
+  limits?: HttpLimits
+}
+
+export interface HttpLimits {
+  connections?: Partial<ConnectionLimits>
+  /** Whole-chain streams at once and waiting. */
+  wholeChainReads?: Partial<GateLimits>
 }
 
 export interface Answer {
@@ -68,9 +83,9 @@ export interface RouteDef {
 const bad = (description: string): Answer => ({ description, schema: S.error })
 const ok = (description: string, schema?: object): Answer => ({ description, schema })
 
-/** The sender's base URL, when the request names one. */
+/** The sender's base URL, when the request names one the node may contact (sender.ts). */
 function sourceOf(req: FastifyRequest): string | undefined {
-  return normalizeUrl(req.headers[NODE_URL_HEADER])
+  return trustedSender(req)
 }
 
 type Slice = { from: number; limit: number; whole: boolean } | { error: string }
@@ -97,34 +112,60 @@ function tamperedCopy(service: NodeService, b: Block): { code: 'bad_hash' | 'bad
   return undefined
 }
 
-function wholeChain(service: NodeService): Block[] {
-  const out: Block[] = []
-  for (let from = 1; ; from += PAGE) {
-    const page = service.store.mainBlocks(from, PAGE)
-    out.push(...page)
-    if (page.length < PAGE) return out
+const gates = new WeakMap<RouteContext, Gate>()
+
+/**
+ * The whole main chain between `head` and `tail`, streamed from the store (chain-stream.ts):
+ * constant memory per request, other requests served between pages, and at most a few at once
+ * (the rest wait their turn, or get 503 with Retry-After when too many wait).
+ */
+async function wholeChain(
+  ctx: RouteContext,
+  reply: FastifyReply,
+  head: string,
+  tail: (lastIndex: number) => string
+): Promise<FastifyReply> {
+  let gate = gates.get(ctx)
+  if (gate === undefined) gates.set(ctx, (gate = new Gate({ ...DEFAULT_GATE, ...ctx.limits?.wholeChainReads })))
+  const release = await gate.enter()
+  if (release === undefined) {
+    reply.header('retry-after', '2')
+    return sendError(reply, 503, 'unavailable', `too many whole-chain reads at once: retry shortly, or read it in pages with ?from=1&limit=${PAGE}`)
   }
+  const stream = chainJsonStream(ctx.service.store, { head, tail })
+  stream.once('close', release)
+  return reply.type('application/json; charset=utf-8').send(stream)
 }
 
-export const ROUTES: RouteDef[] = [
+export const ROUTES: RouteDef[] = guardStorage([
   {
     method: 'GET',
     url: '/status',
     summary: "The node's network, tip, total work, next difficulty, pool size and peer count",
-    responses: { 200: ok('status', S.status) },
-    handler: ({ service, peers }) => ({ ...service.status(), peers: peers.urls().length, version: PROTOCOL_VERSION })
+    responses: { 200: ok('status', statusWithStorage) },
+    handler: ({ service, peers }) => {
+      // A healthy node answers exactly the fields §7 lists (other implementations may compare
+      // them as a whole); `storage` is added only while the disk is full or the store damaged.
+      const { storage, ...status } = service.status()
+      return { ...status, peers: peers.urls().length, version: PROTOCOL_VERSION, ...(storage.state === 'ok' ? {} : { storage }) }
+    }
   },
   {
     method: 'GET',
     url: '/chain',
     summary: 'The main chain, whole or a slice (the walkthrough\'s {"chain", "length"})',
     schema: { querystring: S.sliceQuery },
-    responses: { 200: ok('main-chain blocks; length is the whole chain\'s', S.chainAnswer), 400: bad('invalid_field') },
-    handler: ({ service }, req, reply) => {
+    responses: {
+      200: ok('main-chain blocks; length is the whole chain\'s', S.chainAnswer),
+      400: bad('invalid_field'),
+      503: bad('unavailable: too many whole-chain reads at once (Retry-After)')
+    },
+    handler: (ctx, req, reply) => {
       const s = slice(req.query as { from?: string; limit?: string })
       if ('error' in s) return sendError(reply, 400, 'invalid_field', s.error)
-      const blocks = s.whole ? wholeChain(service) : service.store.mainBlocks(s.from, s.limit)
-      return { chain: blocks.map(blockToWire), length: service.chain.tip().index }
+      if (s.whole) return wholeChain(ctx, reply, '{"chain":[', (last) => `],"length":${last}}`)
+      const blocks = ctx.service.store.mainBlocks(s.from, s.limit)
+      return { chain: blocks.map(blockToWire), length: ctx.service.chain.tip().index }
     }
   },
   {
@@ -330,11 +371,15 @@ export const ROUTES: RouteDef[] = [
     url: '/nodes/resolve',
     summary: "Take every peer's chain; end on the valid chain with the most work",
     control: true,
-    responses: { 200: ok('replaced (new_chain) or authoritative (chain)', S.resolved), 403: bad('forbidden') },
-    handler: async ({ service, peers }) => {
-      const r = await peers.resolve()
-      const chain = wholeChain(service).map(blockToWire)
-      return r.replaced ? { message: r.message, new_chain: chain } : { message: r.message, chain }
+    responses: {
+      200: ok('replaced (new_chain) or authoritative (chain)', S.resolved),
+      403: bad('forbidden'),
+      503: bad('unavailable: too many whole-chain reads at once (Retry-After)')
+    },
+    handler: async (ctx, _req, reply) => {
+      const r = await ctx.peers.resolve()
+      const key = r.replaced ? 'new_chain' : 'chain'
+      return wholeChain(ctx, reply, `{"message":${JSON.stringify(r.message)},"${key}":[`, () => ']}')
     }
   }
-]
+])

@@ -1,26 +1,35 @@
 /**
  * The node's HTTP endpoint (PROTOCOL §7) on Fastify: the route table of routes.ts with its JSON
  * schemas (no type coercion: "2" is not 2), a 2 MiB body limit, protocol error bodies for every
- * failure, control routes behind the loopback/token check, X-Node-Url learning, and the OpenAPI
+ * failure, control routes behind the name, site and loopback/token checks (origins.ts, auth.ts),
+ * X-Node-Url learning of senders the node may contact (sender.ts), and the OpenAPI
  * document at /openapi.json. The UI transport is added with registerUiRoutes (ui-routes.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { NODE_ID_HEADER, NODE_URL_HEADER } from '../p2p/peer-manager'
-import { mayControl } from './auth'
+import { NODE_ID_HEADER } from '../p2p/peer-manager'
+import { controlRefusal } from './auth'
+import { limitConnections } from './connections'
 import { errorHandler, sendError } from './errors'
 import { openApiDocument } from './openapi'
+import { attachOrigins } from './origins'
 import { ROUTES, type RouteContext } from './routes'
+import { trustedSender } from './sender'
+import { answerTooLargeInFull } from './too-large'
 
 /** PROTOCOL §7: bodies over 2 MiB get 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024
 
-export function createHttpServer(ctx: RouteContext): FastifyInstance {
+/** `listenHost`: the --host value, a name the node answers to besides its address (origins.ts). */
+export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string } = {}): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     // A client that trickles its request is cut off; answers (and event streams) are not.
     requestTimeout: 30_000,
+    // Idle and half-sent connections are closed (connections.ts covers the first request).
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
     frameworkErrors: (err, req, reply) => {
       if (err.code === 'FST_ERR_BAD_URL') {
@@ -29,20 +38,26 @@ export function createHttpServer(ctx: RouteContext): FastifyInstance {
       return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.slice(0, 80)}`)
     }
   })
-  app.setErrorHandler(errorHandler(ctx.log))
+  app.setErrorHandler(
+    errorHandler(ctx.log, (e) => (ctx.service.reportStorageError(e) ? (ctx.service.storageHealth().message ?? 'storage fault') : undefined))
+  )
+  limitConnections(app.server, ctx.limits?.connections)
+  answerTooLargeInFull(app)
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`)
   )
   app.addHook('onRequest', (req, reply, done) => {
     reply.header(NODE_ID_HEADER, ctx.peers.nodeId)
-    const sender = req.headers[NODE_URL_HEADER]
-    if (typeof sender === 'string') ctx.peers.learn(sender)
+    const sender = trustedSender(req)
+    if (sender !== undefined) ctx.peers.learn(sender)
     done()
   })
 
+  const origins = attachOrigins(app, opts.listenHost)
   const control = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    if (mayControl(req, ctx.apiToken)) return done()
-    void sendError(reply, 403, 'forbidden', 'control routes answer loopback clients, or others with Authorization: Bearer <API token>')
+    const why = controlRefusal(req, ctx.apiToken, origins)
+    if (why === undefined) return done()
+    void sendError(reply, 403, 'forbidden', why)
   }
   for (const r of ROUTES) {
     app.route({

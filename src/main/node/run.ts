@@ -10,6 +10,8 @@ import { NETWORKS } from '../core'
 import { createUiApi } from '../api/handlers'
 import { LocalRegistry } from '../api/local-nodes'
 import { createHttpServer } from '../http/server'
+import { LISTEN_BACKLOG } from '../http/connections'
+import type { HttpLimits } from '../http/routes'
 import { registerUiRoutes } from '../http/ui-routes'
 import { MinerEngine } from '../miner/engine'
 import { PeerManager, type PeerLimits } from '../p2p/peer-manager'
@@ -35,6 +37,8 @@ export interface NodeConfig {
   serveUi?: string
   /** Peer network limits (tests make polling faster). */
   peerLimits?: Partial<PeerLimits>
+  /** HTTP resource limits: connections, whole-chain reads (defaults from the file limit). */
+  httpLimits?: HttpLimits
   /** Register in the per-user list of local nodes (default true). */
   announce?: boolean
   /** Lines for a person (peer changes, bans); default: nothing. */
@@ -69,8 +73,10 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
   const service = NodeService.open({ dataDir: cfg.dataDir, network, verifier: verifyPool.verifier })
   const engine = new MinerEngine({ threads: cfg.threads, workerPath: cfg.minerWorkerPath })
   const mining = new MiningController(service, engine)
+  // A full disk or a damaged store is said once when it starts and once when it ends (issue #8).
+  service.on('storage', (h) => log(h.state === 'ok' ? 'storage: writable again; mining and catching up resume' : `storage ${h.state}: ${h.message}`))
   const peers = new PeerManager({ service, selfUrl: publicUrl(cfg.host, cfg.port), verifyPool, limits: cfg.peerLimits, log })
-  const app = createHttpServer({ service, peers, mining, apiToken: cfg.apiToken, log })
+  const app = createHttpServer({ service, peers, mining, apiToken: cfg.apiToken, log, limits: cfg.httpLimits }, { listenHost: cfg.host })
   const shutdown = async (): Promise<void> => {
     await app.close().catch(() => undefined)
     await peers.close()
@@ -108,7 +114,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     }
     ui = createUiApi(deps)
     registerUiRoutes(app, ui, { apiToken: cfg.apiToken, serveUi: cfg.serveUi })
-    await app.listen({ port: cfg.port, host: cfg.host })
+    await app.listen({ port: cfg.port, host: cfg.host, backlog: LISTEN_BACKLOG })
     const addr = app.server.address()
     const port = typeof addr === 'object' && addr !== null ? addr.port : cfg.port
     url = publicUrl(cfg.host, port)
