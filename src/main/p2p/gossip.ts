@@ -7,7 +7,7 @@
  */
 import { blockToWire, txToWire, type Block, type Transaction } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
-import { OFFENCE, type PeerManager } from './peer-manager'
+import { OFFENCE, SMALL_ANSWER_MAX_BYTES, type PeerManager } from './peer-manager'
 
 const QUEUE_MAX = 256
 
@@ -76,15 +76,19 @@ export class Gossip {
         const res = await this.pm.request(url, item.path, {
           method: 'POST',
           body: item.body,
+          // The answer is a one-line message: anything bigger, or dripping past the deadline,
+          // is an offence (transportOffence), like on any other fetch.
           timeoutMs: this.pm.limits.pushTimeoutMs,
-          maxBytes: 64 * 1024
+          maxBytes: SMALL_ANSWER_MAX_BYTES
         })
         if (!res.ok) {
           this.pm.transportOffence(p, res)
           if (res.reason === 'unreachable') this.queues.delete(url)
           continue
         }
-        if (res.status >= 500) this.pm.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
+        // 503 `unavailable` is a peer saying its disk is full or its store damaged (or it is busy):
+        // not junk from it, and no reason to ban an honest node that will be back.
+        if (res.status >= 500 && res.status !== 503) this.pm.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
       }
     } finally {
       this.busy.delete(url)

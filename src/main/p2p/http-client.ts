@@ -3,6 +3,15 @@
  * cap, read as a stream and cut off past the cap, so a slow or hostile peer costs a bounded amount
  * of time and memory. Failures are values, never throws.
  *
+ * The deadline covers the whole request: connecting, the headers and every byte of the body, so
+ * a peer that drips an answer a byte at a time is cut when it passes, like one that never answers;
+ * one that was sending when cut, slower on average than DRIP_BYTES_PER_SEC, is told apart
+ * ('slow': misbehaviour, not just a bad network). Before cutting, what already arrived is read
+ * (the deadline's timer runs before pending reads when our own event loop was held up), so a
+ * busy node does not blame a peer for its own delay.
+ * A list answer can also cap each of its elements (`maxItemBytes`), so one oversized block in a
+ * batch, or a flood of whitespace, is cut after one block's worth of bytes, not the batch's.
+ *
  * Built on node:http rather than fetch: fetch refuses the ports the Fetch standard calls "bad"
  * (6000, 5060, ...), on which a peer may well listen, and under load a fetch was seen to outlive
  * its aborted signal. Here the deadline destroys the socket and settles the request itself.
@@ -18,6 +27,11 @@ export interface PeerRequest {
   timeoutMs: number
   /** Largest answer body accepted, in bytes. */
   maxBytes: number
+  /**
+   * For `{"key": [elements]}` answers: the most bytes any one element (or any stretch between
+   * elements) may take. The answer is cut as too_large as soon as one passes it.
+   */
+  maxItemBytes?: number
   headers?: Record<string, string>
   /** Aborts with the node (shutdown). */
   signal?: AbortSignal
@@ -27,13 +41,60 @@ export type PeerResponse =
   | { ok: true; status: number; json: unknown; bytesIn: number; bytesOut: number; nodeId: string | null }
   | {
       ok: false
-      /** unreachable: no answer in time or no connection; too_large: over maxBytes; bad_json. */
-      reason: 'unreachable' | 'too_large' | 'bad_json' | 'aborted'
+      /**
+       * unreachable: no connection, or not a byte before the deadline; slow: the peer was
+       * sending but did not finish before the deadline; too_large: over maxBytes (or an element
+       * over maxItemBytes); bad_json.
+       */
+      reason: FailReason
+      /** too_large because one element of a list answer was over maxItemBytes. */
+      element?: true
       message: string
       status?: number
       bytesIn: number
       bytesOut: number
     }
+
+/**
+ * Below this average rate, an answer still coming in at its deadline is being dripped: any link
+ * a node can sync over does better, and a dripping peer stays far below it.
+ */
+export const DRIP_BYTES_PER_SEC = 16 * 1024
+
+export type FailReason = 'unreachable' | 'slow' | 'too_large' | 'bad_json' | 'aborted'
+
+/**
+ * Counts the bytes of the current element of a `{"key": [elements]}` answer as it streams in:
+ * the count restarts after each element that closes (or comma) at the list's depth, so whatever
+ * comes in one piece (a block, whitespace, junk) is measured however it is chunked.
+ */
+class ItemMeter {
+  private depth = 0
+  private inString = false
+  private escaped = false
+  private run = 0
+  constructor(private readonly max: number) {}
+
+  /** Feed a chunk; false once an element is over the cap. */
+  feed(c: Buffer): boolean {
+    for (let i = 0; i < c.length; i++) {
+      const b = c[i]
+      this.run++
+      if (this.inString) {
+        if (this.escaped) this.escaped = false
+        else if (b === 0x5c) this.escaped = true
+        else if (b === 0x22) this.inString = false
+      } else if (b === 0x22) this.inString = true
+      else if (b === 0x7b || b === 0x5b) this.depth++
+      else if (b === 0x7d || b === 0x5d) {
+        this.depth--
+        if (this.depth === 2) this.run = 0
+      } else if (b === 0x2c && this.depth === 2) this.run = 0
+      if (this.run > this.max) return false
+    }
+    return true
+  }
+}
 
 /** Request `url` and parse its JSON answer within the request's limits. */
 export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse> {
@@ -45,8 +106,12 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
     let settled = false
     let timer: NodeJS.Timeout | undefined
     let onAbort = (): void => undefined
-    const fail = (reason: 'unreachable' | 'too_large' | 'bad_json' | 'aborted', message: string): void =>
-      finish({ ok: false, reason, message, status, bytesIn, bytesOut })
+    const meter = req.maxItemBytes === undefined ? undefined : new ItemMeter(req.maxItemBytes)
+    // Bytes the socket had read before this request (sockets are reused): any more is the peer's answer.
+    let socketAt = 0
+    let socket: { bytesRead: number } | undefined
+    const fail = (reason: FailReason, message: string, element?: true): void =>
+      finish({ ok: false, reason, message, status, bytesIn, bytesOut, ...(element ? { element } : {}) })
     const finish = (r: PeerResponse): void => {
       if (settled) return
       settled = true
@@ -71,10 +136,20 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
     })
     // Listen before anything can destroy the request: an 'error' with no listener throws.
     r.on('error', (e: NodeJS.ErrnoException) => fail('unreachable', e.code ?? e.message))
-    timer = setTimeout(() => {
+    r.on('socket', (s) => {
+      socket = s
+      socketAt = s.bytesRead
+    })
+    const cut = (): void => {
+      if (settled) return
+      const read = socket === undefined ? 0 : socket.bytesRead - socketAt
+      const dripping = read > 0 && read < (DRIP_BYTES_PER_SEC * req.timeoutMs) / 1000
       r.destroy()
-      fail('unreachable', `no answer within ${req.timeoutMs} ms`)
-    }, req.timeoutMs)
+      if (dripping) fail('slow', `answer not complete within ${req.timeoutMs} ms (${read} bytes by then)`)
+      else fail('unreachable', `no answer within ${req.timeoutMs} ms${read > 0 ? ` (${read} bytes of it by then)` : ''}`)
+    }
+    // setImmediate: let reads already pending run first (timers come before them in a loop turn).
+    timer = setTimeout(() => setImmediate(cut), req.timeoutMs)
     onAbort = () => {
       r.destroy()
       fail('aborted', 'the node is shutting down')
@@ -94,6 +169,9 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
         if (bytesIn > req.maxBytes) {
           r.destroy()
           fail('too_large', `answer over ${req.maxBytes} bytes`)
+        } else if (meter !== undefined && !meter.feed(c)) {
+          r.destroy()
+          fail('too_large', `an element of the answer is over ${req.maxItemBytes} bytes`, true)
         } else chunks.push(c)
       })
       res.on('error', (e: NodeJS.ErrnoException) => fail('unreachable', e.code ?? e.message))

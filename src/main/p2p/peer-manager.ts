@@ -4,6 +4,15 @@
  * (`X-Node-Url`) after checking their genesis hash, polls their `/status`, hands catching up to
  * the Syncer and pushes what the node accepts (Gossip). A peer that sends invalid data is scored
  * down and banned after repeated offences; every outbound request has a deadline and a size cap.
+ *
+ * Scoring. Every peer starts at 0; each offence (OFFENCE: an invalid block, a junk or oversized
+ * answer, an answer still dripping in at its whole-request deadline, silence) takes points off,
+ * and at banScore (-100) the peer is banned for banMs. Points come back only two ways, both far
+ * slower than a misbehaving peer loses them: one per valid block new to us that the peer was the
+ * first to send (useful data costs proof of work), and one per scoreRecoverMs (5 minutes) of
+ * time. Answering /status polls earns nothing: a peer that drips or oversizes its answers and
+ * answers every poll well in between is still banned after a bounded number of offences (three
+ * slow answers, two oversized ones), unless it spaces them hours apart.
  */
 import { EventEmitter, setMaxListeners } from 'node:events'
 import { randomBytes } from 'node:crypto'
@@ -25,14 +34,24 @@ export interface PeerLimits {
   maxPeers: number
   maxBanned: number
   pollMs: number
+  /** Whole-request deadline of a GET /status (a small answer). */
   statusTimeoutMs: number
   statusMaxBytes: number
+  /** Whole-request deadline of a one-block fetch: GET /blocks/<hash>, fork-point probes. */
+  blockTimeoutMs: number
+  /** Whole-request deadline of a GET /blocks batch. */
   chainTimeoutMs: number
+  /** Memory bound of one batch answer (the batch is made smaller to fit it). */
   chainMaxBytes: number
+  /** Whole-request deadline of a gossip push (POST /blocks, POST /transactions). */
   pushTimeoutMs: number
+  /** A catch-up that got nothing from its peer for this long lets another peer's start. */
+  stallMs: number
   /** Score at or below which a peer is banned. */
   banScore: number
   banMs: number
+  /** A peer below 0 gets one point back per this long. */
+  scoreRecoverMs: number
 }
 
 export const DEFAULT_LIMITS: PeerLimits = {
@@ -41,22 +60,30 @@ export const DEFAULT_LIMITS: PeerLimits = {
   pollMs: 2000,
   statusTimeoutMs: 3000,
   statusMaxBytes: 64 * 1024,
+  blockTimeoutMs: 10_000,
   chainTimeoutMs: 30_000,
   chainMaxBytes: 16 * 1024 * 1024,
   pushTimeoutMs: 5000,
+  stallMs: 2000,
   banScore: -100,
-  banMs: 30 * 60_000
+  banMs: 30 * 60_000,
+  scoreRecoverMs: 5 * 60_000
 }
+
+/** Cap of a peer's answer to a gossip push or other small request: a one-line JSON message. */
+export const SMALL_ANSWER_MAX_BYTES = 64 * 1024
 
 /**
  * How much each kind of misbehaviour costs against a ban score of -100: a second invalid block,
- * junk answer or oversize answer drops a peer; silence costs little (networks are slow at times).
+ * junk answer or oversize answer drops a peer, and a third answer still dripping in at its
+ * deadline; silence costs little (networks are slow at times).
  */
 export const OFFENCE = {
   invalidBlock: 50,
   invalidTx: 10,
   garbage: 50,
   tooLarge: 50,
+  slow: 34,
   timeout: 10,
   wrongGenesis: 100
 } as const
@@ -64,6 +91,8 @@ export const OFFENCE = {
 export interface PeerEntry {
   url: string
   score: number
+  /** Since when the score has been recovering (see scoreRecoverMs). */
+  scoreAt: number
   addedAt: number
   lastContact: number | null
   bannedUntil: number | null
@@ -90,6 +119,7 @@ function newPeer(
   return {
     url,
     score,
+    scoreAt: addedAt,
     addedAt,
     lastContact,
     bannedUntil,
@@ -118,7 +148,8 @@ export interface PeerManagerEvents {
   change: []
 }
 
-type Probe = { ok: true; status: PeerStatus } | { ok: false; code: string; message: string }
+/** A failed probe; `slow`: the peer was still sending its status at the deadline. */
+type Probe = { ok: true; status: PeerStatus } | { ok: false; code: string; message: string; slow?: boolean }
 
 export class PeerManager extends EventEmitter<PeerManagerEvents> {
   readonly service: NodeService
@@ -137,6 +168,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   readonly log: (line: string) => void
   private readonly shutdown = new AbortController()
   private timer: NodeJS.Timeout | undefined
+  private unwire: (() => void) | undefined
   private polling = false
   private changed = false
 
@@ -150,7 +182,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     // Every request in flight listens to it.
     setMaxListeners(0, this.shutdown.signal)
     for (const r of this.service.store.listPeers()) {
-      this.peers.set(r.url, newPeer(r.url, r.score, r.addedAt, r.lastSeen, r.bannedUntil))
+      const p = newPeer(r.url, r.score, r.addedAt, r.lastSeen, r.bannedUntil)
+      p.scoreAt = this.now()
+      this.peers.set(r.url, p)
     }
     this.syncer = new Syncer(this, opts.verifyPool)
     this.gossip = new Gossip(this)
@@ -163,6 +197,10 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       if (url !== undefined && !this.isSelf(url) && !this.peers.has(url)) this.bootstrap.add(url)
     }
     this.gossip.start()
+    // Useful data is the one way a peer earns points back: each valid block new to us it sent.
+    const onBlock = (_a: unknown, m: { source?: string }): void => this.reward(m.source)
+    this.service.on('block', onBlock)
+    this.unwire = () => this.service.off('block', onBlock)
     this.timer = setInterval(() => this.poll(), this.limits.pollMs)
     this.timer.unref()
     this.poll()
@@ -170,6 +208,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
+    this.unwire?.()
     this.gossip.stop()
     this.shutdown.abort()
     await this.syncer.idle()
@@ -200,6 +239,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   }
 
   info(p: PeerEntry): PeerInfo {
+    this.settle(p)
     const tip = this.service.chain.tip()
     return {
       url: p.url,
@@ -257,7 +297,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   async request(
     url: string,
     path: string,
-    opts: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs: number; maxBytes: number }
+    opts: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs: number; maxBytes: number; maxItemBytes?: number }
   ): Promise<PeerResponse> {
     const res = await peerRequest(url + path, {
       ...opts,
@@ -292,7 +332,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     }
     if (!res.ok) {
       const code = res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
-      return { ok: false, code, message: `${url}: ${res.message}` }
+      return { ok: false, code, message: `${url}: ${res.message}`, slow: res.reason === 'slow' }
     }
     if (res.nodeId === this.nodeId) return { ok: false, code: 'invalid_field', message: `${url} is this node` }
     if (res.status !== 200) return { ok: false, code: 'unreachable', message: `${url}/status answered ${res.status}` }
@@ -439,6 +479,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     if (!p) return { ok: false, error: 'not_found', message: `${url} is not a peer` }
     p.bannedUntil = null
     p.score = 0
+    p.scoreAt = this.now()
     this.persist(p, true)
     this.markChanged()
     this.syncer.consider(p)
@@ -455,26 +496,57 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     this.markChanged()
   }
 
+  /** Give back the points a peer's score has recovered with time (one per scoreRecoverMs). */
+  private settle(p: PeerEntry): void {
+    const now = this.now()
+    if (p.score >= 0) {
+      p.scoreAt = now
+      return
+    }
+    const back = Math.floor((now - p.scoreAt) / this.limits.scoreRecoverMs)
+    if (back <= 0) return
+    p.score = Math.min(0, p.score + back)
+    p.scoreAt = p.score === 0 ? now : p.scoreAt + back * this.limits.scoreRecoverMs
+  }
+
+  /** A peer sent useful data (a valid block new to us): one point back, never above 0. */
+  reward(url: string | undefined): void {
+    const p = url === undefined ? undefined : this.peers.get(url)
+    if (p === undefined || this.isBanned(p)) return
+    this.settle(p)
+    if (p.score < 0) {
+      p.score++
+      this.persist(p)
+      this.markChanged()
+    }
+  }
+
   /** Score a peer down; at banScore it is dropped (banned for banMs). */
   offence(p: PeerEntry | string | undefined, cost: number, why: string): void {
     const peer = typeof p === 'string' ? this.peers.get(p) : p
     if (peer === undefined || this.isBanned(peer)) return
+    this.settle(peer)
     peer.score = Math.max(this.limits.banScore, peer.score - cost)
     this.log(`peer ${peer.url} -${cost}: ${why}`)
     if (peer.score <= this.limits.banScore) {
       this.banFor(peer, this.limits.banMs, why)
       peer.score = 0
+      peer.scoreAt = this.now()
     } else {
       this.persist(peer, true)
       this.markChanged()
     }
   }
 
-  /** Score a peer down for a failed request: junk and oversize answers cost more than silence. */
+  /**
+   * Score a peer down for a failed request: junk, oversize and dripping answers cost more than
+   * silence (a peer that sends slowly past the deadline is holding us, not merely far away).
+   */
   transportOffence(p: PeerEntry, res: PeerResponse): void {
     if (res.ok) return
     if (res.reason === 'too_large') this.offence(p, OFFENCE.tooLarge, res.message)
     else if (res.reason === 'bad_json') this.offence(p, OFFENCE.garbage, res.message)
+    else if (res.reason === 'slow') this.offence(p, OFFENCE.slow, res.message)
     else if (res.reason === 'unreachable') {
       if (/no answer within/.test(res.message)) this.offence(p, OFFENCE.timeout, res.message)
       if (p.reachable !== false) this.markChanged()
@@ -488,7 +560,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     p.reachable = true
     p.lastContact = this.now()
     if (before?.tipHash !== s.tipHash) this.markChanged()
-    if (p.score < 0) p.score++
+    // No points back for answering a poll: a peer that misbehaves on the requests that matter
+    // must not win its score back with the cheap ones (see the header comment).
     this.persist(p)
   }
 
@@ -518,6 +591,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     if (!probe.ok) {
       if (probe.code === 'wrong_genesis') this.offence(p, OFFENCE.wrongGenesis, probe.message)
       else if (probe.code === 'bad_answer') this.offence(p, OFFENCE.garbage, probe.message)
+      else if (probe.slow) this.offence(p, OFFENCE.slow, probe.message)
       else {
         if (/no answer within/.test(probe.message)) this.offence(p, OFFENCE.timeout, probe.message)
         if (p.reachable !== false) this.markChanged()

@@ -5,21 +5,35 @@
  * are checked on the verify pool while the previous batch is being connected. Orphans make the
  * node fetch their ancestors by hash; `/nodes/resolve` takes every peer's chain the same way.
  *
- * One catch-up or resolve runs at a time. A peer whose blocks are invalid is scored down.
+ * Catch-ups start from the peer with the most work first; one that gets nothing from its peer for
+ * stallMs (a peer dripping or withholding its answers) lets the next peer's start beside it, so a
+ * slow peer delays an honest one by stallMs, not by its deadline. At most MAX_SYNCS run at once,
+ * one per peer, and a peer has a second batch asked ahead only once it answered the first. Every
+ * fetch is capped at what valid blocks can weigh (MAX_BLOCK_WIRE_BYTES per block) and has a
+ * deadline for what it asks (one block or a batch). A peer whose blocks are invalid, or whose
+ * answers are oversized or dripping, is scored down.
  */
 import type { Block } from '../core'
 import type { ResolveOutcome } from '../../shared/api'
 import { OFFENCE, type PeerEntry, type PeerManager } from './peer-manager'
 import type { VerifyPool } from './verify-pool'
-import { normalizeUrl, parseBlockList, parseOneBlock } from './wire'
+import { StorageUnavailableError } from '../store/faults'
+import { blockListMaxBytes, MAX_BLOCK_WIRE_BYTES, normalizeUrl, parseBlockList, parseOneBlock } from './wire'
 
 /** Blocks asked for per request (the protocol's cap for GET /blocks). */
 export const BATCH = 500
 /**
- * Smallest batch asked for after answers too big: 32 blocks of at most 1000 transfers fit the
- * 16 MiB answer cap, so a peer whose answer is too big even then is sending junk.
+ * The largest batch whose answer, at the most valid blocks can weigh, fits `maxBytes` (the
+ * memory bound of one answer): asked for after an answer too big, so that a peer whose answer is
+ * too big even then is sending junk (about 17 blocks for 16 MiB).
  */
-export const MIN_BATCH = 32
+export function batchThatFits(maxBytes: number): number {
+  let n = Math.min(BATCH, Math.max(1, Math.floor(maxBytes / (MAX_BLOCK_WIRE_BYTES + 1))))
+  while (n > 1 && blockListMaxBytes(n) > maxBytes) n--
+  return n
+}
+/** Catch-ups from different peers running at once (a stalled one lets the next start). */
+export const MAX_SYNCS = 3
 /** Blocks connected per store commit while catching up. */
 export const COMMIT_EVERY = 100
 /** Ancestors of an orphan fetched one by one before falling back to a batched catch-up. */
@@ -39,7 +53,9 @@ export const AHEAD = 2
 
 export class Syncer {
   private lock: Promise<unknown> = Promise.resolve()
-  private running: Promise<void> | undefined
+  /** Catch-ups running, by peer: when each last got an answer from its peer, and its end. */
+  private readonly syncing = new Map<string, { progressAt: number; done: Promise<void> }>()
+  private stallTimer: NodeJS.Timeout | undefined
   private readonly wanted = new Set<string>()
   private readonly quiet = new Set<string>()
   private readonly fetching = new Set<string>()
@@ -68,50 +84,98 @@ export class Syncer {
 
   /** Queue a catch-up from `p` if it has more work than we do (and has not just failed us). */
   consider(p: PeerEntry): void {
+    // Paused while the storage is full or damaged: a later poll considers the peer again.
+    if (!this.service.storageOk()) return
     if (p.status === null || p.status.totalWork <= this.service.chain.tip().totalWork) return
     if (Date.now() < p.retryAt) return
     this.wanted.add(p.url)
-    if (this.running) return
-    this.running = this.drain().finally(() => {
-      this.running = undefined
-    })
+    this.schedule()
   }
 
   /**
-   * Catch up from the queued peers: those that have not failed us first, then the one claiming
-   * the most work. When one fails the next is tried, and it waits (doubling, up to a minute)
-   * before it is tried again, so a peer that lies about its work cannot keep us from honest ones.
+   * Start catch-ups from the queued peers, best first: those that have not failed us, then the
+   * one claiming the most work. While a running catch-up gets answers, the others wait; once
+   * every running one has had nothing from its peer for stallMs (dripping, withholding), the next
+   * peer's starts beside it, up to MAX_SYNCS and one per peer. A peer that fails waits (doubling,
+   * up to a minute) before it is tried again, so one that lies about its work or drips its
+   * answers cannot keep us from honest ones.
    */
-  private async drain(): Promise<void> {
-    while (this.wanted.size > 0 && !this.pm.closed) {
-      const queue = [...this.wanted]
-        .map((u) => this.pm.get(u))
-        .filter((p): p is PeerEntry => p !== undefined && !this.pm.isBanned(p) && p.status !== null)
-        .sort(
-          (a, b) =>
-            a.syncFailures - b.syncFailures ||
-            (b.status!.totalWork > a.status!.totalWork ? 1 : b.status!.totalWork < a.status!.totalWork ? -1 : 0)
-        )
-      this.wanted.clear()
-      for (const p of queue) {
-        if (this.pm.closed) return
-        if (p.status!.totalWork <= this.service.chain.tip().totalWork) continue
-        const progressed = await this.exclusive(() => this.syncFrom(p, false))
-        if (progressed) {
-          p.syncFailures = 0
-          p.retryAt = 0
-        } else {
-          p.syncFailures++
-          p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
-          this.pm.log(`catch-up from ${p.url} got nothing new (${p.syncFailures} in a row); next try in ${p.retryAt - Date.now()} ms`)
-        }
+  private schedule(): void {
+    clearTimeout(this.stallTimer)
+    this.stallTimer = undefined
+    while (!this.pm.closed && this.syncing.size < MAX_SYNCS && this.wanted.size > 0) {
+      const lastProgress = Math.max(-Infinity, ...[...this.syncing.values()].map((s) => s.progressAt))
+      const wait = lastProgress + this.pm.limits.stallMs - Date.now()
+      if (this.syncing.size > 0 && wait > 0) {
+        this.stallTimer = setTimeout(() => this.schedule(), wait + 5)
+        this.stallTimer.unref()
+        return
       }
+      const next = this.next()
+      if (next === undefined) return
+      this.start(next)
     }
+  }
+
+  /** The best queued peer to catch up from now, taken off the queue. */
+  private next(): PeerEntry | undefined {
+    const tipWork = this.service.chain.tip().totalWork
+    const now = Date.now()
+    const queue = [...this.wanted]
+      .map((u) => this.pm.get(u))
+      .filter(
+        (p): p is PeerEntry =>
+          p !== undefined && !this.pm.isBanned(p) && p.status !== null && !this.syncing.has(p.url) && now >= p.retryAt
+      )
+      .sort(
+        (a, b) =>
+          a.syncFailures - b.syncFailures ||
+          (b.status!.totalWork > a.status!.totalWork ? 1 : b.status!.totalWork < a.status!.totalWork ? -1 : 0)
+      )
+    for (const p of queue) {
+      this.wanted.delete(p.url)
+      if (p.status!.totalWork > tipWork) return p
+    }
+    // What is left is syncing already or waiting out a failure: a later poll considers it again.
+    for (const u of [...this.wanted]) if (!this.syncing.has(u)) this.wanted.delete(u)
+    return undefined
+  }
+
+  private start(p: PeerEntry): void {
+    const entry = { progressAt: Date.now(), done: Promise.resolve() }
+    this.syncing.set(p.url, entry)
+    entry.done = this.syncFrom(p, false)
+      .then(
+        (progressed) => {
+          // A batch rolled back for lack of space is not the peer's fault: keep its record.
+          if (!this.service.storageOk()) return
+          if (progressed) {
+            p.syncFailures = 0
+            p.retryAt = 0
+          } else {
+            p.syncFailures++
+            p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
+            this.pm.log(`catch-up from ${p.url} got nothing new (${p.syncFailures} in a row); next try in ${p.retryAt - Date.now()} ms`)
+          }
+        },
+        (e: unknown) => this.pm.log(`catch-up stopped: ${e instanceof Error ? e.message : String(e)}`)
+      )
+      .finally(() => {
+        this.syncing.delete(p.url)
+        if (this.service.storageOk()) this.schedule()
+      })
+  }
+
+  /** A catch-up from `p` got an answer: it is not stalled. */
+  private progress(p: PeerEntry): void {
+    const s = this.syncing.get(p.url)
+    if (s !== undefined) s.progressAt = Date.now()
   }
 
   /** Resolves once no catch-up is running. */
   async idle(): Promise<void> {
-    await this.running
+    while (this.syncing.size > 0) await Promise.all([...this.syncing.values()].map((s) => s.done))
+    clearTimeout(this.stallTimer)
     await this.lock
   }
 
@@ -136,7 +200,9 @@ export class Syncer {
       const ahead: { from: number; batch: Promise<Batch | undefined> }[] = []
       let end = false
       for (;;) {
-        while (!end && ahead.length < AHEAD) {
+        // A peer gets a batch asked ahead only once it answered one: a second request to a
+        // peer that drips or stalls would only cost another deadline.
+        while (!end && ahead.length < (from > fork + 1 ? AHEAD : 1)) {
           const at = ahead.length === 0 ? from : ahead[ahead.length - 1].from + limit
           if (ahead.length > 0 && at > s.index) break // nothing there when we asked for its status
           ahead.push({ from: at, batch: this.prepare(p, at, limit) })
@@ -192,7 +258,14 @@ export class Syncer {
       await batch.checked[i / COMMIT_EVERY]
       if (this.pm.closed) return { stop: true, accepted, last }
       const chunk = blocks.slice(i, i + COMMIT_EVERY)
-      const outcomes = this.service.submitBlocks(chunk, p.url)
+      let outcomes: ReturnType<typeof this.service.submitBlocks>
+      try {
+        outcomes = this.service.submitBlocks(chunk, p.url)
+      } catch (e) {
+        // The chunk was rolled back; the node's storage state says why (sync pauses on it).
+        if (e instanceof StorageUnavailableError) return { stop: true, accepted, last }
+        throw e
+      }
       for (let j = 0; j < outcomes.length; j++) {
         const o = outcomes[j]
         if (o.kind === 'invalid') {
@@ -205,6 +278,8 @@ export class Syncer {
           if (o.status === 'main') last = o.block
         }
       }
+      // Connecting a long batch is progress too: no other peer's catch-up is started beside it.
+      this.progress(p)
       await new Promise((r) => setImmediate(r))
     }
     return { stop: false, accepted, last }
@@ -216,20 +291,27 @@ export class Syncer {
     from: number,
     limit: number
   ): Promise<{ blocks: Block[]; limit: number; truncated: boolean } | undefined> {
-    const { chainTimeoutMs, chainMaxBytes } = this.pm.limits
+    const { chainTimeoutMs, blockTimeoutMs, chainMaxBytes } = this.pm.limits
+    const fits = batchThatFits(chainMaxBytes)
     for (;;) {
+      // At most what `limit` valid blocks can weigh, and no block in it over one block's worth;
+      // a one-block probe has the one-block deadline.
       const res = await this.pm.request(p.url, `/blocks?from=${from}&limit=${limit}`, {
-        timeoutMs: chainTimeoutMs,
-        maxBytes: chainMaxBytes
+        timeoutMs: limit === 1 ? blockTimeoutMs : chainTimeoutMs,
+        maxBytes: Math.min(chainMaxBytes, blockListMaxBytes(limit)),
+        maxItemBytes: MAX_BLOCK_WIRE_BYTES
       })
       if (!res.ok) {
-        if (res.reason === 'too_large' && limit > MIN_BATCH) {
-          limit = Math.max(MIN_BATCH, Math.ceil(limit / 2))
+        // Too big as a whole, with every block in it of a valid size: valid blocks can do that
+        // when many are large, so ask for as many as surely fit. Any other oversize is an offence.
+        if (res.reason === 'too_large' && res.element !== true && limit > fits) {
+          limit = fits
           continue
         }
         this.pm.transportOffence(p, res)
         return undefined
       }
+      this.progress(p)
       if (res.status !== 200) {
         this.pm.offence(p, OFFENCE.garbage, `GET /blocks answered ${res.status}`)
         return undefined
@@ -293,8 +375,8 @@ export class Syncer {
         let missing = chain.missingAncestor(orphan)
         for (let step = 0; step < ANCESTOR_STEPS && missing !== undefined && !this.pm.closed; step++) {
           const res = await this.pm.request(p.url, `/blocks/${missing}`, {
-            timeoutMs: this.pm.limits.chainTimeoutMs,
-            maxBytes: 4 * 1024 * 1024
+            timeoutMs: this.pm.limits.blockTimeoutMs,
+            maxBytes: MAX_BLOCK_WIRE_BYTES
           })
           if (!res.ok) {
             this.pm.transportOffence(p, res)
@@ -306,7 +388,14 @@ export class Syncer {
             this.pm.offence(p, OFFENCE.garbage, b)
             break
           }
-          const o = this.service.submitBlock(b, p.url)
+          if (!this.service.storageOk()) return
+          let o: ReturnType<typeof this.service.submitBlock>
+          try {
+            o = this.service.submitBlock(b, p.url)
+          } catch (e) {
+            if (e instanceof StorageUnavailableError) return
+            throw e
+          }
           if (o.kind === 'invalid') {
             if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
             break
@@ -334,6 +423,8 @@ export class Syncer {
     const chain = this.service.chain
     const before = chain.tip().hash
     for (const p of this.pm.active()) {
+      // A catch-up from this peer already running brings its chain: let it end first.
+      await this.syncing.get(p.url)?.done
       await this.exclusive(async () => {
         const s = await this.pm.pollOne(p, false)
         if (s !== undefined) await this.syncFrom(p, true)

@@ -2,7 +2,50 @@
  * Checks on what peers answer (PROTOCOL §7). Anything a peer sends is untrusted input: these
  * return values, and the peer manager scores a peer down for answers that do not fit.
  */
-import { parseBlock, isHash, type Block } from '../core'
+import { blockToWire, NETWORK_PARAMS, parseBlock, isHash, type Block, type Transaction } from '../core'
+
+/**
+ * The most bytes one valid block can take on the wire, as an honest node serialises it
+ * (`JSON.stringify(blockToWire(b))`): maxBlockTxs transactions of the largest valid wire size
+ * (every number at 2^53 - 1, keys and signatures present) plus the header, doubled as a margin
+ * for other implementations' whitespace and number formatting. Every fetch of blocks is capped
+ * from it: one block for `GET /blocks/<hash>`, `limit` blocks for a batch, and no element of a
+ * batch's list may exceed it either (PROTOCOL §4, §7). About 1 MB with the protocol's 1000.
+ */
+export const MAX_BLOCK_WIRE_BYTES: number = (() => {
+  const big = Number.MAX_SAFE_INTEGER
+  const hex = (n: number): string => 'f'.repeat(n)
+  const tx: Transaction = {
+    id: hex(64),
+    sender: hex(40),
+    recipient: hex(40),
+    amount: big,
+    fee: big,
+    nonce: big,
+    publicKey: hex(64),
+    signature: hex(128)
+  }
+  const maxTxs = Math.max(...Object.values(NETWORK_PARAMS).map((p) => p.maxBlockTxs))
+  const header: Block = {
+    version: 2 ** 32 - 1,
+    index: big,
+    timestamp: big,
+    previousHash: hex(64),
+    merkleRoot: hex(64),
+    difficulty: 2 ** 32 - 1,
+    proof: big,
+    hash: hex(64),
+    transactions: []
+  }
+  const headerBytes = JSON.stringify(blockToWire(header)).length
+  const txBytes = JSON.stringify(blockToWire({ ...header, transactions: [tx] })).length - headerBytes
+  return 2 * (headerBytes + maxTxs * (txBytes + 1))
+})()
+
+/** The size cap of a `GET /blocks?limit=N` answer: N blocks of the largest valid size. */
+export function blockListMaxBytes(limit: number): number {
+  return 64 + Math.max(1, limit) * (MAX_BLOCK_WIRE_BYTES + 1)
+}
 
 export interface PeerStatus {
   network: string
