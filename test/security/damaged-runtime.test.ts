@@ -11,26 +11,12 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DB_FILE } from '../../src/main/store/sqlite-store'
-import { closeAll, http, startTestNode, waitFor } from '../helpers/node-harness'
+import { http, startTestNode, waitFor } from '../helpers/node-harness'
+import { failOnProcessCrashes } from '../helpers/crashes'
 
-const crashes: unknown[] = []
-const onCrash = (e: unknown): void => {
-  crashes.push(e)
-}
-beforeAll(() => {
-  process.on('unhandledRejection', onCrash)
-  process.on('uncaughtException', onCrash)
-})
-afterAll(() => {
-  process.off('unhandledRejection', onCrash)
-  process.off('uncaughtException', onCrash)
-})
-afterEach(async () => {
-  await closeAll()
-  expect(crashes.map(String)).toEqual([])
-})
+failOnProcessCrashes()
 
 describe('a store damaged while the node runs', () => {
   it('stops the miner with the reason instead of spinning, and keeps answering', async () => {

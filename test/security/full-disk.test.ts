@@ -12,30 +12,15 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunningNode } from '../../src/main/node/run'
-import { closeAll, http, startTestNode, tipIndex, waitFor, type TestNode } from '../helpers/node-harness'
+import { http, startTestNode, tipIndex, waitFor, type TestNode } from '../helpers/node-harness'
+import { failOnProcessCrashes } from '../helpers/crashes'
 import { tempDir } from '../helpers/temp'
 
 const RECIPIENT = '0000000000000000000000000000000000000001'
 
-const crashes: unknown[] = []
-const onCrash = (e: unknown): void => {
-  crashes.push(e)
-}
-beforeAll(() => {
-  process.on('unhandledRejection', onCrash)
-  process.on('uncaughtException', onCrash)
-})
-afterAll(() => {
-  process.off('unhandledRejection', onCrash)
-  process.off('uncaughtException', onCrash)
-})
-afterEach(async () => {
-  await closeAll()
-  // Anything that escaped to the process while the disk was full fails the test that caused it.
-  expect(crashes.map(String)).toEqual([])
-})
+failOnProcessCrashes()
 
 /**
  * No room for one more page: a write that grows the file fails with SQLITE_FULL. (Writes that
