@@ -7,6 +7,10 @@
  * Types only plus constant tables: this file is imported by main, preload and renderer.
  */
 
+/**
+ * A failure carries the protocol's code (`error`, e.g. not_found, insufficient_funds): the UI
+ * words it in the user's language; `message` is the node's English detail.
+ */
 export type ApiResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: string; message: string }
@@ -161,7 +165,27 @@ export interface PeerInfo {
   bannedUntil: number | null
 }
 
+/**
+ * Why a URL did not become a peer (addPeer's `error`, POST /nodes/register's `rejected[].error`;
+ * `unreachable` there is in `pending`: kept and tried again on every poll): wrong_genesis (another
+ * network), this_node (a URL leading back to this node), same_node (a peer already known under
+ * another name, e.g. localhost and 127.0.0.1: the same node id), banned, peer_limit, bad_answer
+ * (its /status is not one), invalid_field (not an http(s) URL), removed (the user removed it:
+ * only a peer's own announcement gets this, the user's add lifts it).
+ */
+export type PeerRefusal =
+  | 'unreachable'
+  | 'wrong_genesis'
+  | 'this_node'
+  | 'same_node'
+  | 'banned'
+  | 'peer_limit'
+  | 'bad_answer'
+  | 'invalid_field'
+  | 'removed'
+
 export interface ResolveOutcome {
+  /** The outcome as a value: the UI words it in the user's language from this, never from `message`. */
   replaced: boolean
   /** The walkthrough's message: "Our chain was replaced" or "Our chain is authoritative". */
   message: string
@@ -189,13 +213,29 @@ export interface LocalNode {
   self: boolean
 }
 
+/**
+ * Where a run-time setting's value comes from (src/main/node/settings.ts): a flag given
+ * explicitly wins for its run (`command-line`, or `environment` for BLOCKFORGE_API_TOKEN), else
+ * what Settings saved (`settings`), else the default. A change in Settings applies at once.
+ */
+export type SettingSource = 'command-line' | 'environment' | 'settings' | 'default'
+
+/** The one limit of mining threads (command line, UI API, miner). */
+export const MINING_THREADS_MAX = 256
+/** The one form of an API token (command line, environment, UI API); '' in Settings removes it. */
+export const API_TOKEN_PATTERN = '^[A-Za-z0-9._~-]{1,200}$'
+
 export interface Settings {
   port: number
   host: string
   network: NetworkName
   dataDir: string
+  /** The token in force ('' = none: control routes and the UI answer loopback only). */
   apiToken: string
   miningThreads: number
+  /** Where apiToken and miningThreads come from (a node always says; optional for older fakes). */
+  apiTokenFrom?: SettingSource
+  miningThreadsFrom?: SettingSource
   theme: Theme
   language: Language
 }

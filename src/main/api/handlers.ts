@@ -11,6 +11,7 @@ import type { AcceptedBlock } from '../chain/chain'
 import type { HeaderEntry } from '../chain/store'
 import type { MiningController } from '../node/mining'
 import type { NodeService } from '../node/service'
+import { checkThreads, checkToken, type NodeSettings } from '../node/settings'
 import { StorageUnavailableError, storageFaultOf } from '../store/faults'
 import type { BlockSummaryRow } from '../store/sqlite-store'
 import type {
@@ -50,7 +51,9 @@ export interface UiApiDeps {
   peers: PeerControl
   /** This node's base URL. */
   url: string
-  launch: { port: number; host: string; apiToken: string }
+  launch: { port: number; host: string }
+  /** The one owner of the API token and the mining-thread count (node/settings.ts). */
+  settings: Pick<NodeSettings, 'apiToken' | 'apiTokenFrom' | 'threads' | 'threadsFrom' | 'setApiToken' | 'setThreads'>
   registry?: LocalRegistry
   /** Start another node on this machine (its own data dir, a free port); returns its URL. */
   spawnLocalNode?: () => Promise<string>
@@ -130,8 +133,10 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       host: deps.launch.host,
       network: service.network.name,
       dataDir: service.dataDir,
-      apiToken: deps.launch.apiToken,
-      miningThreads: mining.engine.threads,
+      apiToken: deps.settings.apiToken() ?? '',
+      miningThreads: deps.settings.threads,
+      apiTokenFrom: deps.settings.apiTokenFrom,
+      miningThreadsFrom: deps.settings.threadsFrom,
       theme: setting<Theme>('theme', ['light', 'dark'], 'light'),
       language: setting<Language>('language', ['en', 'zh-CN'], 'en')
     }
@@ -324,8 +329,10 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       if (typeof req !== 'object' || req === null) throw new BadArgument('a send request is an object')
       const r = req as unknown as Record<string, unknown>
       const recipient = str(r.recipient, 'recipient', ADDRESS)
+      // Exactly what the user typed or nothing: a fraction, negative, string or missing value is
+      // refused (invalid_field), never rounded, clamped or defaulted into a transfer.
       const amount = int(r.amount, 'amount', 1)
-      const fee = int(r.fee ?? 0, 'fee')
+      const fee = int(r.fee, 'fee')
       const o = service.sendFromWallet({ recipient, amount, fee })
       if (o.kind === 'invalid') return errResult(o.code, o.message)
       return okResult({ id: o.kind === 'accepted' ? o.tx.id : o.id })
@@ -339,8 +346,8 @@ export function createUiApi(deps: UiApiDeps): UiApi {
 
     startMining: guarded(async (threads) => {
       if (threads !== undefined) {
-        await mining.setThreads(int(threads, 'threads', 1, 64))
-        store.putSetting('miningThreads', String(threads))
+        const set = await deps.settings.setThreads(threads, (n) => mining.setThreads(n))
+        if (!set.ok) return errResult<MiningStatus>('invalid_field', set.message)
       }
       mining.start()
       return okResult(miningStatus())
@@ -412,15 +419,13 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       const p = patch as Record<string, unknown>
       if (p.theme !== undefined) store.putSetting('theme', str(p.theme, 'theme', /^(light|dark)$/))
       if (p.language !== undefined) store.putSetting('language', str(p.language, 'language', /^(en|zh-CN)$/))
-      if (p.miningThreads !== undefined) {
-        const n = int(p.miningThreads, 'miningThreads', 1, 64)
-        await mining.setThreads(n)
-        store.putSetting('miningThreads', String(n))
-      }
-      if (p.apiToken !== undefined) {
-        deps.launch.apiToken = str(p.apiToken, 'apiToken', /^[A-Za-z0-9._~-]{0,200}$/)
-        store.putSetting('apiToken', deps.launch.apiToken)
-      }
+      // The node's own rules (node/settings.ts), both checked before either is applied.
+      const threads = p.miningThreads === undefined ? undefined : checkThreads(p.miningThreads, 'miningThreads')
+      const token = p.apiToken === undefined || p.apiToken === '' ? undefined : checkToken(p.apiToken, 'apiToken')
+      for (const c of [threads, token]) if (c !== undefined && !c.ok) return errResult<Settings>('invalid_field', c.message)
+      if (p.miningThreads !== undefined) await deps.settings.setThreads(p.miningThreads, (n) => mining.setThreads(n))
+      // In force for the next request: the control and UI routes read the token through its owner.
+      if (p.apiToken !== undefined) deps.settings.setApiToken(p.apiToken)
       const launch = {
         port: p.port === undefined ? deps.launch.port : int(p.port, 'port', 0, 65535),
         host: p.host === undefined ? deps.launch.host : str(p.host, 'host', /^[0-9A-Za-z.:[\]-]{1,255}$/),

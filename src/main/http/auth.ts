@@ -26,6 +26,18 @@ export function isLoopback(addr: string | undefined): boolean {
   return addr === '::1' || /^127\./.test(addr) || /^::ffff:127\./i.test(addr)
 }
 
+/**
+ * The API token as a route reads it: a fixed value, or a getter of the one in force (the node's
+ * settings owner, node/settings.ts), read on every request so a token set, rotated or removed in
+ * Settings applies to the next request.
+ */
+export type TokenSource = string | undefined | (() => string | undefined)
+
+/** The token in force now ('' counts as none). */
+export function currentToken(src: TokenSource): string | undefined {
+  return (typeof src === 'function' ? src() : src) || undefined
+}
+
 function same(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest()
   const hb = createHash('sha256').update(b).digest()

@@ -14,9 +14,11 @@
  *   but only if it is that block or transaction: a tampered copy under a known hash or id gets
  *   400 with the rule it breaks.
  * - POST /nodes/register: every URL must be http(s) (else 400 naming it). Each is checked by
- *   its /status: one on another network (or this node itself) is refused and listed in
- *   `rejected` with why; one that does not answer yet is kept as an unreachable peer and checked
- *   again on every poll (dropped if it turns out to be on another network). 201 when at least
+ *   its /status: one on another network, this node itself (by URL or by the X-Node-Id of its
+ *   answer) or a peer already known under another name (same X-Node-Id) is refused and listed in
+ *   `rejected` with why (error: wrong_genesis, this_node, same_node, banned, peer_limit); one that
+ *   does not answer yet is kept as an unreachable peer, listed in `pending` (error unreachable)
+ *   and checked again on every poll (dropped if it turns out to be on another network). 201 when at least
  *   one is (or already was) a peer, `total_nodes` being all our peers (as GET /nodes); 400
  *   invalid_field when every URL was refused.
  * - Data pushed to us is refused with its code but does not count against the peer named by
@@ -39,6 +41,7 @@ import type { PeerManager } from '../p2p/peer-manager'
 import { normalizeUrl } from '../p2p/wire'
 import { chainJsonStream, DEFAULT_GATE, Gate, type GateLimits } from './chain-stream'
 import type { ConnectionLimits } from './connections'
+import type { TokenSource } from './auth'
 import { sendError } from './errors'
 import * as S from './schemas'
 import { guardStorage, statusWithStorage } from './storage-guard'
@@ -52,7 +55,8 @@ export interface RouteContext {
   service: NodeService
   peers: PeerManager
   mining: MiningController
-  apiToken?: string
+  /** The API token in force, read on every control request (auth.ts TokenSource). */
+  apiToken?: TokenSource
   log: (line: string) => void
   /** Resource limits (tests lower them); defaults in connections.ts and chain-stream.ts. */
   limits?: HttpLimits
@@ -361,9 +365,14 @@ export const ROUTES: RouteDef[] = guardStorage([
       }
       const results = await Promise.all(urls.map(async (url) => ({ url, r: await peers.register(url) })))
       const rejected = results.flatMap(({ url, r }) => (r.ok ? [] : [{ url, error: r.error, message: r.message }]))
+      // Kept, but not answering yet: said, so a typo in a port is not mistaken for a peer.
+      const pending = results.flatMap(({ url, r }) =>
+        r.ok && r.unreachable !== undefined ? [{ url, error: 'unreachable', message: r.unreachable }] : []
+      )
       // §7 keeps 400 for a body that is not a list of URLs; a URL refused on its merits (another
-      // network, this node itself, banned) is reported in `rejected`, as the walkthrough answers 201.
-      return reply.code(201).send({ message: 'New nodes have been added', total_nodes: peers.urls(), rejected })
+      // network, this node itself, the same node as a peer under another name, banned) is
+      // reported in `rejected`, as the walkthrough answers 201.
+      return reply.code(201).send({ message: 'New nodes have been added', total_nodes: peers.urls(), rejected, pending })
     }
   },
   {

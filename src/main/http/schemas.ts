@@ -182,6 +182,15 @@ export const registered = {
         required: ['url', 'error', 'message'],
         properties: { url: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } }
       }
+    },
+    pending: {
+      type: 'array',
+      description: 'URLs kept as peers that do not answer yet (checked again on every poll), with why',
+      items: {
+        type: 'object',
+        required: ['url', 'error', 'message'],
+        properties: { url: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } }
+      }
     }
   }
 } as const

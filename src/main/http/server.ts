@@ -7,7 +7,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { NODE_ID_HEADER } from '../p2p/peer-manager'
-import { controlRefusal } from './auth'
+import { controlRefusal, currentToken } from './auth'
 import { limitConnections } from './connections'
 import { errorHandler, sendError } from './errors'
 import { openApiDocument } from './openapi'
@@ -55,7 +55,8 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
 
   const origins = attachOrigins(app, opts.listenHost)
   const control = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    const why = controlRefusal(req, ctx.apiToken, origins)
+    // Host and Origin checks first (controlRefusal), then the token in force right now.
+    const why = controlRefusal(req, currentToken(ctx.apiToken), origins)
     if (why === undefined) return done()
     void sendError(reply, 403, 'forbidden', why)
   }

@@ -14,7 +14,6 @@
  * `import workerPath from './miner/worker?modulePath'` and `new MinerEngine({ workerPath })`.
  */
 import { EventEmitter } from 'node:events'
-import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { blockHash, isHash, MAX_JSON_INT, MAX_U32 } from '../core/codec'
 import { meetsDifficulty } from '../core/pow'
@@ -27,6 +26,7 @@ import {
   type ToWorker,
   type WorkerInit
 } from './protocol'
+import { checkThreads as checkThreadRule, defaultThreads } from '../node/settings'
 
 /** What to mine: a block header without its proof. */
 export interface MiningWork {
@@ -55,7 +55,7 @@ export interface MinerProgress {
 }
 
 export interface MinerEngineOptions {
-  /** Number of worker threads. Default: os.availableParallelism(). */
+  /** Number of worker threads. Default: one per core, within the limit (node/settings.ts). */
   threads?: number
   /**
    * The worker script. Default: worker.ts next to this file, run with `--import tsx` (plain Node,
@@ -144,7 +144,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
 
   constructor(opts: MinerEngineOptions = {}) {
     super()
-    this.count = checkThreads(opts.threads ?? availableParallelism())
+    this.count = checkThreads(opts.threads ?? defaultThreads())
     this.workerPath = opts.workerPath ?? new URL('./worker.ts', import.meta.url)
     // TypeScript sources (development, tests) load through tsx; a bundled worker is plain JS.
     const isTs = String(this.workerPath).endsWith('.ts')
@@ -465,11 +465,11 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   }
 }
 
+/** The one thread rule (node/settings.ts), also the bound of the shared control block (MAX_WORKERS). */
 function checkThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) {
-    throw new RangeError(`threads must be a whole number from 1 to ${MAX_WORKERS}, got ${n}`)
-  }
-  return n
+  const c = checkThreadRule(n)
+  if (!c.ok || c.value > MAX_WORKERS) throw new RangeError(c.ok ? `threads must be at most ${MAX_WORKERS}, got ${n}` : c.message)
+  return c.value
 }
 
 /** Copies the header's fields (a Block may carry transactions: they need not cross threads). */

@@ -7,13 +7,12 @@
 import { join } from 'node:path'
 import { configRoot, findFreePort } from './launch'
 import type { NodeConfig } from './run'
+import { checkThreads, checkToken, THREADS_MAX } from './settings'
 
 export { findFreePort }
 
 export const DEFAULT_PORT = 5000
 export const DEFAULT_HOST = '127.0.0.1'
-/** An API token: what fits in a header, a query string and a cookie without escaping. */
-const TOKEN_FORM = /^[A-Za-z0-9._~-]{1,200}$/
 
 export const HELP = `Usage: npm run node -- [options]
 
@@ -30,12 +29,15 @@ Options:
   --peer <url>        a peer to connect to, e.g. http://127.0.0.1:5001 (repeatable); it must be
                       on the same network (its /status is checked)
   --mine              mine continuously, paying this node's wallet
-  --threads <n>       mining worker threads (default: one per core)
+  --threads <n>       mining worker threads, 1 to ${THREADS_MAX} (default: what Settings saved,
+                      else one per core)
   --api-token <t>     control routes (/mine, /transactions/new, /nodes/register,
                       /nodes/resolve) and the UI API then also answer non-loopback clients that
                       send "Authorization: Bearer <t>"; the UI API then always needs it. Other
                       users of this machine can read a command line: prefer the environment
-                      variable BLOCKFORGE_API_TOKEN=<t>, read when --api-token is not given
+                      variable BLOCKFORGE_API_TOKEN=<t>, read when --api-token is not given.
+                      Either wins for this run over a token set in the app's Settings (which
+                      is used when neither is given); a change in Settings applies at once
   --ui-dir <dir>      serve the built desktop UI from this folder at / (default: the
                       project's out/renderer after \`npm run build\`, or $BLOCKFORGE_UI_DIR)
   --help, -h          show this text
@@ -75,8 +77,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const peers: string[] = []
   let mine = false
   let apiToken: string | undefined = env.BLOCKFORGE_API_TOKEN || undefined
-  if (apiToken !== undefined && !TOKEN_FORM.test(apiToken)) {
-    return { kind: 'error', message: 'BLOCKFORGE_API_TOKEN needs a token of letters, digits and ._~-' }
+  let apiTokenFrom: NodeConfig['apiTokenFrom'] = apiToken === undefined ? undefined : 'environment'
+  if (apiToken !== undefined) {
+    const t = checkToken(apiToken, 'BLOCKFORGE_API_TOKEN')
+    if (!t.ok) return { kind: 'error', message: t.message }
   }
   let threads: number | undefined
   let serveUi: string | undefined = env.BLOCKFORGE_UI_DIR || undefined
@@ -133,15 +137,18 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }
       case '--api-token': {
         const v = value()
-        if (!v || !TOKEN_FORM.test(v)) return { kind: 'error', message: '--api-token needs a token of letters, digits and ._~-' }
-        apiToken = v
+        const t = checkToken(v, '--api-token')
+        if (!t.ok) return { kind: 'error', message: t.message }
+        apiToken = t.value
+        apiTokenFrom = 'command-line'
         break
       }
       case '--threads': {
         const v = value()
-        const n = Number(v)
-        if (v === undefined || !/^[0-9]{1,3}$/.test(v) || n < 1) return { kind: 'error', message: `--threads needs a whole number of at least 1, got ${v ?? 'nothing'}` }
-        threads = n
+        // Checked here, before anything is opened (the same rule as Settings and the miner).
+        const t = checkThreads(v !== undefined && /^[0-9]{1,6}$/.test(v) ? Number(v) : v, '--threads')
+        if (!t.ok) return { kind: 'error', message: t.message }
+        threads = t.value
         break
       }
       case '--ui-dir': {
@@ -156,6 +163,6 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   return {
     kind: 'run',
-    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, threads, serveUi }
+    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, apiTokenFrom, threads, serveUi }
   }
 }

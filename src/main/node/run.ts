@@ -17,9 +17,11 @@ import { MinerEngine } from '../miner/engine'
 import { PeerManager, type PeerLimits } from '../p2p/peer-manager'
 import { VerifyPool } from '../p2p/verify-pool'
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
+import { UsageError } from './config'
 import { configRoot, saveLaunchSettings, spawnLocalNode } from './launch'
 import { MiningController } from './mining'
 import { NodeService } from './service'
+import { checkThreads, checkToken, NodeSettings } from './settings'
 
 export interface NodeConfig {
   port: number
@@ -28,7 +30,10 @@ export interface NodeConfig {
   network: 'main' | 'regtest'
   peers: string[]
   mine: boolean
+  /** Given explicitly (flag or environment): wins over Settings for this run (settings.ts). */
   apiToken?: string
+  apiTokenFrom?: 'command-line' | 'environment'
+  /** Given explicitly: wins over Settings for this run; else Settings' value, else one per core. */
   threads?: number
   minerWorkerPath?: string
   /** Built verify-pool worker (Electron); default verify-worker.ts under tsx. */
@@ -67,16 +72,41 @@ export function publicUrl(host: string, port: number): string {
  * whatever it had opened, so a caller can retry with another data dir or port.
  */
 export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
+  // The same rules as the command line, checked before anything is opened: a bad value must not
+  // leave the data dir created or locked (the desktop app and tests call this directly).
+  for (const c of [
+    cfg.threads === undefined ? undefined : checkThreads(cfg.threads, '--threads'),
+    cfg.apiToken === undefined ? undefined : checkToken(cfg.apiToken, '--api-token')
+  ]) {
+    if (c !== undefined && !c.ok) throw new UsageError(c.message)
+  }
   const network = NETWORKS[cfg.network]
   const log = cfg.log ?? (() => undefined)
   const verifyPool = new VerifyPool({ genesisHash: network.genesisHash, workerPath: cfg.verifyWorkerPath })
-  const service = NodeService.open({ dataDir: cfg.dataDir, network, verifier: verifyPool.verifier })
-  const engine = new MinerEngine({ threads: cfg.threads, workerPath: cfg.minerWorkerPath })
+  let service: NodeService
+  let settings: NodeSettings
+  let engine: MinerEngine
+  try {
+    service = NodeService.open({ dataDir: cfg.dataDir, network, verifier: verifyPool.verifier })
+  } catch (e) {
+    await verifyPool.close()
+    throw e
+  }
+  try {
+    // The one owner of the token and the thread count: flags for this run, else what Settings saved.
+    settings = new NodeSettings(service.store, { apiToken: cfg.apiToken, apiTokenFrom: cfg.apiTokenFrom, threads: cfg.threads }, log)
+    engine = new MinerEngine({ threads: settings.threads, workerPath: cfg.minerWorkerPath })
+  } catch (e) {
+    await verifyPool.close()
+    service.close()
+    throw e
+  }
+  const apiToken = (): string | undefined => settings.apiToken()
   const mining = new MiningController(service, engine)
   // A full disk or a damaged store is said once when it starts and once when it ends (issue #8).
   service.on('storage', (h) => log(h.state === 'ok' ? 'storage: writable again; mining and catching up resume' : `storage ${h.state}: ${h.message}`))
   const peers = new PeerManager({ service, selfUrl: publicUrl(cfg.host, cfg.port), verifyPool, limits: cfg.peerLimits, log })
-  const app = createHttpServer({ service, peers, mining, apiToken: cfg.apiToken, log, limits: cfg.httpLimits }, { listenHost: cfg.host })
+  const app = createHttpServer({ service, peers, mining, apiToken, log, limits: cfg.httpLimits }, { listenHost: cfg.host })
   const shutdown = async (): Promise<void> => {
     await app.close().catch(() => undefined)
     await peers.close()
@@ -95,7 +125,8 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       mining,
       peers,
       url: '',
-      launch: { port: cfg.port, host: cfg.host, apiToken: cfg.apiToken ?? '' },
+      launch: { port: cfg.port, host: cfg.host },
+      settings,
       registry: new LocalRegistry(join(configRoot(), 'nodes')),
       spawnLocalNode: async (): Promise<string> => {
         const spawned = await spawnLocalNode({
@@ -105,7 +136,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
           host: cfg.host,
           dataDirBase: cfg.dataDir,
           peers: [url],
-          apiToken: cfg.apiToken
+          apiToken: settings.apiToken()
         })
         spawned.child.unref()
         return spawned.url
@@ -113,7 +144,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       saveLaunchSettings: (s: Parameters<typeof saveLaunchSettings>[0]) => saveLaunchSettings(s)
     }
     ui = createUiApi(deps)
-    registerUiRoutes(app, ui, { apiToken: cfg.apiToken, serveUi: cfg.serveUi })
+    registerUiRoutes(app, ui, { apiToken, serveUi: cfg.serveUi })
     await app.listen({ port: cfg.port, host: cfg.host, backlog: LISTEN_BACKLOG })
     const addr = app.server.address()
     const port = typeof addr === 'object' && addr !== null ? addr.port : cfg.port

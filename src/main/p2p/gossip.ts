@@ -27,7 +27,6 @@ export class Gossip {
   start(): void {
     const service = this.pm.service
     const onBlock = (a: AcceptedBlock, m: { source?: string }): void => {
-      if (a.reorg !== undefined && a.reorg.disconnected.length > 0) this.pm.syncer.replacedSinceResolve = true
       if (this.pm.syncer.isQuiet(m.source)) return
       this.relayBlock(a.block, m.source)
     }

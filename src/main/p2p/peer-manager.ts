@@ -16,9 +16,10 @@
  */
 import { EventEmitter, setMaxListeners } from 'node:events'
 import { randomBytes } from 'node:crypto'
+import type { AcceptedBlock } from '../chain/chain'
 import type { NodeService } from '../node/service'
 import type { PeerRow } from '../store/sqlite-store'
-import type { ApiResult, PeerInfo, ResolveOutcome } from '../../shared/api'
+import type { ApiResult, PeerInfo, PeerRefusal, ResolveOutcome } from '../../shared/api'
 import { peerRequest, type PeerResponse } from './http-client'
 import { normalizeUrl, parseStatus, type PeerStatus } from './wire'
 import { Syncer } from './sync'
@@ -106,6 +107,8 @@ export interface PeerEntry {
   /** Catch-ups from this peer that failed in a row, and when to try it again. */
   syncFailures: number
   retryAt: number
+  /** The X-Node-Id its answers last carried: the same node under two names is one peer. */
+  nodeId: string | null
 }
 
 /** A peer record as first held: known from the store, or just added. */
@@ -130,9 +133,14 @@ function newPeer(
     lastPersist: 0,
     polling: false,
     syncFailures: 0,
-    retryAt: 0
+    retryAt: 0,
+    nodeId: null
   }
 }
+
+/** Store setting naming the peers the user removed (a JSON list): not learned back. */
+const REMOVED_SETTING = 'removedPeers'
+const MAX_REMOVED = 1024
 
 export interface PeerManagerOptions {
   service: NodeService
@@ -149,7 +157,12 @@ export interface PeerManagerEvents {
 }
 
 /** A failed probe; `slow`: the peer was still sending its status at the deadline. */
-type Probe = { ok: true; status: PeerStatus } | { ok: false; code: string; message: string; slow?: boolean }
+type Probe =
+  | { ok: true; status: PeerStatus; nodeId: string | null }
+  | { ok: false; code: Exclude<PeerRefusal, 'removed'>; message: string; slow?: boolean }
+
+/** Who asks for a peer to be added: the user (UI, register, --peer) or the peer itself (X-Node-Url). */
+export type AddedBy = 'user' | 'peer'
 
 export class PeerManager extends EventEmitter<PeerManagerEvents> {
   readonly service: NodeService
@@ -164,6 +177,13 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   private readonly recentlyFailed = new Map<string, number>()
   /** --peer URLs not reachable yet: retried on every poll until added. */
   private readonly bootstrap = new Set<string>()
+  /** --peer URLs already said to be unreachable in the log (said once, not on every poll). */
+  private readonly bootstrapSaid = new Set<string>()
+  /**
+   * Peers the user removed: a removed peer that announces itself (X-Node-Url) is not learned
+   * back, across restarts too, until the user adds it again (UI add, register, --peer).
+   */
+  private readonly removed = new Set<string>()
   private readonly now: () => number
   readonly log: (line: string) => void
   private readonly shutdown = new AbortController()
@@ -186,6 +206,12 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       p.scoreAt = this.now()
       this.peers.set(r.url, p)
     }
+    try {
+      const list: unknown = JSON.parse(this.service.store.getSetting(REMOVED_SETTING) ?? '[]')
+      if (Array.isArray(list)) for (const u of list) if (typeof u === 'string') this.removed.add(u)
+    } catch {
+      // an unreadable list: nothing is held back
+    }
     this.syncer = new Syncer(this, opts.verifyPool)
     this.gossip = new Gossip(this)
   }
@@ -194,11 +220,18 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   start(bootstrap: readonly string[] = []): void {
     for (const u of bootstrap) {
       const url = normalizeUrl(u)
-      if (url !== undefined && !this.isSelf(url) && !this.peers.has(url)) this.bootstrap.add(url)
+      if (url === undefined) continue
+      // Named on the command line: the user's own choice, which lifts an earlier removal.
+      this.unremove(url)
+      if (this.isSelf(url)) this.log(`--peer ${url} refused: it is this node`)
+      else if (!this.peers.has(url)) this.bootstrap.add(url)
     }
     this.gossip.start()
     // Useful data is the one way a peer earns points back: each valid block new to us it sent.
-    const onBlock = (_a: unknown, m: { source?: string }): void => this.reward(m.source)
+    const onBlock = (a: AcceptedBlock, m: { source?: string }): void => {
+      this.syncer.noteBlock(a, m.source)
+      this.reward(m.source)
+    }
     this.service.on('block', onBlock)
     this.unwire = () => this.service.off('block', onBlock)
     this.timer = setInterval(() => this.poll(), this.limits.pollMs)
@@ -334,7 +367,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       const code = res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
       return { ok: false, code, message: `${url}: ${res.message}`, slow: res.reason === 'slow' }
     }
-    if (res.nodeId === this.nodeId) return { ok: false, code: 'invalid_field', message: `${url} is this node` }
+    if (res.nodeId === this.nodeId) return { ok: false, code: 'this_node', message: `${url} is this node` }
     if (res.status !== 200) return { ok: false, code: 'unreachable', message: `${url}/status answered ${res.status}` }
     const s = parseStatus(res.json)
     if (typeof s === 'string') return { ok: false, code: 'bad_answer', message: `${url}: ${s}` }
@@ -345,7 +378,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
         message: `${url} is on another network (genesis ${s.genesisHash.slice(0, 12)}…, ours ${this.service.network.genesisHash.slice(0, 12)}…)`
       }
     }
-    return { ok: true, status: s }
+    return { ok: true, status: s, nodeId: res.nodeId }
   }
 
   /** PeerControl.probe: a URL's network and height, for local discovery. */
@@ -366,10 +399,24 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
    * Add a peer after checking that its /status names our genesis (the app's "add peer",
    * POST /nodes/register, --peer). The peer learns us from our X-Node-Url; both then sync.
    */
-  async add(rawUrl: string): Promise<ApiResult<PeerInfo>> {
+  async add(rawUrl: string, by: AddedBy = 'user'): Promise<ApiResult<PeerInfo>> {
+    const r = await this.tryAdd(rawUrl, by)
+    // What the user asked for is said in the log either way (a peer's own announcement is not:
+    // anyone can send one, and the log would fill with them).
+    if (!r.ok && by === 'user') this.logRefusal(rawUrl, r.message)
+    return r
+  }
+
+  private logRefusal(rawUrl: string, why: string): void {
+    this.log(`peer refused: ${String(rawUrl).slice(0, 200)} (${why})`)
+  }
+
+  private async tryAdd(rawUrl: string, by: AddedBy): Promise<ApiResult<PeerInfo>> {
     const url = normalizeUrl(rawUrl)
     if (url === undefined) return { ok: false, error: 'invalid_field', message: `${String(rawUrl)} is not an http(s) URL` }
-    if (this.isSelf(url)) return { ok: false, error: 'invalid_field', message: `${url} is this node` }
+    if (this.isSelf(url)) return { ok: false, error: 'this_node', message: `${url} is this node` }
+    if (by === 'user') this.unremove(url)
+    else if (this.removed.has(url)) return { ok: false, error: 'removed', message: `${url} was removed by the user` }
     const known = this.peers.get(url)
     if (known && this.isBanned(known)) {
       return { ok: false, error: 'banned', message: `${url} is banned until ${new Date(known.bannedUntil!).toISOString()}` }
@@ -382,8 +429,16 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       if (known && probe.code === 'wrong_genesis') this.offence(known, OFFENCE.wrongGenesis, probe.message)
       return { ok: false, error: probe.code, message: probe.message }
     }
+    // The same node under another name (localhost and 127.0.0.1, a host name and its address):
+    // its answers carry the same node id as a peer we already have.
+    const twin = probe.nodeId === null ? undefined : [...this.peers.values()].find((q) => q.url !== url && q.nodeId === probe.nodeId)
+    if (twin !== undefined) {
+      this.bootstrap.delete(url)
+      return { ok: false, error: 'same_node', message: `${url} is the same node as the peer ${twin.url}` }
+    }
     const p = known ?? this.insert(url)
     this.bootstrap.delete(url)
+    p.nodeId = probe.nodeId
     this.updateStatus(p, probe.status)
     this.persist(p, true)
     this.markChanged()
@@ -396,11 +451,14 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
    * unreachable peer (PROTOCOL §7 refuses only malformed URLs); its /status is checked on every
    * poll and it is dropped (banned) if it turns out to be on another network.
    */
-  async register(rawUrl: string): Promise<ApiResult<PeerInfo>> {
-    const r = await this.add(rawUrl)
+  async register(rawUrl: string): Promise<ApiResult<PeerInfo> & { unreachable?: string }> {
+    const r = await this.tryAdd(rawUrl, 'user')
+    if (!r.ok && r.error !== 'unreachable') this.logRefusal(rawUrl, r.message)
     if (r.ok || r.error !== 'unreachable') return r
     const url = normalizeUrl(rawUrl)!
-    if (this.peers.has(url)) return { ok: true, value: this.info(this.peers.get(url)!) }
+    const why = `${r.message}; kept as a peer and tried again on every poll`
+    this.log(`peer not reachable yet: ${why}`)
+    if (this.peers.has(url)) return { ok: true, value: this.info(this.peers.get(url)!), unreachable: why }
     if (this.active().length >= this.limits.maxPeers && !this.evictOne()) {
       return { ok: false, error: 'peer_limit', message: `this node already has ${this.limits.maxPeers} peers` }
     }
@@ -408,7 +466,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     p.reachable = false
     this.persist(p, true)
     this.markChanged()
-    return { ok: true, value: this.info(p) }
+    return { ok: true, value: this.info(p), unreachable: why }
   }
 
   private insert(url: string): PeerEntry {
@@ -424,7 +482,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       .filter((p) => !p.reachable)
       .sort((a, b) => a.score - b.score || (a.lastContact ?? 0) - (b.lastContact ?? 0))
     if (victims.length === 0) return false
-    this.remove(victims[0].url)
+    this.drop(victims[0].url)
     return true
   }
 
@@ -434,11 +492,11 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
    */
   learn(rawUrl: string): void {
     const url = normalizeUrl(rawUrl)
-    if (url === undefined || this.closed || this.peers.has(url) || this.isSelf(url)) return
+    if (url === undefined || this.closed || this.peers.has(url) || this.isSelf(url) || this.removed.has(url)) return
     if (this.learning.has(url) || this.learning.size >= 16) return
     const failedAt = this.recentlyFailed.get(url)
     if (failedAt !== undefined && this.now() - failedAt < 60_000) return
-    const job = this.add(url)
+    const job = this.add(url, 'peer')
       .then((r) => {
         if (!r.ok) {
           if (this.recentlyFailed.size >= 1024) this.recentlyFailed.clear()
@@ -456,13 +514,38 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     return p && !this.isBanned(p) ? p : undefined
   }
 
+  /** The user's "disconnect": the peer is dropped and not learned back until the user adds it. */
   remove(rawUrl: string): ApiResult<null> {
     const url = normalizeUrl(rawUrl) ?? rawUrl
+    const r = this.drop(url)
+    if (!r.ok) return r
+    this.removed.delete(url)
+    this.removed.add(url)
+    for (const old of this.removed) {
+      if (this.removed.size <= MAX_REMOVED) break
+      this.removed.delete(old)
+    }
+    this.saveRemoved()
+    this.log(`peer removed: ${url} (not taken back until added again)`)
+    return r
+  }
+
+  /** Drop a peer from the list (eviction, too many bans, the user's remove). */
+  private drop(url: string): ApiResult<null> {
     if (!this.peers.delete(url)) return { ok: false, error: 'not_found', message: `${url} is not a peer` }
     this.bootstrap.delete(url)
     if (!this.closed) this.service.store.deletePeer(url)
     this.markChanged()
     return { ok: true, value: null }
+  }
+
+  /** The user adds a URL again: it may be learned and kept from now on. */
+  private unremove(url: string): void {
+    if (this.removed.delete(url)) this.saveRemoved()
+  }
+
+  private saveRemoved(): void {
+    if (!this.closed) this.service.store.putSetting(REMOVED_SETTING, JSON.stringify([...this.removed]))
   }
 
   ban(rawUrl: string, minutes: number): ApiResult<null> {
@@ -491,7 +574,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     p.reachable = null
     this.log(`peer banned: ${p.url} (${why})`)
     const banned = [...this.peers.values()].filter((q) => this.isBanned(q)).sort((a, b) => a.bannedUntil! - b.bannedUntil!)
-    while (banned.length > this.limits.maxBanned) this.remove(banned.shift()!.url)
+    while (banned.length > this.limits.maxBanned) this.drop(banned.shift()!.url)
     this.persist(p, true)
     this.markChanged()
   }
@@ -575,13 +658,30 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     if (this.closed) return
     if (!this.polling) {
       this.polling = true
-      void Promise.all([...this.bootstrap].map((u) => this.add(u))).finally(() => (this.polling = false))
+      void Promise.all([...this.bootstrap].map((u) => this.addBootstrap(u))).finally(() => (this.polling = false))
     }
     for (const p of this.active()) {
       if (p.polling) continue
       p.polling = true
       void this.pollOne(p).finally(() => (p.polling = false))
     }
+  }
+
+  /**
+   * One --peer URL: added, or refused for good with the reason in the log (another network, this
+   * node, a peer already known by another name), or not reachable yet: said once, tried again on
+   * every poll.
+   */
+  private async addBootstrap(url: string): Promise<void> {
+    const r = await this.tryAdd(url, 'user')
+    if (r.ok) return
+    if (r.error === 'unreachable' || r.error === 'peer_limit') {
+      if (!this.bootstrapSaid.has(url)) this.log(`--peer ${url} not reachable yet (${r.message}); tried again on every poll`)
+      this.bootstrapSaid.add(url)
+      return
+    }
+    this.bootstrap.delete(url)
+    this.log(`--peer ${url} refused: ${r.message}`)
   }
 
   /** Refresh one peer's status; `consider`: queue a catch-up if it has more work. */
@@ -599,6 +699,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       }
       return undefined
     }
+    p.nodeId = probe.nodeId
     this.updateStatus(p, probe.status)
     if (consider) this.syncer.consider(p)
     return probe.status

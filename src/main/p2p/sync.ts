@@ -14,6 +14,7 @@
  * answers are oversized or dripping, is scored down.
  */
 import type { Block } from '../core'
+import type { AcceptedBlock } from '../chain/chain'
 import type { ResolveOutcome } from '../../shared/api'
 import { OFFENCE, type PeerEntry, type PeerManager } from './peer-manager'
 import type { VerifyPool } from './verify-pool'
@@ -59,13 +60,32 @@ export class Syncer {
   private readonly wanted = new Set<string>()
   private readonly quiet = new Set<string>()
   private readonly fetching = new Set<string>()
-  /** A reorganisation happened since the last resolve (set from the node's block events). */
+  /**
+   * Set when the main chain took a block this node did not mine since the last resolve (see
+   * noteBlock); gossip also sets it on a reorganisation.
+   */
   replacedSinceResolve = false
+  /** The tip the last resolve answered with (at first: the tip the node opened on). */
+  private resolvedTip: string
 
   constructor(
     private readonly pm: PeerManager,
     private readonly pool?: VerifyPool
-  ) {}
+  ) {
+    this.resolvedTip = pm.service.chain.tip().hash
+  }
+
+  /**
+   * A block joined the chain: if it (or a branch it brought onto the main chain) came from
+   * elsewhere, a peer's catch-up or gossip or a block posted to us, the next resolve reports the
+   * chain as replaced. Blocks this node mined itself (its wallet's coinbase, no sender) do not.
+   */
+  noteBlock(a: AcceptedBlock, source: string | undefined): void {
+    if (a.status !== 'main') return
+    const own = this.service.wallet.address
+    const joined = a.reorg?.connected ?? [a.block]
+    if (source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own)) this.replacedSinceResolve = true
+  }
 
   private get service() {
     return this.pm.service
@@ -414,14 +434,15 @@ export class Syncer {
 
   /**
    * Take every peer's chain as if offered block by block; the most work wins (PROTOCOL §6, §7).
-   * "Our chain was replaced" when this moved our tip, or when catching up in the background
-   * reorganised our chain onto a peer's since the last resolve: a gossiping node usually takes a
-   * heavier chain before anyone asks, and resolve still tells that it did (the walkthrough's
-   * meaning: the node ended on another node's chain).
+   * "Our chain was replaced" when the tip moved onto blocks from elsewhere since the last resolve:
+   * during this one, or before it when catching up or gossip got there first, which in the
+   * walkthrough's own session (an empty node registers a longer one) is the usual case. An
+   * extension counts as much as a reorganisation: the walkthrough's meaning is that the node now
+   * holds a chain that came from its peers. A chain nobody but this node changed is authoritative.
    */
   async resolve(): Promise<ResolveOutcome> {
     const chain = this.service.chain
-    const before = chain.tip().hash
+    const before = this.resolvedTip
     for (const p of this.pm.active()) {
       // A catch-up from this peer already running brings its chain: let it end first.
       await this.syncing.get(p.url)?.done
@@ -431,8 +452,9 @@ export class Syncer {
       })
     }
     const after = chain.tip()
-    const replaced = after.hash !== before || this.replacedSinceResolve
+    const replaced = after.hash !== before && this.replacedSinceResolve
     this.replacedSinceResolve = false
+    this.resolvedTip = after.hash
     return {
       replaced,
       message: replaced ? 'Our chain was replaced' : 'Our chain is authoritative',
