@@ -53,26 +53,42 @@ describe('layoutChain', () => {
 })
 
 describe('checkSend', () => {
-  const ok = { recipient: 'b'.repeat(40), amount: 5, fee: 1 }
+  const ok = { recipient: 'b'.repeat(40), amount: '5', fee: '1' }
 
-  it('accepts a well-formed transfer within the balance', () => {
-    expect(isSendable(checkSend(ok, 6))).toBe(true)
+  it('accepts a well-formed transfer within the balance, as the exact numbers typed', () => {
+    const c = checkSend(ok, 6)
+    expect(isSendable(c)).toBe(true)
+    expect(c.request).toEqual({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
+    expect(checkSend({ ...ok, amount: String(Number.MAX_SAFE_INTEGER - 1), fee: '1' }, Number.MAX_SAFE_INTEGER).request)
+      .toEqual({ recipient: 'b'.repeat(40), amount: Number.MAX_SAFE_INTEGER - 1, fee: 1 })
   })
 
   it.each([
     [{ recipient: '' }, 'recipient', 'recipientRequired'],
     [{ recipient: 'B'.repeat(40) }, 'recipient', 'recipientFormat'],
     [{ recipient: 'b'.repeat(39) }, 'recipient', 'recipientFormat'],
-    [{ amount: null }, 'amount', 'amountRequired'],
-    [{ amount: 0 }, 'amount', 'amountInteger'],
-    [{ amount: 1.5 }, 'amount', 'amountInteger'],
-    [{ fee: -1 }, 'fee', 'feeInteger'],
-    [{ fee: null }, 'fee', 'feeInteger'],
-    [{ amount: 6 }, 'amount', 'tooMuch']
+    [{ amount: '' }, 'amount', 'amountRequired'],
+    [{ amount: '  ' }, 'amount', 'amountRequired'],
+    [{ amount: '0' }, 'amount', 'amountInteger'],
+    [{ amount: '-5' }, 'amount', 'amountInteger'],
+    [{ amount: '+5' }, 'amount', 'amountInteger'],
+    [{ amount: '1.5' }, 'amount', 'amountInteger'],
+    [{ amount: '2.0' }, 'amount', 'amountInteger'],
+    [{ amount: '1e3' }, 'amount', 'amountInteger'],
+    [{ amount: '0x10' }, 'amount', 'amountInteger'],
+    [{ amount: '1,000' }, 'amount', 'amountInteger'],
+    [{ amount: 'abc' }, 'amount', 'amountInteger'],
+    [{ amount: '9007199254740992' }, 'amount', 'amountTooLarge'],
+    [{ fee: '-1' }, 'fee', 'feeInteger'],
+    [{ fee: '1.5' }, 'fee', 'feeInteger'],
+    [{ fee: '' }, 'fee', 'feeRequired'],
+    [{ fee: '99999999999999999999' }, 'fee', 'feeTooLarge'],
+    [{ amount: '6' }, 'amount', 'tooMuch']
   ] as const)('flags %o as %s: %s', (patch, field, code) => {
     const c = checkSend({ ...ok, ...patch }, 6)
     expect(c[field]).toBe(code)
     expect(isSendable(c)).toBe(false)
+    expect(c.request).toBeUndefined()
   })
 })
 

@@ -1,11 +1,17 @@
 /**
  * Checks a send form before anything goes to the node, so mistakes are explained next to the
- * field. Only the form's shape is checked; the node still decides whether the transfer is valid.
+ * field. The form keeps the text the user typed and this is the only place that turns it into
+ * numbers: a value that is not exactly a whole number in range is refused, never rounded or
+ * clamped into one, so what is sent is what was typed or nothing. Only the form's shape is
+ * checked; the node still decides whether the transfer is valid.
  */
+import type { SendRequest } from '@shared/api'
+
+/** The fields as typed. */
 export interface SendDraft {
   recipient: string
-  amount: number | null
-  fee: number | null
+  amount: string
+  fee: string
 }
 
 export type SendFieldError =
@@ -13,16 +19,41 @@ export type SendFieldError =
   | 'recipientFormat'
   | 'amountRequired'
   | 'amountInteger'
+  | 'amountTooLarge'
+  | 'feeRequired'
   | 'feeInteger'
+  | 'feeTooLarge'
   | 'tooMuch'
 
 export interface SendCheck {
   recipient?: SendFieldError
   amount?: SendFieldError
   fee?: SendFieldError
+  /** Amount plus fee, once both are whole numbers (for the tooMuch message). */
+  total?: number
+  /** The request to send, present only when every field is right: built from what was checked. */
+  request?: SendRequest
 }
 
 const ADDRESS = /^[0-9a-f]{40}$/
+/** Digits only: no sign, point, exponent, separator or hex, so -5, 2.5, 1e3 and 0x10 are refused. */
+const WHOLE = /^[0-9]+$/
+/** PROTOCOL.md §1: amounts and fees are JSON integers 0 <= n <= 2^53 - 1. */
+export const MAX_COINS = Number.MAX_SAFE_INTEGER
+
+type Parsed = { value: number } | { error: 'required' | 'integer' | 'tooLarge' }
+
+/** A whole number >= min as typed (surrounding spaces aside), or why it is not one. */
+function whole(text: string, min: number): Parsed {
+  const s = text.trim()
+  if (s === '') return { error: 'required' }
+  if (!WHOLE.test(s)) return { error: 'integer' }
+  const n = Number(s)
+  // Past 2^53 - 1 a digit string no longer maps to its own number (…993 reads as …992).
+  if (!Number.isSafeInteger(n)) return { error: 'tooLarge' }
+  if (n < min) return { error: 'integer' }
+  return { value: n }
+}
 
 export function checkSend(d: SendDraft, balance: number): SendCheck {
   const out: SendCheck = {}
@@ -30,15 +61,23 @@ export function checkSend(d: SendDraft, balance: number): SendCheck {
   if (!recipient) out.recipient = 'recipientRequired'
   else if (!ADDRESS.test(recipient)) out.recipient = 'recipientFormat'
 
-  if (d.amount === null) out.amount = 'amountRequired'
-  else if (!Number.isSafeInteger(d.amount) || d.amount < 1) out.amount = 'amountInteger'
+  const amount = whole(d.amount, 1)
+  if ('error' in amount) {
+    out.amount = amount.error === 'required' ? 'amountRequired' : amount.error === 'tooLarge' ? 'amountTooLarge' : 'amountInteger'
+  }
+  const fee = whole(d.fee, 0)
+  if ('error' in fee) {
+    out.fee = fee.error === 'required' ? 'feeRequired' : fee.error === 'tooLarge' ? 'feeTooLarge' : 'feeInteger'
+  }
 
-  if (d.fee === null || !Number.isSafeInteger(d.fee) || d.fee < 0) out.fee = 'feeInteger'
-
-  if (!out.amount && !out.fee && (d.amount ?? 0) + (d.fee ?? 0) > balance) out.amount = 'tooMuch'
+  if ('value' in amount && 'value' in fee) {
+    out.total = amount.value + fee.value
+    if (out.total > balance) out.amount = 'tooMuch'
+    else if (!out.recipient) out.request = { recipient, amount: amount.value, fee: fee.value }
+  }
   return out
 }
 
 export function isSendable(c: SendCheck): boolean {
-  return !c.recipient && !c.amount && !c.fee
+  return c.request !== undefined
 }

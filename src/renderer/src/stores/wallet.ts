@@ -15,8 +15,14 @@ export const useWalletStore = defineStore('wallet', () => {
     if (w) wallet.value = w
   }
 
-  /** Sends from the node's wallet; the node signs. Resolves to the node's answer. */
+  /**
+   * Sends from the node's wallet; the node signs. Resolves to the node's answer. While one send
+   * is in flight another is refused, not queued: the node would sign it with the next nonce, so
+   * a double click on a slow node became two transfers. `sending` is set before the first await,
+   * so even two calls in the same tick send once.
+   */
   async function send(req: SendRequest): Promise<ApiResult<{ id: string }> | undefined> {
+    if (sending.value) return { ok: false, error: 'busy', message: 'a send is already on its way to the node' }
     sending.value = true
     try {
       const r = await track(() => api.sendTransaction(req))
