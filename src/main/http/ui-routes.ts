@@ -19,9 +19,10 @@ import {
   type NodeApiHandlers,
   type NodeEvent
 } from '../../shared/api'
-import { isToken, tokenCookie, uiRefusal } from './auth'
+import { currentToken, isToken, tokenCookie, uiRefusal, type TokenSource } from './auth'
 import { sendError } from './errors'
 import { originsOf } from './origins'
+import { pageLanguage, tokenPage } from './token-page'
 
 export interface UiTransport {
   api: NodeApiHandlers
@@ -29,7 +30,8 @@ export interface UiTransport {
 }
 
 export interface UiRouteOptions {
-  apiToken?: string
+  /** The token in force, read on every request (a getter: Settings may set or rotate it). */
+  apiToken?: TokenSource
   /** Directory of the built renderer (index.html, assets/); nothing is served at / without it. */
   serveUi?: string
   heartbeatMs?: number
@@ -57,12 +59,12 @@ const CSP =
 const methods = new Set<string>(API_METHODS)
 
 export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: UiRouteOptions): void {
-  const token = opts.apiToken || undefined
+  const tokenNow = (): string | undefined => currentToken(opts.apiToken)
   const origins = originsOf(app)
   const guard =
     (viaQuery: boolean, navigation = false) =>
     (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-      const why = uiRefusal(req, token, origins, { viaQuery, navigation })
+      const why = uiRefusal(req, tokenNow(), origins, { viaQuery, navigation })
       if (why === undefined) return done()
       void sendError(reply, 403, 'forbidden', why)
     }
@@ -125,8 +127,28 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
       .header('referrer-policy', 'no-referrer')
       .send(body)
   }
-  app.get('/', { onRequest: guard(true, true) }, async (req, reply) => {
+  // The page itself, opened without the token (or with a wrong one), answers with a form asking
+  // for it rather than the API's JSON: a person opened it. Still 403 (the UI is not served), with
+  // the UI's security headers; a foreign name or a node without a token gets the JSON 403.
+  const pageGuard = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const token = tokenNow()
+    const why = uiRefusal(req, token, origins, { viaQuery: true, navigation: true })
+    if (why === undefined) return done()
+    if (!token || !origins.hostAllowed(req.headers.host)) return void sendError(reply, 403, 'forbidden', why)
+    const q = req.query as { token?: unknown } | undefined
+    void reply
+      .code(403)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CSP)
+      .header('x-frame-options', 'DENY')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-store')
+      .send(tokenPage(pageLanguage(req.headers['accept-language']), typeof q?.token === 'string'))
+  }
+  app.get('/', { onRequest: pageGuard }, async (req, reply) => {
     const q = req.query as { token?: unknown }
+    const token = tokenNow()
     // Only the right token becomes the cookie: a link elsewhere must not replace a good one.
     if (token && typeof q.token === 'string' && isToken(q.token, token)) {
       reply.header('set-cookie', `${tokenCookie(req)}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`)

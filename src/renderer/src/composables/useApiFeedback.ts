@@ -1,20 +1,22 @@
 import { useMessage } from 'naive-ui'
 import type { ApiResult } from '@shared/api'
-import { failureMessage } from '@renderer/stores/tracker'
+import { useOutcomes } from '@renderer/i18n/outcomes'
 
 /**
  * Shows the outcome of an action: a success toast with `successText` (none without it), or the
- * node's own error message. Transport failures are already in the store's `error` and shown there.
+ * node's refusal worded from its code, its own text as detail (i18n/outcomes.ts). Transport
+ * failures are already in the store's `error` and shown there.
  */
 export function useApiFeedback() {
   const message = useMessage()
+  const outcomes = useOutcomes()
   function report<T>(r: ApiResult<T> | undefined, successText?: (value: T) => string): boolean {
     if (!r) return false
     if (r.ok) {
       if (successText) message.success(successText(r.value))
       return true
     }
-    message.error(failureMessage(r) ?? '')
+    message.error(outcomes.refusal(r))
     return false
   }
   return { report }

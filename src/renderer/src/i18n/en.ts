@@ -3,6 +3,9 @@ const en = {
   app: {
     name: 'Blockforge',
     skipToContent: 'Skip to content',
+    // Names of the − and + buttons of number fields (read by screen readers).
+    stepDown: 'Decrease',
+    stepUp: 'Increase',
     nodeAt: 'Node at {url}',
     disconnected: 'Lost the connection to the node; reconnecting…',
     network: { main: 'main', regtest: 'regtest' },
@@ -55,7 +58,8 @@ const en = {
     label: 'Search the chain',
     button: 'Search',
     empty: 'Type something to search for',
-    noMatch: 'Nothing matches “{q}”'
+    noMatch: 'Nothing matches “{q}”',
+    invalid: 'Search for a block index, a block hash, a transaction id or an address'
   },
   dashboard: {
     title: 'Dashboard',
@@ -99,7 +103,7 @@ const en = {
     reorg:
       'Reorganisation at block {index}: {disconnected} block(s) left the main chain, {connected} joined it.',
     noBlocks: 'No blocks in this range',
-    blockButton: 'Block {index}, {hash}, {txs} transactions, {branch}'
+    blockButton: '#{index} {txs} tx {hash}: Block {index}, {txs} transactions, {branch}'
   },
   block: {
     title: 'Block {index}',
@@ -184,7 +188,6 @@ const en = {
     sent: 'Transaction {id} sent; it is pending until a block includes it',
     pending: 'Pending',
     noPending: 'Nothing pending',
-    confirmed: 'Confirmed history',
     noHistory: 'No confirmed transactions yet. Mine a block to earn the reward.',
     errors: {
       recipientRequired: 'Enter the recipient address',
@@ -192,7 +195,10 @@ const en = {
       recipientSelf: 'That is your own address: sending to yourself only costs the fee',
       amountRequired: 'Enter an amount',
       amountInteger: 'The amount is a whole number of at least 1',
+      amountTooLarge: 'The amount can be at most {max}',
+      feeRequired: 'Enter a fee (0 for none)',
       feeInteger: 'The fee is a whole number of at least 0',
+      feeTooLarge: 'The fee can be at most {max}',
       tooMuch: 'Amount plus fee ({total}) is more than your balance ({balance})'
     }
   },
@@ -212,7 +218,7 @@ const en = {
     expected: 'Expected time per block',
     blocksFound: 'Blocks found',
     chart: 'Hash rate over time',
-    chartLabel: 'Line chart of the hash rate over the last {n} samples',
+    chartLabel: 'Line chart of the hash rate over the last {n} samples: now {now}, highest {max}',
     chartEmpty: 'The chart fills in while mining runs.'
   },
   peers: {
@@ -248,6 +254,8 @@ const en = {
     bannedUntil: 'banned until {time}',
     resolve: 'Resolve conflicts',
     resolveHint: 'Ask every peer for its chain and keep the valid one with the most work.',
+    replaced: 'Our chain was replaced',
+    authoritative: 'Our chain is authoritative',
     local: 'Blockforge nodes on this machine',
     localHint: 'Other nodes found on local ports.',
     localEmpty: 'No other Blockforge node is running on this machine.',
@@ -278,6 +286,36 @@ const en = {
     save: 'Save',
     saved: 'Settings saved',
     reset: 'Undo changes'
+  },
+  /** The node's outcomes by their codes (ApiResult.error); the node's own text is only the detail. */
+  outcomes: {
+    refused: 'The node refused: {reason}',
+    unknown: 'The node refused this ({code})',
+    withDetail: '{title} ({detail})',
+    networkLabel: '{name} ({id})',
+    codes: {
+      invalid_field: 'a value is not valid',
+      invalid_json: 'the request is not valid',
+      payload_too_large: 'the request is too large',
+      not_found: 'not found',
+      forbidden: 'not allowed',
+      unavailable: 'not possible right now',
+      banned: 'the peer is banned',
+      peer_limit: 'this node has as many peers as it takes',
+      unreachable: 'the peer cannot be reached',
+      bad_answer: 'the peer did not answer as a Blockforge node',
+      wrong_genesis: 'the peer is on another network',
+      start_failed: 'the other node could not be started',
+      insufficient_funds: 'not enough coins',
+      bad_nonce: 'the transfer is out of order (nonce)',
+      duplicate_tx: 'this transaction is already known',
+      bad_transaction: 'the transaction is not valid',
+      bad_signature: 'the signature is not valid',
+      bad_sender: 'the sender does not match the key',
+      this_node: 'that address leads to this node itself',
+      same_node: 'that node is already a peer under another address',
+      removed: 'that peer was removed by the user'
+    }
   },
   notFound: {
     title: 'Page not found',

@@ -5,6 +5,8 @@ const zhCN: Messages = {
   app: {
     name: 'Blockforge',
     skipToContent: '跳到主要内容',
+    stepDown: '减少',
+    stepUp: '增加',
     nodeAt: '节点地址 {url}',
     disconnected: '与节点的连接已断开，正在重新连接…',
     network: { main: '主网', regtest: '回归测试网' },
@@ -57,7 +59,8 @@ const zhCN: Messages = {
     label: '搜索区块链',
     button: '搜索',
     empty: '请输入要搜索的内容',
-    noMatch: '没有与“{q}”匹配的结果'
+    noMatch: '没有与“{q}”匹配的结果',
+    invalid: '请输入区块高度、区块哈希、交易 ID 或地址'
   },
   dashboard: {
     title: '概览',
@@ -99,7 +102,7 @@ const zhCN: Messages = {
     listHint: '共 {n} 个区块，最新的在前',
     reorg: '在区块 {index} 处发生链重组：{disconnected} 个区块离开主链，{connected} 个区块加入主链。',
     noBlocks: '此范围内没有区块',
-    blockButton: '区块 {index}，{hash}，{txs} 笔交易，{branch}'
+    blockButton: '#{index} {txs} tx {hash}：区块 {index}，{txs} 笔交易，{branch}'
   },
   block: {
     title: '区块 {index}',
@@ -184,7 +187,6 @@ const zhCN: Messages = {
     sent: '交易 {id} 已发送，在被打包进区块之前处于待确认状态',
     pending: '待确认',
     noPending: '没有待确认的交易',
-    confirmed: '已确认的记录',
     noHistory: '还没有已确认的交易。挖一个区块即可获得奖励。',
     errors: {
       recipientRequired: '请输入接收地址',
@@ -192,7 +194,10 @@ const zhCN: Messages = {
       recipientSelf: '这是你自己的地址：转给自己只会花掉手续费',
       amountRequired: '请输入金额',
       amountInteger: '金额必须是不小于 1 的整数',
+      amountTooLarge: '金额最多为 {max}',
+      feeRequired: '请输入手续费（不付手续费填 0）',
       feeInteger: '手续费必须是不小于 0 的整数',
+      feeTooLarge: '手续费最多为 {max}',
       tooMuch: '金额加手续费（{total}）超过了你的余额（{balance}）'
     }
   },
@@ -212,7 +217,7 @@ const zhCN: Messages = {
     expected: '预计出块时间',
     blocksFound: '已挖到的区块',
     chart: '算力变化',
-    chartLabel: '最近 {n} 个采样点的算力折线图',
+    chartLabel: '最近 {n} 个采样点的算力折线图：当前 {now}，最高 {max}',
     chartEmpty: '挖矿运行时图表会逐渐填充。'
   },
   peers: {
@@ -248,6 +253,8 @@ const zhCN: Messages = {
     bannedUntil: '封禁至 {time}',
     resolve: '解决冲突',
     resolveHint: '向每个节点索取其链，保留工作量最多的有效链。',
+    replaced: '我们的链已被替换',
+    authoritative: '我们的链是权威链',
     local: '本机上的 Blockforge 节点',
     localHint: '在本机端口上发现的其他节点。',
     localEmpty: '本机上没有其他正在运行的 Blockforge 节点。',
@@ -278,6 +285,35 @@ const zhCN: Messages = {
     save: '保存',
     saved: '设置已保存',
     reset: '撤销更改'
+  },
+  outcomes: {
+    refused: '节点拒绝：{reason}',
+    unknown: '节点拒绝了这个操作（{code}）',
+    withDetail: '{title}（{detail}）',
+    networkLabel: '{name} ({id})',
+    codes: {
+      invalid_field: '某个值无效',
+      invalid_json: '请求无效',
+      payload_too_large: '请求过大',
+      not_found: '找不到对象',
+      forbidden: '没有权限',
+      unavailable: '暂时无法执行',
+      banned: '该节点已被封禁',
+      peer_limit: '对等节点数量已达上限',
+      unreachable: '无法访问该节点',
+      bad_answer: '该节点的应答不像 Blockforge 节点',
+      wrong_genesis: '该节点属于其他网络',
+      start_failed: '无法启动另一个节点',
+      insufficient_funds: '余额不足',
+      bad_nonce: '转账顺序不对（nonce）',
+      duplicate_tx: '这笔交易已存在',
+      bad_transaction: '交易无效',
+      bad_signature: '签名无效',
+      bad_sender: '发送方与公钥不符',
+      this_node: '这个地址指向本节点自己',
+      same_node: '该节点已以另一个地址成为对等节点',
+      removed: '该节点已被用户移除'
+    }
   },
   notFound: {
     title: '页面不存在',

@@ -1,0 +1,44 @@
+import { useI18n } from 'vue-i18n'
+import type { NetworkName, ResolveOutcome } from '@shared/api'
+
+/** A refusal as the node sends it: a code to act on and a message in the node's own words. */
+export interface Refusal {
+  error: string
+  message: string
+}
+
+/**
+ * The node's outcomes in the user's language. The node speaks English and says what happened in
+ * its codes (ApiResult.error, ResolveOutcome.replaced): the UI words the code in the current
+ * language and keeps the node's own text only as detail, which carries the specifics (which URL,
+ * which balance) no table of codes can.
+ */
+export function useOutcomes() {
+  const { t, te } = useI18n()
+
+  /** A refusal's headline from its code; a code this UI has no words for is named as it is. */
+  function refusalTitle(r: Refusal): string {
+    const key = `outcomes.codes.${r.error}`
+    return te(key) ? t('outcomes.refused', { reason: t(key) }) : t('outcomes.unknown', { code: r.error })
+  }
+
+  /** The headline, then the node's own text as detail (left out when it says nothing more). */
+  function refusal(r: Refusal): string {
+    const title = refusalTitle(r)
+    const detail = r.message?.trim()
+    return detail && detail !== r.error ? t('outcomes.withDetail', { title, detail }) : title
+  }
+
+  /** Resolve's outcome from its value, never from the node's English message. */
+  const resolved = (o: Pick<ResolveOutcome, 'replaced'>): string =>
+    t(o.replaced ? 'peers.replaced' : 'peers.authoritative')
+
+  /** A network's name in the user's language, with its technical name when they differ. */
+  function network(id: NetworkName | string): string {
+    const key = `app.network.${id}`
+    const name = te(key) ? t(key) : id
+    return name === id ? id : t('outcomes.networkLabel', { name, id })
+  }
+
+  return { refusal, refusalTitle, resolved, network }
+}
