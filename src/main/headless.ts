@@ -37,7 +37,7 @@ function explain(e: unknown, cfg: { host: string; port: number; dataDir: string 
       return `the disk holding the data dir ${cfg.dataDir} is full (${err.code}): free some space and start the node again`
   }
   // Store and wallet errors are written as one line naming the file and what to do.
-  const oneLiners = ['StoreLockedError', 'NetworkMismatchError', 'StoreDamagedError', 'ChainLostError', 'WalletFileError']
+  const oneLiners = ['StoreLockedError', 'NetworkMismatchError', 'StoreDamagedError', 'ChainLostError', 'ForeignDatabaseError', 'WalletFileError']
   if (oneLiners.includes(err?.name)) return err.message
   if (err?.code === 'SQLITE_CANTOPEN' || err?.code?.startsWith('SQLITE_READONLY')) {
     return `the data dir ${cfg.dataDir} is not writable (${err.code})`
@@ -67,10 +67,17 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   node.mining.on('error', (e) => process.stderr.write(`mining: ${e.message}\n`))
+  if (cfg.apiTokenFrom === 'command-line') {
+    // Said, not refused: the flag is the protocol's (§8). But a command line is no place for a secret.
+    process.stderr.write(
+      'blockforge: a token given with --api-token can be read by other users of this machine in the process list, ' +
+        'and `npm run` prints its command line; set BLOCKFORGE_API_TOKEN=<token> in the environment instead\n'
+    )
+  }
   process.stdout.write(`listening on ${node.url}\n`)
   if (cfg.serveUi !== undefined) {
     // Never the token itself: stdout ends up in terminals' scrollback, logs and CI output.
-    const token = cfg.apiToken ? '?token=<your API token>' : ''
+    const token = node.hasApiToken() ? '?token=<your API token>' : ''
     process.stdout.write(`the desktop UI is at ${node.url}/${token}\n`)
   }
 

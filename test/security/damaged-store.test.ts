@@ -201,6 +201,20 @@ describe('a lost chain or a damaged wallet', () => {
     await n.stop()
   })
 
+  it("refuses another program's SQLite database in the chain's place, and leaves its bytes as they were", async () => {
+    const dir = tempDir()
+    const file = join(dir, DB)
+    const other = new Database(file)
+    other.exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (42)")
+    other.close()
+    const before = readFileSync(file)
+    const line = await expectRefusal(dir)
+    expect(line).toContain(file)
+    expect(line).toMatch(/another program/)
+    expect(readFileSync(file).equals(before)).toBe(true)
+    expect(existsSync(join(dir, 'wallet.json'))).toBe(false) // refused before anything was created
+  })
+
   for (const [what, content, problem] of [
     ['null', 'null', /holds null/],
     ['garbage', '\u0000\u0001garbage{', /not JSON/],

@@ -86,6 +86,25 @@ function http10(url: string, path: string): Promise<string> {
   })
 }
 
+/** Exactly these bytes as a request (what no HTTP client library lets us forge); the raw answer. */
+function rawRequest(url: string, head: string): Promise<string> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(u.port), u.hostname, () => s.write(head))
+    let text = ''
+    s.setEncoding('utf8')
+    s.on('data', (c: string) => {
+      text += c
+      // One answer is all we wait for (the connection may be kept alive).
+      if (/\r\n\r\n[\s\S]*\}$/.test(text)) s.end()
+    })
+    s.on('end', () => resolve(text))
+    s.on('close', () => resolve(text))
+    s.on('error', reject)
+    s.setTimeout(20_000, () => s.destroy(new Error('timeout')))
+  })
+}
+
 const portOf = (t: TestNode): number => Number(new URL(t.url).port)
 
 /** Everything a web page could change: the tip, the pool, the peers. */
@@ -182,6 +201,28 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
     // No Host at all is no browser (every browser sends one): a local HTTP/1.0 tool, served.
     const answer = await http10(open.url, '/nodes/resolve')
     expect(answer, answer).toMatch(/^HTTP\/1\.[01] 200 /)
+  })
+
+  it('takes the name from an absolute-form target, and refuses two Host headers or an HTTP/1.1 request without one', async () => {
+    const p = portOf(open)
+    const before = snapshot(open)
+    // The authority of an absolute-form target overrides Host (RFC 9112 §3.2.2): that name is checked.
+    const absolute = await rawRequest(open.url, `GET http://evil.example:${p}/mine HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\n\r\n`)
+    expect(absolute, absolute).toMatch(/^HTTP\/1\.1 403 /)
+    expect(absolute).toContain('"error":"forbidden"')
+    // Two Host headers, the first one ours: neither is taken (a 400 in the protocol's shape).
+    for (const [first, second] of [[`127.0.0.1:${p}`, `evil.example:${p}`], [`evil.example:${p}`, `127.0.0.1:${p}`]]) {
+      const twice = await rawRequest(open.url, `GET /mine HTTP/1.1\r\nHost: ${first}\r\nHost: ${second}\r\n\r\n`)
+      expect(twice, twice).toMatch(/^HTTP\/1\.1 400 /)
+      expect(twice).toContain('"error":"invalid_field"')
+    }
+    const none = await rawRequest(open.url, 'GET /status HTTP/1.1\r\nConnection: close\r\n\r\n')
+    expect(none, none).toMatch(/^HTTP\/1\.1 400 /)
+    expect(none).toContain('"error":"invalid_field"')
+    expect(snapshot(open)).toEqual(before)
+    // Our own name in absolute form is served, as HTTP requires.
+    const ours = await rawRequest(open.url, `GET http://127.0.0.1:${p}/status HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`)
+    expect(ours, ours).toMatch(/^HTTP\/1\.1 200 /)
   })
 
   it('peer routes (GET /status, /chain, /blocks..., POST /blocks, /transactions) answer any Host', async () => {

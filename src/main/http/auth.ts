@@ -11,7 +11,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import type { NodeOrigins } from './origins'
+import { requestHost, type NodeOrigins } from './origins'
 
 /**
  * The cookie that carries the token for page assets. Browsers scope cookies by host, not port, so
@@ -112,7 +112,7 @@ export function uiRefusal(
   origins: NodeOrigins,
   opts: { viaQuery: boolean; navigation: boolean }
 ): string | undefined {
-  const web = opts.navigation && origins.hostAllowed(req.headers.host) ? undefined : origins.refusal(req)
+  const web = opts.navigation && origins.hostAllowed(requestHost(req)) ? undefined : origins.refusal(req)
   if (web !== undefined) return web
   if (mayUseUi(req, token, opts.viaQuery)) return undefined
   return token ? 'the UI API needs the API token' : 'the UI API answers loopback clients only'

@@ -23,6 +23,35 @@ export interface Bound {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', ''])
 
+/**
+ * The name a request addresses the node by. Browsers send the origin-form (`GET /mine`) with a
+ * Host header; an absolute-form target (`GET http://evil.example/mine`) names its own authority,
+ * which HTTP says overrides Host (RFC 9112 §3.2.2), so that is the name to check.
+ */
+export function requestHost(req: FastifyRequest): string | undefined {
+  const target = req.raw.url ?? '/'
+  if (target.startsWith('/') || target === '*') return req.headers.host
+  try {
+    return new URL(target).host
+  } catch {
+    return '' // neither form: names nothing this node answers to
+  }
+}
+
+/**
+ * Why a request's Host is malformed for every route (400), or undefined: HTTP/1.1 requires
+ * exactly one Host (RFC 9112 §3.2). Two of them let a request pass one name to one check and
+ * another to the next, so neither is taken.
+ */
+export function hostHeaderProblem(req: FastifyRequest): string | undefined {
+  let hosts = 0
+  const raw = req.raw.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'host') hosts++
+  if (hosts > 1) return 'the request has more than one Host header'
+  if (hosts === 0 && req.raw.httpVersion === '1.1') return 'an HTTP/1.1 request needs a Host header'
+  return undefined
+}
+
 /** A Host header's name (lowercase, IPv6 without brackets) and port; undefined if malformed. */
 export function parseHost(header: string): { name: string; port: number | undefined } | undefined {
   // Only what a Host can hold: no path, userinfo, query or spaces for URL parsing to reinterpret.
@@ -116,8 +145,9 @@ export class NodeOrigins {
 
   /** Why a request may not act or read private data here: a foreign Host or another site. */
   refusal(req: FastifyRequest): string | undefined {
-    if (!this.hostAllowed(req.headers.host)) {
-      const name = String(req.headers.host).slice(0, 100)
+    const host = requestHost(req)
+    if (!this.hostAllowed(host)) {
+      const name = String(host).slice(0, 100)
       return `this node does not answer to the name ${name}: address it by localhost, 127.0.0.1, its own address or the name given with --host`
     }
     return this.crossSite(req)

@@ -12,7 +12,7 @@ import type { FastifyRequest } from 'fastify'
 import { NODE_URL_HEADER } from '../p2p/peer-manager'
 import { normalizeUrl } from '../p2p/wire'
 import { isLoopback } from './auth'
-import { originsOf } from './origins'
+import { originsOf, requestHost } from './origins'
 
 /** An address as a peer URL's host or a socket reports it: no brackets, no IPv4-mapped prefix. */
 function plainAddress(a: string): string {
@@ -28,6 +28,6 @@ export function trustedSender(req: FastifyRequest): string | undefined {
   if (url === undefined) return undefined
   const from = req.socket.remoteAddress
   if (from === undefined) return undefined
-  if (isLoopback(from)) return originsOf(req.server).hostAllowed(req.headers.host) ? url : undefined
+  if (isLoopback(from)) return originsOf(req.server).hostAllowed(requestHost(req)) ? url : undefined
   return plainAddress(new URL(url).hostname) === plainAddress(from) ? url : undefined
 }

@@ -11,7 +11,7 @@ import { controlRefusal, currentToken } from './auth'
 import { limitConnections } from './connections'
 import { errorHandler, sendError } from './errors'
 import { openApiDocument } from './openapi'
-import { attachOrigins } from './origins'
+import { attachOrigins, hostHeaderProblem } from './origins'
 import { ROUTES, type RouteContext } from './routes'
 import { trustedSender } from './sender'
 import { answerTooLargeInFull } from './too-large'
@@ -29,7 +29,8 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
     requestTimeout: 30_000,
     // Idle and half-sent connections are closed (connections.ts covers the first request).
     keepAliveTimeout: 5_000,
-    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    // A missing Host is answered below in the protocol's error shape, not by Node's bare 400.
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000, requireHostHeader: false },
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
     frameworkErrors: (err, req, reply) => {
       if (err.code === 'FST_ERR_BAD_URL') {
@@ -48,6 +49,8 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
   )
   app.addHook('onRequest', (req, reply, done) => {
     reply.header(NODE_ID_HEADER, ctx.peers.nodeId)
+    const badHost = hostHeaderProblem(req)
+    if (badHost !== undefined) return void sendError(reply, 400, 'invalid_field', badHost)
     const sender = trustedSender(req)
     if (sender !== undefined) ctx.peers.learn(sender)
     done()

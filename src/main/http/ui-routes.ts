@@ -21,7 +21,7 @@ import {
 } from '../../shared/api'
 import { currentToken, isToken, tokenCookie, uiRefusal, type TokenSource } from './auth'
 import { sendError } from './errors'
-import { originsOf } from './origins'
+import { originsOf, requestHost } from './origins'
 import { pageLanguage, tokenPage } from './token-page'
 
 export interface UiTransport {
@@ -134,7 +134,7 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
     const token = tokenNow()
     const why = uiRefusal(req, token, origins, { viaQuery: true, navigation: true })
     if (why === undefined) return done()
-    if (!token || !origins.hostAllowed(req.headers.host)) return void sendError(reply, 403, 'forbidden', why)
+    if (!token || !origins.hostAllowed(requestHost(req))) return void sendError(reply, 403, 'forbidden', why)
     const q = req.query as { token?: unknown } | undefined
     void reply
       .code(403)

@@ -57,6 +57,8 @@ export interface RunningNode {
   mining: MiningController
   api: NodeApiHandlers
   subscribe(cb: (e: NodeEvent) => void): () => void
+  /** Whether an API token is in force now (given at start or set in Settings); never the token. */
+  hasApiToken(): boolean
   close(): Promise<void>
 }
 
@@ -170,6 +172,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     mining,
     api: ui.api,
     subscribe: ui.subscribe,
+    hasApiToken: () => apiToken() !== undefined,
     close: () => {
       closing ??= (async () => {
         unregister()

@@ -70,6 +70,21 @@ export class ChainLostError extends Error {
   }
 }
 
+/**
+ * The chain database file is an SQLite database, but another program's (it has tables and no
+ * Blockforge schema version): adding our tables to it would mix two programs' data in one file.
+ */
+export class ForeignDatabaseError extends Error {
+  constructor(file: string, tables: readonly string[]) {
+    const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', …' : '')
+    super(
+      `${file} is another program's SQLite database (tables: ${shown}), not a Blockforge chain; the node did not ` +
+        `start and left it untouched. Move it away, or start the node with another --data-dir`
+    )
+    this.name = 'ForeignDatabaseError'
+  }
+}
+
 /** wallet.json exists but is not a wallet the node can read; it is never overwritten. */
 export class WalletFileError extends Error {
   constructor(file: string, problem: string) {

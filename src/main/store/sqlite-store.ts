@@ -16,7 +16,7 @@ import {
 } from '../core'
 import type { ChainChange, ChainStore, HeaderEntry, StoredBlock } from '../chain/store'
 import { WALLET_FILE } from '../wallet/wallet'
-import { ChainLostError, notWritable, StoreDamagedError, storageFaultOf } from './faults'
+import { ChainLostError, ForeignDatabaseError, notWritable, StoreDamagedError, storageFaultOf } from './faults'
 import { migrate } from './schema'
 
 export const DB_FILE = 'blockforge.sqlite'
@@ -217,12 +217,19 @@ export class SqliteStore implements ChainStore {
       // Exclusive locking before WAL: no shared-memory index, and no other process may read or
       // write while we run. synchronous=NORMAL in WAL survives a killed process (not power loss).
       db.pragma('locking_mode = EXCLUSIVE')
+      // Before anything writes to the file (WAL mode is recorded in its header): a database with
+      // tables but no schema version of ours is another program's, and is left as it is.
+      if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
+        if (tables.length > 0) throw new ForeignDatabaseError(file, tables)
+      }
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
       db.pragma('foreign_keys = ON')
       db.exec('BEGIN IMMEDIATE; COMMIT')
     } catch (e) {
       db.close()
+      if (e instanceof ForeignDatabaseError) throw e
       if (e instanceof Error && /locked|busy/i.test(e.message)) throw new StoreLockedError(opts.dataDir)
       throw damagedOr(e, file)
     }
@@ -437,16 +444,27 @@ export class SqliteStore implements ChainStore {
     const out: { height: number; hash: string; parent: string; json: string }[] = []
     let bytes = 0
     for (const r of this.wireRows.iterate(afterHeight) as IterableIterator<BlockRow>) {
-      // Hashes are checked hex before they are stored; JSON.stringify keeps the text right anyway.
-      const json =
-        `{"index":${r.height},"timestamp":${r.timestamp},"transactions":${r.txs},"proof":${r.proof},` +
-        `"previous_hash":${JSON.stringify(r.parent)},"merkle_root":${JSON.stringify(r.merkle_root)},` +
-        `"difficulty":${r.difficulty},"version":${r.version},"hash":${JSON.stringify(r.hash)}}`
+      const json = wireJson(r)
       out.push({ height: r.height, hash: r.hash, parent: r.parent, json })
       bytes += json.length
       if (bytes >= maxBytes) break // leaving the loop finishes (resets) the statement
     }
     return out
+  }
+
+  private wireSlice: Database.Statement | undefined
+
+  /**
+   * Main-chain blocks with index in [from, from + limit), ascending, each as its wire JSON text
+   * (as mainBlockJson: JSON.stringify(blockToWire(b)) without building the block), for paged
+   * GET /chain and GET /blocks: a page of 500 costs a few milliseconds instead of 10-20.
+   */
+  mainBlockJsonSlice(from: number, limit: number): string[] {
+    this.wireSlice ??= this.db.prepare(
+      `SELECT m.height, b.hash, b.parent, b.version, b.timestamp, b.merkle_root, b.difficulty, b.proof, b.txs
+       FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height >= ? ORDER BY m.height LIMIT ?`
+    )
+    return (this.wireSlice.all(from, limit) as BlockRow[]).map(wireJson)
   }
 
   /**
@@ -565,4 +583,17 @@ export class SqliteStore implements ChainStore {
   putSetting(key: string, value: string): void {
     this.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, value)
   }
+}
+
+/**
+ * A block row as its wire JSON text: blockToWire's fields in its order, exactly what
+ * JSON.stringify(blockToWire(b)) gives; the `txs` column already is the transactions' wire JSON.
+ * Hashes are checked hex before they are stored; JSON.stringify keeps the text right anyway.
+ */
+function wireJson(r: BlockRow): string {
+  return (
+    `{"index":${r.height},"timestamp":${r.timestamp},"transactions":${r.txs},"proof":${r.proof},` +
+    `"previous_hash":${JSON.stringify(r.parent)},"merkle_root":${JSON.stringify(r.merkle_root)},` +
+    `"difficulty":${r.difficulty},"version":${r.version},"hash":${JSON.stringify(r.hash)}}`
+  )
 }
