@@ -6,8 +6,7 @@
  * and switches language and theme. One test visits every screen and saves it as PNG; with
  * UPDATE_SCREENSHOTS=1 into docs/screenshots/, so the screenshots in the docs are of this build.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -19,13 +18,16 @@ import {
   openUi,
   SCREENSHOTS,
   startHeadlessNode,
+  tempUser,
   visit,
-  type TestNode
+  type TestNode,
+  type TestUser
 } from './harness'
 
 const TIMEOUT = 20_000
 
-let home: string
+/** The nodes run as a user with a home folder, their data dirs where the app keeps them. */
+let user: TestUser
 let a: TestNode
 let b: TestNode
 let browser: Browser
@@ -37,8 +39,11 @@ const seen = { addressB: '', txId: '', blockHash: '' }
 
 beforeAll(async () => {
   const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-home-'))
-  ;[a, b] = await Promise.all([startHeadlessNode('a', home, ui), startHeadlessNode('b', home, ui)])
+  user = tempUser()
+  ;[a, b] = await Promise.all([
+    startHeadlessNode('a', user.configRoot, ui, { user, profile: 'regtest' }),
+    startHeadlessNode('b', user.configRoot, ui, { user, profile: 'regtest-2' })
+  ])
   browser = await launchChromium()
   pageA = await openUi(browser, a, errors)
   pageB = await openUi(browser, b, errors)
@@ -48,7 +53,7 @@ afterAll(async () => {
   await Promise.all([a, b].map((n) => n && callNode(n, 'stopMining').catch(() => undefined)))
   await browser?.close()
   await Promise.all([a?.stop(), b?.stop()])
-  if (home) rmSync(home, { recursive: true, force: true })
+  user?.remove()
   cleanUpHarness()
 })
 
@@ -60,6 +65,21 @@ async function settle(page: Page): Promise<void> {
   await page.mouse.move(0, 0)
   await page.evaluate('document.activeElement?.blur()')
   await expect.poll(() => page.locator('.n-message').count(), { timeout: TIMEOUT }).toBe(0)
+}
+
+/**
+ * Makes the window tall enough for the whole screen: the app scrolls inside its content area,
+ * which a full-page screenshot does not reach (Settings' Save button was cut off).
+ */
+async function fitContent(page: Page): Promise<void> {
+  const extra = await page.evaluate<number>(`(() => {
+    for (let e = document.getElementById('main'); e; e = e.parentElement) {
+      const y = getComputedStyle(e).overflowY
+      if ((y === 'auto' || y === 'scroll') && e.scrollHeight > e.clientHeight) return e.scrollHeight - e.clientHeight
+    }
+    return 0
+  })()`)
+  await page.setViewportSize({ width: 1366, height: Math.min(2400, 900 + extra) })
 }
 
 const nav = (page: Page, name: string) =>
@@ -186,8 +206,10 @@ describe('two nodes driven from the UI', () => {
       await pageA.getByRole('heading', { name: ready, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
       await pageA.waitForLoadState('networkidle')
       await settle(pageA)
+      await fitContent(pageA)
       await pageA.waitForTimeout(400)
       await pageA.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+      await pageA.setViewportSize({ width: 1366, height: 900 })
     }
     await shot('dashboard', '/', 'Dashboard')
     await shot('chain', '/chain', 'Chain')
@@ -196,12 +218,25 @@ describe('two nodes driven from the UI', () => {
     await shot('address', `/address/${seen.addressB}`, 'Address')
     await shot('wallet', '/wallet', 'Wallet')
     await shot('peers', '/peers', 'Peers')
+    // Settings as on a user's machine: the data dir under the home folder, shown as ~/…, and
+    // where the token in force comes from.
+    await visit(pageA, '/settings')
+    await pageA.getByRole('heading', { name: 'Settings', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    expect(await pageA.getByLabel('Data directory').inputValue()).toBe('~/.config/Blockforge/regtest')
+    await pageA.getByTestId('api-token-source').getByText(/^Set by --api-token for this run; /).waitFor()
     await shot('settings', '/settings', 'Settings')
 
+    // Mining as a user sees it while it runs: a live hash rate and a chart of several samples.
     await visit(pageA, '/mining')
+    await pageA.getByRole('heading', { name: 'Mining', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
     await pageA.getByRole('button', { name: 'Start mining' }).click()
-    await pageA.waitForTimeout(3000)
-    await shot('mining', '/mining', 'Mining')
+    await pageA.getByTestId('mining-state').getByText('Mining', { exact: true }).waitFor({ timeout: TIMEOUT })
+    const hashRateTile = pageA.locator('.grid-stats > *').first()
+    await expect.poll(() => hashRateTile.innerText(), { timeout: TIMEOUT }).not.toMatch(/(^|\s)0 H\/s/)
+    await pageA.locator('canvas').first().waitFor({ timeout: TIMEOUT })
+    await pageA.waitForTimeout(4000)
+    await settle(pageA)
+    await pageA.screenshot({ path: join(SCREENSHOTS, 'mining.png'), fullPage: true })
     await callNode(a, 'stopMining')
 
     // The dark theme and the Chinese UI, on the node B window.

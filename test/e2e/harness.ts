@@ -4,7 +4,7 @@
  * skip: these tests are the only check that the UI works against a real node.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -56,12 +56,44 @@ export interface TestNode {
 }
 
 /**
+ * A user's home folder in a temp folder, with the per-user config root inside it where the app
+ * puts it on Linux (~/.config/Blockforge): nodes started with `user` keep their data dirs there,
+ * so what they show (Settings' data directory, as ~/…) reads as on a user's machine.
+ */
+export interface TestUser {
+  /** HOME for the nodes. */
+  home: string
+  /** The per-user config root (BLOCKFORGE_HOME), <home>/.config/Blockforge. */
+  configRoot: string
+  remove(): void
+}
+
+export function tempUser(): TestUser {
+  const base = mkdtempSync(join(tmpdir(), 'bf-e2e-user-'))
+  const home = join(base, 'home')
+  const configRoot = join(home, '.config', 'Blockforge')
+  mkdirSync(configRoot, { recursive: true })
+  return { home, configRoot, remove: () => rmSync(base, { recursive: true, force: true }) }
+}
+
+export interface NodeOptions {
+  /**
+   * Run as this user (HOME set to its home) with the data dir `<configRoot>/<profile>`, where the
+   * app keeps its own (regtest, regtest-2, ...). Without it, a temp data dir.
+   */
+  user?: TestUser
+  profile?: string
+}
+
+/**
  * A headless regtest node on a free port with its own data dir, serving out/renderer. Nodes given
  * the same `home` (the per-user config root) see each other as "nodes on this machine".
  */
-export async function startHeadlessNode(name: string, home: string, uiDir: string): Promise<TestNode> {
+export async function startHeadlessNode(name: string, home: string, uiDir: string, opts: NodeOptions = {}): Promise<TestNode> {
   const port = await findFreePort('127.0.0.1')
-  const dataDir = mkdtempSync(join(tmpdir(), `bf-e2e-${name}-`))
+  const dataDir = opts.user
+    ? join(opts.user.configRoot, opts.profile ?? 'regtest')
+    : mkdtempSync(join(tmpdir(), `bf-e2e-${name}-`))
   const token = `tok-${name}-${Math.random().toString(36).slice(2)}`
   const child: ChildProcess = spawn(
     process.execPath,
@@ -78,7 +110,12 @@ export async function startHeadlessNode(name: string, home: string, uiDir: strin
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, BLOCKFORGE_HOME: home, BLOCKFORGE_UI_DIR: uiDir },
+      env: {
+        ...process.env,
+        ...(opts.user ? { HOME: opts.user.home, XDG_CONFIG_HOME: join(opts.user.home, '.config') } : {}),
+        BLOCKFORGE_HOME: home,
+        BLOCKFORGE_UI_DIR: uiDir
+      },
       stdio: ['ignore', 'pipe', 'pipe']
     }
   )

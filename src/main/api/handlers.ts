@@ -5,7 +5,8 @@
  * renderer would see as opaque errors.
  */
 import { EventEmitter } from 'node:events'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, homedir } from 'node:os'
+import { join, sep } from 'node:path'
 import { isAddress, isHash, txToWire, type Block, type Transaction } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
 import type { HeaderEntry } from '../chain/store'
@@ -32,6 +33,22 @@ import type {
 } from '../../shared/api'
 import { ADDRESS, BadArgument, errResult, HASH, httpUrl, int, okResult, str } from './guards'
 import type { LocalRegistry } from './local-nodes'
+
+/**
+ * A folder under the user's home as Settings shows it, ~/…: how users know their own folders,
+ * and what they may show others (a screenshot) without their account name. fullPath reads a
+ * ~/… typed or sent back in Settings as the folder it names.
+ */
+export function shownPath(p: string, home = homedir()): string {
+  if (!home || home === sep) return p
+  if (p === home) return '~'
+  return p.startsWith(home + sep) ? `~${sep}${p.slice(home.length + sep.length)}` : p
+}
+
+export function fullPath(p: string, home = homedir()): string {
+  if (p === '~') return home
+  return p.startsWith('~/') || p.startsWith(`~${sep}`) ? join(home, p.slice(2)) : p
+}
 
 /** What the UI needs of the peer manager (src/main/p2p). */
 export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
@@ -132,7 +149,7 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       port: deps.launch.port,
       host: deps.launch.host,
       network: service.network.name,
-      dataDir: service.dataDir,
+      dataDir: shownPath(service.dataDir),
       apiToken: deps.settings.apiToken() ?? '',
       miningThreads: deps.settings.threads,
       apiTokenFrom: deps.settings.apiTokenFrom,
@@ -430,7 +447,7 @@ export function createUiApi(deps: UiApiDeps): UiApi {
         port: p.port === undefined ? deps.launch.port : int(p.port, 'port', 0, 65535),
         host: p.host === undefined ? deps.launch.host : str(p.host, 'host', /^[0-9A-Za-z.:[\]-]{1,255}$/),
         network: p.network === undefined ? service.network.name : (str(p.network, 'network', /^(main|regtest)$/) as Settings['network']),
-        dataDir: p.dataDir === undefined ? service.dataDir : str(p.dataDir, 'dataDir', /^[^\0]{1,1024}$/)
+        dataDir: p.dataDir === undefined ? service.dataDir : fullPath(str(p.dataDir, 'dataDir', /^[^\0]{1,1024}$/))
       }
       const changedLaunch =
         launch.port !== deps.launch.port || launch.host !== deps.launch.host ||

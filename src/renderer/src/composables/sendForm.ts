@@ -41,10 +41,10 @@ const WHOLE = /^[0-9]+$/
 /** PROTOCOL.md §1: amounts and fees are JSON integers 0 <= n <= 2^53 - 1. */
 export const MAX_COINS = Number.MAX_SAFE_INTEGER
 
-type Parsed = { value: number } | { error: 'required' | 'integer' | 'tooLarge' }
+export type Parsed = { value: number } | { error: 'required' | 'integer' | 'tooLarge' }
 
 /** A whole number >= min as typed (surrounding spaces aside), or why it is not one. */
-function whole(text: string, min: number): Parsed {
+export function whole(text: string, min: number): Parsed {
   const s = text.trim()
   if (s === '') return { error: 'required' }
   if (!WHOLE.test(s)) return { error: 'integer' }

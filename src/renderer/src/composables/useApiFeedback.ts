@@ -1,6 +1,6 @@
 import { useMessage } from 'naive-ui'
 import type { ApiResult } from '@shared/api'
-import { useOutcomes } from '@renderer/i18n/outcomes'
+import { useOutcomes, type Refusal } from '@renderer/i18n/outcomes'
 
 /**
  * Shows the outcome of an action: a success toast with `successText` (none without it), or the
@@ -10,13 +10,18 @@ import { useOutcomes } from '@renderer/i18n/outcomes'
 export function useApiFeedback() {
   const message = useMessage()
   const outcomes = useOutcomes()
-  function report<T>(r: ApiResult<T> | undefined, successText?: (value: T) => string): boolean {
+  /** `refusalText` words a refusal for this action (e.g. which peer); by default the outcome's. */
+  function report<T>(
+    r: ApiResult<T> | undefined,
+    successText?: (value: T) => string,
+    refusalText: (r: Refusal) => string = outcomes.refusal
+  ): boolean {
     if (!r) return false
     if (r.ok) {
       if (successText) message.success(successText(r.value))
       return true
     }
-    message.error(outcomes.refusal(r))
+    message.error(refusalText(r))
     return false
   }
   return { report }

@@ -1,14 +1,18 @@
-import { ref, shallowRef, watch, type Ref, type ShallowRef, type WatchSource } from 'vue'
+import { computed, ref, shallowRef, watch, type Ref, type ShallowRef, type WatchSource } from 'vue'
 import type { ApiResult } from '@shared/api'
+import { useOutcomes, type Refusal } from '@renderer/i18n/outcomes'
 import { coalesce, errorMessage } from '@renderer/stores/tracker'
 
 export interface Resource<T> {
   data: ShallowRef<T | null>
   loading: Ref<boolean>
-  /** The node's message for a refused request, or the transport's for a failed one. */
-  error: Ref<string | null>
+  /**
+   * A refused request worded from its code in the user's language (the node's text as detail,
+   * i18n/outcomes.ts), or the transport's message for a failed one.
+   */
+  error: Readonly<Ref<string | null>>
   /** The node's error code (`not_found`, `invalid_field`, ...) when it refused the request. */
-  errorCode: Ref<string | null>
+  errorCode: Readonly<Ref<string | null>>
   reload(): Promise<void>
 }
 
@@ -23,8 +27,12 @@ export function useResource<T>(
 ): Resource<T> {
   const data = shallowRef<T | null>(null)
   const loading = ref(false)
-  const error = ref<string | null>(null)
-  const errorCode = ref<string | null>(null)
+  const outcomes = useOutcomes()
+  /** Kept as the node sent it, worded on display: a language switch rewords a shown error. */
+  const refusal = shallowRef<Refusal | null>(null)
+  const failure = ref<string | null>(null)
+  const error = computed(() => (refusal.value ? outcomes.refusal(refusal.value) : failure.value))
+  const errorCode = computed(() => refusal.value?.error ?? null)
   let latest = 0
 
   async function load(quiet: boolean): Promise<void> {
@@ -38,17 +46,17 @@ export function useResource<T>(
       if (mine !== latest) return
       if (r.ok) {
         data.value = r.value
-        error.value = null
-        errorCode.value = null
+        refusal.value = null
+        failure.value = null
       } else {
         data.value = null
-        error.value = r.message || r.error
-        errorCode.value = r.error
+        refusal.value = { error: r.error, message: r.message }
+        failure.value = null
       }
     } catch (e) {
       if (mine === latest) {
-        error.value = errorMessage(e)
-        errorCode.value = null
+        refusal.value = null
+        failure.value = errorMessage(e)
       }
     } finally {
       if (mine === latest) loading.value = false

@@ -278,6 +278,26 @@ const en = {
     apiToken: 'API token',
     apiTokenHint: 'Lets other machines use the control routes; keep it secret.',
     miningThreads: 'Mining workers',
+    workersRequired: 'Enter the number of mining workers',
+    workersRange: 'Mining workers is a whole number from {min} to {max}',
+    /** Where the API token and the worker count in force come from (SettingSource). */
+    source: {
+      apiToken: {
+        commandLine: 'Set by --api-token for this run',
+        environment: 'Set by BLOCKFORGE_API_TOKEN for this run',
+        settings: 'Saved in Settings',
+        default: 'No token set: only this machine can use the control routes'
+      },
+      miningThreads: {
+        commandLine: 'Set by --threads for this run',
+        environment: 'Set by the environment for this run',
+        settings: 'Saved in Settings',
+        default: 'Default: one worker per processor core'
+      },
+      applies: 'a change here applies at once and is saved',
+      flagWins: 'a change here applies at once and is saved; {flag} wins again at the next start',
+      line: '{source}; {note}'
+    },
     appearance: 'Appearance',
     theme: 'Theme',
     light: 'Light',
@@ -292,6 +312,7 @@ const en = {
     refused: 'The node refused: {reason}',
     unknown: 'The node refused this ({code})',
     withDetail: '{title} ({detail})',
+    peerNotAdded: 'The node refused to add {url}: {reason}',
     networkLabel: '{name} ({id})',
     codes: {
       invalid_field: 'a value is not valid',

@@ -16,17 +16,36 @@ export interface Refusal {
 export function useOutcomes() {
   const { t, te } = useI18n()
 
-  /** A refusal's headline from its code; a code this UI has no words for is named as it is. */
-  function refusalTitle(r: Refusal): string {
-    const key = `outcomes.codes.${r.error}`
-    return te(key) ? t('outcomes.refused', { reason: t(key) }) : t('outcomes.unknown', { code: r.error })
+  /** A code's words, or null for a code this UI has none for. */
+  function reason(code: string): string | null {
+    const key = `outcomes.codes.${code}`
+    return te(key) ? t(key) : null
   }
 
-  /** The headline, then the node's own text as detail (left out when it says nothing more). */
-  function refusal(r: Refusal): string {
-    const title = refusalTitle(r)
+  /** A refusal's headline from its code; a code this UI has no words for is named as it is. */
+  function refusalTitle(r: Refusal): string {
+    const why = reason(r.error)
+    return why !== null ? t('outcomes.refused', { reason: why }) : t('outcomes.unknown', { code: r.error })
+  }
+
+  /** A headline, then the node's own text as detail (left out when it says nothing more). */
+  function withDetail(title: string, r: Refusal): string {
     const detail = r.message?.trim()
     return detail && detail !== r.error ? t('outcomes.withDetail', { title, detail }) : title
+  }
+
+  function refusal(r: Refusal): string {
+    return withDetail(refusalTitle(r), r)
+  }
+
+  /**
+   * Why `url` did not become a peer (PeerRefusal: unreachable, wrong_genesis, this_node, ...),
+   * naming the URL the user typed or clicked: the node's detail may name another (same_node).
+   * A code this UI has no words for is named as it is, as for any refusal.
+   */
+  function peerNotAdded(url: string, r: Refusal): string {
+    const why = reason(r.error)
+    return why === null ? refusal(r) : withDetail(t('outcomes.peerNotAdded', { url, reason: why }), r)
   }
 
   /** Resolve's outcome from its value, never from the node's English message. */
@@ -40,5 +59,5 @@ export function useOutcomes() {
     return name === id ? id : t('outcomes.networkLabel', { name, id })
   }
 
-  return { refusal, refusalTitle, resolved, network }
+  return { refusal, refusalTitle, peerNotAdded, resolved, network }
 }

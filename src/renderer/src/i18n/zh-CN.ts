@@ -277,6 +277,25 @@ const zhCN: Messages = {
     apiToken: 'API 令牌',
     apiTokenHint: '允许其他机器使用控制接口，请妥善保管。',
     miningThreads: '挖矿线程',
+    workersRequired: '请输入挖矿线程数',
+    workersRange: '挖矿线程数须为 {min} 到 {max} 之间的整数',
+    source: {
+      apiToken: {
+        commandLine: '本次运行由 --api-token 设定',
+        environment: '本次运行由 BLOCKFORGE_API_TOKEN 设定',
+        settings: '已保存在设置中',
+        default: '未设置令牌：只有本机可以使用控制接口'
+      },
+      miningThreads: {
+        commandLine: '本次运行由 --threads 设定',
+        environment: '本次运行由环境变量设定',
+        settings: '已保存在设置中',
+        default: '默认：每个处理器核心一个线程'
+      },
+      applies: '在此更改会立即生效并保存',
+      flagWins: '在此更改会立即生效并保存；下次启动时仍以 {flag} 为准',
+      line: '{source}；{note}'
+    },
     appearance: '外观',
     theme: '主题',
     light: '浅色',
@@ -290,6 +309,7 @@ const zhCN: Messages = {
     refused: '节点拒绝：{reason}',
     unknown: '节点拒绝了这个操作（{code}）',
     withDetail: '{title}（{detail}）',
+    peerNotAdded: '节点拒绝添加 {url}：{reason}',
     networkLabel: '{name} ({id})',
     codes: {
       invalid_field: '某个值无效',
