@@ -3,7 +3,8 @@
  * headless node in a child process (its RSS from /proc, its file limit its own).
  *
  * 1. Whole-chain readers: a CHAIN-block regtest chain; READERS clients fetch the whole GET /chain
- *    at once (each on its own connection, reading as fast as loopback allows), while another
+ *    at once (each on its own connection from its own loopback address, 127.0.0.11 on, reading
+ *    as fast as loopback allows), while another
  *    client asks GET /status over and over on new connections. Figures: the node's RSS before
  *    and at its peak, /status latency (median, p99, worst) while the readers run, and how long
  *    the readers took in all.
@@ -13,6 +14,15 @@
  *    FLOOD_HOLD_MS. Figures: /status median, p99 and failures (no answer within 2 s), and how many
  *    of the flood's connections the node still holds open at the end.
  *
+ * 3. Paged readers: PAGED_CLIENTS clients from 127.0.0.5 (in a child process, so their reading
+ *    does not slow the measuring client) each ask `GET /chain?from=<random>&limit=500` or
+ *    `GET /blocks?...` one after another (after a 503, they wait 1 s), while a client on
+ *    127.0.0.1 asks GET /status every 100 ms for PAGED_HOLD_MS. Figures per client count:
+ *    /status median and worst, pages served and refused.
+ * 4. Multi-address flood: under `prlimit --nofile=1024`, 200 idle connections from each of
+ *    127.0.0.2-7, each reopened as soon as it is closed, while 127.0.0.1 asks GET /status every
+ *    150 ms (19 times). Figures: answered within 2 s, median and worst.
+ *
  * Nothing is asserted: the figures are compared with the same node idle in the same run.
  * `npx tsx bench/resources.ts` prints a table and, last, one JSON line with every figure.
  */
@@ -20,19 +30,30 @@ import { rmSync } from 'node:fs'
 import { get as httpGet } from 'node:http'
 import type { Socket } from 'node:net'
 import { tempDir } from '../test/helpers/temp'
-import { idleSocket, percentile, serveChild, timedGet, writeLongChain, type ChildNode } from '../test/security/long-chain'
+import {
+  idleSocket,
+  pagedReaders,
+  percentile,
+  reopeningFlood,
+  serveChild,
+  timedGet,
+  writeLongChain,
+  type ChildNode
+} from '../test/security/long-chain'
 
 const CHAIN = 5000
 const READERS = 20
 const FLOOD = 3000
 const FLOOD_HOLD_MS = 6000
+const PAGED_CLIENTS = [20, 50, 120]
+const PAGED_HOLD_MS = 4000
 const MB = 1024 * 1024
 
 /** Read the whole of `url` on a new connection, counting bytes; resolves with the byte count (or -1). */
-function drain(url: string): Promise<number> {
+function drain(url: string, localAddress?: string): Promise<number> {
   return new Promise((res) => {
     let n = 0
-    const r = httpGet(url, { agent: false }, (rs) => {
+    const r = httpGet(url, { agent: false, localAddress }, (rs) => {
       rs.on('data', (c: Buffer) => (n += c.length))
       rs.on('end', () => res(rs.statusCode === 200 ? n : -1))
       rs.on('error', () => res(-1))
@@ -74,7 +95,8 @@ async function wholeChainReaders(dir: string, log: (s: string) => void): Promise
     const rss = sampleRss(node)
     let finished = 0
     const t0 = performance.now()
-    const readers = Array.from({ length: READERS }, () => drain(`${node.url}/chain`).finally(() => finished++))
+    // Each reader from its own address: one address holds at most 2 whole-chain slots.
+    const readers = Array.from({ length: READERS }, (_, i) => drain(`${node.url}/chain`, `127.0.0.${11 + i}`).finally(() => finished++))
     const busy = pollStatus(node.url, () => finished === READERS)
     const sizes = await Promise.all(readers)
     const seconds = (performance.now() - t0) / 1000
@@ -147,18 +169,73 @@ async function connectionFlood(dir: string, log: (s: string) => void): Promise<R
   }
 }
 
-export async function runResourcesBench(log: (s: string) => void = console.log): Promise<Record<string, number>> {
+async function pagedReads(dir: string, log: (s: string) => void): Promise<Record<string, number>> {
+  const node = await serveChild(dir)
+  const res: Record<string, number> = {}
+  try {
+    await drain(`${node.url}/chain?from=1&limit=500`) // warm-up
+    for (const n of PAGED_CLIENTS) {
+      const readers = pagedReaders(node.url, n, '127.0.0.5', CHAIN - 500)
+      await new Promise((r) => setTimeout(r, 500))
+      const t0 = Date.now()
+      const lat = await pollStatus(node.url, () => Date.now() - t0 > PAGED_HOLD_MS, 100, 5000)
+      const { served, refused } = await readers.stop()
+      res[`paged_${n}_status_p50_ms`] = percentile(lat, 50)
+      res[`paged_${n}_status_max_ms`] = lat[lat.length - 1]
+      res[`paged_${n}_served`] = served
+      res[`paged_${n}_refused`] = refused
+      log(`${n} paged readers from 127.0.0.5 (500 blocks a page): /status from 127.0.0.1 p50 ${percentile(lat, 50).toFixed(0)} ms, worst ${lat[lat.length - 1].toFixed(0)} ms over ${lat.length}; pages served ${served}, refused ${refused}`)
+    }
+    return res
+  } finally {
+    await node.stop()
+  }
+}
+
+async function multiAddressFlood(dir: string, log: (s: string) => void): Promise<Record<string, number>> {
+  const node = await serveChild(dir, { nofile: 1024 })
+  const f = reopeningFlood(node.url, ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'], 200)
+  try {
+    await new Promise((r) => setTimeout(r, 1500))
+    const held = f.open()
+    const lat: number[] = []
+    for (let i = 0; i < 19; i++) {
+      const a = await timedGet(`${node.url}/status`, 2000)
+      lat.push(a.status === 200 ? a.ms : Infinity)
+      await new Promise((r) => setTimeout(r, 150))
+    }
+    lat.sort((a, b) => a - b)
+    const answered = lat.filter((x) => x !== Infinity).length
+    log(`200 reopened idle connections from each of 127.0.0.2-7 (node allowed 1,024 files; ${held} held): /status from 127.0.0.1 answered ${answered} of 19, p50 ${percentile(lat, 50).toFixed(1)} ms, worst ${lat[18] === Infinity ? 'no answer' : `${lat[18].toFixed(1)} ms`}`)
+    return { multi_flood_held: held, multi_flood_answered: answered, multi_flood_status_p50_ms: percentile(lat, 50), multi_flood_status_max_ms: lat[18] }
+  } finally {
+    f.stop()
+    await node.stop()
+  }
+}
+
+const PARTS = ['chain', 'flood', 'paged', 'multi'] as const
+
+export async function runResourcesBench(
+  log: (s: string) => void = console.log,
+  parts: readonly string[] = PARTS
+): Promise<Record<string, number>> {
   const dir = tempDir('bf-bench-res-')
   try {
     const t0 = performance.now()
     writeLongChain(dir.path, CHAIN - 1)
     log(`  built a ${CHAIN}-block chain in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-    return { ...(await wholeChainReaders(dir.path, log)), ...(await connectionFlood(dir.path, log)) }
+    const run = { chain: wholeChainReaders, flood: connectionFlood, paged: pagedReads, multi: multiAddressFlood }
+    let out: Record<string, number> = {}
+    for (const p of PARTS) if (parts.includes(p)) out = { ...out, ...(await run[p](dir.path, log)) }
+    return out
   } finally {
     rmSync(dir.path, { recursive: true, force: true })
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runResourcesBench().then((r) => console.log(JSON.stringify(r)))
+  // `npx tsx bench/resources.ts paged multi`: only those parts (chain, flood, paged, multi).
+  const parts = process.argv.slice(2)
+  runResourcesBench(console.log, parts.length > 0 ? parts : PARTS).then((r) => console.log(JSON.stringify(r)))
 }

@@ -7,6 +7,11 @@
  *   are closed; a flood from 127.0.0.2 (another loopback address, so another host to the node)
  *   leaves 127.0.0.1 served, with small caps in-process and with the default caps on a node
  *   allowed 1,024 files.
+ * - Paged reads are cheap and scheduled: 120 paged readers from one address leave /status
+ *   prompt and another address served (heavy-reads.ts: one unit per turn, round-robin).
+ * - One address holds at most 2 whole-chain slots; /nodes/resolve has its own.
+ * - A reserve of connections is the local user's (127.0.0.1): a flood from 127.0.0.2-7 leaves it
+ *   served, and a newcomer from an address holding few takes an idle one of the biggest holder.
  * - A body over 2 MiB gets its 413 even while the client is still sending.
  *
  * Real nodes: in-process (startTestNode) where the node's internals are not measured, child
@@ -23,21 +28,23 @@ import { blockToWire } from '../../src/main/core'
 import { HTTP_EVENTS_PATH } from '../../src/shared/api'
 import { chainJsonStream, Gate } from '../../src/main/http/chain-stream'
 import { defaultConnectionLimits, fileLimit } from '../../src/main/http/connections'
+import { HeavyReads } from '../../src/main/http/heavy-reads'
 import { DRAIN_MAX_BYTES } from '../../src/main/http/too-large'
 import { openChain } from '../helpers/chain-builder'
-import { closeAll, startTestNode } from '../helpers/node-harness'
+import { closeAll, startTestNode, waitFor } from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
-import { idleSocket, serveChild, timedGet, writeLongChain, type ChildNode } from './long-chain'
+import { chainHog, idleSocket, pagedReaders, reopeningFlood, serveChild, timedGet, writeLongChain, type ChildNode } from './long-chain'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
 const MiB = 1024 * 1024
 
 afterAll(closeAll)
 
 /** Read a whole answer on a new connection: status and body bytes. */
-function fetchAll(url: string): Promise<{ status: number; body: Buffer; headers: IncomingMessage['headers'] }> {
+function fetchAll(url: string, localAddress?: string): Promise<{ status: number; body: Buffer; headers: IncomingMessage['headers'] }> {
   return new Promise((res, rej) => {
-    const r = httpGet(url, { agent: false }, (rs) => {
+    const r = httpGet(url, { agent: false, localAddress }, (rs) => {
       const chunks: Buffer[] = []
       rs.on('data', (c: Buffer) => chunks.push(c))
       rs.on('end', () => res({ status: rs.statusCode ?? 0, body: Buffer.concat(chunks), headers: rs.headers }))
@@ -114,15 +121,17 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
     const dir = tempDir('bf-res-chain-')
     let node: ChildNode
     let size = 0
-    beforeAll(() => void writeLongChain(dir.path, 5000), 60_000)
+    beforeAll(async () => {
+      writeLongChain(dir.path, 5000)
+      node = await serveChild(dir.path)
+      size = (await fetchAll(`${node.url}/chain`)).body.length // warm-up: one whole read
+    }, 90_000)
     afterAll(async () => {
       await node?.stop()
       dir.remove()
     })
 
     it('20 readers at once, one not reading: /status answers within 1 s throughout, every reader gets the whole chain, memory does not grow with the readers', async () => {
-      node = await serveChild(dir.path)
-      size = (await fetchAll(`${node.url}/chain`)).body.length // warm-up: one whole read
       const rssBefore = node.rss()
       let peak = rssBefore
       const sampler = setInterval(() => (peak = Math.max(peak, node.rss())), 20)
@@ -132,7 +141,8 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
       slow.pause()
       slow.write(`GET /chain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
       let done = 0
-      const readers = Array.from({ length: 19 }, () => fetchAll(`${node.url}/chain`).finally(() => done++))
+      // 19 clients, each from its own address (one address holds at most 2 whole-chain slots).
+      const readers = Array.from({ length: 19 }, (_, i) => fetchAll(`${node.url}/chain`, `127.0.0.${11 + i}`).finally(() => done++))
       const status = pollStatus(node.url, () => done === 19)
       const answers = await Promise.all(readers)
       const lat = await status
@@ -167,12 +177,55 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
       const a = await fetchAll(`${node.url}/chain`)
       expect(a.body.length).toBe(size)
     }, 30_000)
+
+    it('120 paged readers from 127.0.0.5 (GET /chain and /blocks, 500 blocks from random heights): /status from 127.0.0.1 stays prompt, and 127.0.0.6 is served meanwhile', async () => {
+      // Each page used to be 10-20 ms of synchronous work, nothing scheduled them, and /status
+      // waited behind every page already asked for: with 20 readers, p50 199 ms; with 200, 18 s.
+      const readers = pagedReaders(node.url, 120, '127.0.0.5', 4500)
+      await sleep(500)
+      const lat: number[] = []
+      for (let i = 0; i < 25; i++) {
+        const a = await timedGet(`${node.url}/status`, 5000)
+        lat.push(a.status === 200 ? a.ms : Infinity)
+        await sleep(100)
+      }
+      // Another address asks for a page while the flood goes on: its turn comes within one
+      // unit of 127.0.0.5's, whatever that address has queued.
+      const other = await timedGet(`${node.url}/chain?from=2000&limit=500`, 5000, '127.0.0.6')
+      const { served, refused } = await readers.stop()
+      expect(served, `served ${served}, refused ${refused}`).toBeGreaterThan(20)
+      expect(Math.max(...lat), `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`).toBeLessThan(250)
+      expect(other.status).toBe(200)
+      expect(other.ms).toBeLessThan(1000)
+      const page = JSON.parse(other.text)
+      expect(page.chain.length).toBe(500)
+      expect(page.chain[0].index).toBe(2000)
+    }, 60_000)
+
+    it('36 never-read whole-chain requests from 127.0.0.9 take no slot from others: a whole GET /chain from 127.0.0.10 and /nodes/resolve from 127.0.0.1 both succeed', async (ctx) => {
+      const hog = chainHog(node.url, 36, '127.0.0.9')
+      if (hog === undefined) return ctx.skip()
+      try {
+        await hog.ready
+        await sleep(1500) // every slot it can take is taken (before: 4 running + 32 queued)
+        const [other, resolve] = await Promise.all([
+          timedGet(`${node.url}/chain`, 20_000, '127.0.0.10'),
+          timedGet(`${node.url}/nodes/resolve`, 20_000)
+        ])
+        expect(other.status, other.text.slice(0, 200)).toBe(200)
+        expect(other.text.length).toBe(size)
+        expect(resolve.status, resolve.text.slice(0, 200)).toBe(200)
+        expect(JSON.parse(resolve.text).chain.length).toBe(5001)
+      } finally {
+        hog.stop()
+      }
+    }, 60_000)
   })
 })
 
 describe('whole-chain reads are bounded', () => {
   it('Gate: `active` run, `queued` wait their turn, the rest are refused; a release lets the next in', async () => {
-    const g = new Gate({ active: 2, queued: 1, waitMs: 10_000 })
+    const g = new Gate({ active: 2, queued: 1, waitMs: 10_000, perAddress: 10 })
     const a = await g.enter()
     const b = await g.enter()
     expect(a).toBeTypeOf('function')
@@ -187,8 +240,51 @@ describe('whole-chain reads are bounded', () => {
     expect(third).toBeTypeOf('function')
     expect(g.busy).toEqual({ running: 2, waiting: 0 })
     // A wait that runs out is refused.
-    const short = new Gate({ active: 0, queued: 1, waitMs: 100 })
+    const short = new Gate({ active: 0, queued: 1, waitMs: 100, perAddress: 10 })
     expect(await short.enter()).toBeUndefined()
+  })
+
+  it('Gate: one address holds at most perAddress slots, running or waiting; others still get theirs', async () => {
+    const g = new Gate({ active: 2, queued: 4, waitMs: 10_000, perAddress: 2 })
+    const a1 = await g.enter('127.0.0.9')
+    const a2 = g.enter('127.0.0.9') // runs too
+    expect(await g.enter('127.0.0.9')).toBeUndefined() // a third: refused at once, not queued
+    expect(g.busy).toEqual({ running: 2, waiting: 0 })
+    const b = g.enter('127.0.0.10') // waits for a slot, which the hog's release gives it
+    a1!()
+    expect(await b).toBeTypeOf('function')
+    const a3 = g.enter('127.0.0.9') // one running, so one may wait
+    expect(await g.enter('127.0.0.9')).toBeUndefined()
+    expect(g.busy).toEqual({ running: 2, waiting: 1 })
+    ;(await a2)!()
+    expect(await a3).toBeTypeOf('function')
+  })
+
+  it('HeavyReads: units round-robin across addresses, one per turn of the loop, bounded per address and overall', async () => {
+    const h = new HeavyReads({ perAddress: 4, total: 6 })
+    const ran: string[] = []
+    const turns: number[] = []
+    let turn = 0
+    // Counts turns of the event loop: one increment per turn, in the same phase as the units.
+    setImmediate(function tick() {
+      turn++
+      if (turn < 1000) setImmediate(tick)
+    })
+    const unit = (name: string) => () => { ran.push(name); turns.push(turn) }
+    for (let i = 1; i <= 4; i++) expect(h.submit('A', unit(`A${i}`))).toBe(true)
+    expect(h.submit('A', unit('A5'))).toBe(false) // A's queue is full
+    expect(h.submit('B', unit('B1'))).toBe(true)
+    expect(h.submit('B', unit('B2'))).toBe(true)
+    expect(h.submit('C', unit('C1'))).toBe(false) // 6 waiting in all
+    h.always('C', unit('C1')) // a running stream's page: never refused
+    const done = h.run('B', () => 'B3')
+    expect(done).toBeUndefined() // still over the total
+    await waitFor(() => ran.length === 7, 'the seven units', 2000)
+    expect(ran).toEqual(['A1', 'B1', 'C1', 'A2', 'B2', 'A3', 'A4'])
+    // Never two units in one turn of the loop.
+    for (let i = 1; i < turns.length; i++) expect(turns[i]).toBeGreaterThan(turns[i - 1])
+    expect(h.busy).toEqual({ waiting: 0, addresses: 0 })
+    expect(await h.run('B', () => 'B3')).toBe('B3')
   })
 
   it('over the limits GET /chain gets 503 unavailable with Retry-After; the paged form and /status are not gated', async () => {
@@ -236,8 +332,8 @@ async function flood(url: string, n: number, localAddress: string): Promise<{ so
 
 describe('connection floods', () => {
   it('default caps come from the file limit, below it, with room for 127.0.0.1', () => {
-    expect(defaultConnectionLimits(1024)).toEqual({ maxConnections: 768, maxPerAddress: 192, firstRequestMs: 5000 })
-    expect(defaultConnectionLimits(4096)).toMatchObject({ maxConnections: 3072, maxPerAddress: 256 })
+    expect(defaultConnectionLimits(1024)).toEqual({ maxConnections: 768, maxPerAddress: 192, firstRequestMs: 5000, localReserve: 96 })
+    expect(defaultConnectionLimits(4096)).toMatchObject({ maxConnections: 3072, maxPerAddress: 256, localReserve: 256 })
     expect(defaultConnectionLimits(1_048_576)).toMatchObject({ maxConnections: 8192, maxPerAddress: 256 })
     expect(defaultConnectionLimits(256).maxConnections).toBeLessThan(256)
     const dir = tempDir('bf-res-limits-')
@@ -264,12 +360,17 @@ describe('connection floods', () => {
     for (const s of f.sockets) s.destroy()
   })
 
-  it('the overall cap holds too, and connections that never send a request are closed after firstRequestMs', async () => {
-    const t = await startTestNode({ httpLimits: { connections: { maxConnections: 30, maxPerAddress: 20, firstRequestMs: 1000 } } })
+  it('the overall cap holds too (less the local reserve), shared between the flooding addresses, and connections that never send a request are closed after firstRequestMs', async () => {
+    const t = await startTestNode({ httpLimits: { connections: { maxConnections: 30, maxPerAddress: 20, firstRequestMs: 1000, localReserve: 4 } } })
     const a = await flood(t.url, 20, '127.0.0.2')
     const b = await flood(t.url, 20, '127.0.0.3')
     await sleep(300)
-    expect(a.sockets.length - a.closed() + (b.sockets.length - b.closed())).toBe(30)
+    // 26 for the others; 127.0.0.3 came last, and took idle ones of 127.0.0.2 until they were even.
+    const held = [a.sockets.length - a.closed(), b.sockets.length - b.closed()]
+    expect(held[0] + held[1]).toBe(26)
+    expect(Math.min(...held), `held ${held.join(' + ')}`).toBeGreaterThanOrEqual(12)
+    // The reserve is 127.0.0.1's: a request from there is answered at once.
+    expect((await timedGet(`${t.url}/status`, 1000)).status).toBe(200)
     await sleep(1500)
     expect(a.closed() + b.closed()).toBe(40)
     expect((await timedGet(`${t.url}/status`, 1000)).status).toBe(200)
@@ -310,6 +411,31 @@ describe('connection floods', () => {
       expect(f.sockets.length - f.closed()).toBeLessThanOrEqual(192)
       for (const s of f.sockets) s.destroy()
     } finally {
+      await node.stop()
+      dir.remove()
+    }
+  }, 60_000)
+
+  it.skipIf(!hasPrlimit)('default caps: 200 reopened idle connections from each of 127.0.0.2-7 do not lock out 127.0.0.1', async () => {
+    // 6 x 192 per-address caps is more than the 768 overall: the flood used to fill every slot,
+    // and the node refused 127.0.0.1 (0 of 19 /status answered).
+    const dir = tempDir('bf-res-multi-')
+    writeLongChain(dir.path, 10)
+    const node = await serveChild(dir.path, { nofile: 1024 })
+    const f = reopeningFlood(node.url, ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'], 200)
+    try {
+      await sleep(1500)
+      const held = f.open()
+      const seen: string[] = []
+      for (let i = 0; i < 19; i++) {
+        const a = await timedGet(`${node.url}/status`, 2000)
+        seen.push(a.status === 200 ? 'ok' : 'none')
+        await sleep(150)
+      }
+      expect(held).toBeGreaterThan(600) // the flood really was on
+      expect(seen).toEqual(Array(19).fill('ok'))
+    } finally {
+      f.stop()
       await node.stop()
       dir.remove()
     }

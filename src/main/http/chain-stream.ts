@@ -12,8 +12,12 @@
  *   pages are read.
  * - A client that stops reading holds its stream; after STALL_MS without taking a byte it is cut.
  * - At most `active` whole-chain streams run at once; up to `queued` more wait their turn (at
- *   most `waitMs`); anything beyond gets 503 `unavailable` with Retry-After. The paged forms
- *   (?from=&limit=, GET /blocks) are not gated: each is at most 500 blocks, answered at once.
+ *   most `waitMs`); anything beyond gets 503 `unavailable` with Retry-After. One remote address
+ *   holds at most `perAddress` of these (running or waiting; more get 503 at once), so one host
+ *   with never-read sockets cannot take every slot from everyone else.
+ * - Each page is one unit of the node's heavy-read scheduler when `schedule` is given
+ *   (heavy-reads.ts: one unit per turn of the loop, round-robin across addresses), so pages of
+ *   streams and paged reads share the loop fairly; otherwise each page has its own setImmediate.
  *
  * Consistency: the pages are read at different moments, and the main chain may change between
  * them. Each page must continue the blocks already sent (its first block's previous_hash is the
@@ -39,6 +43,8 @@ export interface ChainStreamOptions {
   /** Written after the blocks, given the index of the last block written. */
   tail: (lastIndex: number) => string
   stallMs?: number
+  /** Runs a page's work in its turn (HeavyReads.always, keyed by the client's address). */
+  schedule?: (unit: () => void) => void
 }
 
 class ChainStream extends Readable {
@@ -65,8 +71,8 @@ class ChainStream extends Readable {
     this.lastRead = Date.now()
     if (this.scheduled) return
     this.scheduled = true
-    // The next page in the next turn of the event loop, after pending I/O: never a tight loop.
-    setImmediate(() => {
+    // The next page in a later turn of the event loop, after pending I/O: never a tight loop.
+    ;(this.opts.schedule ?? setImmediate)(() => {
       this.scheduled = false
       if (this.destroyed) return
       try {
@@ -117,10 +123,16 @@ export interface GateLimits {
   queued: number
   /** The longest a request waits for a slot before 503. */
   waitMs: number
+  /** Slots (running or waiting) one remote address may hold; beyond this, 503 at once. */
+  perAddress: number
 }
 
-/** 4 streams keep both cores' worth of I/O busy; a 20,000-block chain streams in about a second. */
-export const DEFAULT_GATE: GateLimits = { active: 4, queued: 32, waitMs: 10_000 }
+/**
+ * 4 streams keep both cores' worth of I/O busy; a 20,000-block chain streams in about a second.
+ * One address: one running and one waiting (a client reads one chain at a time; the second
+ * covers a retry while the first is still closing).
+ */
+export const DEFAULT_GATE: GateLimits = { active: 4, queued: 32, waitMs: 10_000, perAddress: 2 }
 
 /**
  * A counting semaphore with a bounded, time-limited queue. `enter()` resolves with a release
@@ -128,7 +140,9 @@ export const DEFAULT_GATE: GateLimits = { active: 4, queued: 32, waitMs: 10_000 
  */
 export class Gate {
   private running = 0
-  private readonly waiting: { grant: (release: (() => void) | undefined) => void; timer: NodeJS.Timeout }[] = []
+  private readonly waiting: { grant: (release: (() => void) | undefined) => void; timer: NodeJS.Timeout; leave: () => void }[] = []
+  /** Slots held (running or waiting) per address. */
+  private readonly held = new Map<string, number>()
 
   constructor(readonly limits: GateLimits = DEFAULT_GATE) {}
 
@@ -136,15 +150,20 @@ export class Gate {
     return { running: this.running, waiting: this.waiting.length }
   }
 
-  enter(): Promise<(() => void) | undefined> {
-    if (this.running < this.limits.active) return Promise.resolve(this.slot())
+  /** `address`: the remote address asking (one address holds at most `perAddress` slots). */
+  enter(address = ''): Promise<(() => void) | undefined> {
+    if ((this.held.get(address) ?? 0) >= this.limits.perAddress) return Promise.resolve(undefined)
+    if (this.running < this.limits.active) return Promise.resolve(this.slot(this.hold(address)))
     if (this.waiting.length >= this.limits.queued) return Promise.resolve(undefined)
+    const leave = this.hold(address)
     return new Promise((grant) => {
       const w = {
         grant,
+        leave,
         timer: setTimeout(() => {
           const i = this.waiting.indexOf(w)
           if (i >= 0) this.waiting.splice(i, 1)
+          leave()
           grant(undefined)
         }, this.limits.waitMs)
       }
@@ -153,17 +172,32 @@ export class Gate {
     })
   }
 
-  private slot(): () => void {
+  /** Count one slot against `address`; the function gives it back (once). */
+  private hold(address: string): () => void {
+    this.held.set(address, (this.held.get(address) ?? 0) + 1)
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      const left = (this.held.get(address) ?? 1) - 1
+      if (left <= 0) this.held.delete(address)
+      else this.held.set(address, left)
+    }
+  }
+
+  /** A running slot; `leave` gives back its address's hold once the slot is released. */
+  private slot(leave: () => void): () => void {
     this.running++
     let released = false
     return () => {
       if (released) return
       released = true
       this.running--
+      leave()
       const next = this.waiting.shift()
       if (next !== undefined) {
         clearTimeout(next.timer)
-        next.grant(this.slot())
+        next.grant(this.slot(next.leave))
       }
     }
   }

@@ -7,9 +7,13 @@
  *   answer 400 invalid_field; a well-formed unknown one 404 (addresses: 200 with balance 0).
  * - `from` and `limit` must be whole numbers >= 1 (else 400 invalid_field); `limit` above 500 is
  *   capped at 500. GET /chain without either gives the whole chain, as in the walkthrough:
- *   streamed (chunked, chain-stream.ts), at most 4 such reads at once and 32 waiting, beyond
- *   that 503 unavailable with Retry-After (GET /nodes/resolve, which also returns the whole
- *   chain, shares the same limit).
+ *   streamed (chunked, chain-stream.ts), at most 4 such reads at once and 32 waiting, at most 2
+ *   of them (running or waiting) per remote address, beyond that 503 unavailable with
+ *   Retry-After. GET /nodes/resolve, which also returns the whole chain, has its own slots
+ *   (control clients never wait behind public readers), taken before any resolve work is done.
+ * - Paged reads (?from=&limit=, GET /blocks) are written from the stored JSON; those of more
+ *   than LIGHT_PAGE blocks, and every page of a whole-chain stream, take turns in one fair
+ *   scheduler (heavy-reads.ts); over its queues, 503 unavailable with Retry-After.
  * - POST /blocks and POST /transactions answer 200 `{"message", "hash"|"id"}` for something known,
  *   but only if it is that block or transaction: a tampered copy under a known hash or id gets
  *   400 with the rule it breaks.
@@ -40,7 +44,8 @@ import type { NodeService } from '../node/service'
 import type { PeerManager } from '../p2p/peer-manager'
 import { normalizeUrl } from '../p2p/wire'
 import { chainJsonStream, DEFAULT_GATE, Gate, type GateLimits } from './chain-stream'
-import type { ConnectionLimits } from './connections'
+import { hostOf, type ConnectionLimits } from './connections'
+import { DEFAULT_HEAVY, HeavyReads, type HeavyLimits } from './heavy-reads'
 import type { TokenSource } from './auth'
 import { sendError } from './errors'
 import * as S from './schemas'
@@ -66,6 +71,8 @@ export interface HttpLimits {
   connections?: Partial<ConnectionLimits>
   /** Whole-chain streams at once and waiting. */
   wholeChainReads?: Partial<GateLimits>
+  /** The heavy-read scheduler's queues (heavy-reads.ts). */
+  heavyReads?: Partial<HeavyLimits>
 }
 
 export interface Answer {
@@ -116,29 +123,86 @@ function tamperedCopy(service: NodeService, b: Block): { code: 'bad_hash' | 'bad
   return undefined
 }
 
-const gates = new WeakMap<RouteContext, Gate>()
+/** Paged reads of more blocks than this are heavy: they take their turn in the scheduler. */
+export const LIGHT_PAGE = 20
+
+/**
+ * A node's read limits, made on first use: the public whole-chain gate, the control routes' own
+ * (GET /nodes/resolve: loopback or token clients never wait behind public readers), and the
+ * heavy-read scheduler.
+ */
+interface ReadLimits {
+  publicChain: Gate
+  controlChain: Gate
+  heavy: HeavyReads
+}
+const readLimits = new WeakMap<RouteContext, ReadLimits>()
+
+function limitsOf(ctx: RouteContext): ReadLimits {
+  let l = readLimits.get(ctx)
+  if (l === undefined) {
+    l = {
+      publicChain: new Gate({ ...DEFAULT_GATE, ...ctx.limits?.wholeChainReads }),
+      // A few resolves at once, from whichever control client: their streams cost constant memory.
+      controlChain: new Gate({ active: 4, queued: 4, waitMs: 10_000, perAddress: 8 }),
+      heavy: new HeavyReads({ ...DEFAULT_HEAVY, ...ctx.limits?.heavyReads })
+    }
+    readLimits.set(ctx, l)
+  }
+  return l
+}
+
+function busy(reply: FastifyReply, message: string): FastifyReply {
+  reply.header('retry-after', '2')
+  return sendError(reply, 503, 'unavailable', message)
+}
+
+const TOO_MANY_WHOLE = `too many whole-chain reads at once: retry shortly, or read it in pages with ?from=1&limit=${PAGE}`
 
 /**
  * The whole main chain between `head` and `tail`, streamed from the store (chain-stream.ts):
- * constant memory per request, other requests served between pages, and at most a few at once
- * (the rest wait their turn, or get 503 with Retry-After when too many wait).
+ * constant memory per request, each page a unit of the heavy-read scheduler, and at most a few
+ * at once (`release`: the slot taken with Gate.enter, given back when the stream closes).
  */
-async function wholeChain(
+function wholeChain(
   ctx: RouteContext,
+  req: FastifyRequest,
   reply: FastifyReply,
+  release: () => void,
   head: string,
   tail: (lastIndex: number) => string
-): Promise<FastifyReply> {
-  let gate = gates.get(ctx)
-  if (gate === undefined) gates.set(ctx, (gate = new Gate({ ...DEFAULT_GATE, ...ctx.limits?.wholeChainReads })))
-  const release = await gate.enter()
-  if (release === undefined) {
-    reply.header('retry-after', '2')
-    return sendError(reply, 503, 'unavailable', `too many whole-chain reads at once: retry shortly, or read it in pages with ?from=1&limit=${PAGE}`)
-  }
-  const stream = chainJsonStream(ctx.service.store, { head, tail })
+): FastifyReply {
+  const address = hostOf(req.socket)
+  const heavy = limitsOf(ctx).heavy
+  const stream = chainJsonStream(ctx.service.store, { head, tail, schedule: (unit) => heavy.always(address, unit) })
   stream.once('close', release)
   return reply.type('application/json; charset=utf-8').send(stream)
+}
+
+/**
+ * A page of main-chain blocks as JSON text, from the stored JSON (no block objects), `wrap`
+ * putting the blocks' array text into the answer. More than LIGHT_PAGE blocks wait their turn
+ * in the heavy-read scheduler (503 when its queues are full); a client gone meanwhile costs
+ * nothing more.
+ */
+async function pagedRead(
+  ctx: RouteContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  s: { from: number; limit: number },
+  wrap: (blocks: string) => string
+): Promise<FastifyReply> {
+  const build = (): string | undefined =>
+    req.socket.destroyed ? undefined : wrap(ctx.service.store.mainBlockJsonSlice(s.from, s.limit).join(','))
+  let body: string | undefined
+  if (s.limit <= LIGHT_PAGE) body = build()
+  else {
+    const turn = limitsOf(ctx).heavy.run(hostOf(req.socket), build)
+    if (turn === undefined) return busy(reply, `too many block reads waiting: retry shortly`)
+    body = await turn
+  }
+  if (body === undefined) return reply // the client went away before its turn
+  return reply.type('application/json; charset=utf-8').send(body)
 }
 
 export const ROUTES: RouteDef[] = guardStorage([
@@ -162,14 +226,18 @@ export const ROUTES: RouteDef[] = guardStorage([
     responses: {
       200: ok('main-chain blocks; length is the whole chain\'s', S.chainAnswer),
       400: bad('invalid_field'),
-      503: bad('unavailable: too many whole-chain reads at once (Retry-After)')
+      503: bad('unavailable: too many whole-chain or block reads at once (Retry-After)')
     },
-    handler: (ctx, req, reply) => {
+    handler: async (ctx, req, reply) => {
       const s = slice(req.query as { from?: string; limit?: string })
       if ('error' in s) return sendError(reply, 400, 'invalid_field', s.error)
-      if (s.whole) return wholeChain(ctx, reply, '{"chain":[', (last) => `],"length":${last}}`)
-      const blocks = ctx.service.store.mainBlocks(s.from, s.limit)
-      return { chain: blocks.map(blockToWire), length: ctx.service.chain.tip().index }
+      if (s.whole) {
+        const release = await limitsOf(ctx).publicChain.enter(hostOf(req.socket))
+        if (release === undefined) return busy(reply, TOO_MANY_WHOLE)
+        return wholeChain(ctx, req, reply, release, '{"chain":[', (last) => `],"length":${last}}`)
+      }
+      // `length` read in the same turn as the blocks: the page and the length agree.
+      return pagedRead(ctx, req, reply, s, (blocks) => `{"chain":[${blocks}],"length":${ctx.service.chain.tip().index}}`)
     }
   },
   {
@@ -177,11 +245,15 @@ export const ROUTES: RouteDef[] = guardStorage([
     url: '/blocks',
     summary: 'Main-chain blocks from index `from`, at most `limit` (default and cap 500)',
     schema: { querystring: S.sliceQuery },
-    responses: { 200: ok('blocks', S.blocksAnswer), 400: bad('invalid_field') },
-    handler: ({ service }, req, reply) => {
+    responses: {
+      200: ok('blocks', S.blocksAnswer),
+      400: bad('invalid_field'),
+      503: bad('unavailable: too many block reads waiting (Retry-After)')
+    },
+    handler: (ctx, req, reply) => {
       const s = slice(req.query as { from?: string; limit?: string })
       if ('error' in s) return sendError(reply, 400, 'invalid_field', s.error)
-      return { blocks: service.store.mainBlocks(s.from, s.limit).map(blockToWire) }
+      return pagedRead(ctx, req, reply, s, (blocks) => `{"blocks":[${blocks}]}`)
     }
   },
   {
@@ -385,10 +457,19 @@ export const ROUTES: RouteDef[] = guardStorage([
       403: bad('forbidden'),
       503: bad('unavailable: too many whole-chain reads at once (Retry-After)')
     },
-    handler: async (ctx, _req, reply) => {
-      const r = await ctx.peers.resolve()
+    handler: async (ctx, req, reply) => {
+      // Whether it can be answered is decided first: no resolve work for an answer of 503.
+      const release = await limitsOf(ctx).controlChain.enter(hostOf(req.socket))
+      if (release === undefined) return busy(reply, 'too many resolves at once: retry shortly')
+      let r: Awaited<ReturnType<PeerManager['resolve']>>
+      try {
+        r = await ctx.peers.resolve()
+      } catch (e) {
+        release()
+        throw e
+      }
       const key = r.replaced ? 'new_chain' : 'chain'
-      return wholeChain(ctx, reply, `{"message":${JSON.stringify(r.message)},"${key}":[`, () => ']}')
+      return wholeChain(ctx, req, reply, release, `{"message":${JSON.stringify(r.message)},"${key}":[`, () => ']}')
     }
   }
 ])
