@@ -13,7 +13,7 @@ import { createServer, type ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { NETWORKS } from '../../src/main/core'
 
-export type Hostility = 'invalid-blocks' | 'wrong-genesis' | 'huge' | 'slow' | 'garbage' | 'drip' | 'fat-block' | 'stream'
+export type Hostility = 'invalid-blocks' | 'wrong-genesis' | 'huge' | 'slow' | 'garbage' | 'drip' | 'fat-block' | 'stream' | 'busy'
 
 export interface HostileOptions {
   /** What its /status claims: far more work than anyone (default), or less than any real chain. */
@@ -187,6 +187,11 @@ export async function startHostilePeer(mode: Hostility, opts: HostileOptions = {
       const list = url.pathname === '/blocks'
       if (mode === 'drip') return drip(res, rec)
       return pacedBlock(res, mode === 'fat-block' ? 5_000_000 : 100_000_000, list, rec)
+    }
+    if (mode === 'busy' && req.method === 'GET' && url.pathname.startsWith('/blocks')) {
+      // Not hostile at all: an honest node too busy to answer (or whose disk is full) says so.
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' })
+      return res.end('{"error":"unavailable","message":"too many heavy reads at once; try again shortly"}')
     }
     if (url.pathname === '/blocks' && req.method === 'GET') {
       if (mode === 'huge') return flood(res, 64 * 1024 * 1024)

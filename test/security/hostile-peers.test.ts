@@ -137,6 +137,16 @@ describe('scores', () => {
     await waitFor(() => peerOf(node, honest)!.score === -OFFENCE.tooLarge + 3, 'three points back', 2000)
   })
 
+  it('are not taken for 503 unavailable: a busy peer is asked again later, not scored down', async () => {
+    const busy = await hostile('busy')
+    const node = await startTestNode({ peerLimits: { pollMs: 100 } })
+    expect((await node.node.peers.add(busy.url)).ok).toBe(true)
+    // It claims more work than the node has, so catch-ups start (and back off) and get 503.
+    await waitFor(() => busy.requests.filter((r) => r.startsWith('GET /blocks')).length >= 2, 'two refused catch-ups', 10_000)
+    expect(peerOf(node, busy)!.score).toBe(0)
+    expect(banned(node, busy)).toBe(false)
+  })
+
   it('come back slowly with time', async () => {
     const honest = await startTestNode()
     const node = await startTestNode({ peerLimits: { pollMs: 100, scoreRecoverMs: 200 } })

@@ -332,6 +332,9 @@ export class Syncer {
         return undefined
       }
       this.progress(p)
+      // 503 `unavailable` is an honest node saying it is busy (too many readers) or that its
+      // storage failed: try again on a later poll, without scoring it as junk.
+      if (res.status === 503) return undefined
       if (res.status !== 200) {
         this.pm.offence(p, OFFENCE.garbage, `GET /blocks answered ${res.status}`)
         return undefined
