@@ -7,6 +7,9 @@
  *   inner one is the card's title, a level-2 heading under the page's <h1>.
  * - NInputNumber's − and + buttons are icon-only with no name (axe: button-name, critical).
  *   They get "Decrease" / "Increase" in the UI's language.
+ * - NModal's card renders `role="dialog" aria-modal="true"` with no name (axe: aria-dialog-name,
+ *   serious): a screen reader entering the dialog says only "dialog". It is named by its own
+ *   title (aria-labelledby), so the name follows the title and the UI's language.
  *
  * naive-ui has no prop for either, so a MutationObserver applies both to whatever it renders,
  * in the views and in teleported dialogs alike, as soon as it is rendered. Vue never writes the
@@ -36,9 +39,24 @@ function fixNumberButtons(root: ParentNode, labels: NaiveAriaLabels): void {
   })
 }
 
+let dialogTitles = 0
+/** Dialogs without a name are named by their title (a card's or naive-ui dialog's). */
+function nameDialogs(root: ParentNode): void {
+  const unnamed = ':not([aria-label]):not([aria-labelledby])'
+  root
+    .querySelectorAll(`[role="dialog"]${unnamed}, [role="alertdialog"]${unnamed}`)
+    .forEach((dialog) => {
+      const title = dialog.querySelector('.n-card-header__main, .n-dialog__title')
+      if (!title) return
+      if (!title.id) title.id = `bf-dialog-title-${++dialogTitles}`
+      dialog.setAttribute('aria-labelledby', title.id)
+    })
+}
+
 export function applyNaiveAria(root: ParentNode, labels: NaiveAriaLabels): void {
   fixCardHeadings(root)
   fixNumberButtons(root, labels)
+  nameDialogs(root)
 }
 
 /**

@@ -2,6 +2,8 @@
 const en = {
   app: {
     name: 'Blockforge',
+    // The document title (browser tab, window list, announced on navigation): the screen first.
+    pageTitle: '{screen} · Blockforge',
     skipToContent: 'Skip to content',
     // Names of the − and + buttons of number fields (read by screen readers).
     stepDown: 'Decrease',

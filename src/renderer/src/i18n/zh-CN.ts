@@ -4,6 +4,7 @@ import type { Messages } from './en'
 const zhCN: Messages = {
   app: {
     name: 'Blockforge',
+    pageTitle: '{screen} · Blockforge',
     skipToContent: '跳到主要内容',
     stepDown: '减少',
     stepUp: '增加',
