@@ -14,6 +14,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Every test process, and every node it starts, keeps per-user settings in a temp folder.
+    setupFiles: ['test/helpers/temp-home.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

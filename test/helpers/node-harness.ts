@@ -9,14 +9,6 @@ import { resolve } from 'node:path'
 import { startNode, type NodeConfig, type RunningNode } from '../../src/main/node/run'
 import { tempDir } from './temp'
 
-// Nodes started by tests keep their launch settings and local-node registry in a temp folder,
-// never in the user's real config root.
-if (process.env.BLOCKFORGE_HOME === undefined) {
-  const home = tempDir('bf-home-')
-  process.env.BLOCKFORGE_HOME = home.path
-  process.once('exit', home.remove)
-}
-
 export const ROOT = resolve(__dirname, '../..')
 export const HEADLESS = resolve(ROOT, 'src/main/headless.ts')
 
