@@ -72,8 +72,8 @@ export function errorHandler(log: (line: string) => void, storageFault?: (e: unk
     }
     if (status === 404) return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)
     if (status >= 400 && status < 500) return sendError(reply, 400, 'invalid_json', err.message)
-    // A full disk or a damaged database file met outside a route handler (e.g. while streaming
-    // the whole chain): 503 naming it, and the node's storage state says so (NodeService).
+    // A full disk or a damaged database file (in a handler, or in a stream before it answered):
+    // 503 naming it, and the node's storage state says so (NodeService).
     const storage = storageFault?.(err)
     if (storage !== undefined) return sendError(reply, 503, 'unavailable', storage)
     // The query is left out: it may carry the API token (`?token=`), and secrets are never logged.

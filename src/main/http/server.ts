@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi'
 import { attachOrigins, hostHeaderProblem } from './origins'
 import { ROUTES, type RouteContext } from './routes'
 import { trustedSender } from './sender'
+import { storageFaultMessage } from './storage-guard'
 import { answerTooLargeInFull } from './too-large'
 
 /** PROTOCOL §7: bodies over 2 MiB get 413. */
@@ -39,9 +40,7 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
       return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.slice(0, 80)}`)
     }
   })
-  app.setErrorHandler(
-    errorHandler(ctx.log, (e) => (ctx.service.reportStorageError(e) ? (ctx.service.storageHealth().message ?? 'storage fault') : undefined))
-  )
+  app.setErrorHandler(errorHandler(ctx.log, (e) => storageFaultMessage(ctx.service, e)))
   limitConnections(app.server, ctx.limits?.connections)
   answerTooLargeInFull(app)
   app.setNotFoundHandler((req, reply) =>

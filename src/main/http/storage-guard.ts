@@ -2,12 +2,11 @@
  * Storage faults during a request (PROTOCOL §7 is silent; docs/protocol-notes.md): a full disk or
  * a damaged database file is not the client's fault and not a bug, so instead of a bare 500 the
  * answer is 503 `unavailable` naming the problem, and the fault becomes the node's storage state
- * (mining and catching up pause or stop on it). Other errors go on to the error handler.
+ * (mining and catching up pause or stop on it). Other errors stay 500s for our own bugs.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { NodeService } from '../node/service'
 import { StorageUnavailableError } from '../store/faults'
-import { sendError } from './errors'
-import type { RouteContext, RouteDef } from './routes'
+import type { RouteDef } from './routes'
 import * as S from './schemas'
 
 /** GET /status with the storage field (docs/protocol-notes.md). */
@@ -29,24 +28,18 @@ export const statusWithStorage = {
 
 const unavailable = { description: 'unavailable: the disk is full or the database file is damaged', schema: S.error }
 
-function guard(r: RouteDef): RouteDef {
-  return {
-    ...r,
-    responses: { ...r.responses, 503: r.responses[503] ?? unavailable },
-    handler: async (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply) => {
-      try {
-        return await r.handler(ctx, req, reply)
-      } catch (e) {
-        const storage = e instanceof StorageUnavailableError || ctx.service.reportStorageError(e)
-        // An answer already under way (a stream) cannot change its status: let it fail as it is.
-        if (!storage || reply.sent) throw e
-        const message = e instanceof StorageUnavailableError ? e.message : ctx.service.storageHealth().message
-        return sendError(reply, 503, 'unavailable', message ?? 'the node cannot use its data dir')
-      }
-    }
-  }
+/**
+ * The 503 answer's message when `e` is a storage fault (reported to the node, which then pauses
+ * or stops mining and catching up), or undefined for anything else. The server's error handler
+ * calls it for every error a request raises, in a handler or in a stream before it answered.
+ */
+export function storageFaultMessage(service: NodeService, e: unknown): string | undefined {
+  if (e instanceof StorageUnavailableError) return e.message
+  if (!service.reportStorageError(e)) return undefined
+  return service.storageHealth().message ?? 'the node cannot use its data dir'
 }
 
+/** Every route documents the 503 a storage fault answers (the error handler gives it). */
 export function guardStorage(routes: RouteDef[]): RouteDef[] {
-  return routes.map(guard)
+  return routes.map((r) => ({ ...r, responses: { ...r.responses, 503: r.responses[503] ?? unavailable } }))
 }
