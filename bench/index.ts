@@ -7,6 +7,7 @@
  * `npm run bench -- miner store` runs only the named parts.
  */
 const PARTS: Record<string, () => Promise<Record<string, number>>> = {
+  headless: async () => (await import('./headless')).runHeadlessBench(),
   miner: async () => (await import('./miner')).runMinerBench(),
   resources: async () => (await import('./resources')).runResourcesBench(),
   status: async () => (await import('./status')).runStatusBench(),

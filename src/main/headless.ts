@@ -1,48 +1,45 @@
+#!/usr/bin/env node
 /**
- * The headless node: `npm run node -- --port <p> --data-dir <dir> --network <main|regtest>
+ * The headless node: `blockforge` (the package's bin) or `npm run node -- --port <p> --data-dir <dir> --network <main|regtest>
  * [--host <addr>] [--peer <url>]... [--mine] [--api-token <t>]` (PROTOCOL §8, `--help`).
  * Prints `listening on http://HOST:PORT` once it answers requests; SIGINT or SIGTERM closes the
  * HTTP server, peers, miner and store in that order and exits 0. A start that cannot succeed
  * (port in use, data dir not writable or of another network, locked by another node) prints one
- * line on stderr and exits 1.
+ * line on stderr and exits 1, and leaves no data dir or wallet it created behind.
+ *
+ * Runs from source under tsx (tests) and, built by scripts/build-headless.mjs, as plain JavaScript
+ * in out/node/ beside its two worker bundles: `npm run node` execs that build with node, so the
+ * PID a user or a service manager started is the node itself once it runs.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseCommandLine, HELP } from './node/config'
-import { startNode, type RunningNode } from './node/run'
+import pkg from '../../package.json'
+import { defaultDataDir, parseCommandLine, HELP } from './node/config'
+import { explain } from './node/explain'
+import { createLogger } from './log'
+import { startNode, type NodeConfig, type RunningNode } from './node/run'
 
-function explain(e: unknown, cfg: { host: string; port: number; dataDir: string }): string {
+/** Built (out/node/headless.js) or from source (src/main/headless.ts under tsx). */
+const BUILT = !import.meta.url.endsWith('.ts')
+/** better-sqlite3's binary needs Node 22.12; an older node (the system's, for the bin) crashes loading it. */
+const NODE_MIN = [22, 12] as const
+
+/** One line if `version` is too old to run Blockforge, else undefined. */
+function nodeTooOld(version: string = process.versions.node): string | undefined {
+  const [major, minor] = version.split('.').map(Number)
+  if (major > NODE_MIN[0] || (major === NODE_MIN[0] && minor >= NODE_MIN[1])) return undefined
+  return `Blockforge needs Node ${NODE_MIN.join('.')} or newer, and ${process.execPath} is Node ${version}`
+}
+
+/** explain()'s line, with what to pass on this command line to get past it. */
+function whyNot(e: unknown, cfg: NodeConfig): string {
   const err = e as NodeJS.ErrnoException
-  switch (err?.code) {
-    case 'EADDRINUSE':
-      return `port ${cfg.port} on ${cfg.host} is already in use`
-    case 'EADDRNOTAVAIL':
-      return `cannot listen on ${cfg.host}: no such address on this machine`
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-      return err.syscall === 'listen' || err.syscall === 'bind'
-        ? `not allowed to listen on ${cfg.host}:${cfg.port}`
-        : `the data dir ${cfg.dataDir} is not writable (${err.code})`
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return `the data dir ${cfg.dataDir} is not a folder`
-    case 'ENOENT':
-      // mkdir of a data dir under a read-only or missing parent.
-      if (err.syscall === 'mkdir') return `the data dir ${cfg.dataDir} cannot be created (${err.code}): its parent folder is missing or read-only`
-      break
-    case 'ENOSPC':
-    case 'EDQUOT':
-    case 'SQLITE_FULL':
-      return `the disk holding the data dir ${cfg.dataDir} is full (${err.code}): free some space and start the node again`
+  if (err?.name === 'StoreLockedError' && cfg.dataDir === defaultDataDir(cfg.network)) {
+    // The usual case: a second node started like the first one, without --data-dir.
+    return `${explain(e, cfg)} (a node started without --data-dir uses it): pass --data-dir <another folder> to run another node`
   }
-  // Store and wallet errors are written as one line naming the file and what to do.
-  const oneLiners = ['StoreLockedError', 'NetworkMismatchError', 'StoreDamagedError', 'ChainLostError', 'ForeignDatabaseError', 'WalletFileError']
-  if (oneLiners.includes(err?.name)) return err.message
-  if (err?.code === 'SQLITE_CANTOPEN' || err?.code?.startsWith('SQLITE_READONLY')) {
-    return `the data dir ${cfg.dataDir} is not writable (${err.code})`
-  }
-  return err instanceof Error ? err.message.split('\n')[0] : String(e)
+  if (err?.code === 'EADDRINUSE') return `${explain(e, cfg)}: pass --port <another port> (0 picks a free one)`
+  return explain(e, cfg)
 }
 
 async function main(): Promise<void> {
@@ -51,51 +48,85 @@ async function main(): Promise<void> {
     process.stdout.write(HELP)
     return
   }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`blockforge ${pkg.version}\n`)
+    return
+  }
+  const old = nodeTooOld()
+  if (old !== undefined) {
+    process.stderr.write(`blockforge: ${old}\n`)
+    process.exit(1)
+  }
   if (parsed.kind === 'error') {
     process.stderr.write(`blockforge: ${parsed.message}\n`)
     process.exit(2)
   }
   const cfg = parsed.config
   // The desktop UI, once built, is served to browsers too (the second transport of the UI API).
-  const built = fileURLToPath(new URL('../../out/renderer', import.meta.url))
-  if (cfg.serveUi === undefined && existsSync(`${built}/index.html`)) cfg.serveUi = built
-  let node: RunningNode
-  try {
-    node = await startNode({ ...cfg, log: (line) => process.stderr.write(`${line}\n`) })
-  } catch (e) {
-    process.stderr.write(`blockforge: ${explain(e, cfg)}\n`)
-    process.exit(1)
+  const ui = fileURLToPath(new URL(BUILT ? '../renderer' : '../../out/renderer', import.meta.url))
+  if (cfg.serveUi === undefined && existsSync(`${ui}/index.html`)) cfg.serveUi = ui
+  // Built, the workers are the bundles beside this file; from source, their .ts defaults (tsx).
+  const workers = BUILT
+    ? {
+        minerWorkerPath: fileURLToPath(new URL('./miner-worker.js', import.meta.url)),
+        verifyWorkerPath: fileURLToPath(new URL('./verify-worker.js', import.meta.url))
+      }
+    : {}
+  // The log on stderr (stdout carries only the lines scripts parse); src/main/log.
+  const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat })
+  const log = logger.child({ module: 'node' })
+  // A failure is one line for a person, or one JSON record when JSON was asked for.
+  const fatal = (line: string): void => {
+    if (cfg.logFormat === 'json') log.fatal(line)
+    else process.stderr.write(`blockforge: ${line}\n`)
   }
-  node.mining.on('error', (e) => process.stderr.write(`mining: ${e.message}\n`))
-  if (cfg.apiTokenFrom === 'command-line') {
-    // Said, not refused: the flag is the protocol's (§8). But a command line is no place for a secret.
-    process.stderr.write(
-      'blockforge: a token given with --api-token can be read by other users of this machine in the process list, ' +
-        'and `npm run` prints its command line; set BLOCKFORGE_API_TOKEN=<token> in the environment instead\n'
-    )
-  }
-  process.stdout.write(`listening on ${node.url}\n`)
-  if (cfg.serveUi !== undefined) {
-    // Never the token itself: stdout ends up in terminals' scrollback, logs and CI output.
-    const token = node.hasApiToken() ? '?token=<your API token>' : ''
-    process.stdout.write(`the desktop UI is at ${node.url}/${token}\n`)
-  }
-
-  let stopping = false
+  // The handlers go in before anything starts: a signal sent the moment the listening line is out
+  // (a script, a service manager), or during start-up, must close the store, not kill the process.
+  let node: RunningNode | undefined
+  let stopping: string | undefined
   const stop = (signal: string): void => {
-    if (stopping) return
-    stopping = true
-    process.stderr.write(`${signal}: stopping\n`)
+    if (stopping !== undefined) return
+    stopping = signal
+    log.info({ signal }, `${signal}: stopping`)
+    // During start-up: stopped as soon as startNode has it all open (below).
+    if (node === undefined) return
     node.close().then(
       () => process.exit(0),
       (e: unknown) => {
-        process.stderr.write(`blockforge: stopping failed: ${e instanceof Error ? e.message : String(e)}\n`)
+        fatal(`stopping failed: ${e instanceof Error ? e.message : String(e)}`)
         process.exit(1)
       }
     )
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  try {
+    node = await startNode({ ...cfg, ...workers, logger })
+  } catch (e) {
+    fatal(whyNot(e, cfg))
+    process.exit(1)
+  }
+  if (stopping !== undefined) {
+    await node.close()
+    process.exit(0)
+  }
+  if (cfg.apiTokenFrom === 'command-line') {
+    // Said, not refused: the flag is the protocol's (§8). But a command line is no place for a secret.
+    log.warn(
+      'a token given with --api-token can be read by other users of this machine in the process list, ' +
+        'and `npm run` prints its command line; set BLOCKFORGE_API_TOKEN=<token> in the environment instead'
+    )
+  }
+  process.stdout.write(`listening on ${node.url}\n`)
+  if (cfg.serveUi !== undefined) {
+    // Never the token itself: stdout ends up in terminals' scrollback, logs and CI output.
+    const token = node.hasApiToken() ? '?token=<your API token>' : ''
+    // Listening on every interface, the listening line names this machine's address for peers
+    // elsewhere; the person at this machine opens the UI over loopback (no token unless one is set).
+    const wildcard = cfg.host === '0.0.0.0' || cfg.host === '::'
+    const uiUrl = wildcard ? `http://${cfg.host === '::' ? '[::1]' : '127.0.0.1'}:${new URL(node.url).port}` : node.url
+    process.stdout.write(`the desktop UI is at ${uiUrl}/${token}\n`)
+  }
 }
 
 void main()

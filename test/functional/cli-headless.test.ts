@@ -1,6 +1,7 @@
 /**
  * The headless node's command line (issue 3, PROTOCOL §8), run as child processes of
- * `src/main/headless.ts` under tsx exactly as `npm run node` runs it: --help, one-line errors and
+ * `src/main/headless.ts` under tsx (the sources as they are, no build; the built command that
+ * `npm run node` execs is tested in headless-process.test.ts): --help, one-line errors and
  * a non-zero exit for a port in use, an unwritable data dir, a data dir of another network and a
  * data dir held by another node; a clean stop on SIGTERM and SIGINT and a restart on the same
  * data dir with the chain intact; the default data dir; --peer.

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { createHttpServer } from '../../src/main/http/server'
+import { nullLogger } from '../../src/main/log'
 import { registerUiRoutes } from '../../src/main/http/ui-routes'
 import { ROUTES } from '../../src/main/http/routes'
 import { closeAll, http, startTestNode, type TestNode } from '../helpers/node-harness'
@@ -21,9 +22,9 @@ let noToken: FastifyInstance
 beforeAll(async () => {
   node = await startTestNode({ apiToken: TOKEN })
   const { service, peers, mining, api, subscribe } = node.node
-  withToken = createHttpServer({ service, peers, mining, apiToken: TOKEN, log: () => undefined })
+  withToken = createHttpServer({ service, peers, mining, apiToken: TOKEN, log: nullLogger() })
   registerUiRoutes(withToken, { api, subscribe }, { apiToken: TOKEN })
-  noToken = createHttpServer({ service, peers, mining, log: () => undefined })
+  noToken = createHttpServer({ service, peers, mining, log: nullLogger() })
   registerUiRoutes(noToken, { api, subscribe }, {})
   await withToken.ready()
   await noToken.ready()
@@ -112,7 +113,7 @@ describe('the built renderer over HTTP', () => {
     writeFileSync(join(ui.path, 'index.html'), '<!doctype html><title>Blockforge</title>')
     writeFileSync(join(ui.path, 'assets', 'app.js'), 'console.log(1)')
     const { service, peers, mining, api, subscribe } = node.node
-    const app = createHttpServer({ service, peers, mining, apiToken: TOKEN, log: () => undefined })
+    const app = createHttpServer({ service, peers, mining, apiToken: TOKEN, log: nullLogger() })
     registerUiRoutes(app, { api, subscribe }, { apiToken: TOKEN, serveUi: ui.path })
     try {
       const page = await app.inject({ url: `/?token=${TOKEN}`, remoteAddress: REMOTE })

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeAll, http, mine, startTestNode, startTestNodes, waitFor } from '../helpers/node-harness'
 import { freePort } from '../helpers/blackbox'
+import { captureLog } from '../helpers/log-capture'
 
 afterEach(closeAll)
 
@@ -15,8 +16,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** A node whose log lines are kept. */
 async function loggedNode(cfg: Parameters<typeof startTestNode>[0] = {}) {
-  const lines: string[] = []
-  const t = await startTestNode({ ...cfg, log: (l) => lines.push(l) })
+  const { logger, lines } = captureLog()
+  const t = await startTestNode({ ...cfg, logger })
   return { ...t, lines }
 }
 

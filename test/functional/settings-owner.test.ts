@@ -51,8 +51,9 @@ describe.skipIf(lan === undefined)('the token Settings shows is the one in force
 
     expect((await n.node.api.updateSettings({ apiToken: '' })).ok).toBe(true)
     expect((await http(r, '/mine', { headers: bearer('second-token') })).status).toBe(403)
-    // Loopback keeps its access throughout (PROTOCOL §7).
-    expect((await http(n.url, '/mine')).status).toBe(200)
+    // Loopback keeps its access throughout (PROTOCOL §7). (n.url names the LAN address: a
+    // node on every interface announces one that peers elsewhere can reach.)
+    expect((await http(`http://127.0.0.1:${new URL(n.url).port}`, '/mine')).status).toBe(200)
   })
 
   it('a token set at start-up and rotated in Settings: the start-up token no longer works', async () => {

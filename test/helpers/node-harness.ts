@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
+import { createLogger } from '../../src/main/log'
 import { startNode, type NodeConfig, type RunningNode } from '../../src/main/node/run'
 import { tempDir } from './temp'
 
@@ -39,7 +40,8 @@ export async function startTestNode(cfg: Partial<NodeConfig> = {}): Promise<Test
     mine: false,
     threads: 1,
     announce: false,
-    log: process.env.BF_TEST_LOG ? (l: string) => console.error(`[${dataDir.slice(-6)}] ${l}`) : undefined,
+    // BF_TEST_LOG=debug (or any level) shows the nodes' logs while a test runs.
+    logger: process.env.BF_TEST_LOG ? createLogger({ level: process.env.BF_TEST_LOG === '1' ? 'debug' : process.env.BF_TEST_LOG }).child({ dir: dataDir.slice(-6) }) : undefined,
     ...cfg,
     dataDir,
     peerLimits: { ...TEST_PEER_LIMITS, ...cfg.peerLimits }

@@ -4,6 +4,7 @@
  * protocol's codes, so a bad request never gets a 5xx or an answer of another shape.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
 import type { ApiCode } from '../core'
 
 export interface ErrorBody {
@@ -57,7 +58,7 @@ const BODY_CODES = new Set([
 ])
 
 /** Fastify's error handler: protocol codes for every client error; 500 only for our own bugs. */
-export function errorHandler(log: (line: string) => void, storageFault?: (e: unknown) => string | undefined) {
+export function errorHandler(log: Logger, storageFault?: (e: unknown) => string | undefined) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (err.validation) {
       const body = validationError(err.validationContext ?? 'body', err.validation as AjvIssue[])
@@ -77,7 +78,7 @@ export function errorHandler(log: (line: string) => void, storageFault?: (e: unk
     const storage = storageFault?.(err)
     if (storage !== undefined) return sendError(reply, 503, 'unavailable', storage)
     // The query is left out: it may carry the API token (`?token=`), and secrets are never logged.
-    log(`internal error on ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`)
+    log.error({ err, method: req.method, url: req.url.split('?')[0] }, 'internal error answering a request')
     return sendError(reply, 500, 'internal', 'the node failed to answer this request')
   }
 }

@@ -29,6 +29,7 @@
  *   X-Node-Url (anyone can send that header); only what we fetch from a peer scores it down.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
 import {
   blockHash,
   blockToWire,
@@ -62,7 +63,8 @@ export interface RouteContext {
   mining: MiningController
   /** The API token in force, read on every control request (auth.ts TokenSource). */
   apiToken?: TokenSource
-  log: (line: string) => void
+  /** The node's log (module http): internal errors, with the URL's query left out. */
+  log: Logger
   /** Resource limits (tests lower them); defaults in connections.ts and chain-stream.ts. */
   limits?: HttpLimits
 }
@@ -287,7 +289,7 @@ export const ROUTES: RouteDef[] = guardStorage([
       const copy = tamperedCopy(service, parsed.value)
       if (copy !== undefined) return sendError(reply, 400, copy.code, copy.message)
       const source = sourceOf(req)
-      const o = service.submitBlock(parsed.value, source)
+      const o = service.submitBlock(parsed.value, source, 'http')
       switch (o.kind) {
         case 'accepted':
           return reply.code(201).send({ message: `Block ${o.block.index} accepted (${o.status} chain)`, status: o.status })

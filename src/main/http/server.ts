@@ -55,6 +55,15 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
     done()
   })
 
+  // Every answer at debug level, for a developer following a session: never the query string
+  // (the UI's ?token=) nor any header.
+  app.addHook('onResponse', (req, reply, done) => {
+    if (ctx.log.isLevelEnabled('debug')) {
+      ctx.log.debug({ method: req.method, url: req.url.split('?')[0].slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'answered')
+    }
+    done()
+  })
+
   const origins = attachOrigins(app, opts.listenHost)
   const control = (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     // Host and Origin checks first (controlRefusal), then the token in force right now.

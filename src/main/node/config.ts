@@ -8,13 +8,15 @@ import { join } from 'node:path'
 import { configRoot, findFreePort } from './launch'
 import type { NodeConfig } from './run'
 import { checkThreads, checkToken, THREADS_MAX } from './settings'
+import { isLogFormat, isLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from '../log'
 
 export { findFreePort }
 
 export const DEFAULT_PORT = 5000
 export const DEFAULT_HOST = '127.0.0.1'
 
-export const HELP = `Usage: npm run node -- [options]
+export const HELP = `Usage: blockforge [options]
+       npm run node -- [options]      (from a clone of the project)
 
 Runs a Blockforge node without the desktop app: the HTTP API of PROTOCOL §7, the peer network
 and (optionally) a miner. Prints "listening on http://HOST:PORT" once it answers requests and
@@ -40,6 +42,11 @@ Options:
                       is used when neither is given); a change in Settings applies at once
   --ui-dir <dir>      serve the built desktop UI from this folder at / (default: the
                       project's out/renderer after \`npm run build\`, or $BLOCKFORGE_UI_DIR)
+  --log-level <l>     trace, debug, info, warn, error, fatal or silent (default info, or
+                      $BLOCKFORGE_LOG_LEVEL); the log goes to stderr
+  --log-format <f>    pretty (readable lines, the default) or json (one object per line;
+                      or $BLOCKFORGE_LOG_FORMAT)
+  --version, -v       print the version (blockforge <version>) and exit
   --help, -h          show this text
 `
 
@@ -48,7 +55,11 @@ export function defaultDataDir(network: 'main' | 'regtest', env: NodeJS.ProcessE
   return join(configRoot(env), network)
 }
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'run'; config: NodeConfig } | { kind: 'error'; message: string }
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'run'; config: NodeConfig }
+  | { kind: 'error'; message: string }
 
 /** A bad command line; its message is one line for a person. */
 export class UsageError extends Error {
@@ -65,7 +76,7 @@ export class UsageError extends Error {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const r = parseCommandLine(argv, env)
   if (r.kind === 'run') return r.config
-  throw new UsageError(r.kind === 'error' ? r.message : 'no node config: --help was given')
+  throw new UsageError(r.kind === 'error' ? r.message : `no node config: --${r.kind} was given`)
 }
 
 /** Parse argv (without the node and script paths). Unknown flags and bad values are errors. */
@@ -84,6 +95,17 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   let threads: number | undefined
   let serveUi: string | undefined = env.BLOCKFORGE_UI_DIR || undefined
+  // The environment's log settings, for a service manager's unit file; a flag wins over them.
+  let logLevel: LogLevel | undefined
+  let logFormat: LogFormat | undefined
+  if (env.BLOCKFORGE_LOG_LEVEL) {
+    if (!isLogLevel(env.BLOCKFORGE_LOG_LEVEL)) return { kind: 'error', message: `BLOCKFORGE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }
+    logLevel = env.BLOCKFORGE_LOG_LEVEL
+  }
+  if (env.BLOCKFORGE_LOG_FORMAT) {
+    if (!isLogFormat(env.BLOCKFORGE_LOG_FORMAT)) return { kind: 'error', message: 'BLOCKFORGE_LOG_FORMAT must be pretty or json' }
+    logFormat = env.BLOCKFORGE_LOG_FORMAT
+  }
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]
     const eq = raw.indexOf('=')
@@ -94,6 +116,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       case '--help':
       case '-h':
         return { kind: 'help' }
+      case '--version':
+      case '-v':
+        return { kind: 'version' }
       case '--mine':
         mine = true
         break
@@ -157,12 +182,24 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         serveUi = v
         break
       }
+      case '--log-level': {
+        const v = value()
+        if (!isLogLevel(v)) return { kind: 'error', message: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${v ?? 'nothing'}` }
+        logLevel = v
+        break
+      }
+      case '--log-format': {
+        const v = value()
+        if (!isLogFormat(v)) return { kind: 'error', message: `--log-format must be pretty or json, got ${v ?? 'nothing'}` }
+        logFormat = v
+        break
+      }
       default:
         return { kind: 'error', message: `unknown option ${raw} (see --help)` }
     }
   }
   return {
     kind: 'run',
-    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, apiTokenFrom, threads, serveUi }
+    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, apiTokenFrom, threads, serveUi, logLevel, logFormat }
   }
 }

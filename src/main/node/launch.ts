@@ -2,12 +2,13 @@
  * Where a node lives on this machine and how another one is started: the per-user config root,
  * the launch settings the app keeps for its next start, and spawning a second local node.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { homedir, networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 
 /** The per-user folder Blockforge keeps its data dirs and launch settings in. */
 export function configRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,10 +61,92 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
+/**
+ * The built headless node (out/node/headless.js, made by scripts/build-headless.mjs), found from
+ * where this module runs: its source (src/main/node), the headless bundle (out/node) or the app's
+ * main bundle (out/main). Another local node runs this file with plain node: no tsx, and never a
+ * .ts file that a build does not ship.
+ */
+export function headlessEntry(moduleUrl: string = import.meta.url): string {
+  const file = fileURLToPath(moduleUrl)
+  return file.endsWith('.ts') ? resolve(dirname(file), '../../../out/node/headless.js') : resolve(dirname(file), '../node/headless.js')
+}
+
+/**
+ * From a source checkout (tests, development), bring out/node up to date first, as `npm run node`
+ * does; a no-op in a build, which ships the file (and not the script).
+ */
+function buildIfStale(entry: string): void {
+  const script = resolve(dirname(entry), '../../scripts/build-headless.mjs')
+  if (!existsSync(script)) return
+  const r = spawnSync(process.execPath, [script, '--if-stale'], { env: asNode(process.env), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`the headless node could not be built: ${(r.stderr ?? '').trim() || r.error?.message}`)
+}
+
+/** Inside Electron, process.execPath is the app: with this it runs a script as plain Node instead. */
+function asNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return process.versions.electron === undefined ? env : { ...env, ELECTRON_RUN_AS_NODE: '1' }
+}
+
+/** Whether nothing is at `path` (an unreadable path counts as something: it is not ours to create). */
+function missing(path: string): boolean {
+  try {
+    statSync(path)
+    return false
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+}
+
+/**
+ * For a start about to create `dir`: a function that removes what the start created there (the
+ * folder and any parents it had to create, if still empty), for when the start fails. A folder
+ * that existed before is never touched, so a failed start leaves a user's data dir and wallet as
+ * they were, and leaves no new ones behind. Call it only while no other process can hold the
+ * folder (the store's lock was ours, or was never taken).
+ */
+export function undoNewFolder(dir: string): () => void {
+  const target = resolve(dir)
+  let top: string | undefined
+  for (let d = target; missing(d); d = dirname(d)) {
+    top = d
+    if (dirname(d) === d) break
+  }
+  if (top === undefined) return () => undefined
+  const created = top
+  return () => {
+    rmSync(target, { recursive: true, force: true })
+    for (let d = dirname(target); d.length >= created.length && d !== dirname(d); d = dirname(d)) {
+      try {
+        rmdirSync(d) // only an empty folder: anything someone put there since stays
+      } catch {
+        break
+      }
+    }
+  }
+}
+
+/**
+ * The address other machines reach a node at. A wildcard listen address (0.0.0.0, ::) answers on
+ * every interface, so a peer elsewhere needs one of this machine's own addresses, not 127.0.0.1
+ * (which, announced to a peer, would make it call itself): the first non-internal IPv4 address
+ * (IPv6 first for ::, which also accepts IPv4 on a dual-stack system), never a link-local one
+ * (it needs a zone to be used). A machine without a network keeps loopback. Any other host is
+ * returned as it is.
+ */
+export function reachableHost(host: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string {
+  if (host !== '0.0.0.0' && host !== '::' && host !== '') return host
+  const all = Object.values(interfaces).flatMap((l) => l ?? []).filter((i) => !i.internal)
+  const v4 = all.find((i) => i.family === 'IPv4' && !i.address.startsWith('169.254.'))
+  const v6 = all.find((i) => i.family === 'IPv6' && !/^fe[89ab]/i.test(i.address))
+  const pick = host === '::' ? (v6 ?? v4) : v4
+  return pick?.address ?? (host === '::' ? '::1' : '127.0.0.1')
+}
+
 export interface SpawnOptions {
-  /** The headless entry script (src/main/headless.ts under tsx, out/main/headless.js when built). */
-  entry: string
-  /** Runtime flags for the child (e.g. the tsx loader); defaults to this process's. */
+  /** The headless entry script; default the built one (headlessEntry), run with plain node. */
+  entry?: string
+  /** Runtime flags for the child (e.g. the tsx loader for a .ts entry); default none. */
   execArgv?: string[]
   env?: NodeJS.ProcessEnv
   network: 'main' | 'regtest'
@@ -82,13 +165,15 @@ export interface SpawnedNode {
 
 /** Start another headless node with its own data dir and a free port; resolves once it listens. */
 export async function spawnLocalNode(opts: SpawnOptions): Promise<SpawnedNode> {
+  const entry = opts.entry ?? headlessEntry()
+  if (opts.entry === undefined) buildIfStale(entry)
   let n = 2
   while (existsSync(`${opts.dataDirBase}-${n}`)) n++
   const dataDir = `${opts.dataDirBase}-${n}`
   const port = await findFreePort(opts.host)
   const args = [
-    ...(opts.execArgv ?? process.execArgv),
-    opts.entry,
+    ...(opts.execArgv ?? []),
+    entry,
     '--port', String(port),
     '--host', opts.host,
     '--network', opts.network,
@@ -100,7 +185,7 @@ export async function spawnLocalNode(opts: SpawnOptions): Promise<SpawnedNode> {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) }
   if (opts.apiToken) env.BLOCKFORGE_API_TOKEN = opts.apiToken
   else delete env.BLOCKFORGE_API_TOKEN
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, { env: asNode(env), stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     let err = ''
     child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)))

@@ -242,7 +242,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
       // Validated like any other block before it is connected and offered to peers.
       let outcome: ReturnType<NodeService['submitBlock']>
       try {
-        outcome = this.node.submitBlock(block)
+        outcome = this.node.submitBlock(block, undefined, 'mined')
       } catch (e) {
         // Rolled back (a full disk): the node's storage state says why; the loop pauses above.
         await this.failed(e)

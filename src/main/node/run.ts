@@ -5,12 +5,13 @@
  * writer has stopped.
  */
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { NETWORKS } from '../core'
 import { createUiApi } from '../api/handlers'
 import { LocalRegistry } from '../api/local-nodes'
 import { createHttpServer } from '../http/server'
 import { LISTEN_BACKLOG } from '../http/connections'
+import { nullLogger, shortHash, type Logger, type LogFormat, type LogLevel } from '../log'
+import { logNodeEvents } from '../log/node-events'
 import type { HttpLimits } from '../http/routes'
 import { registerUiRoutes } from '../http/ui-routes'
 import { MinerEngine } from '../miner/engine'
@@ -18,7 +19,7 @@ import { PeerManager, type PeerLimits } from '../p2p/peer-manager'
 import { VerifyPool } from '../p2p/verify-pool'
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
 import { UsageError } from './config'
-import { configRoot, saveLaunchSettings, spawnLocalNode } from './launch'
+import { configRoot, reachableHost, saveLaunchSettings, spawnLocalNode, undoNewFolder } from './launch'
 import { MiningController } from './mining'
 import { NodeService } from './service'
 import { checkThreads, checkToken, NodeSettings } from './settings'
@@ -46,8 +47,21 @@ export interface NodeConfig {
   httpLimits?: HttpLimits
   /** Register in the per-user list of local nodes (default true). */
   announce?: boolean
-  /** Lines for a person (peer changes, bans); default: nothing. */
-  log?: (line: string) => void
+  /**
+   * How "Start another local node" starts one, returning its URL: the desktop app starts it in
+   * its own process with a window (spawning process.execPath there would start Electron, not
+   * Node). Default: a child process running the headless node.
+   */
+  startLocalNode?: () => Promise<string>
+  /**
+   * The node's log (src/main/log): each part logs on a child ({ module: 'p2p' }, 'chain',
+   * 'miner', 'http', 'settings', 'storage', 'node'); default: nothing is logged.
+   */
+  logger?: Logger
+  /** For the entry that creates the logger (--log-level, $BLOCKFORGE_LOG_LEVEL); startNode reads `logger`. */
+  logLevel?: LogLevel
+  /** For the entry that creates the logger (--log-format, $BLOCKFORGE_LOG_FORMAT). */
+  logFormat?: LogFormat
 }
 
 export interface RunningNode {
@@ -62,9 +76,9 @@ export interface RunningNode {
   close(): Promise<void>
 }
 
-/** The URL peers reach a node at: a wildcard address is reached over loopback. */
+/** The URL peers reach a node at: for a wildcard address, one of this machine's (reachableHost). */
 export function publicUrl(host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host
+  const h = reachableHost(host)
   return `http://${h.includes(':') ? `[${h}]` : h}:${port}`
 }
 
@@ -83,37 +97,45 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     if (c !== undefined && !c.ok) throw new UsageError(c.message)
   }
   const network = NETWORKS[cfg.network]
-  const log = cfg.log ?? (() => undefined)
+  const logger = cfg.logger ?? nullLogger()
+  const log = logger.child({ module: 'node' })
   const verifyPool = new VerifyPool({ genesisHash: network.genesisHash, workerPath: cfg.verifyWorkerPath })
   let service: NodeService
   let settings: NodeSettings
   let engine: MinerEngine
+  // A start that fails leaves no data dir or wallet it created (an existing one is never touched).
+  const undoNewDir = undoNewFolder(cfg.dataDir)
   try {
     service = NodeService.open({ dataDir: cfg.dataDir, network, verifier: verifyPool.verifier })
   } catch (e) {
     await verifyPool.close()
+    // Locked: another process made the folder meanwhile and holds it; it is that one's.
+    if ((e as Error)?.name !== 'StoreLockedError') undoNewDir()
     throw e
   }
   try {
     // The one owner of the token and the thread count: flags for this run, else what Settings saved.
-    settings = new NodeSettings(service.store, { apiToken: cfg.apiToken, apiTokenFrom: cfg.apiTokenFrom, threads: cfg.threads }, log)
+    settings = new NodeSettings(service.store, { apiToken: cfg.apiToken, apiTokenFrom: cfg.apiTokenFrom, threads: cfg.threads }, logger.child({ module: 'settings' }))
     engine = new MinerEngine({ threads: settings.threads, workerPath: cfg.minerWorkerPath })
   } catch (e) {
     await verifyPool.close()
     service.close()
+    undoNewDir()
     throw e
   }
   const apiToken = (): string | undefined => settings.apiToken()
   const mining = new MiningController(service, engine)
-  // A full disk or a damaged store is said once when it starts and once when it ends (issue #8).
-  service.on('storage', (h) => log(h.state === 'ok' ? 'storage: writable again; mining and catching up resume' : `storage ${h.state}: ${h.message}`))
-  const peers = new PeerManager({ service, selfUrl: publicUrl(cfg.host, cfg.port), verifyPool, limits: cfg.peerLimits, log })
-  const app = createHttpServer({ service, peers, mining, apiToken, log, limits: cfg.httpLimits }, { listenHost: cfg.host })
+  // Blocks, reorganisations, refusals, storage state (said once when it starts and once when it
+  // ends, issue #8) and the miner: node-events.ts.
+  const unlog = logNodeEvents(logger, { service, mining })
+  const peers = new PeerManager({ service, selfUrl: publicUrl(cfg.host, cfg.port), verifyPool, limits: cfg.peerLimits, logger: logger.child({ module: 'p2p' }) })
+  const app = createHttpServer({ service, peers, mining, apiToken, log: logger.child({ module: 'http' }), limits: cfg.httpLimits }, { listenHost: cfg.host })
   const shutdown = async (): Promise<void> => {
     await app.close().catch(() => undefined)
     await peers.close()
     await mining.close()
     await verifyPool.close()
+    unlog()
     service.close()
   }
 
@@ -130,10 +152,9 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       launch: { port: cfg.port, host: cfg.host },
       settings,
       registry: new LocalRegistry(join(configRoot(), 'nodes')),
-      spawnLocalNode: async (): Promise<string> => {
+      spawnLocalNode: cfg.startLocalNode ?? (async (): Promise<string> => {
+        // The built headless node, with plain node (launch.ts finds and, from source, builds it).
         const spawned = await spawnLocalNode({
-          entry: fileURLToPath(new URL('../headless.ts', import.meta.url)),
-          execArgv: ['--import', 'tsx'],
           network: cfg.network,
           host: cfg.host,
           dataDirBase: cfg.dataDir,
@@ -142,7 +163,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
         })
         spawned.child.unref()
         return spawned.url
-      },
+      }),
       saveLaunchSettings: (s: Parameters<typeof saveLaunchSettings>[0]) => saveLaunchSettings(s)
     }
     ui = createUiApi(deps)
@@ -159,9 +180,15 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     }
   } catch (e) {
     await shutdown()
+    undoNewDir()
     throw e
   }
 
+  const tip = service.chain.tip()
+  log.info(
+    { url, network: cfg.network, dataDir: cfg.dataDir, height: tip.index, tip: shortHash(tip.hash), peers: peers.urls().length, apiTokenSet: apiToken() !== undefined },
+    'node started'
+  )
   peers.start(cfg.peers)
   if (cfg.mine) mining.start()
   let closing: Promise<void> | undefined
@@ -177,6 +204,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       closing ??= (async () => {
         unregister()
         await shutdown()
+        log.info('node stopped')
       })()
       return closing
     }

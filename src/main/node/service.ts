@@ -35,9 +35,27 @@ export interface BlockTemplate {
   transactions: Transaction[]
 }
 
+/** How a block reached the node: this node's miner, catching up from a peer, or an HTTP POST. */
+export type BlockVia = 'mined' | 'peer' | 'http'
+
+/** Data the node refused, with the protocol's rule code (what the log says; nothing else acts on it). */
+export interface Refusal {
+  what: 'block' | 'transaction'
+  code: string
+  message: string
+  /** The block's hash or the transaction's id. */
+  id: string
+  index?: number
+  via?: BlockVia | 'wallet'
+  /** The sender: a peer's URL, else how it came ('http', 'wallet', 'mined'). */
+  from: string
+}
+
 export interface NodeServiceEvents {
   /** A block was accepted (main or side), possibly with a reorganisation. */
-  block: [AcceptedBlock, { source?: string }]
+  block: [AcceptedBlock, { source?: string; via?: BlockVia }]
+  /** A block or transaction broke a rule (PROTOCOL §3, §4) and was refused. */
+  refused: [Refusal]
   /** A transaction entered the pending pool. */
   transaction: [Transaction, { source?: string }]
   /** The pending pool changed size. */
@@ -198,14 +216,21 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   // ---- blocks ------------------------------------------------------------------------------
 
   private pendingSource: string | undefined
+  private pendingVia: BlockVia | undefined
 
-  /** Offer a block (from a peer, the miner or an import). */
-  submitBlock(block: Block, source?: string): SubmitOutcome {
+  /** Offer a block (from a peer, the miner or an import); `via` is for the log. */
+  submitBlock(block: Block, source?: string, via?: BlockVia): SubmitOutcome {
     this.pendingSource = source
+    this.pendingVia = via
     try {
-      return this.guardWrite(() => this.chain.submit(block, source))
+      const o = this.guardWrite(() => this.chain.submit(block, source))
+      if (o.kind === 'invalid') {
+        this.emit('refused', { what: 'block', code: o.code, message: o.message, id: block.hash, index: block.index, via, from: source ?? via ?? 'local' })
+      }
+      return o
     } finally {
       this.pendingSource = undefined
+      this.pendingVia = undefined
     }
   }
 
@@ -216,12 +241,12 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
    * SQLite transaction), which is what makes catching up fast. Nothing is answered to anyone
    * before the commit, so PROTOCOL §6's "answered 201 means stored" is untouched.
    */
-  submitBlocks(blocks: readonly Block[], source?: string): SubmitOutcome[] {
+  submitBlocks(blocks: readonly Block[], source?: string, via?: BlockVia): SubmitOutcome[] {
     const outcomes: SubmitOutcome[] = []
     try {
       this.store.batch(() => {
         for (const b of blocks) {
-          const o = this.submitBlock(b, source)
+          const o = this.submitBlock(b, source, via)
           outcomes.push(o)
           if (o.kind !== 'accepted' && o.kind !== 'known') break
         }
@@ -265,18 +290,21 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       }
       if (this.pool.size !== before || previous.length > 0) this.emit('pending', this.pool.size)
     }
-    this.emit('block', a, { source: this.pendingSource })
+    this.emit('block', a, { source: this.pendingSource, via: this.pendingVia })
   }
 
   // ---- transactions ------------------------------------------------------------------------
 
   /** Offer a signed transaction to the pending pool. */
-  submitTransaction(tx: Transaction, source?: string): TxOutcome {
+  submitTransaction(tx: Transaction, source?: string, via: 'http' | 'wallet' = 'http'): TxOutcome {
     if (this.pool.has(tx.id) || this.store.txLocation(tx.id) !== undefined) return { kind: 'known', id: tx.id }
     if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
     const before = this.pool.size
     const r = this.pool.add(tx, this.store)
-    if (!r.ok) return { ...r, kind: 'invalid' }
+    if (!r.ok) {
+      this.emit('refused', { what: 'transaction', code: r.code, message: r.message, id: tx.id, via, from: source ?? via })
+      return { ...r, kind: 'invalid' }
+    }
     if (r.value === 'known') return { kind: 'known', id: tx.id }
     try {
       // A full pool made room by evicting a cheaper transaction: persist the pool as it now is,
@@ -299,7 +327,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     }
     const nonce = this.pool.nextNonce(this.wallet.address, this.store)
     const tx = this.wallet.transfer({ ...req, nonce }, this.network.genesisHash)
-    return this.submitTransaction(tx)
+    return this.submitTransaction(tx, undefined, 'wallet')
   }
 
   // ---- mining ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { API_TOKEN_PATTERN, MINING_THREADS_MAX, type SettingSource } from '../../shared/api'
+import { nullLogger, type Logger } from '../log'
 
 export const THREADS_MIN = 1
 export const THREADS_MAX = MINING_THREADS_MAX
@@ -69,15 +70,15 @@ export class NodeSettings {
   constructor(
     private readonly store: SettingsStore,
     startup: StartupSettings,
-    private readonly log: (line: string) => void = () => undefined
+    private readonly log: Logger = nullLogger()
   ) {
     // A saved value that breaks today's rules (an older version's, a hand edit) is not used.
     const savedToken = store.getSetting(TOKEN_KEY)
     const savedThreads = store.getSetting(THREADS_KEY)
     const tokenOk = savedToken === undefined || savedToken === '' || checkToken(savedToken).ok
     const threadsOk = savedThreads === undefined || checkThreads(Number(savedThreads)).ok
-    if (!tokenOk) log('settings: the saved API token breaks the token rules and is not used')
-    if (!threadsOk) log(`settings: the saved mining-thread count ${savedThreads} is not from ${THREADS_MIN} to ${THREADS_MAX}; not used`)
+    if (!tokenOk) log.warn('the saved API token breaks the token rules and is not used')
+    if (!threadsOk) log.warn({ saved: savedThreads }, `the saved mining-thread count is not from ${THREADS_MIN} to ${THREADS_MAX}; not used`)
 
     if (startup.apiToken !== undefined) this.token = { value: startup.apiToken, from: startup.apiTokenFrom ?? 'command-line' }
     else if (savedToken !== undefined && tokenOk) this.token = { value: savedToken || undefined, from: 'settings' }
@@ -111,7 +112,8 @@ export class NodeSettings {
     if (!c.ok) return c
     this.store.putSetting(TOKEN_KEY, c.value)
     this.token = { value: c.value || undefined, from: 'settings' }
-    this.log(c.value ? 'settings: a new API token is in force' : 'settings: API token removed; control routes and the UI answer loopback only')
+    // Never the token itself: that a new one is in force is all the log may say.
+    this.log.info(c.value ? 'a new API token is in force' : 'API token removed; control routes and the UI answer loopback only')
     return c
   }
 

@@ -15,6 +15,7 @@
  * slow answers, two oversized ones), unless it spaces them hours apart.
  */
 import { EventEmitter, setMaxListeners } from 'node:events'
+import { loggableUrl, nullLogger, type Logger } from '../log'
 import { randomBytes } from 'node:crypto'
 import type { AcceptedBlock } from '../chain/chain'
 import type { NodeService } from '../node/service'
@@ -149,7 +150,8 @@ export interface PeerManagerOptions {
   verifyPool?: VerifyPool
   limits?: Partial<PeerLimits>
   now?: () => number
-  log?: (line: string) => void
+  /** The node's log (module p2p): peers added, refused, dropped, banned, unbanned and why. */
+  logger?: Logger
 }
 
 export interface PeerManagerEvents {
@@ -185,7 +187,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
    */
   private readonly removed = new Set<string>()
   private readonly now: () => number
-  readonly log: (line: string) => void
+  readonly log: Logger
   private readonly shutdown = new AbortController()
   private timer: NodeJS.Timeout | undefined
   private unwire: (() => void) | undefined
@@ -198,7 +200,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     this.selfUrl = opts.selfUrl
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits }
     this.now = opts.now ?? Date.now
-    this.log = opts.log ?? (() => undefined)
+    this.log = opts.logger ?? nullLogger()
     // Every request in flight listens to it.
     setMaxListeners(0, this.shutdown.signal)
     for (const r of this.service.store.listPeers()) {
@@ -223,7 +225,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       if (url === undefined) continue
       // Named on the command line: the user's own choice, which lifts an earlier removal.
       this.unremove(url)
-      if (this.isSelf(url)) this.log(`--peer ${url} refused: it is this node`)
+      if (this.isSelf(url)) this.log.warn({ peer: url, from: '--peer', reason: 'it is this node' }, 'peer refused')
       else if (!this.peers.has(url)) this.bootstrap.add(url)
     }
     this.gossip.start()
@@ -408,7 +410,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   }
 
   private logRefusal(rawUrl: string, why: string): void {
-    this.log(`peer refused: ${String(rawUrl).slice(0, 200)} (${why})`)
+    this.log.warn({ peer: loggableUrl(String(rawUrl).slice(0, 200)), reason: why }, 'peer refused')
   }
 
   private async tryAdd(rawUrl: string, by: AddedBy): Promise<ApiResult<PeerInfo>> {
@@ -457,7 +459,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     if (r.ok || r.error !== 'unreachable') return r
     const url = normalizeUrl(rawUrl)!
     const why = `${r.message}; kept as a peer and tried again on every poll`
-    this.log(`peer not reachable yet: ${why}`)
+    this.log.warn({ peer: url, reason: why }, 'peer not reachable yet')
     if (this.peers.has(url)) return { ok: true, value: this.info(this.peers.get(url)!), unreachable: why }
     if (this.active().length >= this.limits.maxPeers && !this.evictOne()) {
       return { ok: false, error: 'peer_limit', message: `this node already has ${this.limits.maxPeers} peers` }
@@ -472,7 +474,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   private insert(url: string): PeerEntry {
     const p = newPeer(url, 0, this.now(), null, null)
     this.peers.set(url, p)
-    this.log(`peer added: ${url}`)
+    this.log.info({ peer: url }, 'peer added')
     return p
   }
 
@@ -483,6 +485,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       .sort((a, b) => a.score - b.score || (a.lastContact ?? 0) - (b.lastContact ?? 0))
     if (victims.length === 0) return false
     this.drop(victims[0].url)
+    this.log.info({ peer: victims[0].url, reason: `unreachable; room made for a new peer (at most ${this.limits.maxPeers})` }, 'peer dropped')
     return true
   }
 
@@ -526,7 +529,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
       this.removed.delete(old)
     }
     this.saveRemoved()
-    this.log(`peer removed: ${url} (not taken back until added again)`)
+    this.log.info({ peer: url, reason: 'by the user; not taken back until added again' }, 'peer removed')
     return r
   }
 
@@ -563,6 +566,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     p.bannedUntil = null
     p.score = 0
     p.scoreAt = this.now()
+    this.log.info({ peer: url }, 'peer unbanned')
     this.persist(p, true)
     this.markChanged()
     this.syncer.consider(p)
@@ -572,9 +576,13 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
   private banFor(p: PeerEntry, ms: number, why: string): void {
     p.bannedUntil = this.now() + ms
     p.reachable = null
-    this.log(`peer banned: ${p.url} (${why})`)
+    this.log.warn({ peer: p.url, reason: why, minutes: Math.round(ms / 60_000) }, 'peer banned')
     const banned = [...this.peers.values()].filter((q) => this.isBanned(q)).sort((a, b) => a.bannedUntil! - b.bannedUntil!)
-    while (banned.length > this.limits.maxBanned) this.drop(banned.shift()!.url)
+    while (banned.length > this.limits.maxBanned) {
+      const old = banned.shift()!.url
+      this.drop(old)
+      this.log.info({ peer: old, reason: `more than ${this.limits.maxBanned} banned peers: the oldest ban is forgotten` }, 'peer dropped')
+    }
     this.persist(p, true)
     this.markChanged()
   }
@@ -610,7 +618,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     if (peer === undefined || this.isBanned(peer)) return
     this.settle(peer)
     peer.score = Math.max(this.limits.banScore, peer.score - cost)
-    this.log(`peer ${peer.url} -${cost}: ${why}`)
+    this.log.info({ peer: peer.url, cost, score: peer.score, reason: why }, 'peer scored down')
     if (peer.score <= this.limits.banScore) {
       this.banFor(peer, this.limits.banMs, why)
       peer.score = 0
@@ -676,12 +684,12 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> {
     const r = await this.tryAdd(url, 'user')
     if (r.ok) return
     if (r.error === 'unreachable' || r.error === 'peer_limit') {
-      if (!this.bootstrapSaid.has(url)) this.log(`--peer ${url} not reachable yet (${r.message}); tried again on every poll`)
+      if (!this.bootstrapSaid.has(url)) this.log.warn({ peer: url, from: '--peer', reason: r.message }, 'peer not reachable yet; tried again on every poll')
       this.bootstrapSaid.add(url)
       return
     }
     this.bootstrap.delete(url)
-    this.log(`--peer ${url} refused: ${r.message}`)
+    this.log.warn({ peer: url, from: '--peer', reason: r.message }, 'peer refused')
   }
 
   /** Refresh one peer's status; `consider`: queue a catch-up if it has more work. */

@@ -175,10 +175,10 @@ export class Syncer {
           } else {
             p.syncFailures++
             p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
-            this.pm.log(`catch-up from ${p.url} got nothing new (${p.syncFailures} in a row); next try in ${p.retryAt - Date.now()} ms`)
+            this.pm.log.info({ peer: p.url, failures: p.syncFailures, retryMs: p.retryAt - Date.now() }, 'catch-up got nothing new')
           }
         },
-        (e: unknown) => this.pm.log(`catch-up stopped: ${e instanceof Error ? e.message : String(e)}`)
+        (e: unknown) => this.pm.log.error({ peer: p.url, err: e }, 'catch-up stopped')
       )
       .finally(() => {
         this.syncing.delete(p.url)
@@ -210,6 +210,8 @@ export class Syncer {
     this.pool?.warm()
     const fork = await this.findFork(p, s.index)
     if (fork === undefined) return false
+    // Said once at each end: the blocks in between are summarised by the chain's log lines.
+    if (s.index > fork) this.pm.log.info({ peer: p.url, fork, from: fork + 1, to: s.index }, 'catching up')
     this.quiet.add(p.url)
     let last: Block | undefined
     let accepted = 0
@@ -248,6 +250,10 @@ export class Syncer {
     } finally {
       this.quiet.delete(p.url)
     }
+    if (s.index > fork) {
+      const tip = this.service.chain.tip()
+      this.pm.log.info({ peer: p.url, blocks: accepted, tip: tip.index, peerTip: s.index }, accepted > 0 ? 'catch-up done' : 'catch-up ended with nothing new')
+    }
     // The rest of the network hears of the new tip once; it fetches what it lacks from us.
     if (last !== undefined && this.service.chain.tip().hash === last.hash) this.pm.gossip.relayBlock(last, p.url)
     return accepted > 0
@@ -280,7 +286,7 @@ export class Syncer {
       const chunk = blocks.slice(i, i + COMMIT_EVERY)
       let outcomes: ReturnType<typeof this.service.submitBlocks>
       try {
-        outcomes = this.service.submitBlocks(chunk, p.url)
+        outcomes = this.service.submitBlocks(chunk, p.url, 'peer')
       } catch (e) {
         // The chunk was rolled back; the node's storage state says why (sync pauses on it).
         if (e instanceof StorageUnavailableError) return { stop: true, accepted, last }
@@ -414,7 +420,7 @@ export class Syncer {
           if (!this.service.storageOk()) return
           let o: ReturnType<typeof this.service.submitBlock>
           try {
-            o = this.service.submitBlock(b, p.url)
+            o = this.service.submitBlock(b, p.url, 'peer')
           } catch (e) {
             if (e instanceof StorageUnavailableError) return
             throw e

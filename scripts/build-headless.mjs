@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * Builds the headless node to plain JavaScript in out/node/: `headless.js` (the entry, the package's
+ * `blockforge` bin, shebang'd and executable) and the two worker entries it starts,
+ * `miner-worker.js` and `verify-worker.js`, each one self-contained ES module with every npm
+ * package left as an import (better-sqlite3 is a native addon; fastify and pino load parts of
+ * themselves at run time).
+ *
+ *   node scripts/build-headless.mjs             build
+ *   node scripts/build-headless.mjs --if-stale  build only when a source file changed since the last build
+ *
+ * Plain JavaScript (not TypeScript) so that plain node runs it: `npm run node` calls it with
+ * --if-stale before exec'ing the built entry, on a fresh clone too. The staleness check costs a
+ * few milliseconds: out/node/build-info.json lists every file esbuild read for the last build with
+ * its size and mtime, and the build is fresh while none of them changed and every output is there.
+ *
+ * Why esbuild and not electron-vite/rolldown (which builds the desktop app's main process):
+ * electron-vite builds main, preload and renderer together (the renderer alone takes seconds) and
+ * empties out/main on every build; esbuild is what tsx already runs every test and `npm run node`
+ * through, so the built node is transformed exactly as the tested sources were, and it bundles
+ * these three entries in well under a second with one call and no config file.
+ *
+ * Outputs are written to temporary names and renamed into place, build-info.json last, so that two
+ * `npm run node` started at once on a fresh clone (both building) never run half a file.
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const OUT_DIR = join(ROOT, 'out', 'node')
+const INFO = join(OUT_DIR, 'build-info.json')
+/** This script is an input too: a change in how the build is made is a change in what it makes. */
+const SELF = fileURLToPath(import.meta.url)
+
+/** Output name (without .js) → source entry. headless.ts finds the workers by these names. */
+const ENTRIES = {
+  headless: 'src/main/headless.ts',
+  'miner-worker': 'src/main/miner/worker.ts',
+  'verify-worker': 'src/main/p2p/verify-worker.ts'
+}
+
+/** @param {string} file @returns {[number, number] | null} mtime (ms) and size, or null if missing */
+function stamp(file) {
+  const s = statSync(file, { throwIfNoEntry: false })
+  return s === undefined ? null : [s.mtimeMs, s.size]
+}
+
+/**
+ * Whether out/node holds a build of the sources as they are now.
+ * @returns {{ fresh: true } | { fresh: false, why: string }}
+ */
+export function freshness() {
+  /** @type {{ inputs: Record<string, [number, number]>, outputs: string[] }} */
+  let info
+  try {
+    info = JSON.parse(readFileSync(INFO, 'utf8'))
+  } catch {
+    return { fresh: false, why: 'not built yet' }
+  }
+  for (const out of info.outputs) if (stamp(join(OUT_DIR, out)) === null) return { fresh: false, why: `${out} is missing` }
+  for (const [rel, [mtime, size]] of Object.entries(info.inputs)) {
+    const now = stamp(join(ROOT, rel))
+    if (now === null || now[0] !== mtime || now[1] !== size) return { fresh: false, why: `${rel} changed` }
+  }
+  return { fresh: true }
+}
+
+/**
+ * Bundles the three entries into out/node.
+ * @param {{ quiet?: boolean }} [opts] quiet: errors only (a first `npm run node` prints nothing else)
+ * @returns {Promise<{ ms: number, bytes: number }>}
+ */
+export async function build(opts = {}) {
+  const t0 = performance.now()
+  // esbuild comes with tsx (and vite); imported only when a build is needed.
+  const esbuild = await import('esbuild')
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, src]) => [name, join(ROOT, src)])),
+    outdir: OUT_DIR,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    logLevel: opts.quiet ? 'error' : 'warning'
+  })
+  mkdirSync(OUT_DIR, { recursive: true })
+  let bytes = 0
+  const outputs = []
+  // Workers and maps first, the entry last: a node started mid-build finds whole files only.
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('headless.js')) - Number(b.path.endsWith('headless.js')))
+  for (const f of files) {
+    const tmp = `${f.path}.${process.pid}.tmp`
+    writeFileSync(tmp, f.contents)
+    if (f.path.endsWith('.js')) chmodSync(tmp, 0o755)
+    renameSync(tmp, f.path)
+    bytes += f.contents.length
+    outputs.push(relative(OUT_DIR, f.path))
+  }
+  /** @type {Record<string, [number, number]>} */
+  const inputs = {}
+  for (const rel of [...Object.keys(result.metafile.inputs), relative(ROOT, SELF)]) {
+    const s = stamp(join(ROOT, rel))
+    if (s !== null) inputs[rel] = s
+  }
+  const tmp = `${INFO}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify({ esbuild: esbuild.version, inputs, outputs }, null, 1) + '\n')
+  renameSync(tmp, INFO)
+  return { ms: performance.now() - t0, bytes }
+}
+
+async function main() {
+  const ifStale = process.argv.includes('--if-stale')
+  if (ifStale) {
+    const f = freshness()
+    // Built silently: what the node prints (one line on a failed start) is what scripts read.
+    if (f.fresh) return
+  }
+  const { ms, bytes } = await build({ quiet: ifStale })
+  if (!ifStale) process.stdout.write(`out/node: headless.js, miner-worker.js, verify-worker.js (${(bytes / 1024).toFixed(0)} kB) in ${ms.toFixed(0)} ms\n`)
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === SELF) {
+  main().catch((e) => {
+    process.stderr.write(`blockforge: building the headless node failed: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.exit(1)
+  })
+}
