@@ -2,19 +2,33 @@
  * The desktop app: one node per window, in this process. Flags are the headless node's
  * (PROTOCOL §8). A second app instance takes the next free profile (data dir `-2`, `-3`, ...) and
  * a free port instead of failing; "Start another local node" opens one more node in a new window.
+ *
+ * Order matters here. Electron emits `ready` only once this module, top-level awaits included,
+ * has run (docs/tutorial/esm.md: "use await generously before the app's ready event"), and
+ * Electron's per-instance folders (userData, sessionData, crash dumps) must be set before it. So
+ * the first node is started at the top level, its profile's folders set, and only then is the
+ * rest (windows, menu, dialogs) done once the app is ready.
  */
-import { app, BrowserWindow, dialog, Menu, session } from 'electron'
-import type { ApiResult, LocalNode } from '../shared/api'
-import { findFreePort, parseArgs } from './node/config'
-import { readLaunchSettings } from './node/launch'
+import { basename } from 'node:path'
+import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron'
+import type { ShowTarget } from '../shared/api'
+import { createLogger, openLogFile, type Logger, type LogFile } from './log'
+import { parseArgs } from './node/config'
+import { configRoot, findFreePort, readLaunchSettings } from './node/launch'
 import { startNode, type NodeConfig, type RunningNode } from './node/run'
 import minerWorker from './miner/worker?modulePath'
 import verifyWorker from './p2p/verify-worker?modulePath'
+import { APP_ID, withShellInfo } from './shell/app-info'
+import { attachWindow, registerIpc, sendToWindow } from './shell/ipc'
+import { CrashPolicy, errorPageUrl, QUIT_LIMIT_MS, withTimeLimit } from './shell/lifecycle'
+import { logSink } from './shell/log-sink'
 import { buildMenu } from './shell/menu'
-import { attachWindow, registerIpc, type WindowHandlers } from './shell/ipc'
+import { applyProfilePaths, profilePaths, type ProfilePaths } from './shell/paths'
 import { hasFlag, launchFlags, nodeFlags, openProfile, unusedProfileDir } from './shell/profile'
-import { devServerUrl } from './shell/renderer-location'
+import { devServerUrl, fileUrl, RENDERER_INDEX } from './shell/renderer-location'
+import { resetNode } from './shell/reset'
 import { hardenApp, hardenSession } from './shell/security'
+import { startupFailure, type StartupFailure } from './shell/startup'
 import { createNodeWindow } from './shell/window'
 
 interface OpenNode {
@@ -24,31 +38,81 @@ interface OpenNode {
 }
 
 const nodes: OpenNode[] = []
-const dev = !app.isPackaged && devServerUrl() !== null
+/** The dev server, only in an app that is not packaged (see devServerUrl). */
+const devUrl = devServerUrl(app.isPackaged)
+const pageUrl = (): string => devUrl ?? fileUrl(RENDERER_INDEX)
+const root = configRoot()
 
-function fail(message: string, e?: unknown): never {
-  console.error(message, e)
-  app.exit(1)
-  throw e instanceof Error ? e : new Error(message)
+// One log per app instance, in its first node's profile folder; nodes it opens later log there
+// too, tagged with their data dir. Held until the profile is known (log-sink.ts).
+const sink = logSink()
+let logger: Logger = createLogger({ destination: sink.stream })
+let logFile: LogFile | null = null
+let paths: ProfilePaths | null = null
+
+function focusedEntry(): OpenNode | undefined {
+  const win = BrowserWindow.getFocusedWindow()
+  return nodes.find((n) => n.window !== null && n.window === win) ?? nodes.find((n) => n.window !== null)
 }
 
-/** The window's handlers: the node's own, except that starting a local node opens a window here. */
-function handlersFor(entry: OpenNode): WindowHandlers {
-  return { ...entry.node.api, startLocalNode: () => startLocalNode(entry) }
+function refreshMenu(): void {
+  if (!app.isReady()) return
+  Menu.setApplicationMenu(
+    buildMenu(
+      {
+        show: (target) => show(target),
+        startLocalNode: () => void startFromMenu(),
+        resetNode: () => void resetFocused(),
+        openLogFolder: () => void openLogFolder(),
+        reloadWindow: () => {
+          const win = focusedEntry()?.window
+          if (win) void win.loadURL(pageUrl())
+        },
+        openNodeWindow: (url) => {
+          const entry = nodes.find((n) => n.node.url === url)
+          if (entry && !entry.window) openWindow(entry)
+        }
+      },
+      { platform: process.platform, dev: devUrl !== null, windowless: nodes.filter((n) => !n.window).map((n) => n.node.url) }
+    )
+  )
 }
 
-function openWindow(entry: OpenNode): void {
+/** The window's handlers: the node's own, with what only the shell knows added to getAppInfo. */
+function handlersFor(entry: OpenNode): ReturnType<typeof withShellInfo> {
+  return withShellInfo(entry.node.api, { logDir: paths?.logs ?? '', versions: process.versions })
+}
+
+function attach(entry: OpenNode, win: BrowserWindow): void {
+  attachWindow(win.webContents, handlersFor(entry), (cb) => entry.node.subscribe(cb))
+}
+
+function openWindow(entry: OpenNode): BrowserWindow {
   const win = createNodeWindow(
     `Blockforge — ${entry.cfg.network} — ${entry.node.url}`,
-    `node-${new URL(entry.node.url).port}`
+    `node-${new URL(entry.node.url).port}`,
+    pageUrl()
   )
   entry.window = win
-  attachWindow(win.webContents, handlersFor(entry), (cb) => entry.node.subscribe(cb))
+  attach(entry, win)
+  // A renderer that crashed or was killed leaves a blank window: load the page again (the node
+  // is fine), unless it keeps crashing; then a static page says so.
+  const crashes = new CrashPolicy()
+  win.webContents.on('render-process-gone', (_e, details) => {
+    const action = crashes.decide(details.reason, Date.now())
+    logger.warn({ module: 'shell', node: entry.node.url, reason: details.reason, exitCode: details.exitCode, action }, 'window page gone')
+    if (win.isDestroyed() || action === 'ignore') return
+    void win.loadURL(action === 'reload' ? pageUrl() : errorPageUrl(details.reason, details.exitCode))
+  })
   win.on('closed', () => {
     entry.window = null
-    // A node opened from the app lives as long as its window; the first one as long as the app.
+    // A node opened from the app lives as long as its window; the first one as long as the app
+    // (its window can be opened again from the Window menu, or the Dock on macOS).
     if (entry !== nodes[0]) void closeNode(entry)
+    refreshMenu()
   })
+  refreshMenu()
+  return win
 }
 
 async function closeNode(entry: OpenNode): Promise<void> {
@@ -57,91 +121,186 @@ async function closeNode(entry: OpenNode): Promise<void> {
   await entry.node.close()
 }
 
-/** Another node on this machine: a fresh profile, a free port, our node as its peer, its own window. */
-async function startLocalNode(parent: OpenNode): Promise<ApiResult<LocalNode>> {
-  try {
-    const cfg: NodeConfig = {
-      ...parent.cfg,
-      dataDir: unusedProfileDir(nodes[0].cfg.dataDir.replace(/-\d+$/, '')),
-      port: await findFreePort(parent.cfg.host),
-      peers: [parent.node.url],
-      mine: false
+/**
+ * Start a node with the shell's logger and its in-process "start another local node" (also used
+ * when the node's HTTP UI API is asked: spawning process.execPath here would start Electron).
+ */
+async function startEntryNode(cfg: NodeConfig, log: Logger = logger): Promise<RunningNode> {
+  const node: RunningNode = await startNode({
+    ...cfg,
+    logger: log,
+    startLocalNode: async () => {
+      // Looked up at call time: after a reset the entry holds this node's successor.
+      const parent = nodes.find((n) => n.node === node)
+      if (!parent) throw new Error('this node is closing')
+      return (await openAnotherNode(parent)).node.url
     }
-    const entry: OpenNode = { node: await startNode(cfg), cfg, window: null }
-    nodes.push(entry)
-    const added = await parent.node.api.addPeer(entry.node.url)
-    openWindow(entry)
-    const status = await entry.node.api.getStatus()
-    return {
-      ok: true,
-      value: {
-        url: entry.node.url,
-        network: status.network,
-        genesisHash: status.genesisHash,
-        index: status.index,
-        connected: added.ok,
-        self: false
-      }
+  })
+  return node
+}
+
+/** Another node on this machine: a fresh profile, a free port, our node as its peer, its own window. */
+async function openAnotherNode(parent: OpenNode): Promise<OpenNode> {
+  const cfg: NodeConfig = {
+    ...parent.cfg,
+    dataDir: unusedProfileDir(nodes[0].cfg.dataDir.replace(/-\d+$/, '')),
+    port: await findFreePort(parent.cfg.host),
+    peers: [parent.node.url],
+    mine: false
+  }
+  // Its lines go to this instance's log, tagged with its data dir's name.
+  const entry: OpenNode = { node: await startEntryNode(cfg, logger.child({ profile: basename(cfg.dataDir) })), cfg, window: null }
+  nodes.push(entry)
+  openWindow(entry)
+  return entry
+}
+
+async function startFromMenu(): Promise<void> {
+  const parent = focusedEntry() ?? nodes[0]
+  const r = await parent.node.api.startLocalNode()
+  if (!r.ok) dialog.showErrorBox('Could not start another local node', r.message)
+}
+
+/** Ask the UI to show a screen or dialog; a node without a window gets one first. */
+function show(target: ShowTarget): void {
+  const entry = focusedEntry() ?? nodes[0]
+  if (!entry) return
+  if (entry.window) return sendToWindow(entry.window.webContents, { type: 'show', target })
+  const win = openWindow(entry)
+  win.webContents.once('did-finish-load', () => sendToWindow(win.webContents, { type: 'show', target }))
+}
+
+async function openLogFolder(): Promise<void> {
+  if (!paths) return
+  const error = await shell.openPath(paths.logs)
+  if (error) dialog.showErrorBox('Could not open the log folder', `${paths.logs}: ${error}`)
+}
+
+/**
+ * "Reset This Node…": after confirmation, close the node, remove its chain data (and its wallet
+ * only if ticked), start it again on the same port and reload its window.
+ */
+async function resetFocused(): Promise<void> {
+  const entry = focusedEntry()
+  const win = entry?.window
+  if (!entry || !win) return
+  const answer = await dialog.showMessageBox(win, {
+    type: 'warning',
+    title: 'Reset This Node',
+    message: `Reset the node at ${entry.node.url}?`,
+    detail:
+      `Its chain data in ${entry.cfg.dataDir} is deleted, and it downloads the chain again from its peers; ` +
+      'the settings kept with it (theme, language, API token, workers, notifications) return to their defaults. ' +
+      'The wallet file is kept unless you tick the box below: it is the only copy of the wallet\'s key, ' +
+      'and coins sent to its address are lost without it.',
+    buttons: ['Cancel', 'Reset'],
+    defaultId: 0,
+    cancelId: 0,
+    checkboxLabel: 'Also delete the wallet',
+    checkboxChecked: false,
+    noLink: true
+  })
+  if (answer.response !== 1) return
+  const log = logger.child({ module: 'shell', node: entry.node.url })
+  try {
+    const { node, result } = await resetNode(
+      entry.node,
+      entry.cfg.dataDir,
+      { deleteWallet: answer.checkboxChecked, root },
+      (port) => startEntryNode({ ...entry.cfg, port }, entry === nodes[0] ? logger : logger.child({ profile: basename(entry.cfg.dataDir) }))
+    )
+    entry.node = node
+    log.info({ dataDir: entry.cfg.dataDir, deleteWallet: answer.checkboxChecked, ok: result.ok }, 'node reset')
+    if (!result.ok) dialog.showErrorBox('Blockforge could not reset this node', result.message)
+    if (!win.isDestroyed()) {
+      attach(entry, win)
+      void win.loadURL(pageUrl())
     }
   } catch (e) {
-    return { ok: false, error: 'start_failed', message: e instanceof Error ? e.message : String(e) }
+    // The node is closed and did not start again: say why, and close what is left of it.
+    const f = startupFailure(e, entry.cfg, paths?.logs ?? null)
+    log.error({ err: e }, 'node did not start again after a reset')
+    dialog.showErrorBox(f.title, f.content)
+    const i = nodes.indexOf(entry)
+    if (i >= 0) nodes.splice(i, 1)
+    if (!win.isDestroyed()) win.destroy()
+    if (nodes.length === 0) app.quit()
+    else refreshMenu()
   }
 }
 
-async function main(): Promise<void> {
-  hardenApp()
+type FirstStart = { ok: true; entry: OpenNode } | { ok: false; failure: StartupFailure }
+
+/** Start the first node: saved Settings, then flags; another profile or port if taken (profile.ts). */
+async function startFirstNode(): Promise<FirstStart> {
   const flags = nodeFlags(process.argv.slice(1))
   const saved = readLaunchSettings()
   // A network named on the command line brings its own default data dir, not the saved one.
   if (hasFlag(flags, '--network')) delete saved.dataDir
-  let opened: { node: RunningNode; cfg: NodeConfig }
+  let cfg: NodeConfig = { port: 0, host: '127.0.0.1', dataDir: '', network: 'main', peers: [], mine: false }
   try {
-    opened = await openProfile(
-      {
-        // What the Settings screen saved for this start; flags on the command line win.
-        ...parseArgs([...launchFlags(saved), ...flags]),
-        minerWorkerPath: minerWorker,
-        verifyWorkerPath: verifyWorker,
-        log: (line: string) => console.log(line)
-      },
+    // What the Settings screen saved for this start; flags on the command line win.
+    cfg = { ...parseArgs([...launchFlags(saved), ...flags]), minerWorkerPath: minerWorker, verifyWorkerPath: verifyWorker }
+    logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, destination: sink.stream })
+    const opened = await openProfile(
+      cfg,
       { dataDir: hasFlag(flags, '--data-dir'), port: hasFlag(flags, '--port') },
-      startNode,
+      startEntryNode,
       findFreePort
     )
+    return { ok: true, entry: { node: opened.node, cfg: opened.cfg, window: null } }
   } catch (e) {
-    fail('Blockforge could not start its node:', e)
+    logger.error({ module: 'shell', err: e }, 'the node could not start')
+    return { ok: false, failure: startupFailure(e, cfg, null) }
   }
-  nodes.push({ ...opened, window: null })
-  console.log(`node listening on ${opened.node.url} (data dir ${opened.cfg.dataDir})`)
+}
 
-  await app.whenReady()
+hardenApp()
+// Windows shows the UI's notifications only for the AppUserModelID of the installer's shortcut.
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID)
+const first = await startFirstNode()
+if (first.ok) {
+  nodes.push(first.entry)
+  // Before `ready`: this instance's own Chromium folders and log (paths.ts).
+  paths = profilePaths(first.entry.cfg.dataDir, root)
+  applyProfilePaths(paths, app)
+  logFile = openLogFile(paths.logs)
+  sink.attach(...(process.stderr.isTTY ? [logFile.stream, process.stderr] : [logFile.stream]))
+  logger.info({ module: 'shell', url: first.entry.node.url, dataDir: first.entry.cfg.dataDir, userData: paths.userData }, 'app started')
+} else {
+  sink.attach(process.stderr)
+}
+
+void app.whenReady().then(() => {
+  if (!first.ok) {
+    // After `ready`: before it, Linux prints an error box to stderr only (dialog docs).
+    dialog.showErrorBox(first.failure.title, first.failure.content)
+    app.exit(1)
+    return
+  }
   hardenSession(session.defaultSession)
-  registerIpc()
-  const focused = (): OpenNode =>
-    nodes.find((n) => n.window !== null && n.window === BrowserWindow.getFocusedWindow()) ?? nodes[0]
-  const startFromMenu = async (): Promise<void> => {
-    const r = await startLocalNode(focused())
-    if (!r.ok) dialog.showErrorBox('Could not start another local node', r.message)
-  }
-  Menu.setApplicationMenu(buildMenu({ startLocalNode: () => void startFromMenu() }, dev))
+  registerIpc(devUrl)
   openWindow(nodes[0])
-
   app.on('activate', () => {
+    // macOS: the Dock icon reopens the first node's window.
     if (nodes[0] && !nodes[0].window) openWindow(nodes[0])
   })
-}
+})
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
 
-// Close every node (flushing its store) before the process goes.
+// Close every node (flushing its store) before the process goes, but not for ever: the store is
+// consistent at every instant, so a node that does not close in time loses nothing (lifecycle.ts).
 let quitting = false
 app.on('before-quit', (event) => {
   if (quitting) return
   quitting = true
   event.preventDefault()
-  void Promise.allSettled(nodes.map((n) => n.node.close())).then(() => app.exit(0))
+  void withTimeLimit(Promise.allSettled(nodes.map((n) => n.node.close())), QUIT_LIMIT_MS).then((r) => {
+    if (r === 'timed-out') logger.warn({ module: 'shell', limitMs: QUIT_LIMIT_MS }, 'nodes did not close in time; quitting anyway')
+    logFile?.close()
+    app.exit(0)
+  })
 })
-
-void main()

@@ -4,8 +4,8 @@
  * fault) are read while mining; stale work is also noticed between chunks through the control
  * block, without waiting for the message.
  */
-import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
+import { lowerThreadPriority } from './priority'
 import { Control, type FromWorker, type ToWorker, type WorkerInit } from './protocol'
 import { Searcher, type SearchJob } from './search'
 
@@ -15,14 +15,10 @@ const SLICE_MS = 25
 if (!parentPort) throw new Error('miner worker: run me with new Worker(), not directly')
 const port = parentPort
 
-// Hash at the lowest scheduling priority. On Linux a thread's nice value is its own, so this
-// lowers only this worker: the node's main thread (HTTP, sync, the app's IPC) always gets a core
-// when it needs one, while an otherwise idle machine still gives the miner all of its time.
-try {
-  setPriority(19)
-} catch {
-  // Not permitted on some systems; mining then competes at normal priority.
-}
+// Hash at the lowest scheduling priority where that lowers only this thread (Linux): the node's
+// main thread (HTTP, sync, the app's IPC) always gets a core when it needs one, while an otherwise
+// idle machine still gives the miner all of its time. Never the whole process (priority.ts).
+lowerThreadPriority()
 const { workerId, control: buffer } = workerData as WorkerInit
 const control = new Control(buffer)
 const searcher = new Searcher(control)

@@ -67,7 +67,7 @@ export async function openProfile<C extends ProfileConfig, N>(
   throw new Error(`no free profile among ${cfg.dataDir} .. ${profileDir(cfg.dataDir, MAX_PROFILES)}`)
 }
 
-const VALUE_FLAGS = new Set(['--port', '--host', '--data-dir', '--network', '--peer', '--api-token', '--threads'])
+const VALUE_FLAGS = new Set(['--port', '--host', '--data-dir', '--network', '--peer', '--api-token', '--threads', '--log-level', '--log-format'])
 const BOOL_FLAGS = new Set(['--mine'])
 
 /**

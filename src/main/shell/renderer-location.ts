@@ -1,23 +1,66 @@
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+/**
+ * Where the window's page comes from and how the IPC gate recognises it. Pure functions of their
+ * inputs (the platform is a parameter), so the Windows cases are tested on Linux.
+ */
+import { join, posix, win32 } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const here = dirname(fileURLToPath(import.meta.url))
+/**
+ * The dev server's URL when run by `electron-vite dev`, else null (load the built files). A
+ * packaged app never trusts it: the variable would make it load any page with the full API,
+ * wallet sends included.
+ */
+export function devServerUrl(packaged: boolean, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (packaged) return null
+  const url = env.ELECTRON_RENDERER_URL
+  return url && env.NODE_ENV_ELECTRON_VITE !== 'production' ? url : null
+}
 
-/** The dev server's URL when run by `electron-vite dev`, else null (load the built files). */
-export function devServerUrl(): string | null {
-  const url = process.env.ELECTRON_RENDERER_URL
-  return url && process.env.NODE_ENV_ELECTRON_VITE !== 'production' ? url : null
+function pathFor(platform: NodeJS.Platform): typeof posix {
+  return platform === 'win32' ? win32 : posix
 }
 
 /** out/renderer/index.html, next to out/main where this file is bundled. */
-export const RENDERER_INDEX = resolve(join(here, '../renderer/index.html'))
-export const PRELOAD = resolve(join(here, '../preload/index.cjs'))
+export const RENDERER_INDEX = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+export const PRELOAD = join(fileURLToPath(new URL('.', import.meta.url)), '../preload/index.cjs')
 
 /**
- * Is `frameUrl` our own page? In development the Vite server's origin; otherwise exactly the
- * built index.html (any query or hash allowed).
+ * The URL a window loads for a file. Not `loadFile`: Electron builds that URL with `url.format`,
+ * which leaves a `%` in the path as it is (`100%` then reads as a broken escape, `a%20b` as
+ * `a b`); pathToFileURL escapes it.
  */
-export function isOurPage(frameUrl: string, dev = devServerUrl()): boolean {
+export function fileUrl(file: string, platform: NodeJS.Platform = process.platform): string {
+  return pathToFileURL(file, { windows: platform === 'win32' }).href
+}
+
+/**
+ * A file path in one spelling per file: resolved, and on Windows with an upper-case drive letter
+ * (Chromium upper-cases it in file URLs; a `c:\…` working folder gives a lower-case one).
+ */
+function canonicalPath(p: string, platform: NodeJS.Platform): string {
+  const resolved = pathFor(platform).resolve(p)
+  return platform === 'win32' ? resolved.replace(/^[a-z]:/, (d) => d.toUpperCase()) : resolved
+}
+
+/** The file a file: URL names, or null when it names none (bad escapes, another host on posix). */
+function fileOf(url: URL, platform: NodeJS.Platform): string | null {
+  try {
+    return fileURLToPath(url, { windows: platform === 'win32' })
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Is `frameUrl` our own page? In development the Vite server's origin; otherwise the file
+ * `index` (any query or hash allowed), compared as paths, never as strings.
+ */
+export function isOurPage(
+  frameUrl: string,
+  dev: string | null,
+  index: string = RENDERER_INDEX,
+  platform: NodeJS.Platform = process.platform
+): boolean {
   let url: URL
   try {
     url = new URL(frameUrl)
@@ -25,5 +68,7 @@ export function isOurPage(frameUrl: string, dev = devServerUrl()): boolean {
     return false
   }
   if (dev) return url.origin === new URL(dev).origin
-  return url.protocol === 'file:' && resolve(fileURLToPath(url)) === RENDERER_INDEX
+  if (url.protocol !== 'file:') return false
+  const file = fileOf(url, platform)
+  return file !== null && canonicalPath(file, platform) === canonicalPath(index, platform)
 }

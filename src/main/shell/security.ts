@@ -7,8 +7,11 @@ import { app, type Session, type WebContents } from 'electron'
 export const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
 
-/** The one permission the UI uses: writing text to the clipboard (the copy buttons). */
-const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write'])
+/**
+ * The permissions the UI uses: writing text to the clipboard (the copy buttons) and desktop
+ * notifications (a block found, coins received; the UI asks only when Settings allows them).
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'notifications'])
 
 /** Adds the CSP header (the page also carries it as a meta tag) and refuses other permissions. */
 export function hardenSession(session: Session): void {

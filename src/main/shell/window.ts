@@ -1,13 +1,14 @@
 import { BrowserWindow, session } from 'electron'
-import { devServerUrl, PRELOAD, RENDERER_INDEX } from './renderer-location'
+import { PRELOAD } from './renderer-location'
 import { hardenSession } from './security'
 
 /**
- * A window showing one node's UI, with every security switch on. Each node's windows get their
- * own in-memory session (`partition`, no "persist:"): the UI keeps nothing in the browser, and two
- * app instances then never contend for Chromium's on-disk profile.
+ * A window showing one node's UI at `url` (our built page, or the dev server), with every
+ * security switch on. Each node's windows get their own in-memory session (`partition`, no
+ * "persist:"): the UI keeps nothing in the browser, and two app instances then never contend for
+ * Chromium's on-disk profile.
  */
-export function createNodeWindow(title: string, partition: string): BrowserWindow {
+export function createNodeWindow(title: string, partition: string, url: string): BrowserWindow {
   hardenSession(session.fromPartition(partition))
   const win = new BrowserWindow({
     width: 1280,
@@ -16,7 +17,6 @@ export function createNodeWindow(title: string, partition: string): BrowserWindo
     minHeight: 600,
     title,
     show: false,
-    autoHideMenuBar: true,
     webPreferences: {
       preload: PRELOAD,
       partition,
@@ -32,8 +32,6 @@ export function createNodeWindow(title: string, partition: string): BrowserWindo
   win.once('ready-to-show', () => win.show())
   // Keep our title (it names the node) rather than the page's.
   win.on('page-title-updated', (e) => e.preventDefault())
-  const dev = devServerUrl()
-  if (dev) void win.loadURL(dev)
-  else void win.loadFile(RENDERER_INDEX)
+  void win.loadURL(url)
   return win
 }

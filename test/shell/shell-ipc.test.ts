@@ -49,7 +49,7 @@ const call = (channel: string, sender: FakeContents, frame: unknown, ...args: un
   channels.get(IPC_PREFIX + channel)!({ sender, senderFrame: frame }, ...args)
 
 describe('IPC gate', () => {
-  registerIpc()
+  registerIpc(null)
   const a = new FakeContents(1)
   const b = new FakeContents(2)
   let push: (e: NodeEvent) => void = () => undefined
@@ -72,6 +72,23 @@ describe('IPC gate', () => {
     expect(() => call('getStatus', a, { parent: null, url: 'https://example.com/' })).toThrow('forbidden')
     expect(() => call('getStatus', a, null)).toThrow('forbidden')
     expect(() => call('getStatus', new FakeContents(3), mainFrame)).toThrow('forbidden')
+  })
+
+  it('a window attached again (its node was reset) answers from the new node only', async () => {
+    const c = new FakeContents(7)
+    const oldOff = vi.fn()
+    attachWindow(c as never, handlers('old') as never, () => oldOff)
+    let pushNew: (e: NodeEvent) => void = () => undefined
+    const newOff = vi.fn()
+    attachWindow(c as never, handlers('new') as never, (cb) => ((pushNew = cb), newOff))
+    expect(oldOff).toHaveBeenCalledOnce()
+    await expect(call('getStatus', c, mainFrame)).resolves.toMatchObject({ tag: 'new' })
+    pushNew({ type: 'pending', count: 4 })
+    expect(c.sent).toEqual([[IPC_EVENT_CHANNEL, { type: 'pending', count: 4 }]])
+    c.destroyed = true
+    c.emit('destroyed')
+    expect(newOff).toHaveBeenCalledOnce()
+    expect(() => call('getStatus', c, mainFrame)).toThrow('forbidden')
   })
 
   it('pushes events until the window is destroyed', () => {

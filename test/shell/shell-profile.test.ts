@@ -1,10 +1,9 @@
 /**
  * The desktop shell's start-up choices, which Electron would exercise end to end if it could be
  * launched here: two instances with no flags take two profiles and two ports; flags are picked out
- * of Electron's argv; a page is trusted for IPC only if it is our built index.html.
+ * of Electron's argv. (Which page is trusted for IPC: renderer-location.test.ts.)
  */
 import { describe, expect, it } from 'vitest'
-import { pathToFileURL } from 'node:url'
 import {
   hasFlag,
   launchFlags,
@@ -13,7 +12,6 @@ import {
   profileDir,
   unusedProfileDir
 } from '../../src/main/shell/profile'
-import { isOurPage, RENDERER_INDEX } from '../../src/main/shell/renderer-location'
 
 class StoreLockedError extends Error {
   override name = 'StoreLockedError'
@@ -78,6 +76,7 @@ describe('nodeFlags', () => {
     expect(flags).toEqual(['--port', '5001', '--data-dir=/tmp/x', '--mine', '--peer', 'http://a'])
     expect(hasFlag(flags, '--data-dir')).toBe(true)
     expect(hasFlag(flags, '--network')).toBe(false)
+    expect(nodeFlags(['/app', '--log-level', 'debug', '--log-format=json'])).toEqual(['--log-level', 'debug', '--log-format=json'])
   })
 })
 
@@ -87,16 +86,5 @@ describe('launchFlags', () => {
     expect(launchFlags({ port: 5005, network: 'regtest', dataDir: '/d' })).toEqual([
       '--port', '5005', '--network', 'regtest', '--data-dir', '/d'
     ])
-  })
-})
-
-describe('isOurPage', () => {
-  it('trusts only the built index.html, or the dev server origin in development', () => {
-    expect(isOurPage(pathToFileURL(RENDERER_INDEX).href + '#/wallet', null)).toBe(true)
-    expect(isOurPage('file:///etc/passwd', null)).toBe(false)
-    expect(isOurPage('https://example.com/', null)).toBe(false)
-    expect(isOurPage('http://localhost:5173/#/', 'http://localhost:5173')).toBe(true)
-    expect(isOurPage('http://localhost:5174/', 'http://localhost:5173')).toBe(false)
-    expect(isOurPage('not a url', null)).toBe(false)
   })
 })
