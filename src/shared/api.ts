@@ -238,7 +238,48 @@ export interface Settings {
   miningThreadsFrom?: SettingSource
   theme: Theme
   language: Language
+  /** Desktop notifications when this node finds a block or the wallet receives coins. */
+  notifications: boolean
+  /** The first-run screen was seen and closed for this data dir. */
+  welcomeSeen: boolean
 }
+
+/** What the About dialog and the first-run screen show; the shell fills in what only it knows. */
+export interface AppInfo {
+  name: string
+  /** The app's version (package.json). */
+  version: string
+  /** PROTOCOL.md's version, as /status says. */
+  protocolVersion: number
+  /** Versions of the runtime: electron and chrome are null outside Electron. */
+  electron: string | null
+  chrome: string | null
+  node: string
+  platform: string
+  dataDir: string
+  /** The wallet's key file: the only copy of the key. */
+  walletFile: string
+  /** Where the app writes its log files; null where it logs to the terminal (headless). */
+  logDir: string | null
+  /** The wallet was created when this node started: the data dir's first run. */
+  walletCreated: boolean
+}
+
+/** Something worth a desktop notification (when Settings allows). */
+export type Notice =
+  | { kind: 'mined'; index: number; hash: string; reward: number }
+  | { kind: 'received'; txId: string; amount: number; sender: string; blockIndex: number }
+
+/** Screens and dialogs the shell (menu, shortcuts) can ask the UI to show. */
+export type ShowTarget =
+  | 'dashboard'
+  | 'chain'
+  | 'wallet'
+  | 'mining'
+  | 'peers'
+  | 'settings'
+  | 'about'
+  | 'welcome'
 
 export type NodeEvent =
   | { type: 'status'; status: NodeStatus }
@@ -248,6 +289,9 @@ export type NodeEvent =
   | { type: 'peers'; peers: PeerInfo[] }
   | { type: 'mining'; mining: MiningStatus }
   | { type: 'settings'; settings: Settings }
+  | { type: 'notice'; notice: Notice }
+  /** From the Electron shell only (menu, shortcuts): show a screen or dialog. */
+  | { type: 'show'; target: ShowTarget }
 
 export interface NodeApi {
   getStatus(): Promise<NodeStatus>
@@ -281,6 +325,7 @@ export interface NodeApi {
   discoverLocalNodes(): Promise<LocalNode[]>
   /** Start another node with its own data dir and a free port, registered with this one. */
   startLocalNode(): Promise<ApiResult<LocalNode>>
+  getAppInfo(): Promise<AppInfo>
   getSettings(): Promise<Settings>
   /** Port, host, network and data dir take effect on restart; the rest at once. */
   updateSettings(patch: Partial<Settings>): Promise<ApiResult<Settings>>
@@ -312,6 +357,7 @@ export const API_METHODS = [
   'resolve',
   'discoverLocalNodes',
   'startLocalNode',
+  'getAppInfo',
   'getSettings',
   'updateSettings'
 ] as const satisfies readonly Exclude<keyof NodeApi, 'onEvent'>[]

@@ -1,14 +1,14 @@
 /**
  * End-to-end harness: real headless nodes (regtest, temp data dirs, free ports) serving the built
- * renderer, and Debian's Chromium driven by playwright-core. Chromium missing is a failure, not a
- * skip: these tests are the only check that the UI works against a real node.
+ * renderer, and Chromium (test/helpers/chromium.ts) driven by playwright-core. Chromium missing is
+ * a failure, not a skip: these tests are the only check that the UI works against a real node.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { findFreePort } from '../../src/main/node/config'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
@@ -83,6 +83,12 @@ export interface NodeOptions {
    */
   user?: TestUser
   profile?: string
+  /**
+   * Leave the first-run screen to show, as on a user's first start. Without it the node is told
+   * the screen was seen before any page opens, so that it does not cover the screens other tests
+   * drive (test/e2e/first-run.test.ts is the first run's own test).
+   */
+  firstRun?: boolean
 }
 
 /**
@@ -136,7 +142,7 @@ export async function startHeadlessNode(name: string, home: string, uiDir: strin
       rej(new Error(`node ${name} exited with ${code}:\n${log}`))
     })
   })
-  return {
+  const node: TestNode = {
     url,
     token,
     dataDir,
@@ -151,38 +157,30 @@ export async function startHeadlessNode(name: string, home: string, uiDir: strin
       rmSync(dataDir, { recursive: true, force: true })
     }
   }
+  if (!opts.firstRun) await callNode(node, 'updateSettings', { welcomeSeen: true })
+  return node
 }
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-
 /**
- * Chromium with a fresh profile (Playwright gives each launch a new temporary user-data-dir).
- * Each node gets its own browser context, as a user would have one browser profile per node:
- * cookies are per host, not per port, so two nodes on 127.0.0.1 would otherwise share them.
+ * Chromium with a fresh profile: $CHROMIUM_PATH, a system Chrome/Chromium, or the one from npm
+ * (test/helpers/chromium.ts says which and why). Each node gets its own browser context, as a user
+ * would have one browser profile per node: cookies are per host, not per port, so two nodes on
+ * 127.0.0.1 would otherwise share them.
  */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`)
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
-  })
+export { launchChromium } from '../helpers/chromium'
+
+export interface UiOptions {
+  /** Browser permissions granted to the node's page (e.g. 'notifications'). */
+  permissions?: string[]
+  /** A script run in the page before the UI's own (e.g. to observe window.Notification). */
+  initScript?: string
 }
 
 /** A page that fails the test on any uncaught error or console error of the UI. */
-export async function openUi(browser: Browser, node: TestNode, errors: string[]): Promise<Page> {
+export async function openUi(browser: Browser, node: TestNode, errors: string[], opts: UiOptions = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+  if (opts.permissions) await context.grantPermissions(opts.permissions, { origin: node.url })
+  if (opts.initScript) await context.addInitScript(opts.initScript)
   const page = await context.newPage()
   page.on('pageerror', (e) => errors.push(`${node.url}: ${e.message}`))
   page.on('console', (m) => {

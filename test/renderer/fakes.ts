@@ -4,6 +4,7 @@
  */
 import { vi, type Mock } from 'vitest'
 import type {
+  AppInfo,
   BlockDetail,
   BlockSummary,
   MiningStatus,
@@ -113,6 +114,24 @@ export const settings = (extra: Partial<Settings> = {}): Settings => ({
   miningThreads: 1,
   theme: 'light',
   language: 'en',
+  notifications: true,
+  // Seen: screens mount without the first-run screen over them (tests of it set false).
+  welcomeSeen: true,
+  ...extra
+})
+
+export const appInfo = (extra: Partial<AppInfo> = {}): AppInfo => ({
+  name: 'Blockforge',
+  version: '0.1.0',
+  protocolVersion: 1,
+  electron: null,
+  chrome: null,
+  node: '22.23.3',
+  platform: 'linux x64',
+  dataDir: '/tmp/bf',
+  walletFile: '/tmp/bf/wallet.json',
+  logDir: null,
+  walletCreated: true,
   ...extra
 })
 
@@ -157,6 +176,7 @@ export function createFakeApi(): FakeApi {
     startLocalNode: vi.fn(async () =>
       ok({ url: 'http://127.0.0.1:5001', network: 'regtest' as const, genesisHash: hash(1), index: 1, connected: true, self: false })
     ),
+    getAppInfo: vi.fn(async () => appInfo()),
     getSettings: vi.fn(async () => settings()),
     updateSettings: vi.fn(async (patch: Partial<Settings>) => ok(settings(patch))),
     onEvent: vi.fn((cb: (e: NodeEvent) => void) => {

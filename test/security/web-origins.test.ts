@@ -21,12 +21,13 @@ import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockToWire } from '../../src/main/core'
 import { NodeOrigins } from '../../src/main/http/origins'
 import { spawnLocalNode } from '../../src/main/node/launch'
 import { makeBlock, namedWallet } from '../helpers/chain-builder'
+import { launchChromium } from '../helpers/chromium'
 import { closeAll, runCli, startTestNode, tipIndex, waitFor, type TestNode } from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
 
@@ -360,8 +361,6 @@ describe('cross-site requests', () => {
   })
 })
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-
 /** The attacker: a page from another origin whose images, forms and no-cors fetches hit the node. */
 function attackPage(node: string): string {
   const body = (o: unknown): string => JSON.stringify(JSON.stringify(o))
@@ -406,11 +405,7 @@ describe('cross-site requests in Chromium', () => {
     })
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r))
     attackerPort = (attacker.address() as { port: number }).port
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
   }, 60_000)
   afterAll(async () => {
     await browser?.close()

@@ -7,16 +7,20 @@
 import { EventEmitter } from 'node:events'
 import { availableParallelism, homedir } from 'node:os'
 import { join, sep } from 'node:path'
-import { isAddress, isHash, txToWire, type Block, type Transaction } from '../core'
+import pkg from '../../../package.json'
+import { COINBASE_SENDER, isAddress, isHash, txToWire, type Block, type Transaction } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
+import { PROTOCOL_VERSION } from '../http/routes'
 import type { HeaderEntry } from '../chain/store'
 import type { MiningController } from '../node/mining'
 import type { NodeService } from '../node/service'
 import { checkThreads, checkToken, type NodeSettings } from '../node/settings'
 import { StorageUnavailableError, storageFaultOf } from '../store/faults'
 import type { BlockSummaryRow } from '../store/sqlite-store'
+import { WALLET_FILE } from '../wallet/wallet'
 import type {
   ApiResult,
+  AppInfo,
   BlockDetail,
   BlockSummary,
   HistoryEntry,
@@ -26,6 +30,7 @@ import type {
   NodeApiHandlers,
   NodeEvent,
   NodeStatus,
+  Notice,
   PeerInfo,
   ResolveOutcome,
   Settings,
@@ -116,6 +121,12 @@ function blockSummary(b: Block, h: HeaderEntry, onMain: boolean): BlockSummary {
   }
 }
 
+/** A true or false from an untrusted caller (a switch in Settings); nothing else is read as one. */
+function bool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new BadArgument(`${name} must be true or false`)
+  return v
+}
+
 /** Wrap a handler so a BadArgument becomes an ApiResult error (or a throw for plain returns). */
 function guarded<A extends unknown[], T>(
   fn: (...args: A) => Promise<ApiResult<T>> | ApiResult<T>
@@ -155,7 +166,33 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       apiTokenFrom: deps.settings.apiTokenFrom,
       miningThreadsFrom: deps.settings.threadsFrom,
       theme: setting<Theme>('theme', ['light', 'dark'], 'light'),
-      language: setting<Language>('language', ['en', 'zh-CN'], 'en')
+      language: setting<Language>('language', ['en', 'zh-CN'], 'en'),
+      // Stored as text like the others; anything but the two words reads as the default.
+      notifications: setting('notifications', ['on', 'off'], 'on') === 'on',
+      welcomeSeen: setting('welcomeSeen', ['yes', 'no'], 'no') === 'yes'
+    }
+  }
+
+  /**
+   * About's facts as the node knows them. Electron's and Chrome's versions come from
+   * process.versions, so they are there exactly when the node runs inside Electron.
+   */
+  function appInfo(): AppInfo {
+    return {
+      name: 'Blockforge',
+      version: pkg.version,
+      protocolVersion: PROTOCOL_VERSION,
+      electron: process.versions.electron ?? null,
+      chrome: process.versions.chrome ?? null,
+      node: process.versions.node,
+      platform: `${process.platform} ${process.arch}`,
+      // As Settings shows folders (~/… under the home folder): what a user reads as their own
+      // and may show in a screenshot without their account name.
+      dataDir: shownPath(service.dataDir),
+      walletFile: shownPath(join(service.dataDir, WALLET_FILE)),
+      // The node logs to its terminal; the Electron shell adds its log folder (shell/app-info.ts).
+      logDir: null,
+      walletCreated: service.wallet.created
     }
   }
 
@@ -183,7 +220,7 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       difficulty: s.difficulty,
       pending: service.pool.size,
       peers: peers.list().filter((p) => p.state !== 'banned').length,
-      version: 1,
+      version: PROTOCOL_VERSION,
       url: deps.url,
       dataDir: service.dataDir,
       walletAddress: service.wallet.address,
@@ -427,6 +464,10 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       })
     }),
 
+    async getAppInfo() {
+      return appInfo()
+    },
+
     async getSettings() {
       return settings()
     },
@@ -434,8 +475,13 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     updateSettings: guarded(async (patch) => {
       if (typeof patch !== 'object' || patch === null) throw new BadArgument('settings must be an object')
       const p = patch as Record<string, unknown>
+      // Checked before anything is saved: a bad switch value must not leave the theme half-applied.
+      const notifications = p.notifications === undefined ? undefined : bool(p.notifications, 'notifications')
+      const welcomeSeen = p.welcomeSeen === undefined ? undefined : bool(p.welcomeSeen, 'welcomeSeen')
       if (p.theme !== undefined) store.putSetting('theme', str(p.theme, 'theme', /^(light|dark)$/))
       if (p.language !== undefined) store.putSetting('language', str(p.language, 'language', /^(en|zh-CN)$/))
+      if (notifications !== undefined) store.putSetting('notifications', notifications ? 'on' : 'off')
+      if (welcomeSeen !== undefined) store.putSetting('welcomeSeen', welcomeSeen ? 'yes' : 'no')
       // The node's own rules (node/settings.ts), both checked before either is applied.
       const threads = p.miningThreads === undefined ? undefined : checkThreads(p.miningThreads, 'miningThreads')
       const token = p.apiToken === undefined || p.apiToken === '' ? undefined : checkToken(p.apiToken, 'apiToken')
@@ -475,6 +521,20 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       if (service.store.db.open) push({ type: 'status', status: status() })
     }, 100)
   }
+
+  /**
+   * Blocks and transfers already told of, so a reorganisation that disconnects a block and
+   * connects it again (or the same transfer in another block) does not notify twice. Bounded:
+   * the oldest are forgotten first, long after any reorganisation could bring them back.
+   */
+  const told = new Set<string>()
+  const notified = (key: string): boolean => {
+    if (told.has(key)) return false
+    told.add(key)
+    if (told.size > 10_000) told.delete(told.values().next().value!)
+    return true
+  }
+  const notice = (n: Notice) => push({ type: 'notice', notice: n })
 
   let wired = false
   const unwire: (() => void)[] = []
@@ -525,6 +585,28 @@ export function createUiApi(deps: UiApiDeps): UiApi {
       push({ type: 'peers', peers: peers.list() })
       pushStatus()
     }
+    // Desktop notifications (the renderer decides whether to show them, by Settings).
+    const onFound = (b: Block) => {
+      const h = chain.header(b.hash)
+      if (!h || !chain.isOnMain(h) || !notified(b.hash)) return
+      notice({ kind: 'mined', index: b.index, hash: b.hash, reward: b.transactions[0]?.amount ?? 0 })
+    }
+    const onReceived = (acc: AcceptedBlock) => {
+      if (acc.status !== 'main') return
+      const me = service.wallet.address
+      for (const b of acc.reorg?.connected ?? [acc.block]) {
+        for (const t of b.transactions) {
+          if (t.recipient !== me || t.sender === me || t.sender === COINBASE_SENDER || !notified(t.id)) continue
+          notice({ kind: 'received', txId: t.id, amount: t.amount, sender: t.sender, blockIndex: b.index })
+        }
+      }
+    }
+    service.on('block', onReceived)
+    mining.on('found', onFound)
+    unwire.push(
+      () => service.off('block', onReceived),
+      () => mining.off('found', onFound)
+    )
     service.on('block', onBlock)
     service.on('pending', onPending)
     service.on('storage', onStorage)

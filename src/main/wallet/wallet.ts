@@ -53,10 +53,13 @@ function readSeed(file: string): Buffer {
 export class Wallet {
   readonly publicKey: string
   readonly address: string
+  /** This start created the key (the data dir's first run): the first-run screen says so. */
+  readonly created: boolean
   private readonly seed: Buffer
 
-  constructor(seed: Buffer) {
+  constructor(seed: Buffer, created = false) {
     this.seed = seed
+    this.created = created
     this.publicKey = publicKeyFromSeed(seed).toString('hex')
     this.address = addressOf(this.publicKey)
   }
@@ -81,7 +84,7 @@ export class Wallet {
     } finally {
       unlinkSync(tmp)
     }
-    return new Wallet(seed)
+    return new Wallet(seed, true)
   }
 
   /** A signed transfer from this wallet on the network named by `genesisHash`. */

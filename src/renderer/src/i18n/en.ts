@@ -30,7 +30,9 @@ const en = {
     mining: 'Mining',
     peers: 'Peers',
     settings: 'Settings',
-    label: 'Main navigation'
+    label: 'Main navigation',
+    welcome: 'Getting started',
+    about: 'About Blockforge'
   },
   common: {
     loading: 'Loading…',
@@ -307,7 +309,47 @@ const en = {
     language: 'Language',
     save: 'Save',
     saved: 'Settings saved',
-    reset: 'Undo changes'
+    reset: 'Undo changes',
+    desktop: 'Desktop',
+    notifications: 'Notifications',
+    notificationsHint: 'A desktop notification when this node finds a block or the wallet receives coins.',
+    notificationsBlocked: 'Notifications are blocked for this app: allow them in the browser or system settings.',
+    notificationsUnsupported: 'This browser cannot show desktop notifications.'
+  },
+  /** The first-run screen: shown once per data dir, reopened from the navigation. */
+  welcome: {
+    title: 'Welcome to Blockforge',
+    intro: 'Blockforge is a blockchain node you can see into: mine blocks, send coins and watch every block, transaction and reorganisation as it happens, on this machine and between nodes.',
+    walletCreated: 'Your wallet was created',
+    walletExisting: 'Your wallet',
+    address: 'Its address (where others send you coins):',
+    addressLabel: 'wallet address',
+    keyTitle: 'Back up your key',
+    keyBody: 'The wallet’s private key is in this file, and it is the only copy: if it is lost, so are the coins. Back it up. A node’s data directory holds the chain and the wallet.',
+    keyFileLabel: 'wallet file',
+    peersTitle: 'Connect a second node',
+    peersBody: 'On the Peers screen, press “Start another local node”, or add another node’s address (for example http://192.168.1.20:5000) under “Add a peer”. Nodes that know each other share blocks and transactions by themselves.',
+    mineTitle: 'Try it',
+    mineBody: 'Mine a block on the Mining screen, then send coins from the Wallet screen.',
+    close: 'Get started'
+  },
+  about: {
+    title: 'About Blockforge',
+    version: 'Version',
+    protocol: 'Protocol version',
+    runtime: 'Runtime',
+    platform: 'Platform',
+    dataDir: 'Data directory',
+    walletFile: 'Wallet file',
+    logDir: 'Log folder',
+    license: 'License',
+    licenseText: 'MIT',
+    close: 'Close'
+  },
+  /** Desktop notifications (Settings → Notifications). */
+  notices: {
+    mined: 'Block #{index} found: +{coins}',
+    received: 'Received {coins} from {sender}'
   },
   /** The node's outcomes by their codes (ApiResult.error); the node's own text is only the detail. */
   outcomes: {

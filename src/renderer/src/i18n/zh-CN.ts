@@ -30,7 +30,9 @@ const zhCN: Messages = {
     mining: '挖矿',
     peers: '节点',
     settings: '设置',
-    label: '主导航'
+    label: '主导航',
+    welcome: '入门',
+    about: '关于 Blockforge'
   },
   common: {
     loading: '加载中…',
@@ -304,7 +306,45 @@ const zhCN: Messages = {
     language: '语言',
     save: '保存',
     saved: '设置已保存',
-    reset: '撤销更改'
+    reset: '撤销更改',
+    desktop: '桌面',
+    notifications: '通知',
+    notificationsHint: '本节点挖出区块或钱包收到币时显示桌面通知。',
+    notificationsBlocked: '此应用的通知已被阻止：请在浏览器或系统设置中允许。',
+    notificationsUnsupported: '此浏览器无法显示桌面通知。'
+  },
+  welcome: {
+    title: '欢迎使用 Blockforge',
+    intro: 'Blockforge 是一个看得见内部的区块链节点：挖矿、转账，并实时查看每个区块、每笔交易和每次链重组，无论在本机还是在节点之间。',
+    walletCreated: '已为你创建钱包',
+    walletExisting: '你的钱包',
+    address: '钱包地址（别人向你转账时使用）：',
+    addressLabel: '钱包地址',
+    keyTitle: '备份你的私钥',
+    keyBody: '钱包的私钥保存在这个文件中，而且是唯一的副本：文件丢失，币也随之丢失。请备份它。节点的数据目录包含区块链和钱包。',
+    keyFileLabel: '钱包文件',
+    peersTitle: '连接第二个节点',
+    peersBody: '在“对等节点”页面点击“再启动一个本地节点”，或在“添加节点”中输入另一个节点的地址（例如 http://192.168.1.20:5000）。互相认识的节点会自动交换区块和交易。',
+    mineTitle: '试一试',
+    mineBody: '在“挖矿”页面挖一个区块，然后在“钱包”页面转账。',
+    close: '开始使用'
+  },
+  about: {
+    title: '关于 Blockforge',
+    version: '版本',
+    protocol: '协议版本',
+    runtime: '运行环境',
+    platform: '平台',
+    dataDir: '数据目录',
+    walletFile: '钱包文件',
+    logDir: '日志文件夹',
+    license: '许可证',
+    licenseText: 'MIT',
+    close: '关闭'
+  },
+  notices: {
+    mined: '挖出区块 #{index}：+{coins}',
+    received: '收到 {coins}，来自 {sender}'
   },
   outcomes: {
     refused: '节点拒绝：{reason}',
