@@ -18,10 +18,11 @@
  * `npx tsx bench/headless.ts` prints a table and, last, one JSON line with every figure.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { processTree } from '../test/helpers/proc'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const ROUNDS = 5
@@ -37,22 +38,6 @@ interface Sample {
   processes: number
 }
 
-/** The PIDs of `pid` and everything below it (/proc/<pid>/task/<tid>/children). */
-function tree(pid: number): number[] {
-  const out = [pid]
-  for (let i = 0; i < out.length; i++) {
-    try {
-      for (const task of readdirSync(`/proc/${out[i]}/task`)) {
-        const kids = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim()
-        if (kids !== '') out.push(...kids.split(/\s+/).map(Number))
-      }
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out
-}
-
 function rssKb(pid: number): number {
   try {
     const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -62,7 +47,7 @@ function rssKb(pid: number): number {
   }
 }
 
-const hasChildren = (pid: number): boolean => tree(pid).length > 1
+const hasChildren = (pid: number): boolean => processTree(pid).length > 1
 
 /**
  * A folder with a package.json whose scripts start the references as `npm run node` starts the
@@ -125,7 +110,7 @@ async function measure(way: Way, refDir: string): Promise<Sample> {
       void exited.then(() => rej(new Error(`${way} exited before listening`)))
     })
     await new Promise((r) => setTimeout(r, SETTLE_MS))
-    const pids = tree(child.pid!)
+    const pids = processTree(child.pid!)
     const leaf = pids.filter((p) => !hasChildren(p)).at(-1) ?? child.pid!
     return { ms, treeKb: pids.reduce((s, p) => s + rssKb(p), 0), nodeKb: rssKb(leaf), processes: pids.length }
   } finally {

@@ -18,9 +18,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { createServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/temp'
+import { watchCli, type CliRun } from '../helpers/node-harness'
+import { alive, cmdline, processTree } from '../helpers/proc'
 
 const ROOT = resolve(__dirname, '../..')
 const BIN = join(ROOT, 'out/node/headless.js')
@@ -51,73 +52,19 @@ afterAll(() => {
   for (const t of temps) t.remove()
 })
 
-interface Run {
-  child: ChildProcess
-  stdout: string[]
-  stderr: string[]
-  /** The URL of the listening line (rejects if the process exits first). */
-  listening: Promise<string>
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
+type Run = CliRun
 
 /** `npm run node -- <flags>` or the bin, as a person types it (no process group of its own). */
 function run(how: 'npm' | 'bin', flags: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
   const [cmd, args] = how === 'npm' ? ['npm', ['run', '--silent', 'node', '--', ...flags]] : [BIN, flags]
   const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...ENV, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
   started.push(child)
-  const stdout: string[] = []
-  const stderr: string[] = []
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.once('exit', (code, signal) => res({ code, signal }))
-  )
-  const listening = new Promise<string>((res, rej) => {
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      stdout.push(l)
-      const m = /^listening on (http:\/\/\S+)$/.exec(l)
-      if (m) {
-        for (const pid of tree(child.pid!)) seen.set(pid, cmdline(pid))
-        res(m[1])
-      }
-    })
-    void exited.then(({ code }) => rej(new Error(`exited (${code}) before listening: ${stderr.join(' | ')}`)))
-  })
-  listening.catch(() => undefined)
-  return { child, stdout, stderr, listening, exited }
-}
-
-/** The PIDs of `pid` and everything below it, from /proc (Linux). */
-function tree(pid: number): number[] {
-  const out = [pid]
-  for (let i = 0; i < out.length; i++) {
-    try {
-      for (const task of readdirSync(`/proc/${out[i]}/task`)) {
-        const kids = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim()
-        if (kids !== '') out.push(...kids.split(/\s+/).map(Number))
-      }
-    } catch {
-      // gone meanwhile: no children to list
-    }
-  }
-  return out
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-/** Whether `pid` still runs (a zombie waiting to be reaped does not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
+  const r = watchCli(child)
+  // Every PID of the tree once it listens, to kill what a failed test leaves behind.
+  void r.listening.then(() => {
+    for (const pid of processTree(child.pid!)) seen.set(pid, cmdline(pid))
+  }, () => undefined)
+  return r
 }
 
 async function until(what: string, cond: () => boolean, ms: number): Promise<void> {
@@ -153,7 +100,7 @@ describe.each(['npm', 'bin'] as const)('a signal to the PID a user started (%s)'
     const flags = ['--port', String(port), '--data-dir', dataDir, '--network', 'regtest']
     const first = run(how, flags)
     expect(await first.listening).toBe(`http://127.0.0.1:${port}`)
-    const pids = tree(first.child.pid!)
+    const pids = processTree(first.child.pid!)
     if (how === 'npm') expect(pids.length, 'npm and the node under it').toBeGreaterThanOrEqual(2)
 
     // To the started PID only, as systemd's KillMode=process or `kill <pid>` would send it.
@@ -294,7 +241,7 @@ describe('another local node, started from a built node', () => {
       const res = await fetch(`${url}/api/ui/startLocalNode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"args":[]}' })
       const body = (await res.json()) as { ok: boolean; value?: { url: string }; message?: string }
       expect(body.ok, body.message).toBe(true)
-      const kids = tree(first.child.pid!).slice(1).map((pid) => ({ pid, argv: cmdline(pid).split('\0') }))
+      const kids = processTree(first.child.pid!).slice(1).map((pid) => ({ pid, argv: cmdline(pid).split('\0') }))
       const other = kids.find((k) => k.argv.includes(`${base}-2`))!
       expect(other, JSON.stringify(kids)).toBeDefined()
       expect(other.argv[1]).toBe(BIN)

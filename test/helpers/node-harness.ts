@@ -134,13 +134,21 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Start the headless entry as `npm run node` does (tsx), with its own config root. */
+/**
+ * Start the headless entry from source under tsx (what `npm run node` builds and runs), so the
+ * tests run the code as it is, without a build step.
+ */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  return watchCli(child)
+}
+
+/** A started headless node's output lines, its listening URL and its exit. */
+export function watchCli(child: ChildProcess): CliRun {
   const stdout: string[] = []
   const stderr: string[] = []
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l))
