@@ -1,5 +1,5 @@
 /**
- * Checks the node against every file in ../shared/vectors: encodings, hashes, signatures, merkle
+ * Checks the node against every file in test/vectors: encodings, hashes, signatures, merkle
  * roots, difficulty, the valid chains (with their account state) and every invalid block and
  * transaction with its expected code. Chains run through the real Chain on a real SQLite store.
  */

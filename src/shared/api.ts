@@ -249,7 +249,7 @@ export interface AppInfo {
   name: string
   /** The app's version (package.json). */
   version: string
-  /** PROTOCOL.md's version, as /status says. */
+  /** docs/PROTOCOL.md's version, as /status says. */
   protocolVersion: number
   /** Versions of the runtime: electron and chrome are null outside Electron. */
   electron: string | null

@@ -1,5 +1,5 @@
 /**
- * Validation never throws on bad input (STYLE §4, PROTOCOL §7 "never a 5xx"), checked with
+ * Validation never throws on bad input (errors are values; PROTOCOL §7 "never a 5xx"), checked with
  * fast-check: arbitrary JSON (fc.json text, fc.anything made JSON-able, and objects shaped like a
  * transaction whose fields are drawn from valid and junk values) goes through parseTransaction,
  * then checkTransactionForm and the pending pool; every refusal is a known error code.

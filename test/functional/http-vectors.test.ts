@@ -1,5 +1,5 @@
 /**
- * Every vector of ../shared/vectors/invalid-blocks.json and invalid-transactions.json over real
+ * Every vector of test/vectors/invalid-blocks.json and invalid-transactions.json over real
  * HTTP (PROTOCOL §7) against a node whose main chain is chain-regtest.json: each invalid block
  * gets one of the answers its `http` field allows, each invalid transaction a 400 with one of its
  * `expected` codes, and nothing changes the node's tip or state; the valid side block gets 201

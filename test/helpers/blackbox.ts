@@ -1,5 +1,5 @@
 /**
- * Black-box helpers: written from ../shared/PROTOCOL.md and ../shared/vectors only, without
+ * Black-box helpers: written from docs/PROTOCOL.md and test/vectors only, without
  * importing anything from src/. Nodes are child processes of `npm run node` (exactly as an
  * outside test suite starts them), spoken to over HTTP on 127.0.0.1. The protocol's byte layouts
  * (header, signing bytes, Merkle tree) are recomputed here with node:crypto so that answers can be
@@ -13,10 +13,12 @@ import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'vitest'
+import { VECTORS_DIR } from './vectors'
 
-/** The project's checkout, wherever it is cloned; shared/ lies beside it. */
+/** The project's checkout, wherever it is cloned. */
 export const MAIN_DIR = resolve(__dirname, '../..')
-export const VECTORS_DIR = process.env.BLOCKFORGE_VECTORS ?? resolve(MAIN_DIR, '../shared/vectors')
+/** test/vectors, or $BLOCKFORGE_VECTORS: one rule for both helpers (./vectors). */
+export { VECTORS_DIR }
 
 // ---------------------------------------------------------------- vectors
 

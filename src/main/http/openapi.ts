@@ -53,7 +53,8 @@ export function openApiDocument(routes: readonly RouteDef[], extra: Json = {}): 
       title: 'Blockforge node',
       version: '1',
       description:
-        'PROTOCOL §7. Errors are {"error", "message"} with a 4xx status (503 unavailable when the disk is ' +
+        "The protocol's HTTP API: docs/PROTOCOL.md §7 in the project's repository. " +
+        'Errors are {"error", "message"} with a 4xx status (503 unavailable when the disk is ' +
         'full or the store damaged). Control routes answer loopback clients, and others only with ' +
         'Authorization: Bearer <API token>; they refuse a Host the node does not answer to and requests ' +
         'from another site (Origin, Sec-Fetch-Site). Bodies over 2 MiB get 413. See docs/security.md.'

@@ -18,9 +18,9 @@ export const DEFAULT_HOST = '127.0.0.1'
 export const HELP = `Usage: blockforge [options]
        npm run node -- [options]      (from a clone of the project)
 
-Runs a Blockforge node without the desktop app: the HTTP API of PROTOCOL §7, the peer network
-and (optionally) a miner. Prints "listening on http://HOST:PORT" once it answers requests and
-stops cleanly on SIGINT or SIGTERM.
+Runs a Blockforge node without the desktop app: the HTTP API of the protocol (docs/PROTOCOL.md
+§7 in the project's repository), the peer network and (optionally) a miner. Prints "listening on
+http://HOST:PORT" once it answers requests and stops cleanly on SIGINT or SIGTERM.
 
 Options:
   --port <p>          TCP port of the HTTP API (default ${DEFAULT_PORT}; 0 = any free port)

@@ -38,7 +38,7 @@ export interface SendCheck {
 const ADDRESS = /^[0-9a-f]{40}$/
 /** Digits only: no sign, point, exponent, separator or hex, so -5, 2.5, 1e3 and 0x10 are refused. */
 const WHOLE = /^[0-9]+$/
-/** PROTOCOL.md §1: amounts and fees are JSON integers 0 <= n <= 2^53 - 1. */
+/** docs/PROTOCOL.md §1: amounts and fees are JSON integers 0 <= n <= 2^53 - 1. */
 export const MAX_COINS = Number.MAX_SAFE_INTEGER
 
 export type Parsed = { value: number } | { error: 'required' | 'integer' | 'tooLarge' }
