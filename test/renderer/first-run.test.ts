@@ -143,10 +143,11 @@ describe("the shell's show events", () => {
     await flushPromises()
     expect(dialog('welcome-dialog')).not.toBeNull()
     await click('welcome-close')
+    // A screen is a lazily loaded chunk: on a busy machine its first load takes over a second.
     fake.emit({ type: 'show', target: 'peers' })
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('peers'))
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('peers'), { timeout: 15_000 })
     fake.emit({ type: 'show', target: 'settings' })
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('settings'))
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('settings'), { timeout: 15_000 })
   })
 })
 
