@@ -6,7 +6,7 @@
 import { rmSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startNode } from '../src/main/node/run'
+import { startNode } from '../src/main/app/run'
 
 const REQUESTS = 5000
 /** Mine until blocks take about a second, so the figure is about hashing, not connecting blocks. */

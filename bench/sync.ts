@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createInterface } from 'node:readline'
 import { isCoinbase, NETWORKS, txSigningBytes, verifyEd25519, type Block, type Transaction } from '../src/main/core'
 import { NodeService } from '../src/main/node/service'
-import { startNode, type RunningNode } from '../src/main/node/run'
+import { startNode, type RunningNode } from '../src/main/app/run'
 import { VerifyPool } from '../src/main/p2p/verify-pool'
 import { chainWithTransfers } from '../test/helpers/chain-builder'
 

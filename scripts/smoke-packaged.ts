@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core'
-import { findFreePort } from '../src/main/node/launch'
+import { findFreePort } from '../src/main/app/launch'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const TIMEOUT = 60_000

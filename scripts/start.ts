@@ -9,10 +9,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findFreePort, parseArgs } from '../src/main/node/config'
-import { readLaunchSettings } from '../src/main/node/launch'
-import { startNode, type RunningNode } from '../src/main/node/run'
+import { findFreePort, parseArgs } from '../src/main/app/config'
+import { readLaunchSettings } from '../src/main/app/launch'
+import { startNode, type RunningNode } from '../src/main/app/run'
 import { hasFlag, launchFlags, nodeFlags, openProfile } from '../src/main/shell/profile'
+import { createLogger, isLogLevel } from '../src/main/log'
 import { decideStart, hasDisplay, shouldInstall } from './start-decision'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -28,6 +29,9 @@ function electronBinaryPresent(): boolean {
   return existsSync(join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim()))
 }
 
+/** Why the installer failed, from its last line of output ('' when it said nothing). */
+let installerFailure = ''
+
 /** Electron's own installer (downloads the binary); its output is kept out of the way. */
 function runElectronInstaller(): boolean {
   process.stdout.write('Electron binary not installed yet: downloading it (first start only)...\n')
@@ -36,7 +40,12 @@ function runElectronInstaller(): boolean {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 15 * 60_000
   })
-  return r.status === 0 && electronBinaryPresent()
+  const ok = r.status === 0 && electronBinaryPresent()
+  if (!ok) {
+    const said = `${r.error?.message ?? ''}\n${r.stderr?.toString() ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean)
+    installerFailure = said.length ? said[said.length - 1].slice(0, 200) : `it exited with ${r.status ?? r.signal}`
+  }
+  return ok
 }
 
 /** Runs a child with this terminal, forwarding SIGINT/SIGTERM; resolves with its exit code. */
@@ -74,6 +83,7 @@ function openBrowser(url: string): void {
 
 /** The node of the desktop app, without Electron: same settings, profile and port logic. */
 async function runInBrowser(): Promise<void> {
+  const logLevel = process.env.BLOCKFORGE_LOG_LEVEL
   const flags = nodeFlags(process.argv.slice(2))
   const saved = readLaunchSettings()
   if (hasFlag(flags, '--network')) delete saved.dataDir
@@ -81,7 +91,7 @@ async function runInBrowser(): Promise<void> {
     {
       ...parseArgs([...launchFlags(saved), ...flags]),
       serveUi: join(root, 'out', 'renderer'),
-      log: (line: string) => process.stderr.write(`${line}\n`)
+      logger: createLogger({ level: isLogLevel(logLevel) ? logLevel : undefined, format: process.env.BLOCKFORGE_LOG_FORMAT === 'json' ? 'json' : 'pretty' })
     },
     { dataDir: hasFlag(flags, '--data-dir'), port: hasFlag(flags, '--port') },
     startNode,
@@ -105,7 +115,21 @@ async function runInBrowser(): Promise<void> {
   process.on('SIGTERM', stop(node))
 }
 
+/**
+ * npm runs this under a shell that does not pass a signal on (npm -> sh -> node): a SIGTERM to
+ * npm's PID ends npm and the shell and would leave this process holding the port and the data
+ * dir. So a change of parent (orphaned) is taken as SIGTERM. Ctrl-C reaches the whole process
+ * group and needs none of this.
+ */
+function stopWhenOrphaned(): void {
+  const parent = process.ppid
+  setInterval(() => {
+    if (process.ppid !== parent) process.emit('SIGTERM')
+  }, 500).unref()
+}
+
 async function main(): Promise<void> {
+  stopWhenOrphaned()
   const built = await runForwarding([electronVite, 'build'])
   if (built !== 0) process.exit(built)
 
@@ -117,7 +141,11 @@ async function main(): Promise<void> {
     const appArgs = process.argv.slice(2)
     process.exit(await runForwarding([electronVite, 'preview', '--skipBuild', ...(appArgs.length ? ['--', ...appArgs] : [])]))
   }
-  process.stdout.write(`Electron cannot run here: ${decision.fallback}; serving the app to the browser instead.\n`)
+  const why =
+    installerFailure === ''
+      ? ''
+      : ` (the installer said: ${installerFailure}; behind a proxy set ELECTRON_GET_USE_PROXY=true and HTTPS_PROXY, or a mirror with ELECTRON_MIRROR, then npm start again)`
+  process.stdout.write(`Electron cannot run here: ${decision.fallback}${why}; serving the app to the browser instead.\n`)
   await runInBrowser()
 }
 

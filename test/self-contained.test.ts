@@ -9,7 +9,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { HELP } from '../src/main/node/config'
+import { HELP } from '../src/main/app/config'
 import { openApiDocument } from '../src/main/http/openapi'
 import { VECTORS_DIR as UNIT_VECTORS } from './helpers/vectors'
 import { VECTORS_DIR as BLACKBOX_VECTORS } from './helpers/blackbox'

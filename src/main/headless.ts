@@ -14,10 +14,10 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pkg from '../../package.json'
-import { defaultDataDir, parseCommandLine, HELP } from './node/config'
-import { explain } from './node/explain'
+import { defaultDataDir, parseCommandLine, HELP } from './app/config'
+import { explain } from './app/explain'
 import { createLogger } from './log'
-import { startNode, type NodeConfig, type RunningNode } from './node/run'
+import { startNode, type NodeConfig, type RunningNode } from './app/run'
 
 /** Built (out/node/headless.js) or from source (src/main/headless.ts under tsx). */
 const BUILT = !import.meta.url.endsWith('.ts')
@@ -37,6 +37,9 @@ function whyNot(e: unknown, cfg: NodeConfig): string {
   if (err?.name === 'StoreLockedError' && cfg.dataDir === defaultDataDir(cfg.network)) {
     // The usual case: a second node started like the first one, without --data-dir.
     return `${explain(e, cfg)} (a node started without --data-dir uses it): pass --data-dir <another folder> to run another node`
+  }
+  if (err?.name === 'StoreLockedError') {
+    return `${explain(e, cfg)}: stop that node first, or pass --data-dir <another folder> to run another one`
   }
   if (err?.code === 'EADDRINUSE') return `${explain(e, cfg)}: pass --port <another port> (0 picks a free one)`
   return explain(e, cfg)
@@ -125,7 +128,9 @@ async function main(): Promise<void> {
     // elsewhere; the person at this machine opens the UI over loopback (no token unless one is set).
     const wildcard = cfg.host === '0.0.0.0' || cfg.host === '::'
     const uiUrl = wildcard ? `http://${cfg.host === '::' ? '[::1]' : '127.0.0.1'}:${new URL(node.url).port}` : node.url
-    process.stdout.write(`the desktop UI is at ${uiUrl}/${token}\n`)
+    // From elsewhere the UI needs a token: say how, rather than let a browser meet a bare 403.
+    const remote = wildcard && !node.hasApiToken() ? ' (from other machines: start with BLOCKFORGE_API_TOKEN=<a token> and open /?token=<that token>)' : ''
+    process.stdout.write(`the desktop UI is at ${uiUrl}/${token}${remote}\n`)
   }
 }
 

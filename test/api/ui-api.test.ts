@@ -3,7 +3,7 @@
  * checking, and the events the app is driven by (pushed mining state, hash rate on an easy chain).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startNode, type RunningNode } from '../../src/main/node/run'
+import { startNode, type RunningNode } from '../../src/main/app/run'
 import type { MiningStatus, NodeEvent } from '../../src/shared/api'
 import { tempDir } from '../helpers/temp'
 

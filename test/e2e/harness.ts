@@ -9,16 +9,24 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Browser, Page } from 'playwright-core'
-import { findFreePort } from '../../src/main/node/config'
+import { findFreePort } from '../../src/main/app/config'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 /**
- * Where the screenshot test writes: docs/screenshots with UPDATE_SCREENSHOTS=1 (to refresh the
- * committed ones), else a temporary folder, so an ordinary test run leaves the checkout clean.
+ * Whether this run takes the docs' screenshots: `npm run screenshots` (vitest.config.ts sets
+ * UPDATE_SCREENSHOTS=1 for it). An ordinary test run walks the same screens and makes the same
+ * checks, but takes no pictures: none would be kept, and it writes nothing into the checkout.
  */
-export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? join(ROOT, 'docs/screenshots')
-  : mkdtempSync(join(tmpdir(), 'bf-e2e-screens-'))
+export const CAPTURE = !!process.env.UPDATE_SCREENSHOTS
+/** The committed screenshots, which the README shows. */
+export const SCREENSHOTS = join(ROOT, 'docs/screenshots')
+
+/** Saves the page as docs/screenshots/<name>.png, when this run takes screenshots (CAPTURE). */
+export async function capture(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  if (!CAPTURE) return
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? false })
+}
 
 let built: string | null = null
 /**
@@ -39,11 +47,10 @@ export function buildRenderer(): string {
 }
 
 let builtDir: string | null = null
-/** Removes the private build and, unless they are the docs' own, the screenshots. */
+/** Removes the private build. */
 export function cleanUpHarness(): void {
   if (builtDir) rmSync(builtDir, { recursive: true, force: true })
   builtDir = built = null
-  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true })
 }
 
 export interface TestNode {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { findFreePort } from '../../src/main/node/config'
+import { findFreePort } from '../../src/main/app/config'
 import type { Settings } from '../../src/shared/api'
 import {
   buildRenderer,

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { findFreePort } from '../../src/main/node/config'
+import { findFreePort } from '../../src/main/app/config'
 import { DB_FILE } from '../../src/main/store/sqlite-store'
 import { closeAll, http, runCli, startTestNode, waitFor, type CliRun } from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
@@ -75,7 +75,11 @@ describe('headless command line', () => {
     // A file where the folder should be, and a folder no one may create (even as root).
     const file = join(dir(), 'not-a-folder')
     writeFileSync(file, 'x')
-    expect(await fails(runCli(['--port', '0', '--data-dir', join(file, 'sub'), '--network', 'regtest'], env))).toMatch(/data dir/)
+    // It names the file in the way, not the folder that does not exist.
+    expect(await fails(runCli(['--port', '0', '--data-dir', join(file, 'sub'), '--network', 'regtest'], env))).toMatch(
+      `cannot be made: ${file} is a file, not a folder`
+    )
+    expect(await fails(runCli(['--port', '0', '--data-dir', file, '--network', 'regtest'], env))).toMatch(/data dir .* is not a folder/)
     const sys = `/sys/blockforge-test-${process.pid}`
     expect(await fails(runCli(['--port', '0', '--data-dir', sys, '--network', 'regtest'], env))).toMatch(/not writable/)
   })
@@ -84,7 +88,10 @@ describe('headless command line', () => {
     const d = dir()
     const first = runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env)
     await first.listening
-    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env))).toMatch(/in use by another/)
+    // Named explicitly, so the way out is to stop that node or pick another folder.
+    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env))).toMatch(
+      /in use by another Blockforge process: stop that node first, or pass --data-dir <another folder>/
+    )
     await stop(first)
     expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'main'], env))).toMatch(/holds the regtest network, not main/)
   })

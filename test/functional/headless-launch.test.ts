@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { headlessEntry, reachableHost, undoNewFolder } from '../../src/main/node/launch'
+import { headlessEntry, reachableHost, undoNewFolder } from '../../src/main/app/launch'
 import { tempDir } from '../helpers/temp'
 
 const ROOT = resolve(__dirname, '../..')

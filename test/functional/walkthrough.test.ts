@@ -7,7 +7,7 @@
  * it), and "Our chain is authoritative" when asked again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findFreePort } from '../../src/main/node/config'
+import { findFreePort } from '../../src/main/app/config'
 import { http, runCli, type CliRun } from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
 

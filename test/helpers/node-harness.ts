@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { createLogger } from '../../src/main/log'
-import { startNode, type NodeConfig, type RunningNode } from '../../src/main/node/run'
+import { startNode, type NodeConfig, type RunningNode } from '../../src/main/app/run'
 import { tempDir } from './temp'
 
 export const ROOT = resolve(__dirname, '../..')

@@ -1,5 +1,5 @@
 /**
- * What a node's log says about blocks, decided in src/main/log/node-events.ts, on a real
+ * What a node's log says about blocks, decided in src/main/node/node-events.ts, on a real
  * NodeService (SQLite in a temp folder) and a real miner, with the log's clock in the test's hand:
  * blocks that come one at a time get a line each; thousands that come at once (catching up,
  * regtest mining) get one summary line per period naming the range, the tip and where they came
@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { bob, buildChain, ChainBuilder, REGTEST } from '../helpers/chain-builder'
 import { captureLog } from '../helpers/log-capture'
 import { tempDir } from '../helpers/temp'
-import { logNodeEvents, REFUSALS_PER_WINDOW, REFUSAL_WINDOW_MS } from '../../src/main/log/node-events'
+import { logNodeEvents, REFUSALS_PER_WINDOW, REFUSAL_WINDOW_MS } from '../../src/main/node/node-events'
 import { MinerEngine } from '../../src/main/miner/engine'
 import { MiningController } from '../../src/main/node/mining'
 import { NodeService } from '../../src/main/node/service'
@@ -46,7 +46,7 @@ describe('blocks in the log', () => {
     n.clock.t = SUMMARY_MS
     await sleep(SUMMARY_MS + 20)
     expect(n.info()).toHaveLength(2)
-    expect(n.info()[1]).toMatchObject({ msg: 'connected 299 blocks', blocks: 299, from: 3, to: 301, peer: 299, tip: blocks[299].hash.slice(0, 16) })
+    expect(n.info()[1]).toMatchObject({ msg: 'connected 299 blocks (299 from peers)', blocks: 299, from: 3, to: 301, peer: 299, tip: blocks[299].hash.slice(0, 16) })
     expect(n.log.records.filter((r) => r.level === 'debug' && r.msg === 'block connected')).toHaveLength(300)
 
     // Quiet for a while: the next block is said on its own again, at once.

@@ -9,7 +9,7 @@
  * Host.
  */
 import type { FastifyRequest } from 'fastify'
-import { NODE_URL_HEADER } from '../p2p/peer-manager'
+import { NODE_URL_HEADER } from '../p2p/types'
 import { normalizeUrl } from '../p2p/wire'
 import { isLoopback } from './auth'
 import { originsOf, requestHost } from './origins'

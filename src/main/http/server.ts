@@ -6,7 +6,7 @@
  * document at /openapi.json. The UI transport is added with registerUiRoutes (ui-routes.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { NODE_ID_HEADER } from '../p2p/peer-manager'
+import { NODE_ID_HEADER } from '../p2p/types'
 import { controlRefusal, currentToken } from './auth'
 import { limitConnections } from './connections'
 import { errorHandler, sendError } from './errors'

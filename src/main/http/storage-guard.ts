@@ -6,7 +6,6 @@
  */
 import type { NodeService } from '../node/service'
 import { StorageUnavailableError } from '../store/faults'
-import type { RouteDef } from './routes'
 import * as S from './schemas'
 
 /** GET /status with the storage field (docs/protocol-notes.md). */
@@ -39,7 +38,11 @@ export function storageFaultMessage(service: NodeService, e: unknown): string | 
   return service.storageHealth().message ?? 'the node cannot use its data dir'
 }
 
-/** Every route documents the 503 a storage fault answers (the error handler gives it). */
-export function guardStorage(routes: RouteDef[]): RouteDef[] {
+/**
+ * Every route documents the 503 a storage fault answers (the error handler gives it). Generic over
+ * the route type so that this file need not import routes.ts, which imports it: the type comes
+ * from where the result goes (`ROUTES: RouteDef[]`), and the routes are checked against it.
+ */
+export function guardStorage<R extends { responses: Record<number, { description: string; schema?: object }> }>(routes: NoInfer<R>[]): R[] {
   return routes.map((r) => ({ ...r, responses: { ...r.responses, 503: r.responses[503] ?? unavailable } }))
 }

@@ -6,9 +6,9 @@
 import { EventEmitter } from 'node:events'
 import {
   COINBASE_SENDER,
+  createCoinbase,
   fail,
   merkleRoot,
-  txId,
   verifyWithNodeCrypto,
   type Block,
   type BlockHeader,
@@ -223,7 +223,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     this.pendingSource = source
     this.pendingVia = via
     try {
-      const o = this.guardWrite(() => this.chain.submit(block, source))
+      const o = this.guardWrite(() => this.chain.submit(block))
       if (o.kind === 'invalid') {
         this.emit('refused', { what: 'block', code: o.code, message: o.message, id: block.hash, index: block.index, via, from: source ?? via ?? 'local' })
       }
@@ -340,8 +340,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     const picked = this.pool.template(params.maxBlockTxs - 1, this.store)
     const fees = picked.reduce((s, t) => s + t.fee, 0)
     const index = tip.index + 1
-    const cbBody = { sender: COINBASE_SENDER, recipient: payTo, amount: params.blockReward + fees, fee: 0, nonce: index }
-    const coinbase: Transaction = { ...cbBody, id: txId(cbBody, this.network.genesisHash), publicKey: null, signature: null }
+    const coinbase = createCoinbase({ index, recipient: payTo, amount: params.blockReward + fees }, this.network.genesisHash)
     const transactions = [coinbase, ...picked]
     return {
       header: {

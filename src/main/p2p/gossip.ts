@@ -7,7 +7,7 @@
  */
 import { blockToWire, txToWire, type Block, type Transaction } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
-import { OFFENCE, SMALL_ANSWER_MAX_BYTES, type PeerManager } from './peer-manager'
+import { OFFENCE, SMALL_ANSWER_MAX_BYTES, type GossipNode, type PeerNet } from './types'
 
 const QUEUE_MAX = 256
 
@@ -22,12 +22,20 @@ export class Gossip {
   private readonly busy = new Set<string>()
   private unwire: (() => void) | undefined
 
-  constructor(private readonly pm: PeerManager) {}
+  /**
+   * `quiet(source)`: blocks from that peer are being caught up (Syncer.isQuiet), and only each
+   * batch's last block is relayed, by the Syncer.
+   */
+  constructor(
+    private readonly net: PeerNet,
+    private readonly service: GossipNode,
+    private readonly quiet: (source: string | undefined) => boolean
+  ) {}
 
   start(): void {
-    const service = this.pm.service
+    const service = this.service
     const onBlock = (a: AcceptedBlock, m: { source?: string }): void => {
-      if (this.pm.syncer.isQuiet(m.source)) return
+      if (this.quiet(m.source)) return
       this.relayBlock(a.block, m.source)
     }
     const onTx = (tx: Transaction, m: { source?: string }): void => this.relayTransaction(tx, m.source)
@@ -53,7 +61,7 @@ export class Gossip {
   }
 
   private broadcast(item: Item, except?: string): void {
-    for (const p of this.pm.active()) {
+    for (const p of this.net.active()) {
       if (p.url === except || p.reachable === false) continue
       let q = this.queues.get(p.url)
       if (q === undefined) this.queues.set(p.url, (q = []))
@@ -69,25 +77,25 @@ export class Gossip {
     try {
       for (;;) {
         const item = this.queues.get(url)?.shift()
-        if (item === undefined || this.pm.closed) break
-        const p = this.pm.get(url)
-        if (p === undefined || this.pm.isBanned(p)) break
-        const res = await this.pm.request(url, item.path, {
+        if (item === undefined || this.net.closed) break
+        const p = this.net.get(url)
+        if (p === undefined || this.net.isBanned(p)) break
+        const res = await this.net.request(url, item.path, {
           method: 'POST',
           body: item.body,
           // The answer is a one-line message: anything bigger, or dripping past the deadline,
           // is an offence (transportOffence), like on any other fetch.
-          timeoutMs: this.pm.limits.pushTimeoutMs,
+          timeoutMs: this.net.limits.pushTimeoutMs,
           maxBytes: SMALL_ANSWER_MAX_BYTES
         })
         if (!res.ok) {
-          this.pm.transportOffence(p, res)
+          this.net.transportOffence(p, res)
           if (res.reason === 'unreachable') this.queues.delete(url)
           continue
         }
         // 503 `unavailable` is a peer saying its disk is full or its store damaged (or it is busy):
         // not junk from it, and no reason to ban an honest node that will be back.
-        if (res.status >= 500 && res.status !== 503) this.pm.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
+        if (res.status >= 500 && res.status !== 503) this.net.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
       }
     } finally {
       this.busy.delete(url)

@@ -16,7 +16,7 @@
 import type { Block } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
 import type { ResolveOutcome } from '../../shared/api'
-import { OFFENCE, type PeerEntry, type PeerManager } from './peer-manager'
+import { OFFENCE, type PeerEntry, type SyncNet, type SyncNode } from './types'
 import type { VerifyPool } from './verify-pool'
 import { StorageUnavailableError } from '../store/faults'
 import { blockListMaxBytes, MAX_BLOCK_WIRE_BYTES, normalizeUrl, parseBlockList, parseOneBlock } from './wire'
@@ -68,11 +68,17 @@ export class Syncer {
   /** The tip the last resolve answered with (at first: the tip the node opened on). */
   private resolvedTip: string
 
+  /**
+   * `relay(block, except)`: tell the other peers of a new tip once a catch-up brought it
+   * (Gossip.relayBlock); blocks arriving during a catch-up are not relayed one by one (isQuiet).
+   */
   constructor(
-    private readonly pm: PeerManager,
+    private readonly net: SyncNet,
+    private readonly service: SyncNode,
+    private readonly relay: (block: Block, except?: string) => void,
     private readonly pool?: VerifyPool
   ) {
-    this.resolvedTip = pm.service.chain.tip().hash
+    this.resolvedTip = service.chain.tip().hash
   }
 
   /**
@@ -85,10 +91,6 @@ export class Syncer {
     const own = this.service.wallet.address
     const joined = a.reorg?.connected ?? [a.block]
     if (source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own)) this.replacedSinceResolve = true
-  }
-
-  private get service() {
-    return this.pm.service
   }
 
   /** Blocks from `source` are being caught up: gossip relays only each batch's last block. */
@@ -123,9 +125,9 @@ export class Syncer {
   private schedule(): void {
     clearTimeout(this.stallTimer)
     this.stallTimer = undefined
-    while (!this.pm.closed && this.syncing.size < MAX_SYNCS && this.wanted.size > 0) {
+    while (!this.net.closed && this.syncing.size < MAX_SYNCS && this.wanted.size > 0) {
       const lastProgress = Math.max(-Infinity, ...[...this.syncing.values()].map((s) => s.progressAt))
-      const wait = lastProgress + this.pm.limits.stallMs - Date.now()
+      const wait = lastProgress + this.net.limits.stallMs - Date.now()
       if (this.syncing.size > 0 && wait > 0) {
         this.stallTimer = setTimeout(() => this.schedule(), wait + 5)
         this.stallTimer.unref()
@@ -142,10 +144,10 @@ export class Syncer {
     const tipWork = this.service.chain.tip().totalWork
     const now = Date.now()
     const queue = [...this.wanted]
-      .map((u) => this.pm.get(u))
+      .map((u) => this.net.get(u))
       .filter(
         (p): p is PeerEntry =>
-          p !== undefined && !this.pm.isBanned(p) && p.status !== null && !this.syncing.has(p.url) && now >= p.retryAt
+          p !== undefined && !this.net.isBanned(p) && p.status !== null && !this.syncing.has(p.url) && now >= p.retryAt
       )
       .sort(
         (a, b) =>
@@ -175,10 +177,10 @@ export class Syncer {
           } else {
             p.syncFailures++
             p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
-            this.pm.log.info({ peer: p.url, failures: p.syncFailures, retryMs: p.retryAt - Date.now() }, 'catch-up got nothing new')
+            this.net.log.info({ peer: p.url, failures: p.syncFailures, retryMs: p.retryAt - Date.now() }, 'catch-up got nothing new')
           }
         },
-        (e: unknown) => this.pm.log.error({ peer: p.url, err: e }, 'catch-up stopped')
+        (e: unknown) => this.net.log.error({ peer: p.url, err: e }, 'catch-up stopped')
       )
       .finally(() => {
         this.syncing.delete(p.url)
@@ -205,13 +207,13 @@ export class Syncer {
    */
   async syncFrom(p: PeerEntry, force: boolean): Promise<boolean> {
     const s = p.status
-    if (s === null || this.pm.closed || this.pm.isBanned(p)) return false
+    if (s === null || this.net.closed || this.net.isBanned(p)) return false
     if (!force && s.totalWork <= this.service.chain.tip().totalWork) return true
     this.pool?.warm()
     const fork = await this.findFork(p, s.index)
     if (fork === undefined) return false
     // Said once at each end: the blocks in between are summarised by the chain's log lines.
-    if (s.index > fork) this.pm.log.info({ peer: p.url, fork, from: fork + 1, to: s.index }, 'catching up')
+    if (s.index > fork) this.net.log.info({ peer: p.url, fork, from: fork + 1, to: s.index }, 'catching up')
     this.quiet.add(p.url)
     let last: Block | undefined
     let accepted = 0
@@ -252,10 +254,10 @@ export class Syncer {
     }
     if (s.index > fork) {
       const tip = this.service.chain.tip()
-      this.pm.log.info({ peer: p.url, blocks: accepted, tip: tip.index, peerTip: s.index }, accepted > 0 ? 'catch-up done' : 'catch-up ended with nothing new')
+      this.net.log.info({ peer: p.url, blocks: accepted, tip: tip.index, peerTip: s.index }, accepted > 0 ? 'catch-up done' : 'catch-up ended with nothing new')
     }
     // The rest of the network hears of the new tip once; it fetches what it lacks from us.
-    if (last !== undefined && this.service.chain.tip().hash === last.hash) this.pm.gossip.relayBlock(last, p.url)
+    if (last !== undefined && this.service.chain.tip().hash === last.hash) this.relay(last, p.url)
     return accepted > 0
   }
 
@@ -282,7 +284,7 @@ export class Syncer {
     let accepted = 0
     for (let i = 0; i < blocks.length; i += COMMIT_EVERY) {
       await batch.checked[i / COMMIT_EVERY]
-      if (this.pm.closed) return { stop: true, accepted, last }
+      if (this.net.closed) return { stop: true, accepted, last }
       const chunk = blocks.slice(i, i + COMMIT_EVERY)
       let outcomes: ReturnType<typeof this.service.submitBlocks>
       try {
@@ -295,7 +297,7 @@ export class Syncer {
       for (let j = 0; j < outcomes.length; j++) {
         const o = outcomes[j]
         if (o.kind === 'invalid') {
-          if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${chunk[j].index}: ${o.code}: ${o.message}`)
+          if (o.code !== 'time_too_new') this.net.offence(p, OFFENCE.invalidBlock, `block ${chunk[j].index}: ${o.code}: ${o.message}`)
           return { stop: true, accepted, last }
         }
         if (o.kind === 'orphan') return { stop: true, accepted, last }
@@ -317,12 +319,12 @@ export class Syncer {
     from: number,
     limit: number
   ): Promise<{ blocks: Block[]; limit: number; truncated: boolean } | undefined> {
-    const { chainTimeoutMs, blockTimeoutMs, chainMaxBytes } = this.pm.limits
+    const { chainTimeoutMs, blockTimeoutMs, chainMaxBytes } = this.net.limits
     const fits = batchThatFits(chainMaxBytes)
     for (;;) {
       // At most what `limit` valid blocks can weigh, and no block in it over one block's worth;
       // a one-block probe has the one-block deadline.
-      const res = await this.pm.request(p.url, `/blocks?from=${from}&limit=${limit}`, {
+      const res = await this.net.request(p.url, `/blocks?from=${from}&limit=${limit}`, {
         timeoutMs: limit === 1 ? blockTimeoutMs : chainTimeoutMs,
         maxBytes: Math.min(chainMaxBytes, blockListMaxBytes(limit)),
         maxItemBytes: MAX_BLOCK_WIRE_BYTES
@@ -334,7 +336,7 @@ export class Syncer {
           limit = fits
           continue
         }
-        this.pm.transportOffence(p, res)
+        this.net.transportOffence(p, res)
         return undefined
       }
       this.progress(p)
@@ -342,16 +344,16 @@ export class Syncer {
       // storage failed: try again on a later poll, without scoring it as junk.
       if (res.status === 503) return undefined
       if (res.status !== 200) {
-        this.pm.offence(p, OFFENCE.garbage, `GET /blocks answered ${res.status}`)
+        this.net.offence(p, OFFENCE.garbage, `GET /blocks answered ${res.status}`)
         return undefined
       }
       const parsed = parseBlockList(res.json, from, limit)
       if (typeof parsed === 'string') {
-        this.pm.offence(p, OFFENCE.garbage, parsed)
+        this.net.offence(p, OFFENCE.garbage, parsed)
         return undefined
       }
       // What parses and links up is still offered; the peer answers for the rest.
-      if (parsed.fault !== undefined) this.pm.offence(p, OFFENCE.garbage, parsed.fault)
+      if (parsed.fault !== undefined) this.net.offence(p, OFFENCE.garbage, parsed.fault)
       return { blocks: parsed.blocks, limit, truncated: parsed.fault !== undefined }
     }
   }
@@ -398,23 +400,23 @@ export class Syncer {
     this.fetching.add(orphan)
     try {
       const src = source === undefined ? undefined : normalizeUrl(source)
-      const first = src === undefined ? undefined : await this.pm.learned(src)
-      const order = [...(first ? [first] : []), ...this.pm.active().filter((p) => p !== first)]
+      const first = src === undefined ? undefined : await this.net.learned(src)
+      const order = [...(first ? [first] : []), ...this.net.active().filter((p) => p !== first)]
       for (const p of order) {
         let missing = chain.missingAncestor(orphan)
-        for (let step = 0; step < ANCESTOR_STEPS && missing !== undefined && !this.pm.closed; step++) {
-          const res = await this.pm.request(p.url, `/blocks/${missing}`, {
-            timeoutMs: this.pm.limits.blockTimeoutMs,
+        for (let step = 0; step < ANCESTOR_STEPS && missing !== undefined && !this.net.closed; step++) {
+          const res = await this.net.request(p.url, `/blocks/${missing}`, {
+            timeoutMs: this.net.limits.blockTimeoutMs,
             maxBytes: MAX_BLOCK_WIRE_BYTES
           })
           if (!res.ok) {
-            this.pm.transportOffence(p, res)
+            this.net.transportOffence(p, res)
             break
           }
           if (res.status !== 200) break
           const b = parseOneBlock(res.json, missing)
           if (typeof b === 'string') {
-            this.pm.offence(p, OFFENCE.garbage, b)
+            this.net.offence(p, OFFENCE.garbage, b)
             break
           }
           if (!this.service.storageOk()) return
@@ -426,14 +428,14 @@ export class Syncer {
             throw e
           }
           if (o.kind === 'invalid') {
-            if (o.code !== 'time_too_new') this.pm.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
+            if (o.code !== 'time_too_new') this.net.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
             break
           }
           missing = o.kind === 'orphan' ? chain.missingAncestor(b.hash) : chain.missingAncestor(orphan)
         }
         if (chain.missingAncestor(orphan) === undefined) return
         // A long way behind: batched catch-up from this peer if it has more work.
-        const s = await this.pm.pollOne(p)
+        const s = await this.net.pollOne(p)
         if (s !== undefined) return
       }
     } finally {
@@ -452,11 +454,11 @@ export class Syncer {
   async resolve(): Promise<ResolveOutcome> {
     const chain = this.service.chain
     const before = this.resolvedTip
-    for (const p of this.pm.active()) {
+    for (const p of this.net.active()) {
       // A catch-up from this peer already running brings its chain: let it end first.
       await this.syncing.get(p.url)?.done
       await this.exclusive(async () => {
-        const s = await this.pm.pollOne(p, false)
+        const s = await this.net.pollOne(p, false)
         if (s !== undefined) await this.syncFrom(p, true)
       })
     }

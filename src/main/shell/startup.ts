@@ -1,10 +1,10 @@
 /**
  * What the desktop app says when its node cannot start. A GUI launch has no console, so the line
- * the headless node prints (node/explain.ts) goes into an error dialog, with what to try next.
+ * the headless node prints (app/explain.ts) goes into an error dialog, with what to try next.
  * On Linux dialog.showErrorBox before `ready` only writes to stderr (Electron's dialog docs), so
  * the shell waits for `ready` before showing it.
  */
-import { explain } from '../node/explain'
+import { explain } from '../app/explain'
 
 export interface StartupFailure {
   title: string

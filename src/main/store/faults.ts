@@ -2,7 +2,8 @@
  * What can go wrong with the disk under a node, told apart by the error codes SQLite and the OS
  * give: a full disk (or one that became read-only) is a pause that ends when space returns; a
  * damaged file is not, and only a person can mend it. Also the errors that refuse to open a data
- * dir whose chain or wallet is damaged or lost: one line each, naming the file and what to do.
+ * dir whose chain is damaged or lost: one line each, naming the file and what to do (a wallet
+ * file that cannot be read: WalletFileError in wallet/wallet.ts).
  */
 import { accessSync, constants } from 'node:fs'
 import type { StorageHealth } from '../../shared/api'
@@ -82,16 +83,5 @@ export class ForeignDatabaseError extends Error {
         `start and left it untouched. Move it away, or start the node with another --data-dir`
     )
     this.name = 'ForeignDatabaseError'
-  }
-}
-
-/** wallet.json exists but is not a wallet the node can read; it is never overwritten. */
-export class WalletFileError extends Error {
-  constructor(file: string, problem: string) {
-    super(
-      `the wallet file ${file} ${problem}; the node did not start and left it untouched. Restore it from a ` +
-        `backup, or move it away to start with a new wallet`
-    )
-    this.name = 'WalletFileError'
   }
 }

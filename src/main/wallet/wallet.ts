@@ -7,15 +7,29 @@ import { chmodSync, linkSync, lstatSync, readFileSync, statSync, unlinkSync, wri
 import { join } from 'node:path'
 import {
   addressOf,
+  isHash,
+  isObject,
   publicKeyFromSeed,
   signEd25519,
   txId,
   txSigningBytes,
   type Transaction
 } from '../core'
-import { WalletFileError } from '../store/faults'
-
 export const WALLET_FILE = 'wallet.json'
+
+/**
+ * wallet.json exists but is not a wallet the node can read; it is never overwritten. (Here, not
+ * with the store's faults: the store sits above the wallet and names its file.)
+ */
+export class WalletFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(
+      `the wallet file ${file} ${problem}; the node did not start and left it untouched. Restore it from a ` +
+        `backup, or move it away to start with a new wallet`
+    )
+    this.name = 'WalletFileError'
+  }
+}
 
 interface WalletFile {
   version: 1
@@ -39,12 +53,13 @@ function readSeed(file: string): Buffer {
   } catch {
     throw new WalletFileError(file, text.trim() === '' ? 'is empty' : 'is not JSON')
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isObject(parsed)) {
     throw new WalletFileError(file, `holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}, not a wallet`)
   }
   const w = parsed as Partial<WalletFile>
   if (w.version !== 1) throw new WalletFileError(file, `has version ${JSON.stringify(w.version)}, not 1`)
-  if (typeof w.seed !== 'string' || !/^[0-9a-f]{64}$/.test(w.seed)) {
+  // A 32-byte seed has a hash's form: 64 lowercase hex.
+  if (!isHash(w.seed)) {
     throw new WalletFileError(file, 'has no valid seed (64 hex digits)')
   }
   return Buffer.from(w.seed, 'hex')

@@ -5,30 +5,31 @@
  * writer has stopped.
  */
 import { join } from 'node:path'
-import { NETWORKS } from '../core'
+import { NETWORKS, type NetworkName } from '../core'
 import { createUiApi } from '../api/handlers'
-import { LocalRegistry } from '../api/local-nodes'
+import { LocalRegistry } from './local-nodes'
 import { createHttpServer } from '../http/server'
 import { LISTEN_BACKLOG } from '../http/connections'
 import { nullLogger, shortHash, type Logger, type LogFormat, type LogLevel } from '../log'
-import { logNodeEvents } from '../log/node-events'
+import { logNodeEvents } from '../node/node-events'
 import type { HttpLimits } from '../http/routes'
 import { registerUiRoutes } from '../http/ui-routes'
 import { MinerEngine } from '../miner/engine'
-import { PeerManager, type PeerLimits } from '../p2p/peer-manager'
+import { PeerManager } from '../p2p/peer-manager'
+import type { PeerLimits } from '../p2p/types'
 import { VerifyPool } from '../p2p/verify-pool'
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
-import { UsageError } from './config'
+import { UsageError } from './explain'
 import { configRoot, reachableHost, saveLaunchSettings, spawnLocalNode, undoNewFolder } from './launch'
-import { MiningController } from './mining'
-import { NodeService } from './service'
-import { checkThreads, checkToken, NodeSettings } from './settings'
+import { MiningController } from '../node/mining'
+import { NodeService } from '../node/service'
+import { checkThreads, checkToken, NodeSettings } from '../node/settings'
 
 export interface NodeConfig {
   port: number
   host: string
   dataDir: string
-  network: 'main' | 'regtest'
+  network: NetworkName
   peers: string[]
   mine: boolean
   /** Given explicitly (flag or environment): wins over Settings for this run (settings.ts). */

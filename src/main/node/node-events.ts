@@ -20,9 +20,9 @@ import type { Logger } from 'pino'
 import type { AcceptedBlock } from '../chain/chain'
 import type { Block } from '../core'
 import type { StorageHealth } from '../../shared/api'
-import type { MiningController, MiningState } from '../node/mining'
-import type { BlockVia, NodeService, Refusal } from '../node/service'
-import { shortHash } from './index'
+import type { MiningController, MiningState } from './mining'
+import type { BlockVia, NodeService, Refusal } from './service'
+import { shortHash } from '../log'
 
 /** At most one info line about connected blocks per this long while blocks come faster. */
 export const SUMMARY_MS = 1_000
@@ -54,6 +54,8 @@ export function formatHashRate(h: number): string {
 }
 
 /** Start logging `node`'s events on `logger` (children per module); returns the stop function. */
+const SOURCE_WORDS: Record<string, string> = { mined: 'mined here', peer: 'from peers', http: 'posted over HTTP', local: 'added here' }
+
 export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: () => number; summaryMs?: number } = {}): () => void {
   const now = opts.now ?? Date.now
   const summaryMs = opts.summaryMs ?? SUMMARY_MS
@@ -94,9 +96,16 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
         ...p.from,
         ...(mined > 0 ? hashRate() : {})
       },
-      mined > 0 ? `connected ${p.count} blocks (${mined} mined here)` : `connected ${p.count} blocks`
+      `connected ${p.count} blocks (${sources(p.from)})`
     )
   }
+
+  /** Where a summary's blocks came from, in words: the fields alone (http=47 peer=124) say too little. */
+  const sources = (from: Partial<Record<string, number>>): string =>
+    Object.entries(from)
+      .filter(([, n]) => (n ?? 0) > 0)
+      .map(([via, n]) => `${n} ${SOURCE_WORDS[via] ?? `from ${via}`}`)
+      .join(', ')
 
   const connected = (b: Block, via: BlockVia | 'local', peer: string | undefined): void => {
     const fields = { index: b.index, hash: shortHash(b.hash), txs: b.transactions.length, source: via, ...(peer ? { peer } : {}) }

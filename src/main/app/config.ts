@@ -5,9 +5,12 @@
  * line, which other users can read). Parsing never exits: the caller prints.
  */
 import { join } from 'node:path'
+import { isNetworkName, type NetworkName } from '../core'
+import { normalizeUrl } from '../../shared/peer-url'
+import { UsageError } from './explain'
 import { configRoot, findFreePort } from './launch'
 import type { NodeConfig } from './run'
-import { checkThreads, checkToken, THREADS_MAX } from './settings'
+import { checkThreads, checkToken, THREADS_MAX } from '../node/settings'
 import { isLogFormat, isLogLevel, LOG_LEVELS, type LogFormat, type LogLevel } from '../log'
 
 export { findFreePort }
@@ -51,7 +54,7 @@ Options:
 `
 
 /** PROTOCOL §8 default data dir: the folder the desktop app uses, one per network. */
-export function defaultDataDir(network: 'main' | 'regtest', env: NodeJS.ProcessEnv = process.env): string {
+export function defaultDataDir(network: NetworkName, env: NodeJS.ProcessEnv = process.env): string {
   return join(configRoot(env), network)
 }
 
@@ -60,14 +63,6 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'run'; config: NodeConfig }
   | { kind: 'error'; message: string }
-
-/** A bad command line; its message is one line for a person. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'UsageError'
-  }
-}
 
 /**
  * The config a command line asks for (the desktop app's entry uses this). Throws UsageError on
@@ -84,7 +79,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   let port = DEFAULT_PORT
   let host = DEFAULT_HOST
   let dataDir: string | undefined
-  let network: 'main' | 'regtest' = 'main'
+  let network: NetworkName = 'main'
   const peers: string[] = []
   let mine = false
   let apiToken: string | undefined = env.BLOCKFORGE_API_TOKEN || undefined
@@ -143,20 +138,16 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }
       case '--network': {
         const v = value()
-        if (v !== 'main' && v !== 'regtest') return { kind: 'error', message: `--network must be main or regtest, got ${v ?? 'nothing'}` }
+        if (!isNetworkName(v)) return { kind: 'error', message: `--network must be main or regtest, got ${v ?? 'nothing'}` }
         network = v
         break
       }
       case '--peer': {
         const v = value()
-        let ok = false
-        try {
-          const u = new URL(v ?? '')
-          ok = u.protocol === 'http:' || u.protocol === 'https:'
-        } catch {
-          ok = false
+        // The one peer-URL rule (shared/peer-url.ts): what the node would drop later is refused now.
+        if (v === undefined || normalizeUrl(v) === undefined) {
+          return { kind: 'error', message: `--peer needs an http(s) URL such as http://127.0.0.1:5001, got ${v ?? 'nothing'}` }
         }
-        if (!ok) return { kind: 'error', message: `--peer needs an http(s) URL such as http://127.0.0.1:5001, got ${v ?? 'nothing'}` }
         peers.push(v!)
         break
       }

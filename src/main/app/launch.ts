@@ -9,6 +9,7 @@ import { homedir, networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { isNetworkName, type NetworkName } from '../core'
 
 /** The per-user folder Blockforge keeps its data dirs and launch settings in. */
 export function configRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,7 +22,7 @@ export function configRoot(env: NodeJS.ProcessEnv = process.env): string {
 export interface LaunchSettings {
   port?: number
   host?: string
-  network?: 'main' | 'regtest'
+  network?: NetworkName
   dataDir?: string
 }
 
@@ -34,7 +35,7 @@ export function readLaunchSettings(root = configRoot()): LaunchSettings {
     const out: LaunchSettings = {}
     if (typeof v.port === 'number' && Number.isInteger(v.port) && v.port >= 0 && v.port < 65536) out.port = v.port
     if (typeof v.host === 'string') out.host = v.host
-    if (v.network === 'main' || v.network === 'regtest') out.network = v.network
+    if (isNetworkName(v.network)) out.network = v.network
     if (typeof v.dataDir === 'string') out.dataDir = v.dataDir
     return out
   } catch {
@@ -63,7 +64,7 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
 
 /**
  * The built headless node (out/node/headless.js, made by scripts/build-headless.mjs), found from
- * where this module runs: its source (src/main/node), the headless bundle (out/node) or the app's
+ * where this module runs: its source (src/main/app), the headless bundle (out/node) or the app's
  * main bundle (out/main). Another local node runs this file with plain node: no tsx, and never a
  * .ts file that a build does not ship.
  */
@@ -149,7 +150,7 @@ export interface SpawnOptions {
   /** Runtime flags for the child (e.g. the tsx loader for a .ts entry); default none. */
   execArgv?: string[]
   env?: NodeJS.ProcessEnv
-  network: 'main' | 'regtest'
+  network: NetworkName
   host: string
   /** Base for the new node's data dir; `-2`, `-3`, ... is appended until one is unused. */
   dataDirBase: string
