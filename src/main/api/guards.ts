@@ -3,6 +3,8 @@
  * hand us untrusted values: every handler checks its arguments with these before acting.
  */
 import type { ApiResult } from '../../shared/api'
+import { normalizeUrl } from '../../shared/peer-url'
+import { ADDRESS_PATTERN, HASH_PATTERN, MAX_JSON_INT } from '../core'
 
 export class BadArgument extends Error {
   constructor(message: string) {
@@ -11,7 +13,7 @@ export class BadArgument extends Error {
   }
 }
 
-export function int(v: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function int(v: unknown, name: string, min = 0, max = MAX_JSON_INT): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new BadArgument(`${name} must be a whole number from ${min} to ${max}`)
   }
@@ -25,22 +27,16 @@ export function str(v: unknown, name: string, re?: RegExp, maxLen = 2048): strin
   return v
 }
 
+/** A peer URL by the one rule (src/shared/peer-url.ts), as its origin. */
 export function httpUrl(v: unknown, name = 'url'): string {
-  const s = str(v, name)
-  let u: URL
-  try {
-    u = new URL(s)
-  } catch {
-    throw new BadArgument(`${name} must be an http(s) URL such as http://127.0.0.1:5000`)
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new BadArgument(`${name} must be an http(s) URL such as http://127.0.0.1:5000`)
-  }
-  return u.origin
+  const url = normalizeUrl(str(v, name))
+  if (url === undefined) throw new BadArgument(`${name} must be an http(s) URL such as http://127.0.0.1:5000`)
+  return url
 }
 
-export const HASH = /^[0-9a-f]{64}$/
-export const ADDRESS = /^[0-9a-f]{40}$/
+/** The core's formats, under the names the handlers use. */
+export const HASH = HASH_PATTERN
+export const ADDRESS = ADDRESS_PATTERN
 
 export function okResult<T>(value: T): ApiResult<T> {
   return { ok: true, value }

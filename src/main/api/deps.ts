@@ -1,0 +1,38 @@
+/**
+ * What the UI API is built from: the running node's parts, handed in by the composition root
+ * (app/run.ts). Each area of handlers takes the few of these it uses (Pick<UiApiDeps, …>).
+ */
+import type { EventEmitter } from 'node:events'
+import type { MiningController } from '../node/mining'
+import type { NodeService } from '../node/service'
+import type { NodeSettings } from '../node/settings'
+import type { ApiResult, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
+
+/** What the UI needs of the peer manager (src/main/p2p). */
+export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
+  list(): PeerInfo[]
+  add(url: string): Promise<ApiResult<PeerInfo>>
+  remove(url: string): ApiResult<null>
+  ban(url: string, minutes: number): ApiResult<null>
+  unban(url: string): ApiResult<null>
+  resolve(): Promise<ResolveOutcome>
+  /** Fetch a peer's /status (for local discovery); undefined when unreachable. */
+  probe(url: string): Promise<{ genesis_hash: string; index: number; network: string } | undefined>
+}
+
+export interface UiApiDeps {
+  service: NodeService
+  mining: MiningController
+  peers: PeerControl
+  /** This node's base URL. */
+  url: string
+  launch: { port: number; host: string }
+  /** The one owner of the API token and the mining-thread count (node/settings.ts). */
+  settings: Pick<NodeSettings, 'apiToken' | 'apiTokenFrom' | 'threads' | 'threadsFrom' | 'setApiToken' | 'setThreads'>
+  /** The local-node registry (app/local-nodes.ts): the live entries of nodes on this machine. */
+  registry?: { list(): ReadonlyArray<{ url: string }> }
+  /** Start another node on this machine (its own data dir, a free port); returns its URL. */
+  spawnLocalNode?: () => Promise<string>
+  /** Persist launch settings (port, host, network, data dir) for the next start. */
+  saveLaunchSettings?: (s: Pick<Settings, 'port' | 'host' | 'network' | 'dataDir'>) => void
+}

@@ -1,0 +1,36 @@
+/**
+ * An address's transfers for the wallet and the address page: pending ones from the pool
+ * (newest first), then a page of confirmed ones from the store's address index.
+ */
+import type { Block } from '../core'
+import type { NodeService } from '../node/service'
+import type { HistoryEntry } from '../../shared/api'
+import { historyEntry } from './views'
+
+export interface History {
+  pending: HistoryEntry[]
+  history: HistoryEntry[]
+  /** Confirmed transfers in all (the page is `history`). */
+  total: number
+}
+
+export function historyOf(service: NodeService, address: string, offset: number, limit: number): History {
+  const store = service.store
+  const pending: HistoryEntry[] = service.pool
+    .all()
+    .filter((t) => t.sender === address || t.recipient === address)
+    .reverse()
+    .map((t) => historyEntry(t, address, null, null, null))
+  const confirmed = store.addressHistory(address, offset, limit)
+  // Several transfers of a page are often in one block: each block is read once.
+  const blocks = new Map<string, Block>()
+  const history = confirmed.ids.map((loc) => {
+    let b = blocks.get(loc.blockHash)
+    if (!b) {
+      b = store.getBlock(loc.blockHash)!
+      blocks.set(b.hash, b)
+    }
+    return historyEntry(b.transactions[loc.position], address, b.hash, b.index, b.timestamp)
+  })
+  return { pending, history, total: confirmed.total }
+}
