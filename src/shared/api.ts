@@ -15,7 +15,9 @@ export type ApiResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: string; message: string }
 
-export type NetworkName = 'main' | 'regtest'
+/** The networks (PROTOCOL §2): the renderer's copy of src/main/core's, held equal by test/one-rule.test.ts. */
+export const NETWORK_NAMES = ['main', 'regtest'] as const
+export type NetworkName = (typeof NETWORK_NAMES)[number]
 export type Theme = 'light' | 'dark'
 export type Language = 'en' | 'zh-CN'
 

@@ -6,11 +6,11 @@
  * the inline check instead of failing.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { NETWORKS, parseTransaction, txSigningBytes, verifyWithNodeCrypto, type Transaction } from '../../src/main/core'
+import { NETWORKS, parseTransaction, txSigningBytes, verifyWithNodeCrypto, type NetworkName, type Transaction } from '../../src/main/core'
 import { VerifyPool } from '../../src/main/p2p/verify-pool'
 import { loadVector } from '../helpers/vectors'
 
-const vectors = loadVector('transactions.json').transactions as { network: 'main' | 'regtest'; signer: string | null; tx: unknown }[]
+const vectors = loadVector('transactions.json').transactions as { network: NetworkName; signer: string | null; tx: unknown }[]
 const pools: VerifyPool[] = []
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()))
@@ -22,7 +22,7 @@ function pool(genesisHash: string, opts: Partial<ConstructorParameters<typeof Ve
   return p
 }
 
-function txs(network: 'main' | 'regtest'): Transaction[] {
+function txs(network: NetworkName): Transaction[] {
   return vectors
     .filter((v) => v.network === network && v.signer !== null)
     .map((v) => {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto'
 import {
   addressOf,
   applyBlock,
-  COINBASE_SENDER,
+  createCoinbase,
   headerBytes,
   leadingZeroBits,
   MemoryState,
@@ -75,8 +75,7 @@ export function signedTx(
 }
 
 export function coinbaseTx(index: number, recipient: string, amount: number, network: Network = REGTEST): Transaction {
-  const body = { sender: COINBASE_SENDER, recipient, amount, fee: 0, nonce: index }
-  return { ...body, id: txId(body, network.genesisHash), publicKey: null, signature: null }
+  return createCoinbase({ index, recipient, amount }, network.genesisHash)
 }
 
 /** Find a proof for `header` (incrementing from `start`): SHA-256 state kept after the first 64 bytes. */
@@ -299,9 +298,7 @@ export function makeBlock(
   const network = opts.network ?? NETWORKS.regtest
   const index = parent.index + 1
   const fees = txs.reduce((s, t) => s + t.fee, 0)
-  const cb = { sender: COINBASE_SENDER, recipient: payTo, amount: network.params.blockReward + fees, fee: 0, nonce: index }
-  const coinbase: Transaction = { ...cb, id: txId(cb, network.genesisHash), publicKey: null, signature: null }
-  const transactions = [coinbase, ...txs]
+  const transactions = [createCoinbase({ index, recipient: payTo, amount: network.params.blockReward + fees }, network.genesisHash), ...txs]
   const header = {
     version: 1,
     index,

@@ -234,6 +234,21 @@ async function useWalletStoreLoad(): Promise<void> {
 }
 
 describe('PeersView', () => {
+  it("refuses in the form what the node's URL rule refuses, and sends what it accepts", async () => {
+    const { wrapper } = await mountInApp(PeersView)
+    for (const url of ['http://user:pw@127.0.0.1:5002', 'http://127.0.0.1:99999', 'ftp://127.0.0.1:5002']) {
+      await wrapper.find('input[aria-label="Peer URL"]').setValue(url)
+      await wrapper.find('form').trigger('submit')
+      expect(wrapper.text(), url).toContain('Enter an http:// or https:// URL')
+    }
+    expect(fake.addPeer).not.toHaveBeenCalled()
+    await wrapper.find('input[aria-label="Peer URL"]').setValue('HTTP://LocalHost:5002/status')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    // The text as typed: the node keeps its origin (src/shared/peer-url.ts).
+    expect(fake.addPeer).toHaveBeenCalledWith('HTTP://LocalHost:5002/status')
+  })
+
   it('adds a peer by URL, shows the resolve outcome and local nodes', async () => {
     fake.discoverLocalNodes.mockResolvedValueOnce([
       { url: 'http://127.0.0.1:5007', network: 'regtest', genesisHash: hash(1), index: 3, connected: false, self: false }

@@ -61,7 +61,6 @@ export interface ChainOptions {
 
 interface Orphan {
   block: Block
-  source?: string
 }
 
 export class Chain {
@@ -196,7 +195,7 @@ export class Chain {
   }
 
   /** Offer a block (PROTOCOL §4, §6). Never throws on a bad block. */
-  submit(block: Block, source?: string): SubmitOutcome {
+  submit(block: Block): SubmitOutcome {
     if (this.store.hasBlock(block.hash)) return { kind: 'known', hash: block.hash }
     const bad = this.invalid.get(block.hash)
     if (bad !== undefined) return { ...bad, kind: 'invalid' }
@@ -204,7 +203,7 @@ export class Chain {
     if (parent === undefined) {
       const c = this.checkStandalone(block)
       if (!c.ok) return { ...c, kind: 'invalid' }
-      this.addOrphan(block, source)
+      this.addOrphan(block)
       return { kind: 'orphan', hash: block.hash, missing: block.previousHash }
     }
     const outcome = this.connect(block, parent)
@@ -280,10 +279,10 @@ export class Chain {
     this.invalid.set(hash, { ok: false, code: f.code, message: f.message })
   }
 
-  private addOrphan(block: Block, source?: string): void {
+  private addOrphan(block: Block): void {
     if (this.orphans.has(block.hash)) return
     if (this.orphans.size >= this.maxOrphans) this.orphans.delete(this.orphans.keys().next().value!)
-    this.orphans.set(block.hash, { block, source })
+    this.orphans.set(block.hash, { block })
   }
 
   /** Connect orphans whose ancestors have arrived, breadth first. */
@@ -328,32 +327,5 @@ export class Chain {
   /** Sum of work (decimal) of the main chain. */
   totalWork(): bigint {
     return this.tip().totalWork
-  }
-
-  /** Apply-then-check helper for a list of blocks (import, /nodes/resolve): see PROTOCOL §4 rule 1. */
-  submitList(blocks: readonly Block[]): { accepted: number; failure?: Failure & { index: number } } {
-    let accepted = 0
-    for (let i = 0; i < blocks.length; i++) {
-      const b = blocks[i]
-      if (i > 0 && b.previousHash !== blocks[i - 1].hash) {
-        return {
-          accepted,
-          failure: { ok: false, code: 'bad_previous_hash', message: `block ${b.index}: previous_hash is not the hash of the block before it in the list`, index: i }
-        }
-      }
-      if (i === 0 && b.index === 1) {
-        if (b.hash !== this.network.genesisHash) {
-          return { accepted, failure: { ok: false, code: 'bad_hash', message: 'the list starts with another genesis block', index: 0 } }
-        }
-        continue
-      }
-      const o = this.submit(b)
-      if (o.kind === 'invalid') return { accepted, failure: { ...o, index: i } }
-      if (o.kind === 'orphan') {
-        return { accepted, failure: { ok: false, code: 'bad_previous_hash', message: `block ${b.index}: its parent is not known`, index: i } }
-      }
-      if (o.kind === 'accepted') accepted++
-    }
-    return { accepted }
   }
 }

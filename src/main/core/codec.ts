@@ -17,23 +17,39 @@ import {
 export const MAX_U32 = 2 ** 32 - 1
 export const MAX_JSON_INT = Number.MAX_SAFE_INTEGER // 2^53 - 1
 
-const HEX64 = /^[0-9a-f]{64}$/
-const HEX128 = /^[0-9a-f]{128}$/
-const ADDRESS = /^[0-9a-f]{40}$/
+/**
+ * PROTOCOL §1, the one copy of each format: hashes, ids and public keys are 64 lowercase hex,
+ * signatures 128, addresses 40; a transaction's sender or recipient is an address or "0"
+ * (COINBASE_SENDER). As text for the HTTP layer's JSON schemas (literal types, which its route
+ * table's typing needs), as RegExps below for code. The renderer may not import the node, so its
+ * send form mirrors `address`; test/one-rule.test.ts holds the mirror to this copy.
+ */
+export const FORMATS = {
+  hash: '^[0-9a-f]{64}$',
+  signature: '^[0-9a-f]{128}$',
+  address: '^[0-9a-f]{40}$',
+  party: '^(0|[0-9a-f]{40})$'
+} as const
+
+export const HASH_PATTERN = new RegExp(FORMATS.hash)
+export const SIGNATURE_PATTERN = new RegExp(FORMATS.signature)
+export const ADDRESS_PATTERN = new RegExp(FORMATS.address)
+export const PARTY_PATTERN = new RegExp(FORMATS.party)
 
 export function isHash(v: unknown): v is string {
-  return typeof v === 'string' && HEX64.test(v)
+  return typeof v === 'string' && HASH_PATTERN.test(v)
 }
 
 export function isAddress(v: unknown): v is string {
-  return typeof v === 'string' && ADDRESS.test(v)
+  return typeof v === 'string' && ADDRESS_PATTERN.test(v)
+}
+
+/** A JSON object: not null, not an array. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 class FieldError extends Error {}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /** A JSON integer per PROTOCOL §1: whole, 0 <= n <= max. `1.0` is 1 (JSON numbers are values). */
 function int(obj: Record<string, unknown>, field: string, path: string, max = MAX_JSON_INT): number {
@@ -60,9 +76,9 @@ function show(v: unknown): string {
 
 function txFromObject(v: unknown, path: string): Transaction {
   if (!isObject(v)) throw new FieldError(`${path.replace(/\.$/, '')} must be a JSON object`)
-  const id = str(v, 'id', path, HEX64, '64 lowercase hex characters')
-  const sender = str(v, 'sender', path, /^(0|[0-9a-f]{40})$/, 'an address (40 lowercase hex) or "0"')
-  const recipient = str(v, 'recipient', path, /^(0|[0-9a-f]{40})$/, 'an address (40 lowercase hex)')
+  const id = str(v, 'id', path, HASH_PATTERN, '64 lowercase hex characters')
+  const sender = str(v, 'sender', path, PARTY_PATTERN, 'an address (40 lowercase hex) or "0"')
+  const recipient = str(v, 'recipient', path, PARTY_PATTERN, 'an address (40 lowercase hex)')
   const amount = int(v, 'amount', path)
   const fee = int(v, 'fee', path)
   const nonce = int(v, 'nonce', path)
@@ -70,9 +86,9 @@ function txFromObject(v: unknown, path: string): Transaction {
   let signature: string | null
   // A coinbase carries nulls; whether they are right is rule 5's business (bad_coinbase).
   if (sender === COINBASE_SENDER && v.public_key === null) publicKey = null
-  else publicKey = str(v, 'public_key', path, HEX64, '64 lowercase hex characters')
+  else publicKey = str(v, 'public_key', path, HASH_PATTERN, '64 lowercase hex characters')
   if (sender === COINBASE_SENDER && v.signature === null) signature = null
-  else signature = str(v, 'signature', path, HEX128, '128 lowercase hex characters')
+  else signature = str(v, 'signature', path, SIGNATURE_PATTERN, '128 lowercase hex characters')
   return { id, sender, recipient, amount, fee, nonce, publicKey, signature }
 }
 
@@ -93,11 +109,11 @@ export function parseBlock(v: unknown): Result<Block> {
     const version = int(v, 'version', '', MAX_U32)
     const index = int(v, 'index', '')
     const timestamp = int(v, 'timestamp', '')
-    const previousHash = str(v, 'previous_hash', '', HEX64, '64 lowercase hex characters')
-    const merkleRoot = str(v, 'merkle_root', '', HEX64, '64 lowercase hex characters')
+    const previousHash = str(v, 'previous_hash', '', HASH_PATTERN, '64 lowercase hex characters')
+    const merkleRoot = str(v, 'merkle_root', '', HASH_PATTERN, '64 lowercase hex characters')
     const difficulty = int(v, 'difficulty', '', MAX_U32)
     const proof = int(v, 'proof', '')
-    const hash = str(v, 'hash', '', HEX64, '64 lowercase hex characters')
+    const hash = str(v, 'hash', '', HASH_PATTERN, '64 lowercase hex characters')
     if (!Array.isArray(v.transactions)) throw new FieldError('transactions must be a list')
     const transactions = v.transactions.map((t, i) => txFromObject(t, `transactions[${i}].`))
     return ok({ version, index, timestamp, previousHash, merkleRoot, difficulty, proof, hash, transactions })

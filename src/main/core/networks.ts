@@ -1,7 +1,9 @@
 import { blockHash } from './codec'
 import type { Block } from './types'
 
-export type NetworkName = 'main' | 'regtest'
+/** PROTOCOL §2: the networks, by name. src/shared/api.ts repeats the type for the UI (held equal by test/one-rule.test.ts). */
+export const NETWORK_NAMES = ['main', 'regtest'] as const
+export type NetworkName = (typeof NETWORK_NAMES)[number]
 
 /** PROTOCOL §2: the parameters that define a network. */
 export interface NetworkParams {
@@ -74,5 +76,5 @@ export const NETWORKS: Readonly<Record<NetworkName, Network>> = {
 }
 
 export function isNetworkName(v: unknown): v is NetworkName {
-  return v === 'main' || v === 'regtest'
+  return NETWORK_NAMES.includes(v as NetworkName)
 }

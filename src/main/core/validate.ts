@@ -165,21 +165,3 @@ export function checkTransactions(
   applyTransaction(overlay, cb)
   return OK
 }
-
-/**
- * A whole block against its parent context and the state P leaves (rules 1 to 7 in order).
- * On success `overlay` holds the state after the block.
- */
-export function validateBlock(
-  block: Block,
-  ctx: ParentContext,
-  overlay: StateOverlay,
-  network: Network,
-  verifier: SignatureVerifier = verifyWithNodeCrypto
-): Check {
-  const header = checkHeader(block, ctx, network)
-  if (!header.ok) return header
-  const body = checkBody(block, network)
-  if (!body.ok) return body
-  return checkTransactions(block, overlay, network, verifier)
-}

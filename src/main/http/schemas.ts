@@ -4,14 +4,13 @@
  * Types follow PROTOCOL §1: integers are whole JSON numbers from 0 to 2^53 - 1, hashes 64
  * lowercase hex. Whatever a schema cannot say (rules of §3 and §4) the core checks afterwards.
  */
+import { FORMATS, MAX_JSON_INT, MAX_U32, NETWORK_NAMES } from '../core'
 
-export const MAX_JSON_INT = Number.MAX_SAFE_INTEGER
-
-export const hash = { type: 'string', pattern: '^[0-9a-f]{64}$', description: '64 lowercase hex' } as const
-export const address = { type: 'string', pattern: '^[0-9a-f]{40}$', description: '40 lowercase hex' } as const
-const party = { type: 'string', pattern: '^(0|[0-9a-f]{40})$', description: 'an address, or "0" for the coinbase' } as const
+export const hash = { type: 'string', pattern: FORMATS.hash, description: '64 lowercase hex' } as const
+export const address = { type: 'string', pattern: FORMATS.address, description: '40 lowercase hex' } as const
+const party = { type: 'string', pattern: FORMATS.party, description: 'an address, or "0" for the coinbase' } as const
 const u53 = { type: 'integer', minimum: 0, maximum: MAX_JSON_INT } as const
-const u32 = { type: 'integer', minimum: 0, maximum: 2 ** 32 - 1 } as const
+const u32 = { type: 'integer', minimum: 0, maximum: MAX_U32 } as const
 
 export const transaction = {
   type: 'object',
@@ -24,8 +23,8 @@ export const transaction = {
     amount: u53,
     fee: u53,
     nonce: u53,
-    public_key: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },
-    signature: { type: ['string', 'null'], pattern: '^[0-9a-f]{128}$' }
+    public_key: { type: ['string', 'null'], pattern: FORMATS.hash },
+    signature: { type: ['string', 'null'], pattern: FORMATS.signature }
   }
 } as const
 
@@ -73,7 +72,7 @@ export const status = {
   type: 'object',
   required: ['network', 'genesis_hash', 'index', 'tip_hash', 'total_work', 'difficulty', 'pending', 'peers', 'version'],
   properties: {
-    network: { type: 'string', enum: ['main', 'regtest'] },
+    network: { type: 'string', enum: NETWORK_NAMES },
     genesis_hash: hash,
     index: u53,
     tip_hash: hash,

@@ -19,6 +19,7 @@ import {
   type NodeApiHandlers,
   type NodeEvent
 } from '../../shared/api'
+import { UI_CSP_HTTP } from '../../shared/csp'
 import { currentToken, isToken, tokenCookie, uiRefusal, type TokenSource } from './auth'
 import { sendError } from './errors'
 import { originsOf, requestHost } from './origins'
@@ -53,8 +54,7 @@ const TYPES: Record<string, string> = {
 
 // frame-ancestors (and X-Frame-Options for older browsers): no other page can frame the UI and
 // trick the user into clicking its buttons.
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+const CSP = UI_CSP_HTTP
 
 const methods = new Set<string>(API_METHODS)
 

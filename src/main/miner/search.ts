@@ -3,13 +3,13 @@
  * claims chunks of proofs from the shared counter, scans them four at a time in WebAssembly and
  * checks every candidate's full hash with node:crypto (PROTOCOL §4).
  */
-import { headerBytes, PROOF_OFFSET } from '../core/codec'
+import { headerBytes, MAX_JSON_INT, PROOF_OFFSET } from '../core/codec'
 import { sha256Hex } from '../core/crypto'
 import { meetsDifficulty } from '../core/pow'
 import { CHUNK_PROOFS, type Control, type HeaderTemplate } from './protocol'
 import { difficultyMask, LANES, Sha256x4 } from './sha256x4'
 
-const MAX_PROOF = Number.MAX_SAFE_INTEGER // PROTOCOL §1: JSON integers stop at 2^53 - 1
+const MAX_PROOF = MAX_JSON_INT // a proof is a JSON integer (PROTOCOL §1)
 const GROUPS = CHUNK_PROOFS / LANES
 const LOW_WORDS = 2 ** 32
 

@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import {
+  isAddress,
   isCoinbase,
   txSigningBytes,
   verifyWithNodeCrypto,
@@ -124,7 +125,7 @@ export class VerifyPool {
     const items: { key: string; tx: Transaction }[] = []
     for (const tx of txs) {
       if (isCoinbase(tx) || tx.publicKey === null || tx.signature === null) continue
-      if (!/^[0-9a-f]{40}$/.test(tx.recipient)) continue
+      if (!isAddress(tx.recipient)) continue
       // Keyed by the claimed id: the worker vouches only if it is SHA-256 of the signing bytes.
       const k = key(tx.id, tx)
       if (!this.good.has(k)) items.push({ key: k, tx })

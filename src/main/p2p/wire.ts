@@ -2,7 +2,10 @@
  * Checks on what peers answer (PROTOCOL §7). Anything a peer sends is untrusted input: these
  * return values, and the peer manager scores a peer down for answers that do not fit.
  */
-import { blockToWire, NETWORK_PARAMS, parseBlock, isHash, type Block, type Transaction } from '../core'
+import { blockToWire, isHash, isObject, MAX_JSON_INT, MAX_U32, NETWORK_PARAMS, parseBlock, type Block, type Transaction } from '../core'
+
+// The peer-URL rule lives in src/shared so the Peers screen applies the same one.
+export { normalizeUrl } from '../../shared/peer-url'
 
 /**
  * The most bytes one valid block can take on the wire, as an honest node serialises it
@@ -13,7 +16,7 @@ import { blockToWire, NETWORK_PARAMS, parseBlock, isHash, type Block, type Trans
  * batch's list may exceed it either (PROTOCOL §4, §7). About 1 MB with the protocol's 1000.
  */
 export const MAX_BLOCK_WIRE_BYTES: number = (() => {
-  const big = Number.MAX_SAFE_INTEGER
+  const big = MAX_JSON_INT
   const hex = (n: number): string => 'f'.repeat(n)
   const tx: Transaction = {
     id: hex(64),
@@ -27,12 +30,12 @@ export const MAX_BLOCK_WIRE_BYTES: number = (() => {
   }
   const maxTxs = Math.max(...Object.values(NETWORK_PARAMS).map((p) => p.maxBlockTxs))
   const header: Block = {
-    version: 2 ** 32 - 1,
+    version: MAX_U32,
     index: big,
     timestamp: big,
     previousHash: hex(64),
     merkleRoot: hex(64),
-    difficulty: 2 ** 32 - 1,
+    difficulty: MAX_U32,
     proof: big,
     hash: hex(64),
     transactions: []
@@ -54,9 +57,6 @@ export interface PeerStatus {
   tipHash: string
   totalWork: bigint
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A `GET /status` answer, or a reason it is not one. */
 export function parseStatus(v: unknown): PeerStatus | string {
@@ -101,17 +101,4 @@ export function parseOneBlock(v: unknown, hash: string): Block | string {
   if (!r.ok) return r.message
   if (r.value.hash !== hash) return `asked for block ${hash.slice(0, 12)}…, got ${r.value.hash.slice(0, 12)}…`
   return r.value
-}
-
-/** The origin of an http(s) URL (`http://host:port`), or undefined. */
-export function normalizeUrl(s: unknown): string | undefined {
-  if (typeof s !== 'string' || s.length > 2048) return undefined
-  try {
-    const u = new URL(s)
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
-    if (u.username || u.password) return undefined
-    return u.origin
-  } catch {
-    return undefined
-  }
 }

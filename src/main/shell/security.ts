@@ -3,9 +3,9 @@
  * permissions, no navigation away from our page, no new windows, no <webview>.
  */
 import { app, type Session, type WebContents } from 'electron'
+import { UI_CSP } from '../../shared/csp'
 
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+export const CSP = UI_CSP
 
 /**
  * The permissions the UI uses: writing text to the clipboard (the copy buttons) and desktop

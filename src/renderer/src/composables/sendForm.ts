@@ -35,6 +35,10 @@ export interface SendCheck {
   request?: SendRequest
 }
 
+/**
+ * PROTOCOL §1's address format. The renderer may not import the node's core, where the one copy
+ * lives (FORMATS.address); test/one-rule.test.ts holds this mirror to it.
+ */
 const ADDRESS = /^[0-9a-f]{40}$/
 /** Digits only: no sign, point, exponent, separator or hex, so -5, 2.5, 1e3 and 0x10 are refused. */
 const WHOLE = /^[0-9]+$/

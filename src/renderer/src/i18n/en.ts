@@ -37,16 +37,11 @@ const en = {
   common: {
     loading: 'Loading…',
     retry: 'Retry',
-    copy: 'Copy',
     copied: 'Copied',
     copyLabel: 'Copy {what}',
     copyFailed: 'Could not copy to the clipboard',
     error: 'Something went wrong',
-    notFound: 'Not found',
-    yes: 'Yes',
-    no: 'No',
     never: 'never',
-    none: 'none',
     coins: '{n} coin | {n} coins',
     ago: '{t} ago',
     milliseconds: '{n} ms',
@@ -54,8 +49,7 @@ const en = {
     minutes: '{n} min',
     hours: '{n} h',
     days: '{n} d',
-    back: 'Back',
-    page: 'Page'
+    back: 'Back'
   },
   search: {
     placeholder: 'Block index, block hash, transaction id or address',
@@ -79,7 +73,6 @@ const en = {
     recentBlocks: 'Recent blocks',
     recentHint: 'New blocks appear here as they arrive.',
     noBlocks: 'Only the genesis block so far. Mine one on the Mining page.',
-    mining: 'mining',
     idle: 'idle'
   },
   blockTable: {
@@ -133,7 +126,6 @@ const en = {
     children: 'Children',
     noChildren: 'none yet (this is a tip)',
     transactions: 'Transactions',
-    noTransactions: 'No transactions',
     notFound: 'No block with hash {hash}'
   },
   tx: {
@@ -172,8 +164,7 @@ const en = {
     delta: 'Change',
     fee: 'Fee',
     tx: 'Transaction',
-    block: 'Block',
-    mined: 'mining reward'
+    block: 'Block'
   },
   wallet: {
     title: 'Wallet',
@@ -213,7 +204,7 @@ const en = {
     mineOnce: 'Mine one block',
     minedOne: 'Mined block {index}',
     workers: 'Workers',
-    workersHint: 'Parallel hashing threads, 1 to {max}',
+    workersHint: 'Parallel hashing threads, 1 to {max}; this machine has {cores} cores, and more threads than cores do not mine faster',
     active: 'Mining',
     inactive: 'Stopped',
     hashRate: 'Hash rate',
@@ -280,6 +271,7 @@ const en = {
     network: 'Network',
     dataDir: 'Data directory',
     apiToken: 'API token',
+    apiTokenPlaceholder: 'No token: only this machine may use the control routes',
     apiTokenHint: 'Lets other machines use the control routes; keep it secret.',
     miningThreads: 'Mining workers',
     workersRequired: 'Enter the number of mining workers',

@@ -37,16 +37,11 @@ const zhCN: Messages = {
   common: {
     loading: '加载中…',
     retry: '重试',
-    copy: '复制',
     copied: '已复制',
     copyLabel: '复制{what}',
     copyFailed: '无法复制到剪贴板',
     error: '出错了',
-    notFound: '未找到',
-    yes: '是',
-    no: '否',
     never: '从未',
-    none: '无',
     coins: '{n} 枚币',
     ago: '{t}前',
     milliseconds: '{n} 毫秒',
@@ -54,8 +49,7 @@ const zhCN: Messages = {
     minutes: '{n} 分钟',
     hours: '{n} 小时',
     days: '{n} 天',
-    back: '返回',
-    page: '页'
+    back: '返回'
   },
   search: {
     placeholder: '区块高度、区块哈希、交易 ID 或地址',
@@ -79,7 +73,6 @@ const zhCN: Messages = {
     recentBlocks: '最新区块',
     recentHint: '新区块到达时会出现在这里。',
     noBlocks: '目前只有创世区块。去“挖矿”页面挖一个吧。',
-    mining: '挖矿中',
     idle: '空闲'
   },
   blockTable: {
@@ -131,7 +124,6 @@ const zhCN: Messages = {
     children: '子区块',
     noChildren: '暂无（这是链顶）',
     transactions: '交易',
-    noTransactions: '没有交易',
     notFound: '没有哈希为 {hash} 的区块'
   },
   tx: {
@@ -170,8 +162,7 @@ const zhCN: Messages = {
     delta: '变动',
     fee: '手续费',
     tx: '交易',
-    block: '区块',
-    mined: '挖矿奖励'
+    block: '区块'
   },
   wallet: {
     title: '钱包',
@@ -211,7 +202,7 @@ const zhCN: Messages = {
     mineOnce: '挖一个区块',
     minedOne: '已挖出区块 {index}',
     workers: '工作线程',
-    workersHint: '并行计算哈希的线程数，1 到 {max}',
+    workersHint: '并行计算哈希的线程数，1 到 {max}；本机有 {cores} 个核心，线程多于核心不会挖得更快',
     active: '挖矿中',
     inactive: '已停止',
     hashRate: '算力',
@@ -278,6 +269,7 @@ const zhCN: Messages = {
     network: '网络',
     dataDir: '数据目录',
     apiToken: 'API 令牌',
+    apiTokenPlaceholder: '无令牌：只有本机可以使用控制接口',
     apiTokenHint: '允许其他机器使用控制接口，请妥善保管。',
     miningThreads: '挖矿线程',
     workersRequired: '请输入挖矿线程数',
