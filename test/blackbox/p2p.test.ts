@@ -123,13 +123,25 @@ describe('what a node sends its peers', () => {
       path.startsWith('/status') ? { status: 200, body: fakeStatus(networks.main.genesis, networks.main.genesis_work, 'main') } : undefined
     )
     fakes.push(other)
+    const marker = await recordingPeer()
+    fakes.push(marker)
     const A = await startNode()
     await get(`${A.url}/status`, { 'X-Node-Url': other.url })
     await get(`${A.url}/chain`, { 'X-Node-Url': 'http://127.0.0.1:1' })
     await get(`${A.url}/chain`, { 'X-Node-Url': 'not a url' })
     await get(`${A.url}/chain`, { 'X-Node-Url': A.url })
-    await new Promise((r) => setTimeout(r, 1500))
-    expect((await get(`${A.url}/nodes`)).body.nodes).toEqual([])
+    // A has checked the other network's node: it asked for its /status (and had its answer at once).
+    await waitFor('A asks the other network’s node for its /status', async () =>
+      other.requests.some((q) => q.method === 'GET' && q.path.startsWith('/status'))
+    )
+    // Then a node of A's own network announces itself the same way. Learning it takes A a request
+    // and an answer after every announcement above, so once A lists it, A has dealt with those
+    // (a closed port refuses at once; the last two are not contacted at all): only it is learnt.
+    await get(`${A.url}/chain`, { 'X-Node-Url': marker.url })
+    await waitFor('A learns the node of its own network', async () =>
+      ((await get(`${A.url}/nodes`)).body.nodes as string[]).includes(marker.url)
+    )
+    expect((await get(`${A.url}/nodes`)).body.nodes).toEqual([marker.url])
     expect((await get(`${A.url}/status`)).status).toBe(200)
   })
 })

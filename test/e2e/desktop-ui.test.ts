@@ -3,20 +3,20 @@
  * renderer over HTTP (the second transport of the NodeApi contract). A user connects the nodes
  * from the Peers screen, mines on one and sees the block arrive on the other without reloading,
  * sends coins and watches them go from pending to confirmed, opens the block and the transaction,
- * and switches language and theme. One test visits every screen and saves it as PNG; with
- * UPDATE_SCREENSHOTS=1 into docs/screenshots/, so the screenshots in the docs are of this build.
+ * and switches language and theme. One test visits every screen; `npm run screenshots` runs this
+ * file to save them, and the fork, into docs/screenshots/, so the screenshots in the docs are of
+ * this build (harness.ts: CAPTURE).
  */
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
   buildRenderer,
   callNode,
+  CAPTURE,
+  capture,
   cleanUpHarness,
   launchChromium,
   openUi,
-  SCREENSHOTS,
   startHeadlessNode,
   tempUser,
   visit,
@@ -199,16 +199,16 @@ describe('two nodes driven from the UI', () => {
       .toBe('rgb(255, 255, 255)')
   })
 
-  it('saves a screenshot of every screen', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true })
+  it('shows every screen, which npm run screenshots saves for the docs', async () => {
     const shot = async (name: string, route: string, ready: string) => {
       await visit(pageA, route)
       await pageA.getByRole('heading', { name: ready, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+      if (!CAPTURE) return
       await pageA.waitForLoadState('networkidle')
       await settle(pageA)
       await fitContent(pageA)
       await pageA.waitForTimeout(400)
-      await pageA.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+      await capture(pageA, name, { fullPage: true })
       await pageA.setViewportSize({ width: 1366, height: 900 })
     }
     await shot('dashboard', '/', 'Dashboard')
@@ -234,9 +234,12 @@ describe('two nodes driven from the UI', () => {
     const hashRateTile = pageA.locator('.grid-stats > *').first()
     await expect.poll(() => hashRateTile.innerText(), { timeout: TIMEOUT }).not.toMatch(/(^|\s)0 H\/s/)
     await pageA.locator('canvas').first().waitFor({ timeout: TIMEOUT })
-    await pageA.waitForTimeout(4000)
-    await settle(pageA)
-    await pageA.screenshot({ path: join(SCREENSHOTS, 'mining.png'), fullPage: true })
+    if (CAPTURE) {
+      // A chart of several samples, as a user sees it after a few seconds.
+      await pageA.waitForTimeout(4000)
+      await settle(pageA)
+      await capture(pageA, 'mining', { fullPage: true })
+    }
     await callNode(a, 'stopMining')
 
     // The dark theme and the Chinese UI, on the node B window.
@@ -246,14 +249,18 @@ describe('two nodes driven from the UI', () => {
     await pageB.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
     await visit(pageB, '/')
     await pageB.getByRole('heading', { name: '概览', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
-    await settle(pageB)
-    await pageB.waitForTimeout(400)
-    await pageB.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark-zh-CN.png'), fullPage: true })
+    if (CAPTURE) {
+      await settle(pageB)
+      await pageB.waitForTimeout(400)
+      await capture(pageB, 'dashboard-dark-zh-CN', { fullPage: true })
+    }
     await visit(pageB, '/chain')
     await pageB.getByRole('heading', { name: '区块链', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
-    await settle(pageB)
-    await pageB.waitForTimeout(600)
-    await pageB.screenshot({ path: join(SCREENSHOTS, 'chain-dark-zh-CN.png'), fullPage: true })
+    if (CAPTURE) {
+      await settle(pageB)
+      await pageB.waitForTimeout(600)
+      await capture(pageB, 'chain-dark-zh-CN', { fullPage: true })
+    }
   })
 
   it('resolves conflicts, bans a peer for a while and unbans it', async () => {
@@ -294,7 +301,7 @@ describe('two nodes driven from the UI', () => {
       await page.getByRole('button', { name: 'Mine one block' }).click()
       await page.getByText(/^Mined block \d+$/).last().waitFor({ timeout: TIMEOUT })
     }
-    // B was left in Chinese by the screenshots; the node pushes the change to its page.
+    // B was left dark and in Chinese by the screens' test; the node pushes the change to its page.
     await callNode(b, 'updateSettings', { language: 'en', theme: 'light' })
     await pageB.getByRole('navigation').getByText('Dashboard').waitFor({ timeout: TIMEOUT })
 
@@ -318,9 +325,9 @@ describe('two nodes driven from the UI', () => {
     await pageA.getByTestId('reorg').getByText(/Reorganisation at block \d+: 1 block\(s\) left the main chain, 2 joined it\./).waitFor({ timeout: TIMEOUT })
     // A's own block is still drawn, now on a side branch.
     await pageA.locator('svg a[aria-label*="side branch"]').first().waitFor({ timeout: TIMEOUT })
-    if (process.env.UPDATE_SCREENSHOTS) {
+    if (CAPTURE) {
       await settle(pageA)
-      await pageA.screenshot({ path: join(SCREENSHOTS, 'chain-reorg.png'), fullPage: true })
+      await capture(pageA, 'chain-reorg', { fullPage: true })
     }
   })
 

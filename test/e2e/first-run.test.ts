@@ -3,22 +3,23 @@
  * regtest nodes: a fresh data dir shows the first-run screen with the wallet's address and key
  * file; closing it is kept by the node, so a reload does not show it again; About opens from the
  * navigation with the version; a block this node mines and coins another node sends reach the
- * page as Notifications (observed by wrapping window.Notification, with the permission granted);
- * and the screenshots of the first-run screen and About, in English and Chinese. Accessibility
- * (axe, both languages and themes) of both dialogs is in accessibility.test.ts.
+ * page as Notifications (observed by wrapping window.Notification, with the permission granted).
+ * `npm run screenshots` also saves the first-run screen and About, in English and Chinese.
+ * Accessibility (axe, both languages and themes) of both dialogs is in accessibility.test.ts.
  */
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
   buildRenderer,
   callNode,
+  CAPTURE,
+  capture,
   cleanUpHarness,
   launchChromium,
   openUi,
   ROOT,
-  SCREENSHOTS,
   startHeadlessNode,
   tempUser,
   type TestNode,
@@ -68,14 +69,15 @@ afterAll(async () => {
 
 const welcome = () => page.getByRole('dialog', { name: 'Welcome to Blockforge' })
 
+/** docs/screenshots/<name>.png, in `npm run screenshots` only (harness.ts: CAPTURE). */
 async function screenshot(name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true })
+  if (!CAPTURE) return
   await page.mouse.move(0, 0)
   await page.evaluate('document.activeElement?.blur()')
   // The dialog's fade-in, and no toast left over.
   await page.waitForTimeout(400)
   await expect.poll(() => page.locator('.n-message').count(), { timeout: TIMEOUT }).toBe(0)
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+  await capture(page, name)
 }
 
 describe('the first run', () => {

@@ -74,8 +74,14 @@ describe('hostile peers', () => {
   })
 
   it('does not learn a peer of another network that announces itself', async () => {
-    await http(honest.url, '/status', { headers: { 'x-node-url': hostile['wrong-genesis'].url } })
-    await new Promise((r) => setTimeout(r, 500))
-    expect(honest.node.peers.list().map((p) => p.url)).not.toContain(hostile['wrong-genesis'].url)
+    const liar = hostile['wrong-genesis']
+    const asked = () => liar.requests.filter((r) => r.startsWith('GET /status')).length
+    const before = asked()
+    await http(honest.url, '/status', { headers: { 'x-node-url': liar.url } })
+    // The node checks the announced URL: it asks for its /status, and learned() waits until it
+    // has decided on the answer.
+    await waitFor(() => asked() > before, 'the node to ask the announced peer for its /status')
+    expect(await honest.node.peers.learned(liar.url)).toBeUndefined()
+    expect(honest.node.peers.list().map((p) => p.url)).not.toContain(liar.url)
   })
 })

@@ -34,9 +34,10 @@ describe('the peer list', () => {
     const third = await a.node.peers.add(others[2].url)
     expect(third.ok).toBe(false)
     expect(!third.ok && third.error).toBe('peer_limit')
-    // Nor does a node that announces itself get in.
+    // Nor does a node that announces itself get in. The request hands its X-Node-Url to the peer
+    // list before it is answered; learned() waits until the node has decided on that URL.
     await http(a.url, '/status', { headers: { 'x-node-url': others[2].url } })
-    await new Promise((r) => setTimeout(r, 300))
+    expect(await a.node.peers.learned(others[2].url)).toBeUndefined()
     expect(a.node.peers.urls()).toHaveLength(2)
   })
 

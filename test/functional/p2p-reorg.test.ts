@@ -27,10 +27,16 @@ describe('reorganisation and catching up', () => {
     c.node.peers.ban(b.url, 60)
     a.node.peers.ban(c.url, 60)
     b.node.peers.ban(c.url, 60)
-    await new Promise((r) => setTimeout(r, 300))
+    // A banned peer is not polled again; a /status request already in flight when the ban fell
+    // could still bring back a tip worth catching up from. Let those answers arrive first.
+    const cut = [[c, a], [c, b], [a, c], [b, c]] as const
+    await waitFor(() => cut.every(([x, y]) => x.node.peers.get(y.url)?.polling === false), 'the polls in flight across the cut to end')
     await mine(c, 2)
     await mine(a, 4)
     await waitFor(() => tipHash(b) === tipHash(a), 'b to follow a')
+    // c asks every peer it talks to for its chain and takes the heaviest, now rather than at its
+    // next poll: were a or b still among them, c would be on a's 7 blocks once this returns.
+    await c.node.peers.resolve()
     const cBranch = c.node.service.store.mainBlocks(4, 2).map((x) => x.hash)
     expect(tipIndex(c)).toBe(5)
     expect(tipIndex(a)).toBe(7)
