@@ -140,7 +140,12 @@ describe('the command line', () => {
     expect(status.status).toBe(200)
     // The UI, where it is built, is opened from this machine over loopback.
     const ui = r.stdout.find((l) => l.startsWith('the desktop UI is at '))
-    if (ui !== undefined) expect(ui).toBe(`the desktop UI is at http://127.0.0.1:${url.port}/`)
+    if (ui !== undefined) {
+      // Loopback for this machine's browser; from elsewhere it takes a token, and the line says how.
+      expect(ui).toBe(
+        `the desktop UI is at http://127.0.0.1:${url.port}/ (from other machines: start with BLOCKFORGE_API_TOKEN=<a token> and open /?token=<that token>)`
+      )
+    }
     r.child.kill('SIGTERM')
     expect((await r.exited).code).toBe(0)
   })

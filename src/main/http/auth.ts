@@ -115,5 +115,7 @@ export function uiRefusal(
   const web = opts.navigation && origins.hostAllowed(requestHost(req)) ? undefined : origins.refusal(req)
   if (web !== undefined) return web
   if (mayUseUi(req, token, opts.viaQuery)) return undefined
-  return token ? 'the UI API needs the API token' : 'the UI API answers loopback clients only'
+  return token
+    ? 'the UI API needs the API token: open /?token=<the API token>'
+    : 'the UI API answers loopback clients only: to use it from another machine, start the node with BLOCKFORGE_API_TOKEN=<a token> and open /?token=<that token>'
 }
