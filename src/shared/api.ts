@@ -8,12 +8,50 @@
  */
 
 /**
- * A failure carries the protocol's code (`error`, e.g. not_found, insufficient_funds): the UI
- * words it in the user's language; `message` is the node's English detail.
+ * A failure carries its code (`error`, e.g. not_found, insufficient_funds): the UI words it in the
+ * user's language (i18n `outcomes.codes`, a record over ApiErrorCode); `message` is the node's
+ * English detail.
  */
 export type ApiResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: string; message: string }
+  | { ok: false; error: ApiErrorCode; message: string }
+
+/**
+ * The rule codes of PROTOCOL §3 and §4: the node's own copy is src/main/core/errors.ts's
+ * RuleCode (src/shared imports nothing), held equal by test/api/error-codes.test.ts. They reach
+ * the UI from sendTransaction: the pool refuses a transfer with the transaction rules' codes, and
+ * the node's types do not narrow RuleCode further.
+ */
+export type RuleRefusal =
+  | 'invalid_field'
+  | 'bad_version'
+  | 'bad_index'
+  | 'bad_previous_hash'
+  | 'bad_hash'
+  | 'bad_difficulty'
+  | 'bad_pow'
+  | 'time_too_old'
+  | 'time_too_new'
+  | 'too_many_txs'
+  | 'bad_coinbase'
+  | 'duplicate_tx'
+  | 'bad_merkle_root'
+  | 'bad_transaction'
+  | 'bad_signature'
+  | 'bad_sender'
+  | 'bad_nonce'
+  | 'insufficient_funds'
+
+/**
+ * Every code a failed API call carries (ApiResult.error): a rule broken (sendTransaction), why a
+ * URL did not become a peer (addPeer, startLocalNode), and the API's own: invalid_field (an
+ * argument, PROTOCOL §7's code), not_found (no such block, transaction or peer) and unavailable
+ * (the data dir cannot be written or read; a setting or action this node does not offer).
+ * PROTOCOL §7's other codes (invalid_json, payload_too_large, forbidden, unknown_parent) are
+ * answers of the HTTP routes, never an ApiResult: over the UI's HTTP transport a refused request
+ * is a thrown error, not a code.
+ */
+export type ApiErrorCode = RuleRefusal | PeerRefusal | 'not_found' | 'unavailable'
 
 /** The networks (PROTOCOL §2): the renderer's copy of src/main/core's, held equal by test/one-rule.test.ts. */
 export const NETWORK_NAMES = ['main', 'regtest'] as const
@@ -335,8 +373,26 @@ export interface NodeApi {
   onEvent(cb: (e: NodeEvent) => void): () => void
 }
 
+/** The request/response methods of the contract: every method of NodeApi but onEvent. */
+export type RequestMethod = Exclude<keyof NodeApi, 'onEvent'>
+
+/** What `list` lacks of RequestMethod; never when it has them all. */
+type MissingFrom<L extends readonly RequestMethod[]> = Exclude<RequestMethod, L[number]>
+
+/**
+ * The list unchanged, where it names every request method: a method added to NodeApi and not
+ * to the list fails to compile here, naming it (`{ missing: 'newMethod' }`), instead of being
+ * answered by neither transport at run time. `satisfies` alone checks only that each entry is a
+ * method, not that each method is an entry.
+ */
+export function everyRequestMethod<const L extends readonly RequestMethod[]>(
+  list: L & ([MissingFrom<L>] extends [never] ? unknown : { missing: MissingFrom<L> })
+): L {
+  return list
+}
+
 /** Every request/response method (all but onEvent), the table both transports iterate over. */
-export const API_METHODS = [
+export const API_METHODS = everyRequestMethod([
   'getStatus',
   'listBlocks',
   'getChainView',
@@ -362,7 +418,7 @@ export const API_METHODS = [
   'getAppInfo',
   'getSettings',
   'updateSettings'
-] as const satisfies readonly Exclude<keyof NodeApi, 'onEvent'>[]
+])
 
 export type ApiMethod = (typeof API_METHODS)[number]
 

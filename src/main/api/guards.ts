@@ -2,7 +2,7 @@
  * Argument guards for the UI API. Both transports (IPC from the renderer, HTTP from a browser)
  * hand us untrusted values: every handler checks its arguments with these before acting.
  */
-import type { ApiResult } from '../../shared/api'
+import type { ApiErrorCode, ApiResult } from '../../shared/api'
 import { normalizeUrl } from '../../shared/peer-url'
 import { ADDRESS_PATTERN, HASH_PATTERN, MAX_JSON_INT } from '../core'
 
@@ -42,6 +42,6 @@ export function okResult<T>(value: T): ApiResult<T> {
   return { ok: true, value }
 }
 
-export function errResult<T>(error: string, message: string): ApiResult<T> {
+export function errResult<T>(error: ApiErrorCode, message: string): ApiResult<T> {
   return { ok: false, error, message }
 }

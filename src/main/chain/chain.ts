@@ -42,9 +42,33 @@ export interface Reorg {
   readonly connected: readonly Block[]
 }
 
+/** How a block reached the node: this node's miner, catching up from a peer, or an HTTP POST. */
+export type BlockVia = 'mined' | 'peer' | 'http'
+
+/**
+ * Where an offered block came from. The chain does not act on it: it hands it back on the
+ * accepted block, for the listeners that do (gossip does not send a block back to its sender,
+ * a peer earns a point for a block new to us, the log names the sender).
+ */
+export interface BlockOrigin {
+  /** The sender's base URL, when known (a peer, or an HTTP client that names itself). */
+  readonly source?: string
+  readonly via?: BlockVia
+}
+
 /** What became of an offered block. */
 export type SubmitOutcome =
-  | { readonly kind: 'accepted'; readonly block: Block; readonly status: BlockStatus; readonly reorg?: Reorg }
+  | {
+      readonly kind: 'accepted'
+      readonly block: Block
+      readonly status: BlockStatus
+      readonly reorg?: Reorg
+      /**
+       * The offer that connected it: its own for a block whose parent was known; for an orphan,
+       * the offer of the block that completed its branch.
+       */
+      readonly origin: BlockOrigin
+    }
   | { readonly kind: 'known'; readonly hash: string }
   | { readonly kind: 'orphan'; readonly hash: string; readonly missing: string }
   | (Failure & { readonly kind: 'invalid' })
@@ -195,7 +219,7 @@ export class Chain {
   }
 
   /** Offer a block (PROTOCOL §4, §6). Never throws on a bad block. */
-  submit(block: Block): SubmitOutcome {
+  submit(block: Block, origin: BlockOrigin = {}): SubmitOutcome {
     if (this.store.hasBlock(block.hash)) return { kind: 'known', hash: block.hash }
     const bad = this.invalid.get(block.hash)
     if (bad !== undefined) return { ...bad, kind: 'invalid' }
@@ -206,15 +230,15 @@ export class Chain {
       this.addOrphan(block)
       return { kind: 'orphan', hash: block.hash, missing: block.previousHash }
     }
-    const outcome = this.connect(block, parent)
+    const outcome = this.connect(block, parent, origin)
     if (outcome.kind === 'accepted') {
       this.emit(outcome)
-      this.releaseOrphans(block.hash)
+      this.releaseOrphans(block.hash, origin)
     }
     return outcome
   }
 
-  private connect(block: Block, parent: HeaderEntry): SubmitOutcome {
+  private connect(block: Block, parent: HeaderEntry, origin: BlockOrigin): SubmitOutcome {
     const ctx = this.parentContext(parent)
     const fault = (f: Failure): SubmitOutcome => {
       // A block from the future may become valid; every other header failure is final for this
@@ -249,7 +273,7 @@ export class Chain {
         connect: [block],
         accounts: branch.overlay.changes
       })
-      return { kind: 'accepted', block, status: 'main' }
+      return { kind: 'accepted', block, status: 'main', origin }
     }
     if (totalWork > tip.totalWork) {
       const connected = [...branch.path, block]
@@ -263,11 +287,12 @@ export class Chain {
         kind: 'accepted',
         block,
         status: 'main',
-        reorg: { forkIndex: branch.forkIndex, disconnected: branch.disconnect, connected }
+        reorg: { forkIndex: branch.forkIndex, disconnected: branch.disconnect, connected },
+        origin
       }
     }
     this.store.addSideBlock({ block, totalWork })
-    return { kind: 'accepted', block, status: 'side' }
+    return { kind: 'accepted', block, status: 'side', origin }
   }
 
   private emit(a: AcceptedBlock): void {
@@ -285,8 +310,8 @@ export class Chain {
     this.orphans.set(block.hash, { block })
   }
 
-  /** Connect orphans whose ancestors have arrived, breadth first. */
-  private releaseOrphans(parentHash: string): void {
+  /** Connect orphans whose ancestors have arrived, breadth first, as part of `origin`'s offer. */
+  private releaseOrphans(parentHash: string, origin: BlockOrigin): void {
     const queue = [parentHash]
     while (queue.length > 0) {
       const p = queue.shift()!
@@ -295,7 +320,7 @@ export class Chain {
         this.orphans.delete(hash)
         const parent = this.header(p)
         if (parent === undefined || this.store.hasBlock(hash)) continue
-        const outcome = this.connect(o.block, parent)
+        const outcome = this.connect(o.block, parent, origin)
         if (outcome.kind === 'accepted') {
           this.emit(outcome)
           queue.push(hash)

@@ -127,7 +127,8 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
     }
   }
 
-  const onBlock = (a: AcceptedBlock, m: { source?: string; via?: BlockVia }): void => {
+  const onBlock = (a: AcceptedBlock): void => {
+    const m = a.origin
     const via = m.via ?? 'local'
     if (a.status === 'side') {
       chainLog.debug({ index: a.block.index, hash: shortHash(a.block.hash), source: via, ...(m.source ? { peer: m.source } : {}) }, 'block on a side branch')

@@ -17,7 +17,7 @@ import {
   type SignatureVerifier,
   type Transaction
 } from '../core'
-import { Chain, type AcceptedBlock, type SubmitOutcome } from '../chain/chain'
+import { Chain, type AcceptedBlock, type BlockVia, type SubmitOutcome } from '../chain/chain'
 import { PendingPool } from '../mempool/pool'
 import type { StorageHealth } from '../../shared/api'
 import type { HeaderEntry } from '../chain/store'
@@ -35,8 +35,7 @@ export interface BlockTemplate {
   transactions: Transaction[]
 }
 
-/** How a block reached the node: this node's miner, catching up from a peer, or an HTTP POST. */
-export type BlockVia = 'mined' | 'peer' | 'http'
+export type { BlockVia } from '../chain/chain'
 
 /** Data the node refused, with the protocol's rule code (what the log says; nothing else acts on it). */
 export interface Refusal {
@@ -52,8 +51,8 @@ export interface Refusal {
 }
 
 export interface NodeServiceEvents {
-  /** A block was accepted (main or side), possibly with a reorganisation. */
-  block: [AcceptedBlock, { source?: string; via?: BlockVia }]
+  /** A block was accepted (main or side), possibly with a reorganisation; `origin` says who offered it. */
+  block: [AcceptedBlock]
   /** A block or transaction broke a rule (PROTOCOL §3, §4) and was refused. */
   refused: [Refusal]
   /** A transaction entered the pending pool. */
@@ -215,23 +214,17 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
 
   // ---- blocks ------------------------------------------------------------------------------
 
-  private pendingSource: string | undefined
-  private pendingVia: BlockVia | undefined
-
-  /** Offer a block (from a peer, the miner or an import); `via` is for the log. */
+  /**
+   * Offer a block (from a peer, the miner or an import). `source` and `via` travel with it through
+   * the chain and come back on the accepted block (AcceptedBlock.origin), which is what the 'block'
+   * event's listeners read.
+   */
   submitBlock(block: Block, source?: string, via?: BlockVia): SubmitOutcome {
-    this.pendingSource = source
-    this.pendingVia = via
-    try {
-      const o = this.guardWrite(() => this.chain.submit(block))
-      if (o.kind === 'invalid') {
-        this.emit('refused', { what: 'block', code: o.code, message: o.message, id: block.hash, index: block.index, via, from: source ?? via ?? 'local' })
-      }
-      return o
-    } finally {
-      this.pendingSource = undefined
-      this.pendingVia = undefined
+    const o = this.guardWrite(() => this.chain.submit(block, { source, via }))
+    if (o.kind === 'invalid') {
+      this.emit('refused', { what: 'block', code: o.code, message: o.message, id: block.hash, index: block.index, via, from: source ?? via ?? 'local' })
     }
+    return o
   }
 
   /**
@@ -290,7 +283,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       }
       if (this.pool.size !== before || previous.length > 0) this.emit('pending', this.pool.size)
     }
-    this.emit('block', a, { source: this.pendingSource, via: this.pendingVia })
+    this.emit('block', a)
   }
 
   // ---- transactions ------------------------------------------------------------------------

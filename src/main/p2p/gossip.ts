@@ -7,6 +7,7 @@
  */
 import { blockToWire, txToWire, type Block, type Transaction } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
+import { noAnswer } from './http-client'
 import { OFFENCE, SMALL_ANSWER_MAX_BYTES, type GossipNode, type PeerNet } from './types'
 
 const QUEUE_MAX = 256
@@ -34,9 +35,9 @@ export class Gossip {
 
   start(): void {
     const service = this.service
-    const onBlock = (a: AcceptedBlock, m: { source?: string }): void => {
-      if (this.quiet(m.source)) return
-      this.relayBlock(a.block, m.source)
+    const onBlock = (a: AcceptedBlock): void => {
+      if (this.quiet(a.origin.source)) return
+      this.relayBlock(a.block, a.origin.source)
     }
     const onTx = (tx: Transaction, m: { source?: string }): void => this.relayTransaction(tx, m.source)
     service.on('block', onBlock)
@@ -90,7 +91,7 @@ export class Gossip {
         })
         if (!res.ok) {
           this.net.transportOffence(p, res)
-          if (res.reason === 'unreachable') this.queues.delete(url)
+          if (noAnswer(res.reason)) this.queues.delete(url)
           continue
         }
         // 503 `unavailable` is a peer saying its disk is full or its store damaged (or it is busy):

@@ -42,9 +42,11 @@ export type PeerResponse =
   | {
       ok: false
       /**
-       * unreachable: no connection, or not a byte before the deadline; slow: the peer was
-       * sending but did not finish before the deadline; too_large: over maxBytes (or an element
-       * over maxItemBytes); bad_json.
+       * unreachable: no connection, or the connection failed or was cut off; timeout: the
+       * deadline passed before the answer was complete, with not a byte of it (or, at a fair
+       * rate, not all of it); slow: the peer was dripping its answer when the deadline passed;
+       * too_large: over maxBytes (or an element over maxItemBytes); bad_json; aborted: the node
+       * is shutting down.
        */
       reason: FailReason
       /** too_large because one element of a list answer was over maxItemBytes. */
@@ -61,7 +63,16 @@ export type PeerResponse =
  */
 export const DRIP_BYTES_PER_SEC = 16 * 1024
 
-export type FailReason = 'unreachable' | 'slow' | 'too_large' | 'bad_json' | 'aborted'
+/**
+ * Why a request failed, set where it failed: callers act on this, never on `message` (which is
+ * for people and the log).
+ */
+export type FailReason = 'unreachable' | 'timeout' | 'slow' | 'too_large' | 'bad_json' | 'aborted'
+
+/** No answer to act on: the peer could not be reached, or said nothing before the deadline. */
+export function noAnswer(reason: FailReason): boolean {
+  return reason === 'unreachable' || reason === 'timeout'
+}
 
 /**
  * Counts the bytes of the current element of a `{"key": [elements]}` answer as it streams in:
@@ -146,7 +157,7 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
       const dripping = read > 0 && read < (DRIP_BYTES_PER_SEC * req.timeoutMs) / 1000
       r.destroy()
       if (dripping) fail('slow', `answer not complete within ${req.timeoutMs} ms (${read} bytes by then)`)
-      else fail('unreachable', `no answer within ${req.timeoutMs} ms${read > 0 ? ` (${read} bytes of it by then)` : ''}`)
+      else fail('timeout', `no answer within ${req.timeoutMs} ms${read > 0 ? ` (${read} bytes of it by then)` : ''}`)
     }
     // setImmediate: let reads already pending run first (timers come before them in a loop turn).
     timer = setTimeout(() => setImmediate(cut), req.timeoutMs)

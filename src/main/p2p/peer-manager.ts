@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto'
 import type { AcceptedBlock } from '../chain/chain'
 import type { NodeService } from '../node/service'
 import type { ApiResult, PeerInfo, PeerRefusal, ResolveOutcome } from '../../shared/api'
-import { peerRequest, type PeerResponse } from './http-client'
+import { noAnswer, peerRequest, type FailReason, type PeerResponse } from './http-client'
 import { normalizeUrl, parseStatus, type PeerStatus } from './wire'
 import { Syncer } from './sync'
 import { Gossip } from './gossip'
@@ -53,10 +53,10 @@ export interface PeerManagerEvents {
   change: []
 }
 
-/** A failed probe; `slow`: the peer was still sending its status at the deadline. */
+/** A failed probe; `reason`: how its request failed, where it did (http-client.ts), not read from the message. */
 type Probe =
   | { ok: true; status: PeerStatus; nodeId: string | null }
-  | { ok: false; code: Exclude<PeerRefusal, 'removed'>; message: string; slow?: boolean }
+  | { ok: false; code: Exclude<PeerRefusal, 'removed'>; message: string; reason?: FailReason }
 
 export class PeerManager extends EventEmitter<PeerManagerEvents> implements SyncNet {
   readonly service: NodeService
@@ -117,9 +117,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     }
     this.gossip.start()
     // Useful data is the one way a peer earns points back: each valid block new to us it sent.
-    const onBlock = (a: AcceptedBlock, m: { source?: string }): void => {
-      this.syncer.noteBlock(a, m.source)
-      this.table.reward(m.source)
+    const onBlock = (a: AcceptedBlock): void => {
+      this.syncer.noteBlock(a)
+      this.table.reward(a.origin.source)
     }
     this.service.on('block', onBlock)
     this.unwire = () => this.service.off('block', onBlock)
@@ -241,7 +241,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     }
     if (!res.ok) {
       const code = res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
-      return { ok: false, code, message: `${url}: ${res.message}`, slow: res.reason === 'slow' }
+      return { ok: false, code, message: `${url}: ${res.message}`, reason: res.reason }
     }
     if (res.nodeId === this.nodeId) return { ok: false, code: 'this_node', message: `${url} is this node` }
     if (res.status !== 200) return { ok: false, code: 'unreachable', message: `${url}/status answered ${res.status}` }
@@ -420,8 +420,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     if (res.reason === 'too_large') this.offence(p, OFFENCE.tooLarge, res.message)
     else if (res.reason === 'bad_json') this.offence(p, OFFENCE.garbage, res.message)
     else if (res.reason === 'slow') this.offence(p, OFFENCE.slow, res.message)
-    else if (res.reason === 'unreachable') {
-      if (/no answer within/.test(res.message)) this.offence(p, OFFENCE.timeout, res.message)
+    else if (noAnswer(res.reason)) {
+      if (res.reason === 'timeout') this.offence(p, OFFENCE.timeout, res.message)
       if (p.reachable !== false) this.markChanged()
       p.reachable = false
     }
@@ -481,9 +481,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     if (!probe.ok) {
       if (probe.code === 'wrong_genesis') this.offence(p, OFFENCE.wrongGenesis, probe.message)
       else if (probe.code === 'bad_answer') this.offence(p, OFFENCE.garbage, probe.message)
-      else if (probe.slow) this.offence(p, OFFENCE.slow, probe.message)
+      else if (probe.reason === 'slow') this.offence(p, OFFENCE.slow, probe.message)
       else {
-        if (/no answer within/.test(probe.message)) this.offence(p, OFFENCE.timeout, probe.message)
+        if (probe.reason === 'timeout') this.offence(p, OFFENCE.timeout, probe.message)
         if (p.reachable !== false) this.markChanged()
         p.reachable = false
       }

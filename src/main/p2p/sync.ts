@@ -86,11 +86,11 @@ export class Syncer {
    * elsewhere, a peer's catch-up or gossip or a block posted to us, the next resolve reports the
    * chain as replaced. Blocks this node mined itself (its wallet's coinbase, no sender) do not.
    */
-  noteBlock(a: AcceptedBlock, source: string | undefined): void {
+  noteBlock(a: AcceptedBlock): void {
     if (a.status !== 'main') return
     const own = this.service.wallet.address
     const joined = a.reorg?.connected ?? [a.block]
-    if (source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own)) this.replacedSinceResolve = true
+    if (a.origin.source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own)) this.replacedSinceResolve = true
   }
 
   /** Blocks from `source` are being caught up: gossip relays only each batch's last block. */

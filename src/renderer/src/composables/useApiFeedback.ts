@@ -1,6 +1,6 @@
 import { useMessage } from 'naive-ui'
 import type { ApiResult } from '@shared/api'
-import { useOutcomes, type Refusal } from '@renderer/i18n/outcomes'
+import { useOutcomes, type Busy, type Refusal } from '@renderer/i18n/outcomes'
 
 /**
  * Shows the outcome of an action: a success toast with `successText` (none without it), or the
@@ -12,7 +12,7 @@ export function useApiFeedback() {
   const outcomes = useOutcomes()
   /** `refusalText` words a refusal for this action (e.g. which peer); by default the outcome's. */
   function report<T>(
-    r: ApiResult<T> | undefined,
+    r: ApiResult<T> | Busy | undefined,
     successText?: (value: T) => string,
     refusalText: (r: Refusal) => string = outcomes.refusal
   ): boolean {

@@ -1,4 +1,6 @@
 /** English UI strings. zh-CN.ts mirrors this shape (checked by its type). */
+import type { ApiErrorCode } from '../../../shared/api'
+
 const en = {
   app: {
     name: 'Blockforge',
@@ -350,19 +352,17 @@ const en = {
     withDetail: '{title} ({detail})',
     peerNotAdded: 'The node refused to add {url}: {reason}',
     networkLabel: '{name} ({id})',
+    // Every code the node's API can answer with (ApiErrorCode), and no other: a code added there
+    // and not worded here fails to compile.
     codes: {
       invalid_field: 'a value is not valid',
-      invalid_json: 'the request is not valid',
-      payload_too_large: 'the request is too large',
       not_found: 'not found',
-      forbidden: 'not allowed',
       unavailable: 'not possible right now',
       banned: 'the peer is banned',
       peer_limit: 'this node has as many peers as it takes',
       unreachable: 'the peer cannot be reached',
       bad_answer: 'the peer did not answer as a Blockforge node',
       wrong_genesis: 'the peer is on another network',
-      start_failed: 'the other node could not be started',
       insufficient_funds: 'not enough coins',
       bad_nonce: 'the transfer is out of order (nonce)',
       duplicate_tx: 'this transaction is already known',
@@ -371,8 +371,21 @@ const en = {
       bad_sender: 'the sender does not match the key',
       this_node: 'that address leads to this node itself',
       same_node: 'that node is already a peer under another address',
-      removed: 'that peer was removed by the user'
-    }
+      removed: 'that peer was removed by the user',
+      // The block rules' codes (PROTOCOL §4): typed as possible answers, though a transfer from
+      // the wallet breaks only the transaction rules above.
+      bad_version: 'the block version is not valid',
+      bad_index: 'the block index does not follow its parent',
+      bad_previous_hash: 'the block does not follow its parent',
+      bad_hash: 'the block hash does not match its contents',
+      bad_difficulty: 'the block difficulty is not the expected one',
+      bad_pow: 'the block lacks the proof of work',
+      time_too_old: 'the block time is too old',
+      time_too_new: 'the block time is too far ahead',
+      too_many_txs: 'the block has too many transactions',
+      bad_coinbase: "the block's coinbase is not valid",
+      bad_merkle_root: "the block's merkle root does not match its transactions"
+    } satisfies Record<ApiErrorCode, string>
   },
   notFound: {
     title: 'Page not found',

@@ -1,9 +1,20 @@
 import { useI18n } from 'vue-i18n'
-import type { NetworkName, ResolveOutcome } from '@shared/api'
+import type { ApiErrorCode, NetworkName, ResolveOutcome } from '@shared/api'
 
-/** A refusal as the node sends it: a code to act on and a message in the node's own words. */
+/**
+ * The renderer's own refusal, never the node's: the wallet store's answer to a second send while
+ * one is on its way (stores/wallet.ts). It has no words of its own (the send form does not send
+ * while `sending`), so it is shown, if ever, as an unknown code.
+ */
+export interface Busy {
+  ok: false
+  error: 'busy'
+  message: string
+}
+
+/** A refusal as the node sends it (or Busy): a code to act on and a message in the node's own words. */
 export interface Refusal {
-  error: string
+  error: ApiErrorCode | Busy['error']
   message: string
 }
 
@@ -16,8 +27,11 @@ export interface Refusal {
 export function useOutcomes() {
   const { t, te } = useI18n()
 
-  /** A code's words, or null for a code this UI has none for. */
-  function reason(code: string): string | null {
+  /**
+   * A code's words. Every ApiErrorCode has words (en.ts's `codes` is a record over them); null
+   * stays for a value from outside the type, since codes arrive as JSON (over IPC or HTTP).
+   */
+  function reason(code: Refusal['error']): string | null {
     const key = `outcomes.codes.${code}`
     return te(key) ? t(key) : null
   }

@@ -346,17 +346,13 @@ const zhCN: Messages = {
     networkLabel: '{name} ({id})',
     codes: {
       invalid_field: '某个值无效',
-      invalid_json: '请求无效',
-      payload_too_large: '请求过大',
       not_found: '找不到对象',
-      forbidden: '没有权限',
       unavailable: '暂时无法执行',
       banned: '该节点已被封禁',
       peer_limit: '对等节点数量已达上限',
       unreachable: '无法访问该节点',
       bad_answer: '该节点的应答不像 Blockforge 节点',
       wrong_genesis: '该节点属于其他网络',
-      start_failed: '无法启动另一个节点',
       insufficient_funds: '余额不足',
       bad_nonce: '转账顺序不对（nonce）',
       duplicate_tx: '这笔交易已存在',
@@ -365,7 +361,18 @@ const zhCN: Messages = {
       bad_sender: '发送方与公钥不符',
       this_node: '这个地址指向本节点自己',
       same_node: '该节点已以另一个地址成为对等节点',
-      removed: '该节点已被用户移除'
+      removed: '该节点已被用户移除',
+      bad_version: '区块版本无效',
+      bad_index: '区块高度与父区块不衔接',
+      bad_previous_hash: '区块与父区块不衔接',
+      bad_hash: '区块哈希与内容不符',
+      bad_difficulty: '区块难度不是预期的值',
+      bad_pow: '区块缺少工作量证明',
+      time_too_old: '区块时间过早',
+      time_too_new: '区块时间超前太多',
+      too_many_txs: '区块中的交易过多',
+      bad_coinbase: '区块的 coinbase 交易无效',
+      bad_merkle_root: '区块的默克尔根与交易不符'
     }
   },
   notFound: {

@@ -2,6 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ApiResult, NodeEvent, SendRequest, WalletInfo } from '@shared/api'
 import { api } from '@renderer/api'
+import type { Busy } from '@renderer/i18n/outcomes'
 import { coalesce, tracker } from './tracker'
 
 /** The node's own wallet: address, balance and its pending and confirmed transfers. */
@@ -21,7 +22,7 @@ export const useWalletStore = defineStore('wallet', () => {
    * a double click on a slow node became two transfers. `sending` is set before the first await,
    * so even two calls in the same tick send once.
    */
-  async function send(req: SendRequest): Promise<ApiResult<{ id: string }> | undefined> {
+  async function send(req: SendRequest): Promise<ApiResult<{ id: string }> | Busy | undefined> {
     if (sending.value) return { ok: false, error: 'busy', message: 'a send is already on its way to the node' }
     sending.value = true
     try {
