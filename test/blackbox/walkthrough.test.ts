@@ -107,7 +107,6 @@ describe('walkthrough with two nodes', () => {
     expect(r.body.total_nodes).toEqual([A.url])
 
     expect((await get(`${B.url}/mine`)).status).toBe(200)
-    const before = await status(B.url)
     const aStatus = await status(A.url)
     const res = await get(`${B.url}/nodes/resolve`)
     expect(res.status, res.text).toBe(200)

@@ -238,7 +238,7 @@ export function req(
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8')
-        let parsed: Json = undefined
+        let parsed: Json
         try {
           parsed = JSON.parse(text)
         } catch {
@@ -265,7 +265,7 @@ export function req(
 export async function fetchReq(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
   const r = await fetch(url, { method, body, headers })
   const text = await r.text()
-  let parsed: Json = undefined
+  let parsed: Json
   try {
     parsed = JSON.parse(text)
   } catch {

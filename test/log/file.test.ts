@@ -77,6 +77,6 @@ describe('openLogFile', () => {
     const pretty = openLogFile(dir2)
     createLogger({ destination: pretty.stream }).warn({ peer: 'http://127.0.0.1:5000' }, 'peer refused')
     pretty.close()
-    expect(readFileSync(pretty.file, 'utf8')).toMatch(/^\S+Z WARN  peer refused peer=http:\/\/127\.0\.0\.1:5000\n$/)
+    expect(readFileSync(pretty.file, 'utf8')).toMatch(/^\S+Z WARN {2}peer refused peer=http:\/\/127\.0\.0\.1:5000\n$/)
   })
 })
