@@ -5,7 +5,16 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test/vectors/**', 'src/main/miner/sha256x4.wasm.ts'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/vectors/**',
+      'src/main/miner/sha256x4.wasm.ts'
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
@@ -27,15 +36,28 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         // Node (main, tests, scripts) and the browser (renderer) alike; TypeScript checks which is which.
-        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly',
-        clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', window: 'readonly',
-        document: 'readonly', navigator: 'readonly', fetch: 'readonly', __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        __dirname: 'readonly',
         performance: 'readonly'
       }
     },
     rules: {
       // A variable named _ (or _x) is there to be left out: a rest pattern's dropped keys.
-      '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }
+      ],
       // A timer declared before the closure that clears it, and set once after: const cannot say that.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Vue's layout rules are prettier's business.

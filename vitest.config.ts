@@ -37,13 +37,30 @@ const UNIT_ALONE = ['test/miner/engine.test.ts']
 const TEST_PROJECTS: TestProjectInlineConfiguration[] = [
   {
     extends: true,
-    test: { name: 'unit', include: UNIT, exclude: UNIT_ALONE, maxWorkers: '100%', sequence: { groupOrder: 0 } }
+    test: {
+      name: 'unit',
+      include: UNIT,
+      exclude: UNIT_ALONE,
+      maxWorkers: '100%',
+      sequence: { groupOrder: 0 }
+    }
   },
-  { extends: true, test: { name: 'unit-alone', include: UNIT_ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+  {
+    extends: true,
+    test: { name: 'unit-alone', include: UNIT_ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } }
+  },
   // Everything else: nodes as child processes (functional, blackbox), security, Chromium end to
   // end, packaging, and the two files UNIT leaves out. It takes every file UNIT does not match,
   // so a new test file always runs in `npm test`, at worst in this project.
-  { extends: true, test: { name: 'slow', include: ['test/**/*.test.ts'], exclude: UNIT, sequence: { groupOrder: 2 } } }
+  {
+    extends: true,
+    test: {
+      name: 'slow',
+      include: ['test/**/*.test.ts'],
+      exclude: UNIT,
+      sequence: { groupOrder: 2 }
+    }
+  }
 ]
 
 /**

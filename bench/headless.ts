@@ -77,7 +77,11 @@ for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => srv.close(() => proce
   return dir
 }
 
-function command(way: Way, refDir: string, flags: string[]): { cmd: string; args: string[]; cwd: string } {
+function command(
+  way: Way,
+  refDir: string,
+  flags: string[]
+): { cmd: string; args: string[]; cwd: string } {
   const node = process.execPath
   switch (way) {
     case 'ref_npm':
@@ -112,7 +116,12 @@ async function measure(way: Way, refDir: string): Promise<Sample> {
     await new Promise((r) => setTimeout(r, SETTLE_MS))
     const pids = processTree(child.pid!)
     const leaf = pids.filter((p) => !hasChildren(p)).at(-1) ?? child.pid!
-    return { ms, treeKb: pids.reduce((s, p) => s + rssKb(p), 0), nodeKb: rssKb(leaf), processes: pids.length }
+    return {
+      ms,
+      treeKb: pids.reduce((s, p) => s + rssKb(p), 0),
+      nodeKb: rssKb(leaf),
+      processes: pids.length
+    }
   } finally {
     try {
       process.kill(-child.pid!, 'SIGTERM')
@@ -133,7 +142,9 @@ export async function runHeadlessBench(): Promise<Record<string, number>> {
   if (process.platform !== 'linux') throw new Error('bench/headless.ts reads /proc: Linux only')
   // The build is measured once on its own; every start below finds it fresh.
   const b0 = performance.now()
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build-headless.mjs')], { encoding: 'utf8' })
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build-headless.mjs')], {
+    encoding: 'utf8'
+  })
   if (built.status !== 0) throw new Error(built.stderr)
   const buildMs = performance.now() - b0
   const refDir = referenceProject()
@@ -155,20 +166,31 @@ export async function runHeadlessBench(): Promise<Record<string, number>> {
   res.launch_ms_ratio_new_vs_ref_npm = res.launch_ms_new_npm / res.launch_ms_ref_npm
   res.launch_ms_ratio_new_vs_ref_direct = res.launch_ms_new_direct / res.launch_ms_ref_direct
   res.launch_ms_ratio_old_vs_new_npm = res.launch_ms_old_npm / res.launch_ms_new_npm
-  res.launch_rss_tree_ratio_new_vs_ref_npm = res.launch_rss_tree_mb_new_npm / res.launch_rss_tree_mb_ref_npm
-  res.launch_rss_node_ratio_new_vs_ref_direct = res.launch_rss_node_mb_new_direct / res.launch_rss_node_mb_ref_direct
-  res.launch_rss_tree_ratio_old_vs_new_npm = res.launch_rss_tree_mb_old_npm / res.launch_rss_tree_mb_new_npm
+  res.launch_rss_tree_ratio_new_vs_ref_npm =
+    res.launch_rss_tree_mb_new_npm / res.launch_rss_tree_mb_ref_npm
+  res.launch_rss_node_ratio_new_vs_ref_direct =
+    res.launch_rss_node_mb_new_direct / res.launch_rss_node_mb_ref_direct
+  res.launch_rss_tree_ratio_old_vs_new_npm =
+    res.launch_rss_tree_mb_old_npm / res.launch_rss_tree_mb_new_npm
 
-  console.log(`headless start-up, median of ${ROUNDS} (RSS ${SETTLE_MS / 1000} s after the listening line; build ${buildMs.toFixed(0)} ms)`)
+  console.log(
+    `headless start-up, median of ${ROUNDS} (RSS ${SETTLE_MS / 1000} s after the listening line; build ${buildMs.toFixed(0)} ms)`
+  )
   console.log('  way          listening   RSS tree   RSS node   processes')
   for (const w of ways) {
     console.log(
       `  ${w.padEnd(11)} ${res[`launch_ms_${w}`].toFixed(0).padStart(7)} ms ${res[`launch_rss_tree_mb_${w}`].toFixed(1).padStart(7)} MB ${res[`launch_rss_node_mb_${w}`].toFixed(1).padStart(7)} MB ${String(res[`launch_processes_${w}`]).padStart(8)}`
     )
   }
-  console.log(`  new / ref (npm run): listening ${res.launch_ms_ratio_new_vs_ref_npm.toFixed(2)}x, RSS tree ${res.launch_rss_tree_ratio_new_vs_ref_npm.toFixed(2)}x`)
-  console.log(`  new / ref (node alone): listening ${res.launch_ms_ratio_new_vs_ref_direct.toFixed(2)}x, RSS ${res.launch_rss_node_ratio_new_vs_ref_direct.toFixed(2)}x`)
-  console.log(`  old / new (npm run): listening ${res.launch_ms_ratio_old_vs_new_npm.toFixed(2)}x, RSS tree ${res.launch_rss_tree_ratio_old_vs_new_npm.toFixed(2)}x`)
+  console.log(
+    `  new / ref (npm run): listening ${res.launch_ms_ratio_new_vs_ref_npm.toFixed(2)}x, RSS tree ${res.launch_rss_tree_ratio_new_vs_ref_npm.toFixed(2)}x`
+  )
+  console.log(
+    `  new / ref (node alone): listening ${res.launch_ms_ratio_new_vs_ref_direct.toFixed(2)}x, RSS ${res.launch_rss_node_ratio_new_vs_ref_direct.toFixed(2)}x`
+  )
+  console.log(
+    `  old / new (npm run): listening ${res.launch_ms_ratio_old_vs_new_npm.toFixed(2)}x, RSS tree ${res.launch_rss_tree_ratio_old_vs_new_npm.toFixed(2)}x`
+  )
   return res
 }
 

@@ -64,7 +64,12 @@ function drain(url: string, localAddress?: string): Promise<number> {
 }
 
 /** /status on new connections one after another until `done()`; latencies in ms (Infinity = failed). */
-async function pollStatus(url: string, done: () => boolean, gapMs = 0, timeoutMs = 5000): Promise<number[]> {
+async function pollStatus(
+  url: string,
+  done: () => boolean,
+  gapMs = 0,
+  timeoutMs = 5000
+): Promise<number[]> {
   const out: number[] = []
   while (!done()) {
     const a = await timedGet(`${url}/status`, timeoutMs)
@@ -85,18 +90,29 @@ function sampleRss(node: ChildNode): { stop: () => number } {
   }
 }
 
-async function wholeChainReaders(dir: string, log: (s: string) => void): Promise<Record<string, number>> {
+async function wholeChainReaders(
+  dir: string,
+  log: (s: string) => void
+): Promise<Record<string, number>> {
   const node = await serveChild(dir)
   try {
     // Warm-up: code paths compiled, SQLite pages cached, one whole chain read.
     const size = await drain(`${node.url}/chain`)
-    const idle = await pollStatus(node.url, ((n) => () => n-- <= 0)(200))
+    const idle = await pollStatus(
+      node.url,
+      (
+        (n) => () =>
+          n-- <= 0
+      )(200)
+    )
     const rssBefore = node.rss()
     const rss = sampleRss(node)
     let finished = 0
     const t0 = performance.now()
     // Each reader from its own address: one address holds at most 2 whole-chain slots.
-    const readers = Array.from({ length: READERS }, (_, i) => drain(`${node.url}/chain`, `127.0.0.${11 + i}`).finally(() => finished++))
+    const readers = Array.from({ length: READERS }, (_, i) =>
+      drain(`${node.url}/chain`, `127.0.0.${11 + i}`).finally(() => finished++)
+    )
     const busy = pollStatus(node.url, () => finished === READERS)
     const sizes = await Promise.all(readers)
     const seconds = (performance.now() - t0) / 1000
@@ -117,9 +133,15 @@ async function wholeChainReaders(dir: string, log: (s: string) => void): Promise
       chain_readers_seconds: seconds,
       chain_readers_failed: failed
     }
-    log(`${READERS} clients reading GET /chain of ${CHAIN} blocks (${(size / MB).toFixed(1)} MiB each) at once`)
-    log(`  node RSS: ${res.chain_rss_before_mb.toFixed(0)} MiB before, ${res.chain_rss_peak_mb.toFixed(0)} MiB at peak (+${res.chain_rss_growth_mb.toFixed(0)} MiB)`)
-    log(`  GET /status meanwhile: p50 ${res.chain_status_p50_ms.toFixed(1)} ms, p99 ${res.chain_status_p99_ms.toFixed(1)} ms, worst ${res.chain_status_max_ms.toFixed(1)} ms over ${lat.length} requests (idle p50 ${res.chain_status_p50_ms_idle.toFixed(2)} ms)`)
+    log(
+      `${READERS} clients reading GET /chain of ${CHAIN} blocks (${(size / MB).toFixed(1)} MiB each) at once`
+    )
+    log(
+      `  node RSS: ${res.chain_rss_before_mb.toFixed(0)} MiB before, ${res.chain_rss_peak_mb.toFixed(0)} MiB at peak (+${res.chain_rss_growth_mb.toFixed(0)} MiB)`
+    )
+    log(
+      `  GET /status meanwhile: p50 ${res.chain_status_p50_ms.toFixed(1)} ms, p99 ${res.chain_status_p99_ms.toFixed(1)} ms, worst ${res.chain_status_max_ms.toFixed(1)} ms over ${lat.length} requests (idle p50 ${res.chain_status_p50_ms_idle.toFixed(2)} ms)`
+    )
     log(`  all readers done in ${seconds.toFixed(2)} s; ${failed} failed or incomplete`)
     return res
   } finally {
@@ -127,12 +149,21 @@ async function wholeChainReaders(dir: string, log: (s: string) => void): Promise
   }
 }
 
-async function connectionFlood(dir: string, log: (s: string) => void): Promise<Record<string, number>> {
+async function connectionFlood(
+  dir: string,
+  log: (s: string) => void
+): Promise<Record<string, number>> {
   const node = await serveChild(dir, { nofile: 1024 })
   const sockets: Socket[] = []
   let closedByNode = 0
   try {
-    const idle = await pollStatus(node.url, ((n) => () => n-- <= 0)(100))
+    const idle = await pollStatus(
+      node.url,
+      (
+        (n) => () =>
+          n-- <= 0
+      )(100)
+    )
     const opening = Array.from({ length: FLOOD }, () =>
       Promise.race([
         idleSocket(node.url, '127.0.0.2').then((s) => {
@@ -159,9 +190,15 @@ async function connectionFlood(dir: string, log: (s: string) => void): Promise<R
       flood_status_failed: failures,
       flood_status_samples: lat.length
     }
-    log(`${FLOOD} idle connections from 127.0.0.2 to a node allowed 1,024 files, held ${FLOOD_HOLD_MS / 1000} s`)
-    log(`  connected ${res.flood_sockets_connected}; held open by the node after 1 s: ${openAfter1s}, at the end: ${res.flood_sockets_still_open}`)
-    log(`  GET /status from 127.0.0.1 meanwhile: p50 ${res.flood_status_p50_ms.toFixed(1)} ms, p99 ${res.flood_status_p99_ms === Infinity ? 'no answer' : `${res.flood_status_p99_ms.toFixed(1)} ms`}, ${failures} of ${lat.length} unanswered within 2 s (idle p50 ${res.flood_status_p50_ms_idle.toFixed(2)} ms)`)
+    log(
+      `${FLOOD} idle connections from 127.0.0.2 to a node allowed 1,024 files, held ${FLOOD_HOLD_MS / 1000} s`
+    )
+    log(
+      `  connected ${res.flood_sockets_connected}; held open by the node after 1 s: ${openAfter1s}, at the end: ${res.flood_sockets_still_open}`
+    )
+    log(
+      `  GET /status from 127.0.0.1 meanwhile: p50 ${res.flood_status_p50_ms.toFixed(1)} ms, p99 ${res.flood_status_p99_ms === Infinity ? 'no answer' : `${res.flood_status_p99_ms.toFixed(1)} ms`}, ${failures} of ${lat.length} unanswered within 2 s (idle p50 ${res.flood_status_p50_ms_idle.toFixed(2)} ms)`
+    )
     return res
   } finally {
     for (const s of sockets) s.destroy()
@@ -184,7 +221,9 @@ async function pagedReads(dir: string, log: (s: string) => void): Promise<Record
       res[`paged_${n}_status_max_ms`] = lat[lat.length - 1]
       res[`paged_${n}_served`] = served
       res[`paged_${n}_refused`] = refused
-      log(`${n} paged readers from 127.0.0.5 (500 blocks a page): /status from 127.0.0.1 p50 ${percentile(lat, 50).toFixed(0)} ms, worst ${lat[lat.length - 1].toFixed(0)} ms over ${lat.length}; pages served ${served}, refused ${refused}`)
+      log(
+        `${n} paged readers from 127.0.0.5 (500 blocks a page): /status from 127.0.0.1 p50 ${percentile(lat, 50).toFixed(0)} ms, worst ${lat[lat.length - 1].toFixed(0)} ms over ${lat.length}; pages served ${served}, refused ${refused}`
+      )
     }
     return res
   } finally {
@@ -192,9 +231,16 @@ async function pagedReads(dir: string, log: (s: string) => void): Promise<Record
   }
 }
 
-async function multiAddressFlood(dir: string, log: (s: string) => void): Promise<Record<string, number>> {
+async function multiAddressFlood(
+  dir: string,
+  log: (s: string) => void
+): Promise<Record<string, number>> {
   const node = await serveChild(dir, { nofile: 1024 })
-  const f = reopeningFlood(node.url, ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'], 200)
+  const f = reopeningFlood(
+    node.url,
+    ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'],
+    200
+  )
   try {
     await new Promise((r) => setTimeout(r, 1500))
     const held = f.open()
@@ -206,8 +252,15 @@ async function multiAddressFlood(dir: string, log: (s: string) => void): Promise
     }
     lat.sort((a, b) => a - b)
     const answered = lat.filter((x) => x !== Infinity).length
-    log(`200 reopened idle connections from each of 127.0.0.2-7 (node allowed 1,024 files; ${held} held): /status from 127.0.0.1 answered ${answered} of 19, p50 ${percentile(lat, 50).toFixed(1)} ms, worst ${lat[18] === Infinity ? 'no answer' : `${lat[18].toFixed(1)} ms`}`)
-    return { multi_flood_held: held, multi_flood_answered: answered, multi_flood_status_p50_ms: percentile(lat, 50), multi_flood_status_max_ms: lat[18] }
+    log(
+      `200 reopened idle connections from each of 127.0.0.2-7 (node allowed 1,024 files; ${held} held): /status from 127.0.0.1 answered ${answered} of 19, p50 ${percentile(lat, 50).toFixed(1)} ms, worst ${lat[18] === Infinity ? 'no answer' : `${lat[18].toFixed(1)} ms`}`
+    )
+    return {
+      multi_flood_held: held,
+      multi_flood_answered: answered,
+      multi_flood_status_p50_ms: percentile(lat, 50),
+      multi_flood_status_max_ms: lat[18]
+    }
   } finally {
     f.stop()
     await node.stop()
@@ -225,7 +278,12 @@ export async function runResourcesBench(
     const t0 = performance.now()
     writeLongChain(dir.path, CHAIN - 1)
     log(`  built a ${CHAIN}-block chain in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-    const run = { chain: wholeChainReaders, flood: connectionFlood, paged: pagedReads, multi: multiAddressFlood }
+    const run = {
+      chain: wholeChainReaders,
+      flood: connectionFlood,
+      paged: pagedReads,
+      multi: multiAddressFlood
+    }
     let out: Record<string, number> = {}
     for (const p of PARTS) if (parts.includes(p)) out = { ...out, ...(await run[p](dir.path, log)) }
     return out
@@ -237,5 +295,7 @@ export async function runResourcesBench(
 if (import.meta.url === `file://${process.argv[1]}`) {
   // `npx tsx bench/resources.ts paged multi`: only those parts (chain, flood, paged, multi).
   const parts = process.argv.slice(2)
-  runResourcesBench(console.log, parts.length > 0 ? parts : PARTS).then((r) => console.log(JSON.stringify(r)))
+  runResourcesBench(console.log, parts.length > 0 ? parts : PARTS).then((r) =>
+    console.log(JSON.stringify(r))
+  )
 }

@@ -24,12 +24,20 @@ async function sample(url: string, n: number): Promise<number[]> {
   return out.sort((a, b) => a - b)
 }
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
 export async function runStatusBench(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'blockforge-bench-status-'))
   // main: difficulty 16 keeps the workers hashing most of the time, as on a real network.
-  const node = await startNode({ port: 0, host: '127.0.0.1', dataDir: dir, network: 'main', peers: [], mine: false })
+  const node = await startNode({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dir,
+    network: 'main',
+    peers: [],
+    mine: false
+  })
   try {
     await sample(node.url, 200) // warm-up
     const idle = await sample(node.url, REQUESTS)
@@ -37,7 +45,10 @@ export async function runStatusBench(): Promise<Record<string, number>> {
     // A fresh main chain starts at difficulty 16: all cores find a block every few ms until the
     // retarget (every 10 blocks) has raised it. Measure once blocks are rare, as on a real network.
     const t0 = Date.now()
-    while (node.service.chain.nextDifficulty() < STEADY_DIFFICULTY && Date.now() - t0 < WARMUP_CAP_MS) {
+    while (
+      node.service.chain.nextDifficulty() < STEADY_DIFFICULTY &&
+      Date.now() - t0 < WARMUP_CAP_MS
+    ) {
       await new Promise((r) => setTimeout(r, 200))
     }
     const difficulty = node.service.chain.nextDifficulty()
@@ -52,8 +63,12 @@ export async function runStatusBench(): Promise<Record<string, number>> {
       status_mining_difficulty: difficulty
     }
     console.log(`GET /status over ${REQUESTS} sequential requests (ms)`)
-    console.log(`  idle:   p50 ${res.status_p50_ms_idle.toFixed(3)}  p99 ${res.status_p99_ms_idle.toFixed(3)}`)
-    console.log(`  mining: p50 ${res.status_p50_ms_mining.toFixed(3)}  p99 ${res.status_p99_ms_mining.toFixed(3)}  (${node.mining.state().threads} workers, difficulty ${difficulty})`)
+    console.log(
+      `  idle:   p50 ${res.status_p50_ms_idle.toFixed(3)}  p99 ${res.status_p99_ms_idle.toFixed(3)}`
+    )
+    console.log(
+      `  mining: p50 ${res.status_p50_ms_mining.toFixed(3)}  p99 ${res.status_p99_ms_mining.toFixed(3)}  (${node.mining.state().threads} workers, difficulty ${difficulty})`
+    )
     console.log(`  p99 mining / idle: ${res.status_p99_ratio.toFixed(2)}x (target <= 2x)`)
     return res
   } finally {

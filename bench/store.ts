@@ -43,7 +43,11 @@ function cacheRoot(): string {
 
 /** Extend the chain in `dir` (created if needed) to `height` blocks. Returns blocks per second. */
 function extendChain(dir: string, height: number, log: (s: string) => void): number {
-  const store = SqliteStore.open({ dataDir: dir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  const store = SqliteStore.open({
+    dataDir: dir,
+    network: REGTEST.name,
+    genesisHash: REGTEST.genesisHash
+  })
   const chain = new Chain(store, REGTEST)
   try {
     let tip: Block = store.getBlock(chain.tip().hash)!
@@ -52,14 +56,20 @@ function extendChain(dir: string, height: number, log: (s: string) => void): num
     const start = tip.index
     const t0 = performance.now()
     while (tip.index < height) {
-      const txs = (tip.index + 1) % 10 === 0 && tip.index > 2 ? [signedTx(alice, bob.address, 1, aliceNonce, 1)] : []
+      const txs =
+        (tip.index + 1) % 10 === 0 && tip.index > 2
+          ? [signedTx(alice, bob.address, 1, aliceNonce, 1)]
+          : []
       const b = mineBlock({ parent: tip, txs, payTo: alice.address })
       const o = chain.submit(b)
-      if (o.kind !== 'accepted' || o.status !== 'main') throw new Error(`bench block ${b.index} refused: ${JSON.stringify(o)}`)
+      if (o.kind !== 'accepted' || o.status !== 'main')
+        throw new Error(`bench block ${b.index} refused: ${JSON.stringify(o)}`)
       if (txs.length > 0) aliceNonce++
       tip = b
       if (tip.index % PROGRESS_EVERY === 0 || tip.index === height) {
-        log(`  built ${tip.index} blocks (${((tip.index - start) / ((performance.now() - t0) / 1000)).toFixed(0)} blocks/s)`)
+        log(
+          `  built ${tip.index} blocks (${((tip.index - start) / ((performance.now() - t0) / 1000)).toFixed(0)} blocks/s)`
+        )
       }
     }
     return (tip.index - start) / ((performance.now() - t0) / 1000)
@@ -69,7 +79,11 @@ function extendChain(dir: string, height: number, log: (s: string) => void): num
 }
 
 /** The cached 10k and 100k data dirs, built if missing. */
-export function cachedChains(log: (s: string) => void = console.log): { mid: string; long: string; buildRate?: number } {
+export function cachedChains(log: (s: string) => void = console.log): {
+  mid: string
+  long: string
+  buildRate?: number
+} {
   const root = cacheRoot()
   const mid = join(root, 'chain-10k')
   const long = join(root, 'chain-100k')
@@ -112,14 +126,22 @@ function childOpen(dir: string): void {
 
 /** Child side: write to the store and die by SIGKILL, leaving frames in the -wal (unclean). */
 function childKilledWriter(dir: string): void {
-  const store = SqliteStore.open({ dataDir: dir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  const store = SqliteStore.open({
+    dataDir: dir,
+    network: REGTEST.name,
+    genesisHash: REGTEST.genesisHash
+  })
   store.putSetting('bench-unclean', String(Date.now()))
   process.kill(process.pid, 'SIGKILL')
 }
 
 /** Child side: SQLite's quick_check alone on the store in `dir`, in ms. */
 function childQuickCheck(dir: string): void {
-  const store = SqliteStore.open({ dataDir: dir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  const store = SqliteStore.open({
+    dataDir: dir,
+    network: REGTEST.name,
+    genesisHash: REGTEST.genesisHash
+  })
   const t0 = performance.now()
   checkIntegrity(store.db, join(dir, DB_FILE))
   const ms = performance.now() - t0
@@ -155,9 +177,13 @@ function sampleOpen(dir: () => string): OpenSample {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-function measure(dir: () => string, expectTip: number): { openMs: number; rssMb: number; heapMb: number } {
+function measure(
+  dir: () => string,
+  expectTip: number
+): { openMs: number; rssMb: number; heapMb: number } {
   const samples = Array.from({ length: RUNS }, () => sampleOpen(dir))
-  for (const s of samples) if (s.tip !== expectTip) throw new Error(`opened tip ${s.tip}, expected ${expectTip}`)
+  for (const s of samples)
+    if (s.tip !== expectTip) throw new Error(`opened tip ${s.tip}, expected ${expectTip}`)
   return {
     openMs: median(samples.map((s) => s.openMs)),
     rssMb: median(samples.map((s) => s.rssMb)),
@@ -167,7 +193,11 @@ function measure(dir: () => string, expectTip: number): { openMs: number; rssMb:
 
 /** Replay check of the built chain (cheap insurance that the bench measures a sound store). */
 function checkReplay(dir: string): void {
-  const store = SqliteStore.open({ dataDir: dir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  const store = SqliteStore.open({
+    dataDir: dir,
+    network: REGTEST.name,
+    genesisHash: REGTEST.genesisHash
+  })
   try {
     const state = new MemoryState()
     for (const b of store.mainBlocks(1, Number.MAX_SAFE_INTEGER)) {
@@ -178,7 +208,11 @@ function checkReplay(dir: string): void {
     const stored = store.allAccounts()
     for (const [a, acc] of state.accounts) {
       const s = stored.get(a)
-      if (acc.balance === 0 && acc.nonce === 0 ? s !== undefined : s?.balance !== acc.balance || s?.nonce !== acc.nonce) {
+      if (
+        acc.balance === 0 && acc.nonce === 0
+          ? s !== undefined
+          : s?.balance !== acc.balance || s?.nonce !== acc.nonce
+      ) {
         throw new Error(`account ${a} differs from a replay`)
       }
     }
@@ -207,7 +241,11 @@ export async function runStoreBench(): Promise<Record<string, number>> {
     const uncleanDir = emptyDir()
     const unclean = measure(() => uncleanCopy(long, uncleanDir), LONG)
     const checks = Array.from({ length: RUNS }, () => {
-      const r = runChild('--quick-check', long) as { status: number | null; stdout: string; stderr: string }
+      const r = runChild('--quick-check', long) as {
+        status: number | null
+        stdout: string
+        stderr: string
+      }
       if (r.status !== 0) throw new Error(`quick_check child failed (${r.status}): ${r.stderr}`)
       return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms
     })
@@ -233,14 +271,20 @@ export async function runStoreBench(): Promise<Record<string, number>> {
     console.log('')
     console.log('data dir        open ms   rss MB  heap MB')
     const row = (name: string, r: { openMs: number; rssMb: number; heapMb: number }): void =>
-      console.log(`${name.padEnd(14)} ${r.openMs.toFixed(1).padStart(8)} ${r.rssMb.toFixed(1).padStart(8)} ${r.heapMb.toFixed(1).padStart(8)}`)
+      console.log(
+        `${name.padEnd(14)} ${r.openMs.toFixed(1).padStart(8)} ${r.rssMb.toFixed(1).padStart(8)} ${r.heapMb.toFixed(1).padStart(8)}`
+      )
     row('empty (new)', empty)
     row('genesis only', genesis)
     row('10,000 blocks', m10k)
     row('100,000 blocks', m100k)
     row('100k, unclean', unclean)
-    console.log(`quick_check alone on the 100,000-block file (${out.db_mb_100k} MB): ${out.quick_check_ms_100k} ms`)
-    console.log(`open ratio 100k/empty: ${out.open_ratio} (target <= 2); median of ${RUNS} fresh processes each`)
+    console.log(
+      `quick_check alone on the 100,000-block file (${out.db_mb_100k} MB): ${out.quick_check_ms_100k} ms`
+    )
+    console.log(
+      `open ratio 100k/empty: ${out.open_ratio} (target <= 2); median of ${RUNS} fresh processes each`
+    )
     return out
   } finally {
     for (const d of empties) rmSync(d, { recursive: true, force: true })

@@ -21,7 +21,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createInterface } from 'node:readline'
-import { isCoinbase, NETWORKS, txSigningBytes, verifyEd25519, type Block, type Transaction } from '../src/main/core'
+import {
+  isCoinbase,
+  NETWORKS,
+  txSigningBytes,
+  verifyEd25519,
+  type Block,
+  type Transaction
+} from '../src/main/core'
 import { NodeService } from '../src/main/node/service'
 import { startNode, type RunningNode } from '../src/main/app/run'
 import { VerifyPool } from '../src/main/p2p/verify-pool'
@@ -46,13 +53,16 @@ function transfers(blocks: readonly Block[]): Transaction[] {
 
 /** One core, node:crypto, the core's own check (key import included, as a node does it). */
 function verifyRate(txs: readonly Transaction[]): number {
-  const sample = txs.slice(0, 6000).map((t) => ({ t, bytes: txSigningBytes(t, REGTEST.genesisHash) }))
+  const sample = txs
+    .slice(0, 6000)
+    .map((t) => ({ t, bytes: txSigningBytes(t, REGTEST.genesisHash) }))
   for (const { t, bytes } of sample.slice(0, 500)) verifyEd25519(t.publicKey!, bytes, t.signature!) // warm-up
   let n = 0
   const t0 = performance.now()
   while (performance.now() - t0 < 2000) {
     for (const { t, bytes } of sample) {
-      if (!verifyEd25519(t.publicKey!, bytes, t.signature!)) throw new Error('a benchmark signature does not verify')
+      if (!verifyEd25519(t.publicKey!, bytes, t.signature!))
+        throw new Error('a benchmark signature does not verify')
       n++
     }
   }
@@ -80,10 +90,14 @@ async function loadSource(dir: string, blocks: readonly Block[]): Promise<void> 
 
 /** The headless node on `dir` in a child process; resolves with its URL and a stop function. */
 async function serve(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, '--port', '0', '--data-dir', dir, '--network', 'regtest'], {
-    env: { ...process.env, BLOCKFORGE_HOME: temp('bf-bench-home-') },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', HEADLESS, '--port', '0', '--data-dir', dir, '--network', 'regtest'],
+    {
+      env: { ...process.env, BLOCKFORGE_HOME: temp('bf-bench-home-') },
+      stdio: ['ignore', 'pipe', 'inherit']
+    }
+  )
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => {
@@ -106,7 +120,11 @@ function waitForTip(node: RunningNode, hash: string, timeoutMs: number): Promise
     if (node.service.chain.tip().hash === hash) return resolve()
     const timer = setTimeout(() => {
       node.service.off('block', check)
-      reject(new Error(`no tip ${hash.slice(0, 12)} after ${timeoutMs} ms (at ${node.service.chain.tip().index})`))
+      reject(
+        new Error(
+          `no tip ${hash.slice(0, 12)} after ${timeoutMs} ms (at ${node.service.chain.tip().index})`
+        )
+      )
     }, timeoutMs)
     const check = (): void => {
       if (node.service.chain.tip().hash !== hash) return
@@ -119,9 +137,21 @@ function waitForTip(node: RunningNode, hash: string, timeoutMs: number): Promise
 }
 
 const startTemp = (): Promise<RunningNode> =>
-  startNode({ port: 0, host: '127.0.0.1', dataDir: temp('bf-bench-node-'), network: 'regtest', peers: [], mine: false, threads: 1, announce: false })
+  startNode({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: temp('bf-bench-node-'),
+    network: 'regtest',
+    peers: [],
+    mine: false,
+    threads: 1,
+    announce: false
+  })
 
-async function measureSync(blocks: readonly Block[], log: (s: string) => void): Promise<{ seconds: number }> {
+async function measureSync(
+  blocks: readonly Block[],
+  log: (s: string) => void
+): Promise<{ seconds: number }> {
   const srcDir = temp('bf-bench-src-')
   let t0 = performance.now()
   await loadSource(srcDir, blocks)
@@ -170,12 +200,16 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-export async function runSyncBench(log: (s: string) => void = console.log): Promise<Record<string, number>> {
+export async function runSyncBench(
+  log: (s: string) => void = console.log
+): Promise<Record<string, number>> {
   try {
     let t0 = performance.now()
     const blocks = chainWithTransfers(BLOCKS, TRANSFERS)
     const txs = transfers(blocks)
-    log(`built ${blocks.length} blocks with ${txs.length} transfers in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    log(
+      `built ${blocks.length} blocks with ${txs.length} transfers in ${((performance.now() - t0) / 1000).toFixed(1)} s`
+    )
 
     const verify = verifyRate(txs)
     log(`Ed25519 verify, 1 core, node:crypto: ${verify.toFixed(0)}/s`)
@@ -203,12 +237,18 @@ export async function runSyncBench(log: (s: string) => void = console.log): Prom
     log('')
     log('| figure | value |')
     log('| --- | --- |')
-    log(`| catch-up of ${blocks.length} blocks / ${txs.length} transfers over loopback | ${seconds.toFixed(2)} s |`)
+    log(
+      `| catch-up of ${blocks.length} blocks / ${txs.length} transfers over loopback | ${seconds.toFixed(2)} s |`
+    )
     log(`| blocks/s | ${out.sync_blocks_per_s} |`)
     log(`| transfers/s | ${out.sync_tx_per_s} |`)
     log(`| Ed25519 verifications/s, 1 core | ${out.ed25519_verify_per_s_1core} |`)
-    log(`| transfers/s ÷ 1-core verifications/s | ${out.sync_tx_vs_verify_ratio} (target >= 0.75) |`)
-    log(`| block propagation to a peer's tip, median / p99 (${prop.length} blocks) | ${out.propagation_median_ms} / ${out.propagation_p99_ms} ms |`)
+    log(
+      `| transfers/s ÷ 1-core verifications/s | ${out.sync_tx_vs_verify_ratio} (target >= 0.75) |`
+    )
+    log(
+      `| block propagation to a peer's tip, median / p99 (${prop.length} blocks) | ${out.propagation_median_ms} / ${out.propagation_p99_ms} ms |`
+    )
     return out
   } finally {
     for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })

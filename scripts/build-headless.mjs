@@ -58,10 +58,12 @@ export function freshness() {
   } catch {
     return { fresh: false, why: 'not built yet' }
   }
-  for (const out of info.outputs) if (stamp(join(OUT_DIR, out)) === null) return { fresh: false, why: `${out} is missing` }
+  for (const out of info.outputs)
+    if (stamp(join(OUT_DIR, out)) === null) return { fresh: false, why: `${out} is missing` }
   for (const [rel, [mtime, size]] of Object.entries(info.inputs)) {
     const now = stamp(join(ROOT, rel))
-    if (now === null || now[0] !== mtime || now[1] !== size) return { fresh: false, why: `${rel} changed` }
+    if (now === null || now[0] !== mtime || now[1] !== size)
+      return { fresh: false, why: `${rel} changed` }
   }
   return { fresh: true }
 }
@@ -77,7 +79,9 @@ export async function build(opts = {}) {
   const esbuild = await import('esbuild')
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, src]) => [name, join(ROOT, src)])),
+    entryPoints: Object.fromEntries(
+      Object.entries(ENTRIES).map(([name, src]) => [name, join(ROOT, src)])
+    ),
     outdir: OUT_DIR,
     bundle: true,
     platform: 'node',
@@ -93,7 +97,9 @@ export async function build(opts = {}) {
   let bytes = 0
   const outputs = []
   // Workers and maps first, the entry last: a node started mid-build finds whole files only.
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('headless.js')) - Number(b.path.endsWith('headless.js')))
+  const files = [...result.outputFiles].sort(
+    (a, b) => Number(a.path.endsWith('headless.js')) - Number(b.path.endsWith('headless.js'))
+  )
   for (const f of files) {
     const tmp = `${f.path}.${process.pid}.tmp`
     writeFileSync(tmp, f.contents)
@@ -122,12 +128,17 @@ async function main() {
     if (f.fresh) return
   }
   const { ms, bytes } = await build({ quiet: ifStale })
-  if (!ifStale) process.stdout.write(`out/node: headless.js, miner-worker.js, verify-worker.js (${(bytes / 1024).toFixed(0)} kB) in ${ms.toFixed(0)} ms\n`)
+  if (!ifStale)
+    process.stdout.write(
+      `out/node: headless.js, miner-worker.js, verify-worker.js (${(bytes / 1024).toFixed(0)} kB) in ${ms.toFixed(0)} ms\n`
+    )
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === SELF) {
   main().catch((e) => {
-    process.stderr.write(`blockforge: building the headless node failed: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.stderr.write(
+      `blockforge: building the headless node failed: ${e instanceof Error ? e.message : String(e)}\n`
+    )
     process.exit(1)
   })
 }

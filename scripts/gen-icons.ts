@@ -12,18 +12,30 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { launchChromium } from '../test/helpers/chromium'
-import { encodeIcns, encodeIco, ICNS_TYPES, ICO_SIZES, LINUX_SIZES, pngSize } from './icon-containers'
+import {
+  encodeIcns,
+  encodeIco,
+  ICNS_TYPES,
+  ICO_SIZES,
+  LINUX_SIZES,
+  pngSize
+} from './icon-containers'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const BUILD = join(ROOT, 'build')
 
 async function main(): Promise<void> {
   const svg = readFileSync(join(BUILD, 'icon.svg'))
-  const sizes = [...new Set<number>([...LINUX_SIZES, ...ICO_SIZES, ...ICNS_TYPES.map(([, s]) => s)])].sort((a, b) => a - b)
+  const sizes = [
+    ...new Set<number>([...LINUX_SIZES, ...ICO_SIZES, ...ICNS_TYPES.map(([, s]) => s)])
+  ].sort((a, b) => a - b)
   const browser = await launchChromium()
   const rendered = new Map<number, Buffer>()
   try {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 1024 }, deviceScaleFactor: 1 })
+    const page = await browser.newPage({
+      viewport: { width: 1024, height: 1024 },
+      deviceScaleFactor: 1
+    })
     const src = `data:image/svg+xml;base64,${svg.toString('base64')}`
     await page.setContent(
       `<!doctype html><html><body style="margin:0;background:transparent"><img id="i" src="${src}"></body></html>`
@@ -34,9 +46,13 @@ async function main(): Promise<void> {
         `new Promise((done) => { const img = document.getElementById('i'); img.width = ${size}; img.height = ${size};` +
           ` requestAnimationFrame(() => requestAnimationFrame(done)) })`
       )
-      const png = await page.screenshot({ clip: { x: 0, y: 0, width: size, height: size }, omitBackground: true })
+      const png = await page.screenshot({
+        clip: { x: 0, y: 0, width: size, height: size },
+        omitBackground: true
+      })
       const got = pngSize(png)
-      if (got?.width !== size || got.height !== size) throw new Error(`rendered ${size} px but got ${JSON.stringify(got)}`)
+      if (got?.width !== size || got.height !== size)
+        throw new Error(`rendered ${size} px but got ${JSON.stringify(got)}`)
       rendered.set(size, png)
     }
   } finally {
@@ -50,8 +66,13 @@ async function main(): Promise<void> {
   mkdirSync(linuxDir)
   for (const s of LINUX_SIZES) writeFileSync(join(linuxDir, `${s}x${s}.png`), at(s))
   writeFileSync(join(BUILD, 'icon.ico'), encodeIco(ICO_SIZES.map(at)))
-  writeFileSync(join(BUILD, 'icon.icns'), encodeIcns(ICNS_TYPES.map(([label, s]) => ({ label, png: at(s) }))))
-  console.log(`wrote build/icon.png, build/icons/ (${LINUX_SIZES.join(', ')}), build/icon.ico, build/icon.icns`)
+  writeFileSync(
+    join(BUILD, 'icon.icns'),
+    encodeIcns(ICNS_TYPES.map(([label, s]) => ({ label, png: at(s) })))
+  )
+  console.log(
+    `wrote build/icon.png, build/icons/ (${LINUX_SIZES.join(', ')}), build/icon.ico, build/icon.icns`
+  )
 }
 
 main().catch((e: unknown) => {

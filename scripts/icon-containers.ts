@@ -32,7 +32,12 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 /** Width and height from a PNG's IHDR chunk, or null when the bytes are not a PNG. */
 export function pngSize(png: Buffer): { width: number; height: number } | null {
-  if (png.length < 24 || !png.subarray(0, 8).equals(PNG_MAGIC) || png.toString('latin1', 12, 16) !== 'IHDR') return null
+  if (
+    png.length < 24 ||
+    !png.subarray(0, 8).equals(PNG_MAGIC) ||
+    png.toString('latin1', 12, 16) !== 'IHDR'
+  )
+    return null
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) }
 }
 
@@ -46,7 +51,8 @@ export function encodeIco(pngs: readonly Buffer[]): Buffer {
   let offset = 6 + 16 * pngs.length
   for (const png of pngs) {
     const size = pngSize(png)
-    if (!size || size.width !== size.height || size.width > 256) throw new Error('ico entries must be square PNGs of at most 256 px')
+    if (!size || size.width !== size.height || size.width > 256)
+      throw new Error('ico entries must be square PNGs of at most 256 px')
     const e = Buffer.alloc(16)
     e.writeUInt8(size.width === 256 ? 0 : size.width, 0) // 0 means 256
     e.writeUInt8(size.height === 256 ? 0 : size.height, 1)
@@ -70,7 +76,8 @@ export interface IconEntry {
 
 /** The images of an .ico, or an error saying what is wrong with it. */
 export function decodeIco(ico: Buffer): IconEntry[] | { error: string } {
-  if (ico.length < 6 || ico.readUInt16LE(0) !== 0 || ico.readUInt16LE(2) !== 1) return { error: 'not an icon file' }
+  if (ico.length < 6 || ico.readUInt16LE(0) !== 0 || ico.readUInt16LE(2) !== 1)
+    return { error: 'not an icon file' }
   const count = ico.readUInt16LE(4)
   const out: IconEntry[] = []
   for (let i = 0; i < count; i++) {
@@ -103,14 +110,20 @@ export function encodeIcns(entries: readonly IconEntry[]): Buffer {
 
 /** The (OSType, data) entries of an .icns, or an error saying what is wrong with it. */
 export function decodeIcns(icns: Buffer): IconEntry[] | { error: string } {
-  if (icns.length < 8 || icns.toString('latin1', 0, 4) !== 'icns') return { error: 'not an icns file' }
-  if (icns.readUInt32BE(4) !== icns.length) return { error: `stated length ${icns.readUInt32BE(4)} is not ${icns.length}` }
+  if (icns.length < 8 || icns.toString('latin1', 0, 4) !== 'icns')
+    return { error: 'not an icns file' }
+  if (icns.readUInt32BE(4) !== icns.length)
+    return { error: `stated length ${icns.readUInt32BE(4)} is not ${icns.length}` }
   const out: IconEntry[] = []
-  for (let at = 8; at < icns.length; ) {
+  for (let at = 8; at < icns.length;) {
     if (at + 8 > icns.length) return { error: `entry header at ${at} is cut off` }
     const length = icns.readUInt32BE(at + 4)
-    if (length < 8 || at + length > icns.length) return { error: `entry at ${at} has a bad length ${length}` }
-    out.push({ label: icns.toString('latin1', at, at + 4), png: icns.subarray(at + 8, at + length) })
+    if (length < 8 || at + length > icns.length)
+      return { error: `entry at ${at} has a bad length ${length}` }
+    out.push({
+      label: icns.toString('latin1', at, at + 4),
+      png: icns.subarray(at + 8, at + length)
+    })
     at += length
   }
   return out

@@ -115,7 +115,9 @@ function plist(executable: string): string {
 function standInElectron(parent: string): string {
   const dir = join(parent, 'electron-stand-in')
   mkdirSync(dir)
-  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+  const { version } = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')
+  ) as { version: string }
   writeFileSync(join(dir, 'electron'), STAND_IN, { mode: 0o755 })
   writeFileSync(join(dir, 'version'), `v${version}`)
   const contents = join(dir, 'Electron.app', 'Contents')
@@ -141,15 +143,22 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; output: s
     env: { ...process.env, CI: 'true' },
     maxBuffer: 64 * 1024 * 1024
   })
-  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` }
+  return {
+    ok: r.status === 0,
+    output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`
+  }
 }
 
 export function packOffline(opts: PackOptions = {}): PackedApp {
   const stage = makeStage()
   const remove = (): void => rmSync(stage, { recursive: true, force: true })
   try {
-    for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(ROOT, f), join(stage, f))
-    copyFileSync(opts.config ?? join(ROOT, 'electron-builder.yml'), join(stage, 'electron-builder.yml'))
+    for (const f of ['package.json', 'package-lock.json'])
+      copyFileSync(join(ROOT, f), join(stage, f))
+    copyFileSync(
+      opts.config ?? join(ROOT, 'electron-builder.yml'),
+      join(stage, 'electron-builder.yml')
+    )
     cpSync(join(ROOT, 'build'), join(stage, 'build'), { recursive: true })
 
     const outDir = join(stage, 'out')
@@ -170,7 +179,15 @@ export function packOffline(opts: PackOptions = {}): PackedApp {
     if (!packed.ok) throw new Error(`electron-builder failed:\n${packed.output}`)
     const appDir = join(stage, 'dist', 'linux-unpacked')
     const macApp = join(stage, 'dist', 'mac', 'Blockforge.app')
-    return { stage, appDir, resources: join(appDir, 'resources'), macApp, outDir, log: packed.output, remove }
+    return {
+      stage,
+      appDir,
+      resources: join(appDir, 'resources'),
+      macApp,
+      outDir,
+      log: packed.output,
+      remove
+    }
   } catch (e) {
     remove()
     throw e

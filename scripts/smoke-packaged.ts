@@ -54,7 +54,9 @@ async function api<T>(page: Page, call: string): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--screenshot')
+  const positional = process.argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--screenshot')
   const executablePath = resolve(positional[0] ?? defaultExecutable())
   const screenshot = arg('--screenshot')
   // A user's per-user folders, fresh: the first run is a first run.
@@ -67,14 +69,24 @@ async function main(): Promise<void> {
     app = await electron.launch({
       executablePath,
       args: ['--network', 'regtest', '--port', String(port), '--data-dir', dataDir],
-      env: { ...process.env, BLOCKFORGE_HOME: join(home, 'config'), XDG_CONFIG_HOME: join(home, 'xdg') },
+      env: {
+        ...process.env,
+        BLOCKFORGE_HOME: join(home, 'config'),
+        XDG_CONFIG_HOME: join(home, 'xdg')
+      },
       timeout: TIMEOUT
     })
     const proc = app.process()
     proc.stderr?.on('data', (d: Buffer) => process.stderr.write(d))
 
-    const packaged = await app.evaluate(({ app: a }) => ({ packaged: a.isPackaged, path: a.getAppPath() }))
-    check(packaged.packaged && /app\.asar$/.test(packaged.path), `runs packaged from app.asar (${packaged.path})`)
+    const packaged = await app.evaluate(({ app: a }) => ({
+      packaged: a.isPackaged,
+      path: a.getAppPath()
+    }))
+    check(
+      packaged.packaged && /app\.asar$/.test(packaged.path),
+      `runs packaged from app.asar (${packaged.path})`
+    )
 
     const page = await app.firstWindow({ timeout: TIMEOUT })
     page.on('pageerror', (e) => errors.push(e.message))
@@ -91,16 +103,28 @@ async function main(): Promise<void> {
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor()
     check(true, 'the window shows the dashboard')
     const status = await api<Status>(page, 'getStatus()')
-    check(status.network === 'regtest' && status.dataDir === dataDir, `the node runs on regtest in ${status.dataDir}`)
+    check(
+      status.network === 'regtest' && status.dataDir === dataDir,
+      `the node runs on regtest in ${status.dataDir}`
+    )
     check(status.url.endsWith(`:${port}`), `the node listens on ${status.url}`)
     const res = await fetch(`${status.url}/status`)
     check(res.ok, `GET ${status.url}/status answers ${res.status}`)
     await page.getByTestId('stats').getByText(`#${status.index}`, { exact: true }).waitFor()
     check(true, `the dashboard shows the tip #${status.index}`)
 
-    const mined = await api<{ ok: boolean; value?: { index: number }; message?: string }>(page, 'mineOnce()')
-    check(mined.ok, `mines a block in a worker thread loaded from app.asar (${mined.ok ? `#${mined.value!.index}` : mined.message})`)
-    await page.getByTestId('stats').getByText(`#${status.index + 1}`, { exact: true }).waitFor()
+    const mined = await api<{ ok: boolean; value?: { index: number }; message?: string }>(
+      page,
+      'mineOnce()'
+    )
+    check(
+      mined.ok,
+      `mines a block in a worker thread loaded from app.asar (${mined.ok ? `#${mined.value!.index}` : mined.message})`
+    )
+    await page
+      .getByTestId('stats')
+      .getByText(`#${status.index + 1}`, { exact: true })
+      .waitFor()
     check(true, `the dashboard shows the new tip #${status.index + 1}`)
 
     if (screenshot) {

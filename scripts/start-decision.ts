@@ -33,11 +33,14 @@ export function decideStart(i: StartInputs): StartDecision {
   const electron = i.binaryPresent || i.installerSucceeded === true
   if (display && electron) return 'electron'
   if (!display) {
-    return { fallback: 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so no Electron window' }
+    return {
+      fallback: 'no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so no Electron window'
+    }
   }
   return {
-    fallback: i.installerSucceeded === false
-      ? 'the Electron binary is not installed and could not be downloaded'
-      : 'the Electron binary is not installed'
+    fallback:
+      i.installerSucceeded === false
+        ? 'the Electron binary is not installed and could not be downloaded'
+        : 'the Electron binary is not installed'
   }
 }

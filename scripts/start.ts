@@ -42,8 +42,13 @@ function runElectronInstaller(): boolean {
   })
   const ok = r.status === 0 && electronBinaryPresent()
   if (!ok) {
-    const said = `${r.error?.message ?? ''}\n${r.stderr?.toString() ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean)
-    installerFailure = said.length ? said[said.length - 1].slice(0, 200) : `it exited with ${r.status ?? r.signal}`
+    const said = `${r.error?.message ?? ''}\n${r.stderr?.toString() ?? ''}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+    installerFailure = said.length
+      ? said[said.length - 1].slice(0, 200)
+      : `it exited with ${r.status ?? r.signal}`
   }
   return ok
 }
@@ -69,9 +74,11 @@ function runForwarding(args: string[]): Promise<number> {
 /** The default browser, where there is one; never fails. */
 function openBrowser(url: string): void {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]]
-    : ['xdg-open', [url]]
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]]
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
     child.on('error', () => undefined)
@@ -91,25 +98,35 @@ async function runInBrowser(): Promise<void> {
     {
       ...parseArgs([...launchFlags(saved), ...flags]),
       serveUi: join(root, 'out', 'renderer'),
-      logger: createLogger({ level: isLogLevel(logLevel) ? logLevel : undefined, format: process.env.BLOCKFORGE_LOG_FORMAT === 'json' ? 'json' : 'pretty' })
+      logger: createLogger({
+        level: isLogLevel(logLevel) ? logLevel : undefined,
+        format: process.env.BLOCKFORGE_LOG_FORMAT === 'json' ? 'json' : 'pretty'
+      })
     },
     { dataDir: hasFlag(flags, '--data-dir'), port: hasFlag(flags, '--port') },
     startNode,
     findFreePort
   ).catch((e: unknown) => {
-    process.stderr.write(`blockforge: the node could not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`)
+    process.stderr.write(
+      `blockforge: the node could not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`
+    )
     process.exit(1)
   })
   const address = `${node.url}/`
   const token = node.hasApiToken() ? '?token=<your API token>' : ''
-  process.stdout.write(`Blockforge is running: open ${address}${token} in a browser (Ctrl-C stops it)\n`)
+  process.stdout.write(
+    `Blockforge is running: open ${address}${token} in a browser (Ctrl-C stops it)\n`
+  )
   if (hasDisplay(process.platform, process.env)) openBrowser(address)
 
   let stopping = false
   const stop = (node: RunningNode) => (): void => {
     if (stopping) return
     stopping = true
-    node.close().then(() => process.exit(0), () => process.exit(1))
+    node.close().then(
+      () => process.exit(0),
+      () => process.exit(1)
+    )
   }
   process.on('SIGINT', stop(node))
   process.on('SIGTERM', stop(node))
@@ -133,19 +150,32 @@ async function main(): Promise<void> {
   const built = await runForwarding([electronVite, 'build'])
   if (built !== 0) process.exit(built)
 
-  const inputs = { platform: process.platform, env: process.env, binaryPresent: electronBinaryPresent() }
+  const inputs = {
+    platform: process.platform,
+    env: process.env,
+    binaryPresent: electronBinaryPresent()
+  }
   const installerSucceeded = shouldInstall(inputs) ? runElectronInstaller() : undefined
   const decision = decideStart({ ...inputs, installerSucceeded })
   if (decision === 'electron') {
     // Node flags (`npm start -- --port 6000`) go to the app, through electron-vite's `--`.
     const appArgs = process.argv.slice(2)
-    process.exit(await runForwarding([electronVite, 'preview', '--skipBuild', ...(appArgs.length ? ['--', ...appArgs] : [])]))
+    process.exit(
+      await runForwarding([
+        electronVite,
+        'preview',
+        '--skipBuild',
+        ...(appArgs.length ? ['--', ...appArgs] : [])
+      ])
+    )
   }
   const why =
     installerFailure === ''
       ? ''
       : ` (the installer said: ${installerFailure}; behind a proxy set ELECTRON_GET_USE_PROXY=true and HTTPS_PROXY, or a mirror with ELECTRON_MIRROR, then npm start again)`
-  process.stdout.write(`Electron cannot run here: ${decision.fallback}${why}; serving the app to the browser instead.\n`)
+  process.stdout.write(
+    `Electron cannot run here: ${decision.fallback}${why}; serving the app to the browser instead.\n`
+  )
   await runInBrowser()
 }
 

@@ -44,7 +44,19 @@ const LAYERS: Record<string, readonly string[]> = {
   http: ['core', 'chain', 'store', 'node', 'p2p', 'log'],
   api: ['core', 'chain', 'store', 'wallet', 'node', 'http', 'package.json'],
   // the composition root: builds a running node from all of the above
-  app: ['core', 'chain', 'mempool', 'store', 'wallet', 'log', 'node', 'miner', 'p2p', 'http', 'api'],
+  app: [
+    'core',
+    'chain',
+    'mempool',
+    'store',
+    'wallet',
+    'log',
+    'node',
+    'miner',
+    'p2p',
+    'http',
+    'api'
+  ],
   // the Electron shell, beside the composition root (it explains a failed start: app/explain.ts)
   shell: ['store', 'wallet', 'api', 'app'],
   // entries: the desktop app (Electron main) and the headless command
@@ -81,10 +93,16 @@ function layerViolations(edges: readonly ImportEdge[]): string[] {
     if (from === to || to === 'shared') continue
     const allowed = LAYERS[from]
     if (allowed === undefined) {
-      out.push(`${e.from}: the folder '${from}' has no row in LAYERS (test/architecture.test.ts): say what it may import`)
+      out.push(
+        `${e.from}: the folder '${from}' has no row in LAYERS (test/architecture.test.ts): say what it may import`
+      )
     } else if (!allowed.includes(to)) {
-      const why = below(from, to) ? `'${to}' sits above '${from}'` : `'${from}' may import only: ${allowed.join(', ') || 'nothing (and src/shared)'}`
-      out.push(`${e.from}:${e.line} imports ${e.spec}${e.typeOnly ? ' (type only)' : ''}: ${from} → ${to} is not allowed (${why})`)
+      const why = below(from, to)
+        ? `'${to}' sits above '${from}'`
+        : `'${from}' may import only: ${allowed.join(', ') || 'nothing (and src/shared)'}`
+      out.push(
+        `${e.from}:${e.line} imports ${e.spec}${e.typeOnly ? ' (type only)' : ''}: ${from} → ${to} is not allowed (${why})`
+      )
     }
   }
   return out
@@ -99,8 +117,14 @@ function cycleReport(edges: readonly ImportEdge[]): string[] {
 }
 
 /** What a pure folder imports beyond what it may: `may(spec)` decides each specifier. */
-function impurities(edges: readonly ImportEdge[], folder: string, may: (spec: string) => boolean): string[] {
-  return edges.filter((e) => e.from.startsWith(`src/main/${folder}/`) && !may(e.spec)).map((e) => `${e.from}:${e.line} imports ${e.spec}`)
+function impurities(
+  edges: readonly ImportEdge[],
+  folder: string,
+  may: (spec: string) => boolean
+): string[] {
+  return edges
+    .filter((e) => e.from.startsWith(`src/main/${folder}/`) && !may(e.spec))
+    .map((e) => `${e.from}:${e.line} imports ${e.spec}`)
 }
 
 const graph = importGraph(ROOT)
@@ -109,7 +133,9 @@ describe('architecture', () => {
   it('reads the import graph of the whole of src/', () => {
     // A parser that found nothing would make every rule below pass.
     expect(graph.length).toBeGreaterThan(300)
-    expect(graph.some((e) => e.from === 'src/main/headless.ts' && e.to?.startsWith('src/main/'))).toBe(true)
+    expect(
+      graph.some((e) => e.from === 'src/main/headless.ts' && e.to?.startsWith('src/main/'))
+    ).toBe(true)
   })
 
   it('imports only down the layers: each folder of src/main imports only what LAYERS allows', () => {
@@ -126,7 +152,11 @@ describe('architecture', () => {
     }
     for (const a of Object.keys(LAYERS)) visit(a, [])
     // The entries are the top: nothing imports them.
-    for (const [a, allowed] of Object.entries(LAYERS)) expect(allowed.filter((b) => b.endsWith('.ts')), a).toEqual([])
+    for (const [a, allowed] of Object.entries(LAYERS))
+      expect(
+        allowed.filter((b) => b.endsWith('.ts')),
+        a
+      ).toEqual([])
   })
 
   it('has no import cycle among the files of src/, type-only imports included', () => {
@@ -138,19 +168,31 @@ describe('architecture', () => {
   })
 
   it('keeps fork choice and the pending pool pure: chain/ and mempool/ import the core and their own files only', () => {
-    const pure = (s: string): boolean => s.startsWith('./') || s === '../core' || s.startsWith('../core/')
+    const pure = (s: string): boolean =>
+      s.startsWith('./') || s === '../core' || s.startsWith('../core/')
     expect(impurities(graph, 'chain', pure)).toEqual([])
     expect(impurities(graph, 'mempool', pure)).toEqual([])
   })
 
   it('lets only the Electron shell import electron', () => {
     // (src/preload runs in Electron's preload context: electron is its one import besides the contract.)
-    const inMain = graph.filter((e) => e.from.startsWith('src/main/') && e.from !== 'src/main/index.ts' && !e.from.startsWith('src/main/shell/'))
-    expect(inMain.filter((e) => e.spec === 'electron').map((e) => `${e.from}:${e.line} imports electron`)).toEqual([])
+    const inMain = graph.filter(
+      (e) =>
+        e.from.startsWith('src/main/') &&
+        e.from !== 'src/main/index.ts' &&
+        !e.from.startsWith('src/main/shell/')
+    )
+    expect(
+      inMain.filter((e) => e.spec === 'electron').map((e) => `${e.from}:${e.line} imports electron`)
+    ).toEqual([])
   })
 
   it('keeps the renderer a thin client of the shared API', () => {
-    const reach = graph.filter((e) => e.from.startsWith('src/renderer/') && /src\/main|^electron$|^node:|better-sqlite3/.test(e.spec))
+    const reach = graph.filter(
+      (e) =>
+        e.from.startsWith('src/renderer/') &&
+        /src\/main|^electron$|^node:|better-sqlite3/.test(e.spec)
+    )
     expect(reach.map((e) => `${e.from}:${e.line} imports ${e.spec}`)).toEqual([])
   })
 })
@@ -163,11 +205,23 @@ describe('architecture rules on a tree made to break them', () => {
     writeFileSync(join(dir.path, file), text)
   }
   write('src/main/core/index.ts', "import { readFileSync } from 'node:fs'\nexport const x = 1\n")
-  write('src/main/chain/chain.ts', "import { x } from '../core'\nimport Database from 'better-sqlite3'\nexport const y = x\n")
-  write('src/main/node/service.ts', "import type { Running } from '../app/run'\nexport const z = 1\n")
-  write('src/main/app/run.ts', "import { z } from '../node/service'\nexport type Running = { z: typeof z }\n")
+  write(
+    'src/main/chain/chain.ts',
+    "import { x } from '../core'\nimport Database from 'better-sqlite3'\nexport const y = x\n"
+  )
+  write(
+    'src/main/node/service.ts',
+    "import type { Running } from '../app/run'\nexport const z = 1\n"
+  )
+  write(
+    'src/main/app/run.ts',
+    "import { z } from '../node/service'\nexport type Running = { z: typeof z }\n"
+  )
   write('src/main/p2p/gossip.ts', "import {\n  a\n} from './peer-manager'\nexport const g = a\n")
-  write('src/main/p2p/peer-manager.ts', "import { g } from './gossip'\nimport { s } from './sync'\nexport const a = 1\nexport const h = () => g + s\n")
+  write(
+    'src/main/p2p/peer-manager.ts',
+    "import { g } from './gossip'\nimport { s } from './sync'\nexport const a = 1\nexport const h = () => g + s\n"
+  )
   write('src/main/p2p/sync.ts', "import type { a } from './peer-manager'\nexport const s = 2\n")
   write('src/main/widgets/w.ts', "export const w = await import('../core')\n")
   const edges = importGraph(dir.path)
@@ -187,7 +241,11 @@ describe('architecture rules on a tree made to break them', () => {
   })
 
   it('names what makes the core or the chain impure', () => {
-    expect(impurities(edges, 'core', (s) => s === 'node:crypto' || s.startsWith('./'))).toEqual(['src/main/core/index.ts:1 imports node:fs'])
-    expect(impurities(edges, 'chain', (s) => s.startsWith('./') || s === '../core')).toEqual(['src/main/chain/chain.ts:2 imports better-sqlite3'])
+    expect(impurities(edges, 'core', (s) => s === 'node:crypto' || s.startsWith('./'))).toEqual([
+      'src/main/core/index.ts:1 imports node:fs'
+    ])
+    expect(impurities(edges, 'chain', (s) => s.startsWith('./') || s === '../core')).toEqual([
+      'src/main/chain/chain.ts:2 imports better-sqlite3'
+    ])
   })
 })

@@ -12,7 +12,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { FORMATS, isAddress, isHash, NETWORK_NAMES, type NetworkName } from '../src/main/core'
-import { NETWORK_NAMES as UI_NETWORK_NAMES, type NetworkName as UiNetworkName } from '../src/shared/api'
+import {
+  NETWORK_NAMES as UI_NETWORK_NAMES,
+  type NetworkName as UiNetworkName
+} from '../src/shared/api'
 import { UI_CSP, UI_CSP_HTTP } from '../src/shared/csp'
 import { MAX_PEER_URL_LENGTH, normalizeUrl } from '../src/shared/peer-url'
 import { normalizeUrl as wireNormalizeUrl } from '../src/main/p2p/wire'
@@ -31,7 +34,10 @@ function files(dir: string): string[] {
   return out
 }
 
-const SOURCES = files(join(ROOT, 'src')).map((f) => ({ rel: relative(ROOT, f).split(sep).join('/'), text: readFileSync(f, 'utf8') }))
+const SOURCES = files(join(ROOT, 'src')).map((f) => ({
+  rel: relative(ROOT, f).split(sep).join('/'),
+  text: readFileSync(f, 'utf8')
+}))
 
 /** The files whose text matches `re`. */
 function filesWith(re: RegExp): string[] {
@@ -44,7 +50,10 @@ function source(rel: string): string {
 
 describe('the protocol formats (PROTOCOL §1)', () => {
   it('are written in the core only, and mirrored once by the send form', () => {
-    expect(filesWith(/\[0-9a-f\]\{\d+\}/)).toEqual(['src/main/core/codec.ts', 'src/renderer/src/composables/sendForm.ts'])
+    expect(filesWith(/\[0-9a-f\]\{\d+\}/)).toEqual([
+      'src/main/core/codec.ts',
+      'src/renderer/src/composables/sendForm.ts'
+    ])
   })
 
   it("keeps the send form's address check equal to the core's", () => {
@@ -82,14 +91,20 @@ describe('the other shared rules', () => {
   })
 })
 
-describe('the UI page\'s Content-Security-Policy', () => {
-  it('is written in src/shared/csp.ts, the page\'s meta tag and the crash page only', () => {
+describe("the UI page's Content-Security-Policy", () => {
+  it("is written in src/shared/csp.ts, the page's meta tag and the crash page only", () => {
     // lifecycle.ts's page is a static notice with no script and a policy of its own.
-    expect(filesWith(/default-src/)).toEqual(['src/main/shell/lifecycle.ts', 'src/renderer/index.html', 'src/shared/csp.ts'])
+    expect(filesWith(/default-src/)).toEqual([
+      'src/main/shell/lifecycle.ts',
+      'src/renderer/index.html',
+      'src/shared/csp.ts'
+    ])
   })
 
   it('has the meta tag say exactly what the Electron session sends', () => {
-    const m = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(source('src/renderer/index.html'))
+    const m = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+      source('src/renderer/index.html')
+    )
     expect(m?.[1]).toBe(UI_CSP)
   })
 
@@ -114,7 +129,10 @@ describe('the peer-URL rule', () => {
     ['http://[::1]:5000', 'http://[::1]:5000'],
     ['http://127.0.0.1:80', 'http://127.0.0.1'],
     ['https://node.example:443/', 'https://node.example'],
-    [`http://h.example/${'a'.repeat(MAX_PEER_URL_LENGTH - 'http://h.example/'.length)}`, 'http://h.example']
+    [
+      `http://h.example/${'a'.repeat(MAX_PEER_URL_LENGTH - 'http://h.example/'.length)}`,
+      'http://h.example'
+    ]
   ]
   const refused: [string, unknown][] = [
     ['nothing', ''],
@@ -157,19 +175,35 @@ describe('the peer-URL rule', () => {
 describe("the UI's strings", () => {
   /** Every key of the English messages (zh-CN.ts has the same keys: its type is en's). */
   function keys(o: object, prefix = ''): string[] {
-    return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]))
+    return Object.entries(o).flatMap(([k, v]) =>
+      typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]
+    )
   }
 
   it('are all used by the renderer, by name or through a key built from a template', () => {
-    const renderer = SOURCES.filter((f) => f.rel.startsWith('src/renderer/') && !/\/i18n\/(en|zh-CN)\.ts$/.test(f.rel))
+    const renderer = SOURCES.filter(
+      (f) => f.rel.startsWith('src/renderer/') && !/\/i18n\/(en|zh-CN)\.ts$/.test(f.rel)
+    )
     const text = renderer.map((f) => f.text).join('\n')
     // A key built at run time, such as `tx.${status}` or `outcomes.codes.${code}`, covers every
     // key of that shape: `${...}` stands for one segment.
     const built = [...text.matchAll(/`([a-zA-Z]+(?:\.(?:[a-zA-Z_]+|\$\{[^}]+\}))+)`/g)]
       .map((m) => m[1])
       .filter((k) => k.includes('${'))
-      .map((k) => new RegExp('^' + k.split(/\$\{[^}]+\}/).map((p) => p.replace(/\./g, '\\.')).join('[^.]+') + '$'))
-    const unused = keys(en).filter((k) => !text.includes(`'${k}'`) && !text.includes(`"${k}"`) && !built.some((re) => re.test(k)))
+      .map(
+        (k) =>
+          new RegExp(
+            '^' +
+              k
+                .split(/\$\{[^}]+\}/)
+                .map((p) => p.replace(/\./g, '\\.'))
+                .join('[^.]+') +
+              '$'
+          )
+      )
+    const unused = keys(en).filter(
+      (k) => !text.includes(`'${k}'`) && !text.includes(`"${k}"`) && !built.some((re) => re.test(k))
+    )
     expect(unused).toEqual([])
   })
 })

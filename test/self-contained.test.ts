@@ -22,7 +22,15 @@ const HAS_SHARED = existsSync(join(SHARED, 'PROTOCOL.md'))
 const NO_SHARED = `${SHARED} is absent (a clone outside the development tree): nothing to compare with`
 
 /** Folders that are built, installed or generated, never part of the repository's text. */
-const NOT_SOURCE = new Set(['node_modules', 'out', 'dist', '.git', 'coverage', 'test-results', 'tmp'])
+const NOT_SOURCE = new Set([
+  'node_modules',
+  'out',
+  'dist',
+  '.git',
+  'coverage',
+  'test-results',
+  'tmp'
+])
 
 /** Every file of the repository (relative paths, '/'-separated), generated folders left out. */
 function repoFiles(dir = ROOT): string[] {
@@ -72,7 +80,10 @@ describe('the vendored protocol and vectors', () => {
   })
 
   it('is what both test helpers load, unless BLOCKFORGE_VECTORS names another set', (ctx) => {
-    ctx.skip(process.env.BLOCKFORGE_VECTORS !== undefined, 'BLOCKFORGE_VECTORS is set: the helpers use it')
+    ctx.skip(
+      process.env.BLOCKFORGE_VECTORS !== undefined,
+      'BLOCKFORGE_VECTORS is set: the helpers use it'
+    )
     expect(UNIT_VECTORS).toBe(join(ROOT, 'test', 'vectors'))
     expect(BLACKBOX_VECTORS).toBe(join(ROOT, 'test', 'vectors'))
   })
@@ -103,7 +114,11 @@ describe('the vendored protocol and vectors', () => {
  * References to the shared folder beside the checkout (its protocol, vectors, style notes and
  * research), in any form: a relative path, an absolute one, or STYLE's section numbers.
  */
-const OUTSIDE = [/shared\/(?:PROTOCOL\.md|STYLE\.md|vectors|research|hooks)/, /\/work\/shared\b/, /\bSTYLE(?:\.md)? §/]
+const OUTSIDE = [
+  /shared\/(?:PROTOCOL\.md|STYLE\.md|vectors|research|hooks)/,
+  /\/work\/shared\b/,
+  /\bSTYLE(?:\.md)? §/
+]
 
 describe('a self-contained repository', () => {
   it('has no file that refers to the shared folder outside it', () => {
@@ -153,10 +168,19 @@ function checkLink(doc: string, target: string): string | null {
   const hash = target.indexOf('#')
   const path = decodeURIComponent(hash < 0 ? target : target.slice(0, hash))
   const anchor = hash < 0 ? '' : decodeURIComponent(target.slice(hash + 1))
-  const file = path === '' ? doc : relative(ROOT, resolve(ROOT, dirname(doc), path)).split(sep).join('/')
+  const file =
+    path === ''
+      ? doc
+      : relative(ROOT, resolve(ROOT, dirname(doc), path))
+          .split(sep)
+          .join('/')
   if (file.startsWith('..') || isAbsolute(file)) return 'points outside the repository'
   if (!existsSync(join(ROOT, file))) return 'no such file'
-  if (anchor !== '' && file.endsWith('.md') && !headingAnchors(readFileSync(join(ROOT, file), 'utf8')).has(anchor)) {
+  if (
+    anchor !== '' &&
+    file.endsWith('.md') &&
+    !headingAnchors(readFileSync(join(ROOT, file), 'utf8')).has(anchor)
+  ) {
     return `no heading #${anchor} in ${file}`
   }
   return null

@@ -65,7 +65,9 @@ function stateOf(store: SqliteStore): Record<string, { balance: number; nonce: n
 }
 
 function expectedState(s: Record<string, { balance: number; nonce: number }>) {
-  return Object.fromEntries(Object.entries(s).map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }]))
+  return Object.fromEntries(
+    Object.entries(s).map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }])
+  )
 }
 
 describe('networks.json', () => {
@@ -96,7 +98,9 @@ describe('keys.json', () => {
 })
 
 describe('transactions.json', () => {
-  const seeds = Object.fromEntries(keys.map((k: { name: string; seed: string }) => [k.name, k.seed]))
+  const seeds = Object.fromEntries(
+    keys.map((k: { name: string; seed: string }) => [k.name, k.seed])
+  )
   for (const v of txVectors) {
     it(`${v.network}: ${v.description}`, () => {
       const parsed = parseTransaction(v.tx)
@@ -143,7 +147,8 @@ describe('headers.json', () => {
       expect(headerBytes(header).toString('hex')).toBe(h.header_bytes)
       expect(blockHash(header)).toBe(h.hash)
       expect(leadingZeroBits(h.hash)).toBe(h.leading_zero_bits)
-      for (const [d, holds] of Object.entries(h.pow)) expect(meetsDifficulty(h.hash, Number(d))).toBe(holds)
+      for (const [d, holds] of Object.entries(h.pow))
+        expect(meetsDifficulty(h.hash, Number(d))).toBe(holds)
     })
   }
 })

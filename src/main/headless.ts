@@ -41,7 +41,8 @@ function whyNot(e: unknown, cfg: NodeConfig): string {
   if (err?.name === 'StoreLockedError') {
     return `${explain(e, cfg)}: stop that node first, or pass --data-dir <another folder> to run another one`
   }
-  if (err?.code === 'EADDRINUSE') return `${explain(e, cfg)}: pass --port <another port> (0 picks a free one)`
+  if (err?.code === 'EADDRINUSE')
+    return `${explain(e, cfg)}: pass --port <another port> (0 picks a free one)`
   return explain(e, cfg)
 }
 
@@ -127,9 +128,14 @@ async function main(): Promise<void> {
     // Listening on every interface, the listening line names this machine's address for peers
     // elsewhere; the person at this machine opens the UI over loopback (no token unless one is set).
     const wildcard = cfg.host === '0.0.0.0' || cfg.host === '::'
-    const uiUrl = wildcard ? `http://${cfg.host === '::' ? '[::1]' : '127.0.0.1'}:${new URL(node.url).port}` : node.url
+    const uiUrl = wildcard
+      ? `http://${cfg.host === '::' ? '[::1]' : '127.0.0.1'}:${new URL(node.url).port}`
+      : node.url
     // From elsewhere the UI needs a token: say how, rather than let a browser meet a bare 403.
-    const remote = wildcard && !node.hasApiToken() ? ' (from other machines: start with BLOCKFORGE_API_TOKEN=<a token> and open /?token=<that token>)' : ''
+    const remote =
+      wildcard && !node.hasApiToken()
+        ? ' (from other machines: start with BLOCKFORGE_API_TOKEN=<a token> and open /?token=<that token>)'
+        : ''
     process.stdout.write(`the desktop UI is at ${uiUrl}/${token}${remote}\n`)
   }
 }

@@ -52,7 +52,9 @@ let paths: ProfilePaths | null = null
 
 function focusedEntry(): OpenNode | undefined {
   const win = BrowserWindow.getFocusedWindow()
-  return nodes.find((n) => n.window !== null && n.window === win) ?? nodes.find((n) => n.window !== null)
+  return (
+    nodes.find((n) => n.window !== null && n.window === win) ?? nodes.find((n) => n.window !== null)
+  )
 }
 
 function refreshMenu(): void {
@@ -73,7 +75,11 @@ function refreshMenu(): void {
           if (entry && !entry.window) openWindow(entry)
         }
       },
-      { platform: process.platform, dev: devUrl !== null, windowless: nodes.filter((n) => !n.window).map((n) => n.node.url) }
+      {
+        platform: process.platform,
+        dev: devUrl !== null,
+        windowless: nodes.filter((n) => !n.window).map((n) => n.node.url)
+      }
     )
   )
 }
@@ -100,9 +106,20 @@ function openWindow(entry: OpenNode): BrowserWindow {
   const crashes = new CrashPolicy()
   win.webContents.on('render-process-gone', (_e, details) => {
     const action = crashes.decide(details.reason, Date.now())
-    logger.warn({ module: 'shell', node: entry.node.url, reason: details.reason, exitCode: details.exitCode, action }, 'window page gone')
+    logger.warn(
+      {
+        module: 'shell',
+        node: entry.node.url,
+        reason: details.reason,
+        exitCode: details.exitCode,
+        action
+      },
+      'window page gone'
+    )
     if (win.isDestroyed() || action === 'ignore') return
-    void win.loadURL(action === 'reload' ? pageUrl() : errorPageUrl(details.reason, details.exitCode))
+    void win.loadURL(
+      action === 'reload' ? pageUrl() : errorPageUrl(details.reason, details.exitCode)
+    )
   })
   win.on('closed', () => {
     entry.window = null
@@ -149,7 +166,11 @@ async function openAnotherNode(parent: OpenNode): Promise<OpenNode> {
     mine: false
   }
   // Its lines go to this instance's log, tagged with its data dir's name.
-  const entry: OpenNode = { node: await startEntryNode(cfg, logger.child({ profile: basename(cfg.dataDir) })), cfg, window: null }
+  const entry: OpenNode = {
+    node: await startEntryNode(cfg, logger.child({ profile: basename(cfg.dataDir) })),
+    cfg,
+    window: null
+  }
   nodes.push(entry)
   openWindow(entry)
   return entry
@@ -167,7 +188,9 @@ function show(target: ShowTarget): void {
   if (!entry) return
   if (entry.window) return sendToWindow(entry.window.webContents, { type: 'show', target })
   const win = openWindow(entry)
-  win.webContents.once('did-finish-load', () => sendToWindow(win.webContents, { type: 'show', target }))
+  win.webContents.once('did-finish-load', () =>
+    sendToWindow(win.webContents, { type: 'show', target })
+  )
 }
 
 async function openLogFolder(): Promise<void> {
@@ -191,7 +214,7 @@ async function resetFocused(): Promise<void> {
     detail:
       `Its chain data in ${entry.cfg.dataDir} is deleted, and it downloads the chain again from its peers; ` +
       'the settings kept with it (theme, language, API token, workers, notifications) return to their defaults. ' +
-      'The wallet file is kept unless you tick the box below: it is the only copy of the wallet\'s key, ' +
+      "The wallet file is kept unless you tick the box below: it is the only copy of the wallet's key, " +
       'and coins sent to its address are lost without it.',
     buttons: ['Cancel', 'Reset'],
     defaultId: 0,
@@ -207,10 +230,17 @@ async function resetFocused(): Promise<void> {
       entry.node,
       entry.cfg.dataDir,
       { deleteWallet: answer.checkboxChecked, root },
-      (port) => startEntryNode({ ...entry.cfg, port }, entry === nodes[0] ? logger : logger.child({ profile: basename(entry.cfg.dataDir) }))
+      (port) =>
+        startEntryNode(
+          { ...entry.cfg, port },
+          entry === nodes[0] ? logger : logger.child({ profile: basename(entry.cfg.dataDir) })
+        )
     )
     entry.node = node
-    log.info({ dataDir: entry.cfg.dataDir, deleteWallet: answer.checkboxChecked, ok: result.ok }, 'node reset')
+    log.info(
+      { dataDir: entry.cfg.dataDir, deleteWallet: answer.checkboxChecked, ok: result.ok },
+      'node reset'
+    )
     if (!result.ok) dialog.showErrorBox('Blockforge could not reset this node', result.message)
     if (!win.isDestroyed()) {
       attach(entry, win)
@@ -237,10 +267,21 @@ async function startFirstNode(): Promise<FirstStart> {
   const saved = readLaunchSettings()
   // A network named on the command line brings its own default data dir, not the saved one.
   if (hasFlag(flags, '--network')) delete saved.dataDir
-  let cfg: NodeConfig = { port: 0, host: '127.0.0.1', dataDir: '', network: 'main', peers: [], mine: false }
+  let cfg: NodeConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '',
+    network: 'main',
+    peers: [],
+    mine: false
+  }
   try {
     // What the Settings screen saved for this start; flags on the command line win.
-    cfg = { ...parseArgs([...launchFlags(saved), ...flags]), minerWorkerPath: minerWorker, verifyWorkerPath: verifyWorker }
+    cfg = {
+      ...parseArgs([...launchFlags(saved), ...flags]),
+      minerWorkerPath: minerWorker,
+      verifyWorkerPath: verifyWorker
+    }
     logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, destination: sink.stream })
     const opened = await openProfile(
       cfg,
@@ -266,7 +307,15 @@ if (first.ok) {
   applyProfilePaths(paths, app)
   logFile = openLogFile(paths.logs)
   sink.attach(...(process.stderr.isTTY ? [logFile.stream, process.stderr] : [logFile.stream]))
-  logger.info({ module: 'shell', url: first.entry.node.url, dataDir: first.entry.cfg.dataDir, userData: paths.userData }, 'app started')
+  logger.info(
+    {
+      module: 'shell',
+      url: first.entry.node.url,
+      dataDir: first.entry.cfg.dataDir,
+      userData: paths.userData
+    },
+    'app started'
+  )
 } else {
   sink.attach(process.stderr)
 }
@@ -298,9 +347,15 @@ app.on('before-quit', (event) => {
   if (quitting) return
   quitting = true
   event.preventDefault()
-  void withTimeLimit(Promise.allSettled(nodes.map((n) => n.node.close())), QUIT_LIMIT_MS).then((r) => {
-    if (r === 'timed-out') logger.warn({ module: 'shell', limitMs: QUIT_LIMIT_MS }, 'nodes did not close in time; quitting anyway')
-    logFile?.close()
-    app.exit(0)
-  })
+  void withTimeLimit(Promise.allSettled(nodes.map((n) => n.node.close())), QUIT_LIMIT_MS).then(
+    (r) => {
+      if (r === 'timed-out')
+        logger.warn(
+          { module: 'shell', limitMs: QUIT_LIMIT_MS },
+          'nodes did not close in time; quitting anyway'
+        )
+      logFile?.close()
+      app.exit(0)
+    }
+  )
 })

@@ -13,8 +13,7 @@
  * English detail.
  */
 export type ApiResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: ApiErrorCode; message: string }
+  { ok: true; value: T } | { ok: false; error: ApiErrorCode; message: string }
 
 /**
  * The rule codes of PROTOCOL §3 and §4: the node's own copy is src/main/core/errors.ts's
@@ -312,14 +311,7 @@ export type Notice =
 
 /** Screens and dialogs the shell (menu, shortcuts) can ask the UI to show. */
 export type ShowTarget =
-  | 'dashboard'
-  | 'chain'
-  | 'wallet'
-  | 'mining'
-  | 'peers'
-  | 'settings'
-  | 'about'
-  | 'welcome'
+  'dashboard' | 'chain' | 'wallet' | 'mining' | 'peers' | 'settings' | 'about' | 'welcome'
 
 export type NodeEvent =
   | { type: 'status'; status: NodeStatus }

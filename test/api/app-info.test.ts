@@ -63,13 +63,22 @@ describe('notifications and first-run settings', () => {
     const dir = tempDir('bf-settings-')
     try {
       const a = await startTestNode({ dataDir: dir.path })
-      expect(await a.node.api.getSettings()).toMatchObject({ notifications: true, welcomeSeen: false })
+      expect(await a.node.api.getSettings()).toMatchObject({
+        notifications: true,
+        welcomeSeen: false
+      })
       const r = await a.node.api.updateSettings({ notifications: false, welcomeSeen: true })
       expect(r).toMatchObject({ ok: true, value: { notifications: false, welcomeSeen: true } })
       await a.stop()
       const b = await startTestNode({ dataDir: dir.path })
-      expect(await b.node.api.getSettings()).toMatchObject({ notifications: false, welcomeSeen: true })
-      expect(await b.node.api.updateSettings({ notifications: true })).toMatchObject({ ok: true, value: { notifications: true, welcomeSeen: true } })
+      expect(await b.node.api.getSettings()).toMatchObject({
+        notifications: false,
+        welcomeSeen: true
+      })
+      expect(await b.node.api.updateSettings({ notifications: true })).toMatchObject({
+        ok: true,
+        value: { notifications: true, welcomeSeen: true }
+      })
       await b.stop()
     } finally {
       dir.remove()
@@ -79,10 +88,20 @@ describe('notifications and first-run settings', () => {
   it('refuses a switch value that is not true or false, and saves nothing of that change', async () => {
     const { node } = await startTestNode()
     // @ts-expect-error: a hostile caller can send anything
-    expect(await node.api.updateSettings({ theme: 'dark', welcomeSeen: 'yes' })).toMatchObject({ ok: false, error: 'invalid_field' })
+    expect(await node.api.updateSettings({ theme: 'dark', welcomeSeen: 'yes' })).toMatchObject({
+      ok: false,
+      error: 'invalid_field'
+    })
     // @ts-expect-error: as above
-    expect(await node.api.updateSettings({ notifications: 1 })).toMatchObject({ ok: false, error: 'invalid_field' })
-    expect(await node.api.getSettings()).toMatchObject({ theme: 'light', notifications: true, welcomeSeen: false })
+    expect(await node.api.updateSettings({ notifications: 1 })).toMatchObject({
+      ok: false,
+      error: 'invalid_field'
+    })
+    expect(await node.api.getSettings()).toMatchObject({
+      theme: 'light',
+      notifications: true,
+      welcomeSeen: false
+    })
   })
 
   it('pushes the settings event with the new values, so every open window follows', async () => {
@@ -104,10 +123,17 @@ describe('notice events', () => {
     expect(mined.ok).toBe(true)
     if (!mined.ok) return
     await waitFor(() => seen.length > 0, 'a notice')
-    expect(seen).toEqual([{ kind: 'mined', index: mined.value.index, hash: mined.value.hash, reward: mined.value.reward }])
+    expect(seen).toEqual([
+      {
+        kind: 'mined',
+        index: mined.value.index,
+        hash: mined.value.hash,
+        reward: mined.value.reward
+      }
+    ])
   })
 
-  it('tells of coins received once, not again when a reorganisation connects the transfer in another block, and not of others\' blocks', async () => {
+  it("tells of coins received once, not again when a reorganisation connects the transfer in another block, and not of others' blocks", async () => {
     const { node } = await startTestNode()
     const me = node.service.wallet.address
     const seen = notices(node.subscribe)
@@ -121,7 +147,9 @@ describe('notice events', () => {
     const y = x.fork(carol.address)
     const pay = x.transfer(alice, me, 5, 1)
     submit(x.mine([pay]))
-    expect(seen).toEqual([{ kind: 'received', txId: pay.id, amount: 5, sender: alice.address, blockIndex: x.tip.index }])
+    expect(seen).toEqual([
+      { kind: 'received', txId: pay.id, amount: 5, sender: alice.address, blockIndex: x.tip.index }
+    ])
     // A heavier branch carrying the same transfer: the node reorganises onto it, the transfer is
     // connected again (in the side branch's block) and must not be told of twice.
     const side = [y.mine([pay]), y.mine()]

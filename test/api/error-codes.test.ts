@@ -30,7 +30,9 @@ describe('the codes of a failed API call', () => {
   it('are a union of known codes, not any string', () => {
     expectTypeOf<Refused['error']>().toEqualTypeOf<ApiErrorCode>()
     expectTypeOf<string>().not.toExtend<Refused['error']>()
-    expectTypeOf<PeerRefusal | 'not_found' | 'unavailable' | 'invalid_field'>().toExtend<ApiErrorCode>()
+    expectTypeOf<
+      PeerRefusal | 'not_found' | 'unavailable' | 'invalid_field'
+    >().toExtend<ApiErrorCode>()
   })
 
   it("hold the protocol's rule codes exactly as the node's core names them", () => {
@@ -41,12 +43,22 @@ describe('the codes of a failed API call', () => {
     // The record's type says both; at run time the two languages list the same codes.
     expectTypeOf(en.outcomes.codes).toEqualTypeOf<Record<ApiErrorCode, string>>()
     expect(Object.keys(zhCN.outcomes.codes).sort()).toEqual(Object.keys(en.outcomes.codes).sort())
-    for (const [code, words] of Object.entries(zhCN.outcomes.codes)) expect(words, code).not.toBe('')
+    for (const [code, words] of Object.entries(zhCN.outcomes.codes))
+      expect(words, code).not.toBe('')
   })
 
   it("are what a real node's refusals carry, each with words", async () => {
     dir = tempDir()
-    node = await startNode({ port: 0, host: '127.0.0.1', dataDir: dir.path, network: 'regtest', peers: [], mine: false, threads: 1, announce: false })
+    node = await startNode({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: dir.path,
+      network: 'regtest',
+      peers: [],
+      mine: false,
+      threads: 1,
+      announce: false
+    })
     const api = node.api
     const refusals = [
       await api.getBlock('0'.repeat(64)),
@@ -57,7 +69,14 @@ describe('the codes of a failed API call', () => {
       await api.addPeer(node.url)
     ]
     const codes = refusals.map((r) => (r.ok ? 'ok' : r.error))
-    expect(codes).toEqual(['not_found', 'invalid_field', 'not_found', 'insufficient_funds', 'unreachable', 'this_node'])
+    expect(codes).toEqual([
+      'not_found',
+      'invalid_field',
+      'not_found',
+      'insufficient_funds',
+      'unreachable',
+      'this_node'
+    ])
     const worded = new Set(Object.keys(en.outcomes.codes))
     for (const c of codes) expect(worded.has(c), c).toBe(true)
   })

@@ -6,7 +6,13 @@
  * run in `npm run typecheck` (test/ is type-checked) as well as in vitest.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { API_METHODS, everyRequestMethod, type ApiMethod, type NodeApi, type RequestMethod } from '../../src/shared/api'
+import {
+  API_METHODS,
+  everyRequestMethod,
+  type ApiMethod,
+  type NodeApi,
+  type RequestMethod
+} from '../../src/shared/api'
 
 describe('the table of API methods', () => {
   it('names every request method of NodeApi, as a type', () => {

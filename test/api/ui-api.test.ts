@@ -62,14 +62,23 @@ describe('UI API', () => {
   })
 
   it('answers bad arguments with invalid_field, not a throw', async () => {
-    expect(await node.api.getBlock('not a hash')).toMatchObject({ ok: false, error: 'invalid_field' })
+    expect(await node.api.getBlock('not a hash')).toMatchObject({
+      ok: false,
+      error: 'invalid_field'
+    })
     expect(await node.api.sendTransaction({ recipient: '00', amount: 1, fee: 0 })).toMatchObject({
       ok: false,
       error: 'invalid_field'
     })
     // @ts-expect-error: a hostile renderer can send anything
-    expect(await node.api.getAddress(42, -1, 1e9)).toMatchObject({ ok: false, error: 'invalid_field' })
-    expect(await node.api.search('nothing like a hash')).toMatchObject({ ok: false, error: 'invalid_field' })
+    expect(await node.api.getAddress(42, -1, 1e9)).toMatchObject({
+      ok: false,
+      error: 'invalid_field'
+    })
+    expect(await node.api.search('nothing like a hash')).toMatchObject({
+      ok: false,
+      error: 'invalid_field'
+    })
     await expect(node.api.listBlocks(-1, 10)).rejects.toThrow()
   })
 
@@ -77,14 +86,26 @@ describe('UI API', () => {
     const mined = await node.api.mineOnce()
     expect(mined.ok).toBe(true)
     if (!mined.ok) return
-    expect(await node.api.search(String(mined.value.index))).toEqual({ ok: true, value: { kind: 'block', hash: mined.value.hash } })
-    expect(await node.api.search(mined.value.hash)).toEqual({ ok: true, value: { kind: 'block', hash: mined.value.hash } })
+    expect(await node.api.search(String(mined.value.index))).toEqual({
+      ok: true,
+      value: { kind: 'block', hash: mined.value.hash }
+    })
+    expect(await node.api.search(mined.value.hash)).toEqual({
+      ok: true,
+      value: { kind: 'block', hash: mined.value.hash }
+    })
     const w = await node.api.getWallet()
-    expect(await node.api.search(w.address)).toEqual({ ok: true, value: { kind: 'address', address: w.address } })
+    expect(await node.api.search(w.address)).toEqual({
+      ok: true,
+      value: { kind: 'address', address: w.address }
+    })
     const sent = await node.api.sendTransaction({ recipient: '11'.repeat(20), amount: 5, fee: 1 })
     expect(sent.ok).toBe(true)
     if (!sent.ok) return
-    expect(await node.api.search(sent.value.id)).toEqual({ ok: true, value: { kind: 'transaction', id: sent.value.id } })
+    expect(await node.api.search(sent.value.id)).toEqual({
+      ok: true,
+      value: { kind: 'transaction', id: sent.value.id }
+    })
     const tx = await node.api.getTransaction(sent.value.id)
     expect(tx).toMatchObject({ ok: true, value: { status: 'pending', confirmations: 0 } })
   })

@@ -4,11 +4,23 @@
  */
 import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort, get, networks, spawnNode, startNode, status, stopAll, tempDir } from '../helpers/blackbox'
+import {
+  freePort,
+  get,
+  networks,
+  spawnNode,
+  startNode,
+  status,
+  stopAll,
+  tempDir
+} from '../helpers/blackbox'
 
 afterAll(stopAll)
 
-async function runToExit(flags: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runToExit(
+  flags: string[],
+  timeoutMs = 30_000
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { proc, out, exited } = spawnNode(flags)
   const t = setTimeout(() => {
     try {
@@ -25,14 +37,24 @@ async function runToExit(flags: string[], timeoutMs = 30_000): Promise<{ code: n
 }
 
 /** npm itself may warn about the local npm config; those lines are not the node's. */
-const nodeLines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '' && !/^npm (warn|WARN)/.test(l))
+const nodeLines = (s: string): string[] =>
+  s.split('\n').filter((l) => l.trim() !== '' && !/^npm (warn|WARN)/.test(l))
 
 describe('CLI', () => {
   it('--help exits 0 and lists every reference flag', async () => {
     const r = await runToExit(['--help'])
     expect(r.code).toBe(0)
     const text = r.stdout + r.stderr
-    for (const f of ['--port', '--host', '--data-dir', '--network', '--peer', '--mine', '--api-token']) expect(text).toContain(f)
+    for (const f of [
+      '--port',
+      '--host',
+      '--data-dir',
+      '--network',
+      '--peer',
+      '--mine',
+      '--api-token'
+    ])
+      expect(text).toContain(f)
   })
 
   it('prints "listening on http://127.0.0.1:<port>" on stdout', async () => {
@@ -47,7 +69,8 @@ describe('CLI', () => {
     const { proc, out, exited } = spawnNode(['--port', String(port), '--data-dir', dataDir])
     try {
       const deadline = Date.now() + 30_000
-      while (!/listening on/.test(out.stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      while (!/listening on/.test(out.stdout) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50))
       const s = await status(`http://127.0.0.1:${port}`)
       expect(s.network).toBe('main')
       expect(s.genesis_hash).toBe(networks.main.genesis_hash)
@@ -59,9 +82,18 @@ describe('CLI', () => {
 
   it('a port in use → non-zero exit with one line on stderr', async () => {
     const srv = createServer()
-    const port = await new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as { port: number }).port)))
+    const port = await new Promise<number>((r) =>
+      srv.listen(0, '127.0.0.1', () => r((srv.address() as { port: number }).port))
+    )
     try {
-      const r = await runToExit(['--port', String(port), '--data-dir', tempDir(), '--network', 'regtest'])
+      const r = await runToExit([
+        '--port',
+        String(port),
+        '--data-dir',
+        tempDir(),
+        '--network',
+        'regtest'
+      ])
       expect(r.code).not.toBe(0)
       expect(r.code).not.toBeNull()
       const lines = nodeLines(r.stderr)
@@ -74,7 +106,14 @@ describe('CLI', () => {
 
   it('the same port taken by another node → non-zero exit; the first node keeps answering', async () => {
     const n = await startNode()
-    const r = await runToExit(['--port', String(n.port), '--data-dir', tempDir(), '--network', 'regtest'])
+    const r = await runToExit([
+      '--port',
+      String(n.port),
+      '--data-dir',
+      tempDir(),
+      '--network',
+      'regtest'
+    ])
     expect(r.code).not.toBe(0)
     expect(nodeLines(r.stderr).length, r.stderr).toBe(1)
     expect((await get(`${n.url}/status`)).status).toBe(200)
@@ -84,7 +123,14 @@ describe('CLI', () => {
     const n = await startNode({ network: 'main' })
     const dataDir = n.dataDir
     await n.stop()
-    const r = await runToExit(['--port', String(await freePort()), '--data-dir', dataDir, '--network', 'regtest'])
+    const r = await runToExit([
+      '--port',
+      String(await freePort()),
+      '--data-dir',
+      dataDir,
+      '--network',
+      'regtest'
+    ])
     expect(r.code).not.toBe(0)
     expect(r.code).not.toBeNull()
     expect(r.stdout).not.toContain('listening on')
@@ -95,7 +141,11 @@ describe('CLI', () => {
   })
 
   it('bad flag values → non-zero exit, no listening line', async () => {
-    for (const flags of [['--network', 'testnet'], ['--port', 'abc'], ['--port', '70000']]) {
+    for (const flags of [
+      ['--network', 'testnet'],
+      ['--port', 'abc'],
+      ['--port', '70000']
+    ]) {
       const r = await runToExit([...flags, '--data-dir', tempDir()])
       expect(r.code, flags.join(' ')).not.toBe(0)
       expect(r.stdout).not.toContain('listening on')

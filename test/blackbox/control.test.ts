@@ -5,8 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  expectError, expectWellFormedBlock, get, keys, networks, post, startNode, status, stopAll,
-  type Json, type NodeProc
+  expectError,
+  expectWellFormedBlock,
+  get,
+  keys,
+  networks,
+  post,
+  startNode,
+  status,
+  stopAll,
+  type Json,
+  type NodeProc
 } from '../helpers/blackbox'
 
 const gh = networks.regtest.genesis_hash
@@ -66,7 +75,11 @@ describe('POST /transactions/new', () => {
   let txid: string
 
   it('→ 201 "Transaction will be added to Block <n>" and the id; the transaction is pending and signed', async () => {
-    const a = await post(`${node.url}/transactions/new`, { recipient: keys.bob.address, amount: 5, fee: 2 })
+    const a = await post(`${node.url}/transactions/new`, {
+      recipient: keys.bob.address,
+      amount: 5,
+      fee: 2
+    })
     expect(a.status, a.text).toBe(201)
     expect(Object.keys(a.body).sort()).toEqual(['id', 'message'])
     expect(a.body.message).toBe('Transaction will be added to Block 4')
@@ -78,7 +91,13 @@ describe('POST /transactions/new', () => {
     expect(t.body.block_index).toBeNull()
     expect(t.body.confirmations).toBe(0)
     const tx = t.body.transaction
-    expect(tx).toMatchObject({ sender: wallet, recipient: keys.bob.address, amount: 5, fee: 2, nonce: 0 })
+    expect(tx).toMatchObject({
+      sender: wallet,
+      recipient: keys.bob.address,
+      amount: 5,
+      fee: 2,
+      nonce: 0
+    })
     const { verifyTxSignature, txId, addressOf } = await import('../helpers/blackbox')
     expect(txId(tx, gh)).toBe(txid)
     expect(addressOf(tx.public_key)).toBe(wallet)
@@ -87,7 +106,11 @@ describe('POST /transactions/new', () => {
   })
 
   it('fee is optional; sender equal to the wallet is accepted; nonces follow the pending ones', async () => {
-    const a = await post(`${node.url}/transactions/new`, { recipient: keys.carol.address, amount: 1, sender: wallet })
+    const a = await post(`${node.url}/transactions/new`, {
+      recipient: keys.carol.address,
+      amount: 1,
+      sender: wallet
+    })
     expect(a.status, a.text).toBe(201)
     expect(a.body.message).toBe('Transaction will be added to Block 4')
     const t = (await get(`${node.url}/transactions/${a.body.id}`)).body.transaction
@@ -96,7 +119,11 @@ describe('POST /transactions/new', () => {
   })
 
   it('a sender other than the wallet → 400 bad_sender', async () => {
-    const a = await post(`${node.url}/transactions/new`, { recipient: keys.bob.address, amount: 1, sender: keys.alice.address })
+    const a = await post(`${node.url}/transactions/new`, {
+      recipient: keys.bob.address,
+      amount: 1,
+      sender: keys.alice.address
+    })
     expectError(a, 400, 'bad_sender')
   })
 
@@ -125,7 +152,10 @@ describe('POST /transactions/new', () => {
   })
 
   it('amount 0 or recipient "0" → 400 (bad_transaction or invalid_field)', async () => {
-    for (const body of [{ recipient: keys.bob.address, amount: 0 }, { recipient: '0', amount: 1 }]) {
+    for (const body of [
+      { recipient: keys.bob.address, amount: 0 },
+      { recipient: '0', amount: 1 }
+    ]) {
       const a = await post(`${node.url}/transactions/new`, body)
       expectError(a, 400, ['bad_transaction', 'invalid_field'])
     }
@@ -133,9 +163,16 @@ describe('POST /transactions/new', () => {
 
   it('insufficient funds (counting the pending ones) → 400 insufficient_funds', async () => {
     // 100 mined, 5 + 2 and 1 pending: 92 left
-    let a = await post(`${node.url}/transactions/new`, { recipient: keys.bob.address, amount: 1000 })
+    let a = await post(`${node.url}/transactions/new`, {
+      recipient: keys.bob.address,
+      amount: 1000
+    })
     expectError(a, 400, 'insufficient_funds')
-    a = await post(`${node.url}/transactions/new`, { recipient: keys.bob.address, amount: 92, fee: 1 })
+    a = await post(`${node.url}/transactions/new`, {
+      recipient: keys.bob.address,
+      amount: 92,
+      fee: 1
+    })
     expectError(a, 400, 'insufficient_funds')
     expect((await status(node.url)).pending).toBe(2)
   })
@@ -153,7 +190,11 @@ describe('POST /transactions/new', () => {
     const t = await get(`${node.url}/transactions/${txid}`)
     expect(t.body).toMatchObject({ block_hash: a.body.hash, block_index: 4, confirmations: 1 })
     // wallet: 100 - 7 - 1 + 52
-    expect((await get(`${node.url}/addresses/${wallet}`)).body).toEqual({ address: wallet, balance: 144, nonce: 2 })
+    expect((await get(`${node.url}/addresses/${wallet}`)).body).toEqual({
+      address: wallet,
+      balance: 144,
+      nonce: 2
+    })
     expect((await get(`${node.url}/addresses/${keys.bob.address}`)).body.balance).toBe(5)
   })
 })
@@ -161,8 +202,14 @@ describe('POST /transactions/new', () => {
 describe('POST /nodes/register', () => {
   it('nodes missing or not a list of http(s) URLs → 400 invalid_field naming nodes', async () => {
     for (const body of [
-      {}, { nodes: 'http://127.0.0.1:1' }, { nodes: [1] }, { nodes: ['ftp://127.0.0.1:1'] },
-      { nodes: ['not a url'] }, { nodes: [null] }, { nodes: ['127.0.0.1:5000'] }, { nodes: [['http://127.0.0.1:1']] },
+      {},
+      { nodes: 'http://127.0.0.1:1' },
+      { nodes: [1] },
+      { nodes: ['ftp://127.0.0.1:1'] },
+      { nodes: ['not a url'] },
+      { nodes: [null] },
+      { nodes: ['127.0.0.1:5000'] },
+      { nodes: [['http://127.0.0.1:1']] },
       { node: ['http://127.0.0.1:1'] }
     ]) {
       const a = await post(`${node.url}/nodes/register`, body)
@@ -185,7 +232,9 @@ describe('POST /nodes/register', () => {
     // registering it again does not list it twice
     const again = await post(`${node.url}/nodes/register`, { nodes: [other.url, `${other.url}/`] })
     expect(again.status).toBe(201)
-    expect(again.body.total_nodes.filter((u: string) => u.replace(/\/$/, '') === other.url).length).toBe(1)
+    expect(
+      again.body.total_nodes.filter((u: string) => u.replace(/\/$/, '') === other.url).length
+    ).toBe(1)
     // an empty list is a list of URLs: nothing added
     const empty = await post(`${node.url}/nodes/register`, { nodes: [] })
     expect(empty.status, empty.text).toBe(201)
@@ -234,7 +283,11 @@ describe('--api-token', () => {
     const m = await get(`${tnode.url}/mine`, h)
     expect(m.status, m.text).toBe(200)
     expect(m.body.message).toBe('New Block Forged')
-    const t = await post(`${tnode.url}/transactions/new`, { recipient: keys.bob.address, amount: 1 }, h)
+    const t = await post(
+      `${tnode.url}/transactions/new`,
+      { recipient: keys.bob.address, amount: 1 },
+      h
+    )
     expect(t.status, t.text).toBe(201)
     const r = await post(`${tnode.url}/nodes/register`, { nodes: [node.url] }, h)
     expect(r.status, r.text).toBe(201)
@@ -243,14 +296,23 @@ describe('--api-token', () => {
   })
 
   it('loopback with a wrong or malformed token, or none: still allowed', async () => {
-    for (const h of [{ authorization: 'Bearer wrong' }, { authorization: 'Basic czNjcmV0' }, { authorization: 'garbage' }, {}] as Record<string, string>[]) {
+    for (const h of [
+      { authorization: 'Bearer wrong' },
+      { authorization: 'Basic czNjcmV0' },
+      { authorization: 'garbage' },
+      {}
+    ] as Record<string, string>[]) {
       const m = await get(`${tnode.url}/mine`, h)
       expect(m.status, `${JSON.stringify(h)}: ${m.text}`).toBe(200)
     }
   })
 
   it('forwarding headers do not change who the client is (the socket is loopback)', async () => {
-    for (const h of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }, { 'x-real-ip': '203.0.113.7' }] as Record<string, string>[]) {
+    for (const h of [
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { 'x-real-ip': '203.0.113.7' }
+    ] as Record<string, string>[]) {
       const m = await get(`${tnode.url}/mine`, h)
       expect(m.status, `${JSON.stringify(h)}: ${m.text}`).toBe(200)
     }

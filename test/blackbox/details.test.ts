@@ -5,8 +5,22 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, coinbase, expectError, expectWellFormedBlock, get, keys, loadRegtestChain, mineBlock,
-  networks, post, signedTx, startNode, status, stopAll, vector, type Json
+  chainRegtest,
+  coinbase,
+  expectError,
+  expectWellFormedBlock,
+  get,
+  keys,
+  loadRegtestChain,
+  mineBlock,
+  networks,
+  post,
+  signedTx,
+  startNode,
+  status,
+  stopAll,
+  vector,
+  type Json
 } from '../helpers/blackbox'
 
 const gh = networks.regtest.genesis_hash
@@ -18,7 +32,10 @@ describe('§1 JSON integers are taken by value', () => {
     const n = await startNode()
     await loadRegtestChain(n.url)
     const tx = vector('invalid-transactions.json').valid[0].tx
-    const text = JSON.stringify(tx).replace('"amount":2', '"amount":2.0').replace('"fee":1', '"fee":1e0').replace('"nonce":4', '"nonce":4.00')
+    const text = JSON.stringify(tx)
+      .replace('"amount":2', '"amount":2.0')
+      .replace('"fee":1', '"fee":1e0')
+      .replace('"nonce":4', '"nonce":4.00')
     expect(text).toContain('2.0')
     const a = await post(`${n.url}/transactions`, text, { 'content-type': 'application/json' })
     expect(a.status, a.text).toBe(202)
@@ -40,7 +57,14 @@ describe('§1 JSON integers are taken by value', () => {
 
   it('version or difficulty above 2^32 - 1 → 400 invalid_field', async () => {
     const n = await startNode()
-    for (const patch of [{ version: 2 ** 32 }, { difficulty: 2 ** 32 }, { version: -1 }, { difficulty: 8.5 }, { proof: 2 ** 53 }, { timestamp: '1' }]) {
+    for (const patch of [
+      { version: 2 ** 32 },
+      { difficulty: 2 ** 32 },
+      { version: -1 },
+      { difficulty: 8.5 },
+      { proof: 2 ** 53 },
+      { timestamp: '1' }
+    ]) {
       const a = await post(`${n.url}/blocks`, { ...blocks[1], ...patch })
       expectError(a, 400, 'invalid_field')
       expect(a.body.message, JSON.stringify(patch)).toContain(Object.keys(patch)[0])
@@ -50,11 +74,21 @@ describe('§1 JSON integers are taken by value', () => {
   it('every answer is JSON (content-type application/json), errors included', async () => {
     const n = await startNode()
     for (const [m, p, body] of [
-      ['GET', '/status'], ['GET', '/chain'], ['GET', '/nope'], ['POST', '/blocks', '[]'], ['GET', '/blocks/' + '0'.repeat(64)],
-      ['GET', '/mine'], ['GET', '/nodes']
+      ['GET', '/status'],
+      ['GET', '/chain'],
+      ['GET', '/nope'],
+      ['POST', '/blocks', '[]'],
+      ['GET', '/blocks/' + '0'.repeat(64)],
+      ['GET', '/mine'],
+      ['GET', '/nodes']
     ] as [string, string, string?][]) {
       const { req } = await import('../helpers/blackbox')
-      const a = await req(m, `${n.url}${p}`, body, body ? { 'content-type': 'application/json' } : {})
+      const a = await req(
+        m,
+        `${n.url}${p}`,
+        body,
+        body ? { 'content-type': 'application/json' } : {}
+      )
       expect(a.headers['content-type'], `${m} ${p}`).toMatch(/^application\/json/)
       expect(a.body, `${m} ${p}`).toBeTypeOf('object')
     }
@@ -74,7 +108,11 @@ describe('§6 orphans connect when their parent arrives', () => {
     expect(a.body.status).toBe('main')
     // connected at once or very soon after
     const { waitFor } = await import('../helpers/blackbox')
-    await waitFor('the orphans connect', async () => (await status(n.url)).tip_hash === chainRegtest.tip.hash, 5000)
+    await waitFor(
+      'the orphans connect',
+      async () => (await status(n.url)).tip_hash === chainRegtest.tip.hash,
+      5000
+    )
     expect((await status(n.url)).total_work).toBe(chainRegtest.tip.total_work)
   })
 
@@ -97,10 +135,14 @@ describe('the pending pool follows the chain', () => {
     expect((await post(`${n.url}/transactions`, pendCarol)).status).toBe(202)
     // a block with another alice nonce-4 transfer
     const other = signedTx('alice', keys.carol.address, 7, 0, 4, gh)
-    const b10 = mineBlock(blocks[8], [coinbase(keys.bob.address, 50, 10, gh), other], { timestamp: blocks[8].timestamp + 10_000 })
+    const b10 = mineBlock(blocks[8], [coinbase(keys.bob.address, 50, 10, gh), other], {
+      timestamp: blocks[8].timestamp + 10_000
+    })
     const a = await post(`${n.url}/blocks`, b10)
     expect(a.status, a.text).toBe(201)
-    const ids = (await get(`${n.url}/transactions/pending`)).body.transactions.map((t: Json) => t.id)
+    const ids = (await get(`${n.url}/transactions/pending`)).body.transactions.map(
+      (t: Json) => t.id
+    )
     expect(ids).not.toContain(pend.id)
     expect(ids).toContain(pendCarol.id)
     expect((await get(`${n.url}/transactions/${pend.id}`)).status).toBe(404)
@@ -117,11 +159,18 @@ describe('the pending pool follows the chain', () => {
     await loadRegtestChain(n.url)
     const tx = signedTx('bob', keys.alice.address, 2, 1, 3, gh)
     expect((await post(`${n.url}/transactions`, tx)).status).toBe(202)
-    const b10 = mineBlock(blocks[8], [coinbase(keys.carol.address, 51, 10, gh), tx], { timestamp: blocks[8].timestamp + 10_000 })
+    const b10 = mineBlock(blocks[8], [coinbase(keys.carol.address, 51, 10, gh), tx], {
+      timestamp: blocks[8].timestamp + 10_000
+    })
     expect((await post(`${n.url}/blocks`, b10)).status).toBe(201)
     expect((await status(n.url)).pending).toBe(0)
     const t = await get(`${n.url}/transactions/${tx.id}`)
-    expect(t.body).toEqual({ transaction: tx, block_hash: b10.hash, block_index: 10, confirmations: 1 })
+    expect(t.body).toEqual({
+      transaction: tx,
+      block_hash: b10.hash,
+      block_index: 10,
+      confirmations: 1
+    })
   })
 })
 
@@ -131,11 +180,16 @@ describe('maxBlockTxs in /mine (coinbase included)', () => {
     // 21 blocks paying alice 50 each: 1050 coins
     let p = networks.regtest.genesis
     for (let i = 0; i < 21; i++) {
-      p = mineBlock(p, [coinbase(keys.alice.address, 50, p.index + 1, gh)], { timestamp: p.timestamp + 1000 })
+      p = mineBlock(p, [coinbase(keys.alice.address, 50, p.index + 1, gh)], {
+        timestamp: p.timestamp + 1000
+      })
       expect((await post(`${n.url}/blocks`, p)).status).toBe(201)
     }
     for (let i = 0; i < 1001; i++) {
-      const a = await post(`${n.url}/transactions`, signedTx('alice', keys.bob.address, 1, 0, i, gh))
+      const a = await post(
+        `${n.url}/transactions`,
+        signedTx('alice', keys.bob.address, 1, 0, i, gh)
+      )
       if (a.status !== 202) throw new Error(`tx ${i}: ${a.status} ${a.text}`)
     }
     expect((await status(n.url)).pending).toBe(1001)
@@ -181,12 +235,24 @@ describe('§3 self-transfers and the state of pending transactions', () => {
     const over = signedTx('carol', keys.bob.address, 1, 0, 6, gh)
     expectError(await post(`${n.url}/transactions`, over), 400, 'insufficient_funds')
     // /addresses is the tip's state: pending transactions do not count
-    expect((await get(`${n.url}/addresses/${keys.carol.address}`)).body).toEqual({ address: keys.carol.address, balance: 108, nonce: 4 })
+    expect((await get(`${n.url}/addresses/${keys.carol.address}`)).body).toEqual({
+      address: keys.carol.address,
+      balance: 108,
+      nonce: 4
+    })
     const m = await get(`${n.url}/mine`)
     expect(m.status).toBe(200)
-    expect(m.body.transactions.map((t: Json) => t.id)).toEqual([m.body.transactions[0].id, self.id, next.id])
+    expect(m.body.transactions.map((t: Json) => t.id)).toEqual([
+      m.body.transactions[0].id,
+      self.id,
+      next.id
+    ])
     expect(m.body.transactions[0].amount).toBe(51)
-    expect((await get(`${n.url}/addresses/${keys.carol.address}`)).body).toEqual({ address: keys.carol.address, balance: 0, nonce: 6 })
+    expect((await get(`${n.url}/addresses/${keys.carol.address}`)).body).toEqual({
+      address: keys.carol.address,
+      balance: 0,
+      nonce: 6
+    })
   })
 })
 
@@ -199,7 +265,9 @@ describe('§6 reorg: transactions of the blocks left, then the old pool, offered
     expect((await post(`${n.url}/transactions`, dep)).status).toBe(202)
     const side = vector('invalid-blocks.json').accepted[0].block
     expect((await post(`${n.url}/blocks`, side)).body.status).toBe('side')
-    const child = mineBlock(side, [coinbase(keys.carol.address, 50, side.index + 1, gh)], { timestamp: side.timestamp + 5000 })
+    const child = mineBlock(side, [coinbase(keys.carol.address, 50, side.index + 1, gh)], {
+      timestamp: side.timestamp + 5000
+    })
     const a = await post(`${n.url}/blocks`, child)
     expect(a.status, a.text).toBe(201)
     expect(a.body.status).toBe('main')
@@ -212,14 +280,23 @@ describe('§6 reorg: transactions of the blocks left, then the old pool, offered
     expect(ids.length).toBe(left.length + 1)
     for (const t of left) {
       const g = await get(`${n.url}/transactions/${t.id}`)
-      expect(g.body).toEqual({ transaction: t, block_hash: null, block_index: null, confirmations: 0 })
+      expect(g.body).toEqual({
+        transaction: t,
+        block_hash: null,
+        block_index: null,
+        confirmations: 0
+      })
     }
     // block 9's coinbase is in no chain and no pool
     expect((await get(`${n.url}/transactions/${blocks[8].transactions[0].id}`)).status).toBe(404)
     // the balances are those of the new branch: state after block 8 + two coinbases to carol
     const st8 = chainRegtest.states_after[7]
-    expect((await get(`${n.url}/addresses/${keys.alice.address}`)).body.balance).toBe(st8[keys.alice.address].balance)
-    expect((await get(`${n.url}/addresses/${keys.carol.address}`)).body.balance).toBe(st8[keys.carol.address].balance + 100)
+    expect((await get(`${n.url}/addresses/${keys.alice.address}`)).body.balance).toBe(
+      st8[keys.alice.address].balance
+    )
+    expect((await get(`${n.url}/addresses/${keys.carol.address}`)).body.balance).toBe(
+      st8[keys.carol.address].balance + 100
+    )
     const m = await get(`${n.url}/mine`)
     expect(m.status).toBe(200)
     const blk = (await get(`${n.url}/blocks/${m.body.hash}`)).body
@@ -231,7 +308,9 @@ describe('§6 reorg: transactions of the blocks left, then the old pool, offered
 describe('/mine when the tip’s median time is ahead of the clock', () => {
   it('a tip 60 s in the future: /mine still forges a valid block (timestamp above the median)', async () => {
     const n = await startNode()
-    const future = mineBlock(networks.regtest.genesis, [coinbase(keys.bob.address, 50, 2, gh)], { timestamp: Date.now() + 60_000 })
+    const future = mineBlock(networks.regtest.genesis, [coinbase(keys.bob.address, 50, 2, gh)], {
+      timestamp: Date.now() + 60_000
+    })
     const a = await post(`${n.url}/blocks`, future)
     expect(a.status, a.text).toBe(201)
     const m = await get(`${n.url}/mine`)
@@ -252,7 +331,16 @@ describe('blocks from /mine are accepted by another node', () => {
     const n = await startNode()
     const mined: string[] = []
     for (let i = 0; i < 5; i++) {
-      if (i >= 1) expect((await post(`${n.url}/transactions/new`, { recipient: keys.bob.address, amount: 3, fee: i })).status).toBe(201)
+      if (i >= 1)
+        expect(
+          (
+            await post(`${n.url}/transactions/new`, {
+              recipient: keys.bob.address,
+              amount: 3,
+              fee: i
+            })
+          ).status
+        ).toBe(201)
       mined.push((await get(`${n.url}/mine`)).body.hash)
     }
     const o = await startNode()
@@ -289,13 +377,20 @@ describe('§6 reorg re-offer: "each is kept if valid on the new tip after those 
     //  9: alice->bob 3 n3 (kept), carol->bob 4+2 n3 (refused: carol has 1)
     const tx6 = blocks[5].transactions
     const expected = [tx6[1].id, tx6[2].id, tx6[3].id, blocks[8].transactions[1].id]
-    const pending: string[] = (await get(`${n.url}/transactions/pending`)).body.transactions.map((t: Json) => t.id)
+    const pending: string[] = (await get(`${n.url}/transactions/pending`)).body.transactions.map(
+      (t: Json) => t.id
+    )
     expect([...pending].sort()).toEqual([...expected].sort())
     const m = await get(`${n.url}/mine`)
     expect(m.status).toBe(200)
     const blk = (await get(`${n.url}/blocks/${m.body.hash}`)).body
     expectWellFormedBlock(blk, gh)
-    expect(blk.transactions.slice(1).map((t: Json) => t.id).sort()).toEqual([...expected].sort())
+    expect(
+      blk.transactions
+        .slice(1)
+        .map((t: Json) => t.id)
+        .sort()
+    ).toEqual([...expected].sort())
     expect((await status(n.url)).tip_hash).toBe(m.body.hash)
   })
 })
@@ -306,7 +401,11 @@ describe('concurrent offers', () => {
     const answers = await Promise.all(blocks.slice(1).map((b) => post(`${n.url}/blocks`, b)))
     for (const a of answers) expect([200, 201, 202], a.text).toContain(a.status)
     const { waitFor } = await import('../helpers/blackbox')
-    await waitFor('tip 9', async () => (await status(n.url)).tip_hash === chainRegtest.tip.hash, 5000)
+    await waitFor(
+      'tip 9',
+      async () => (await status(n.url)).tip_hash === chainRegtest.tip.hash,
+      5000
+    )
     expect((await get(`${n.url}/chain`)).body.chain).toEqual(blocks)
   })
 
@@ -322,8 +421,14 @@ describe('concurrent offers', () => {
   it('300 distinct orphans: each 202 unknown_parent; the node keeps answering', async () => {
     const n = await startNode()
     for (let i = 0; i < 300; i++) {
-      const parent = { ...networks.regtest.genesis, index: 5, hash: (i.toString(16).padStart(4, '0')).repeat(16) }
-      const o = mineBlock(parent, [coinbase(keys.bob.address, 50, 6, gh)], { timestamp: parent.timestamp + 1000 })
+      const parent = {
+        ...networks.regtest.genesis,
+        index: 5,
+        hash: i.toString(16).padStart(4, '0').repeat(16)
+      }
+      const o = mineBlock(parent, [coinbase(keys.bob.address, 50, 6, gh)], {
+        timestamp: parent.timestamp + 1000
+      })
       const a = await post(`${n.url}/blocks`, o)
       expect(a.status).toBe(202)
     }
@@ -335,9 +440,13 @@ describe('§4 rule 4 on the receiving node’s clock', () => {
   it('now + 100 s is accepted; now + 130 s is time_too_new', async () => {
     const n = await startNode()
     const g = networks.regtest.genesis
-    const late = mineBlock(g, [coinbase(keys.bob.address, 50, 2, gh)], { timestamp: Date.now() + 130_000 })
+    const late = mineBlock(g, [coinbase(keys.bob.address, 50, 2, gh)], {
+      timestamp: Date.now() + 130_000
+    })
     expectError(await post(`${n.url}/blocks`, late), 400, 'time_too_new')
-    const ok = mineBlock(g, [coinbase(keys.bob.address, 50, 2, gh)], { timestamp: Date.now() + 100_000 })
+    const ok = mineBlock(g, [coinbase(keys.bob.address, 50, 2, gh)], {
+      timestamp: Date.now() + 100_000
+    })
     const a = await post(`${n.url}/blocks`, ok)
     expect(a.status, a.text).toBe(201)
   })

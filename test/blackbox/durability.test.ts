@@ -5,7 +5,17 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, get, keys, networks, post, signedTx, startNode, status, stopAll, vector, type Json
+  chainRegtest,
+  get,
+  keys,
+  networks,
+  post,
+  signedTx,
+  startNode,
+  status,
+  stopAll,
+  vector,
+  type Json
 } from '../helpers/blackbox'
 
 const gh = networks.regtest.genesis_hash
@@ -32,7 +42,8 @@ describe('SIGKILL right after the answer', () => {
   it('a side block answered 201 is there after a restart', async () => {
     let n = await startNode()
     const dataDir = n.dataDir
-    for (const b of chainRegtest.blocks.slice(1)) expect((await post(`${n.url}/blocks`, b)).status).toBe(201)
+    for (const b of chainRegtest.blocks.slice(1))
+      expect((await post(`${n.url}/blocks`, b)).status).toBe(201)
     const side = vector('invalid-blocks.json').accepted[0].block
     const a = await post(`${n.url}/blocks`, side)
     expect(a.status).toBe(201)
@@ -48,10 +59,13 @@ describe('SIGKILL right after the answer', () => {
     const { coinbase, mineBlock } = await import('../helpers/blackbox')
     let n = await startNode()
     const dataDir = n.dataDir
-    for (const b of chainRegtest.blocks.slice(1)) expect((await post(`${n.url}/blocks`, b)).status).toBe(201)
+    for (const b of chainRegtest.blocks.slice(1))
+      expect((await post(`${n.url}/blocks`, b)).status).toBe(201)
     const side = vector('invalid-blocks.json').accepted[0].block
     expect((await post(`${n.url}/blocks`, side)).status).toBe(201)
-    const child = mineBlock(side, [coinbase(keys.carol.address, 50, 10, gh)], { timestamp: side.timestamp + 5000 })
+    const child = mineBlock(side, [coinbase(keys.carol.address, 50, 10, gh)], {
+      timestamp: side.timestamp + 5000
+    })
     const a = await post(`${n.url}/blocks`, child)
     expect(a.status).toBe(201)
     expect(a.body.status).toBe('main')
@@ -64,10 +78,16 @@ describe('SIGKILL right after the answer', () => {
     for (const who of ['alice', 'bob', 'carol']) {
       const addr = keys[who].address
       const want = st8[addr].balance + (who === 'carol' ? 100 : 0)
-      expect((await get(`${n.url}/addresses/${addr}`)).body).toEqual({ address: addr, balance: want, nonce: st8[addr].nonce })
+      expect((await get(`${n.url}/addresses/${addr}`)).body).toEqual({
+        address: addr,
+        balance: want,
+        nonce: st8[addr].nonce
+      })
     }
     expect((await get(`${n.url}/chain`)).body.chain.map((b: Json) => b.hash)).toEqual([
-      ...chainRegtest.blocks.slice(0, 8).map((b: Json) => b.hash), side.hash, child.hash
+      ...chainRegtest.blocks.slice(0, 8).map((b: Json) => b.hash),
+      side.hash,
+      child.hash
     ])
     expect((await get(`${n.url}/blocks/${chainRegtest.tip.hash}`)).status).toBe(200)
   })
@@ -75,7 +95,8 @@ describe('SIGKILL right after the answer', () => {
   it('a transaction answered 202 is pending after a restart', async () => {
     let n = await startNode()
     const dataDir = n.dataDir
-    for (const b of chainRegtest.blocks.slice(1)) expect((await post(`${n.url}/blocks`, b)).status).toBe(201)
+    for (const b of chainRegtest.blocks.slice(1))
+      expect((await post(`${n.url}/blocks`, b)).status).toBe(201)
     const tx = vector('invalid-transactions.json').valid[0].tx
     const a = await post(`${n.url}/transactions`, tx)
     expect(a.status, a.text).toBe(202)
@@ -83,7 +104,12 @@ describe('SIGKILL right after the answer', () => {
     n = await startNode({ dataDir })
     const t = await get(`${n.url}/transactions/${tx.id}`)
     expect(t.status).toBe(200)
-    expect(t.body).toEqual({ transaction: tx, block_hash: null, block_index: null, confirmations: 0 })
+    expect(t.body).toEqual({
+      transaction: tx,
+      block_hash: null,
+      block_index: null,
+      confirmations: 0
+    })
     expect((await status(n.url)).pending).toBe(1)
     // a second one, straight after the first, with no read in between
     const tx2 = signedTx('alice', keys.bob.address, 1, 0, 5, gh)
@@ -116,6 +142,8 @@ describe('SIGKILL right after the answer', () => {
     const n = await startNode({ network: 'regtest' })
     const dataDir = n.dataDir
     await n.stop()
-    await expect(startNode({ network: 'main', dataDir, timeoutMs: 30_000 })).rejects.toThrow(/exited before listening/)
+    await expect(startNode({ network: 'main', dataDir, timeoutMs: 30_000 })).rejects.toThrow(
+      /exited before listening/
+    )
   })
 })

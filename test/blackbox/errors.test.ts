@@ -5,7 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  expect4xxError, expectError, fetchReq, get, keys, networks, post, req, startNode, stopAll, type NodeProc
+  expect4xxError,
+  expectError,
+  fetchReq,
+  get,
+  keys,
+  networks,
+  post,
+  req,
+  startNode,
+  stopAll,
+  type NodeProc
 } from '../helpers/blackbox'
 
 let node: NodeProc
@@ -64,7 +74,12 @@ describe('bodies that are not a JSON object → 400 invalid_json', () => {
 
 describe('content-type', () => {
   const validJsonButObject = JSON.stringify({ nodes: 'x' })
-  for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data; boundary=x']) {
+  for (const ct of [
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/octet-stream',
+    'multipart/form-data; boundary=x'
+  ]) {
     it(`POST with content-type ${ct} → 4xx in the error shape (never a 5xx)`, async () => {
       for (const route of POST_ROUTES) {
         const a = await post(`${node.url}${route}`, validJsonButObject, { 'content-type': ct })
@@ -96,9 +111,10 @@ describe('payload_too_large', () => {
   }
 
   it('chunked (no content-length) over 2 MiB → 413 payload_too_large', async () => {
-    const a = await req('POST', `${node.url}/blocks`, big, { ...JSON_CT, 'transfer-encoding': 'chunked' }).catch(
-      (e) => e as Error
-    )
+    const a = await req('POST', `${node.url}/blocks`, big, {
+      ...JSON_CT,
+      'transfer-encoding': 'chunked'
+    }).catch((e) => e as Error)
     // a server may close the connection after answering 413 while the client still writes
     if (a instanceof Error) {
       expect(String(a)).toMatch(/EPIPE|ECONNRESET|socket hang up/)
@@ -118,8 +134,16 @@ describe('payload_too_large', () => {
 
 describe('unknown routes → 404 not_found', () => {
   for (const [m, p] of [
-    ['GET', '/nope'], ['GET', '/does/not/exist'], ['GET', '/index.html'], ['GET', '/status/extra'], ['POST', '/status'], ['PUT', '/blocks'],
-    ['DELETE', '/chain'], ['GET', '/transactions'], ['GET', '/blocks/abc/def'], ['POST', '/mine'],
+    ['GET', '/nope'],
+    ['GET', '/does/not/exist'],
+    ['GET', '/index.html'],
+    ['GET', '/status/extra'],
+    ['POST', '/status'],
+    ['PUT', '/blocks'],
+    ['DELETE', '/chain'],
+    ['GET', '/transactions'],
+    ['GET', '/blocks/abc/def'],
+    ['POST', '/mine'],
     ['PATCH', '/nodes']
   ] as const) {
     it(`${m} ${p}`, async () => {
@@ -151,14 +175,27 @@ describe('wrong field types on POST routes → 400 invalid_field, message names 
     expect(a.body.message).toContain('transactions')
   })
   it('POST /blocks with hex of the wrong case', async () => {
-    const b = { ...networks.regtest.genesis, previous_hash: networks.regtest.genesis_hash.toUpperCase(), index: 2 }
+    const b = {
+      ...networks.regtest.genesis,
+      previous_hash: networks.regtest.genesis_hash.toUpperCase(),
+      index: 2
+    }
     expectError(await post(`${node.url}/blocks`, b), 400, 'invalid_field')
   })
   it('POST /transactions with an empty object', async () => {
     expectError(await post(`${node.url}/transactions`, {}), 400, 'invalid_field')
   })
   it('POST /transactions with a huge integer, a nested object, deep nesting', async () => {
-    const base = { id: '00'.repeat(32), sender: keys.alice.address, recipient: keys.bob.address, amount: 1, fee: 0, nonce: 0, public_key: keys.alice.public_key, signature: '00'.repeat(64) }
+    const base = {
+      id: '00'.repeat(32),
+      sender: keys.alice.address,
+      recipient: keys.bob.address,
+      amount: 1,
+      fee: 0,
+      nonce: 0,
+      public_key: keys.alice.public_key,
+      signature: '00'.repeat(64)
+    }
     for (const patch of [{ amount: 1e300 }, { amount: { n: 1 } }, { nonce: [0] }, { fee: null }]) {
       const a = await post(`${node.url}/transactions`, { ...base, ...patch })
       expectError(a, 400, ['invalid_field', 'bad_transaction'])
@@ -173,7 +210,11 @@ describe('wrong field types on POST routes → 400 invalid_field, message names 
 describe('prototype-shaped keys are just keys', () => {
   it('__proto__ and constructor keys: a 4xx in the error shape, or the body read as plain data', async () => {
     for (const route of POST_ROUTES) {
-      for (const body of ['{"__proto__": {"x": 1}}', '{"constructor": {"prototype": {"x": 1}}}', '{"nodes": [], "__proto__": null}']) {
+      for (const body of [
+        '{"__proto__": {"x": 1}}',
+        '{"constructor": {"prototype": {"x": 1}}}',
+        '{"nodes": [], "__proto__": null}'
+      ]) {
         const a = await post(`${node.url}${route}`, body, JSON_CT)
         expect(a.status, `${route} ${body}: ${a.text}`).toBeLessThan(500)
         if (a.status >= 400) expect4xxError(a)
@@ -186,8 +227,14 @@ describe('prototype-shaped keys are just keys', () => {
 describe('queries and paths never give a 5xx', () => {
   it('odd paths', async () => {
     for (const p of [
-      '/blocks/%ZZ', '/transactions/%00', '/addresses/%2e%2e', '/blocks?from=%ZZ', '/chain?limit[]=1',
-      '/blocks?from=1&from=2', '/transactions/' + 'a'.repeat(5000), '/addresses/' + 'b'.repeat(40) + '/x'
+      '/blocks/%ZZ',
+      '/transactions/%00',
+      '/addresses/%2e%2e',
+      '/blocks?from=%ZZ',
+      '/chain?limit[]=1',
+      '/blocks?from=1&from=2',
+      '/transactions/' + 'a'.repeat(5000),
+      '/addresses/' + 'b'.repeat(40) + '/x'
     ]) {
       const a = await get(`${node.url}${p}`)
       expect(a.status, `${p}: ${a.text}`).toBeLessThan(500)

@@ -5,8 +5,25 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, coinbase, expectError, fakePeer, fakeStatus, get, keys, loadRegtestChain, mineBlock,
-  networks, post, signedTx, startNode, status, stopAll, vector, waitFor, type FakePeer, type Json
+  chainRegtest,
+  coinbase,
+  expectError,
+  fakePeer,
+  fakeStatus,
+  get,
+  keys,
+  loadRegtestChain,
+  mineBlock,
+  networks,
+  post,
+  signedTx,
+  startNode,
+  status,
+  stopAll,
+  vector,
+  waitFor,
+  type FakePeer,
+  type Json
 } from '../helpers/blackbox'
 
 const gh = networks.regtest.genesis_hash
@@ -21,14 +38,20 @@ describe('two real nodes peered', () => {
     const A = await startNode()
     const B = await startNode({ extra: ['--peer', A.url] })
     // B knows A from --peer; A may learn B from X-Node-Url
-    await waitFor('B lists A', async () => ((await get(`${B.url}/nodes`)).body.nodes as string[]).includes(A.url))
+    await waitFor('B lists A', async () =>
+      ((await get(`${B.url}/nodes`)).body.nodes as string[]).includes(A.url)
+    )
 
     const m = await get(`${A.url}/mine`)
     expect(m.status).toBe(200)
     await waitFor('B has A’s block', async () => (await status(B.url)).tip_hash === m.body.hash)
 
     // A's wallet pays via /transactions/new on A: it must reach B's pending pool
-    const t = await post(`${A.url}/transactions/new`, { recipient: keys.bob.address, amount: 3, fee: 1 })
+    const t = await post(`${A.url}/transactions/new`, {
+      recipient: keys.bob.address,
+      amount: 3,
+      fee: 1
+    })
     expect(t.status, t.text).toBe(201)
     await waitFor('B has the transaction pending', async () => {
       const p = await get(`${B.url}/transactions/${t.body.id}`)
@@ -63,12 +86,19 @@ describe('what a node sends its peers', () => {
   function recordingPeer(): Promise<FakePeer> {
     return fakePeer((method, path) => {
       if (method === 'GET' && path.startsWith('/status'))
-        return { status: 200, body: fakeStatus(networks.regtest.genesis, networks.regtest.genesis_work) }
-      if (method === 'GET' && path.startsWith('/blocks')) return { status: 200, body: { blocks: [networks.regtest.genesis] } }
-      if (method === 'GET' && path.startsWith('/chain')) return { status: 200, body: { chain: [networks.regtest.genesis], length: 1 } }
+        return {
+          status: 200,
+          body: fakeStatus(networks.regtest.genesis, networks.regtest.genesis_work)
+        }
+      if (method === 'GET' && path.startsWith('/blocks'))
+        return { status: 200, body: { blocks: [networks.regtest.genesis] } }
+      if (method === 'GET' && path.startsWith('/chain'))
+        return { status: 200, body: { chain: [networks.regtest.genesis], length: 1 } }
       if (method === 'GET' && path.startsWith('/nodes')) return { status: 200, body: { nodes: [] } }
-      if (method === 'POST' && path === '/blocks') return { status: 201, body: { message: 'ok', status: 'main' } }
-      if (method === 'POST' && path === '/transactions') return { status: 202, body: { message: 'ok', id: 'x' } }
+      if (method === 'POST' && path === '/blocks')
+        return { status: 201, body: { message: 'ok', status: 'main' } }
+      if (method === 'POST' && path === '/transactions')
+        return { status: 202, body: { message: 'ok', id: 'x' } }
       return undefined
     })
   }
@@ -82,7 +112,10 @@ describe('what a node sends its peers', () => {
 
     const m = await get(`${A.url}/mine`)
     const gossip = await waitFor('POST /blocks with the mined block', async () =>
-      peer.requests.find((q) => q.method === 'POST' && q.path === '/blocks' && JSON.parse(q.body).hash === m.body.hash)
+      peer.requests.find(
+        (q) =>
+          q.method === 'POST' && q.path === '/blocks' && JSON.parse(q.body).hash === m.body.hash
+      )
     )
     expect(gossip.headers['content-type']).toMatch(/application\/json/)
     const blk = JSON.parse(gossip.body)
@@ -91,16 +124,23 @@ describe('what a node sends its peers', () => {
     const t = await post(`${A.url}/transactions/new`, { recipient: keys.bob.address, amount: 2 })
     expect(t.status).toBe(201)
     await waitFor('POST /transactions with the new transaction', async () =>
-      peer.requests.find((q) => q.method === 'POST' && q.path === '/transactions' && JSON.parse(q.body).id === t.body.id)
+      peer.requests.find(
+        (q) =>
+          q.method === 'POST' && q.path === '/transactions' && JSON.parse(q.body).id === t.body.id
+      )
     )
 
     // a block accepted over POST /blocks is offered on, too
     const tip = (await get(`${A.url}/blocks/${m.body.hash}`)).body
-    const next = mineBlock(tip, [coinbase(keys.carol.address, 50, tip.index + 1, gh)], { timestamp: Date.now() })
+    const next = mineBlock(tip, [coinbase(keys.carol.address, 50, tip.index + 1, gh)], {
+      timestamp: Date.now()
+    })
     const p = await post(`${A.url}/blocks`, next)
     expect(p.status, p.text).toBe(201)
     await waitFor('POST /blocks with the relayed block', async () =>
-      peer.requests.find((q) => q.method === 'POST' && q.path === '/blocks' && JSON.parse(q.body).hash === next.hash)
+      peer.requests.find(
+        (q) => q.method === 'POST' && q.path === '/blocks' && JSON.parse(q.body).hash === next.hash
+      )
     )
   })
 
@@ -113,14 +153,23 @@ describe('what a node sends its peers', () => {
     expectError(a, 400, 'insufficient_funds')
     // any request between peers may carry the header; use a read as well
     await get(`${A.url}/status`, { 'X-Node-Url': peer.url })
-    await waitFor('A lists the sender', async () => ((await get(`${A.url}/nodes`)).body.nodes as string[]).includes(peer.url), 10_000)
+    await waitFor(
+      'A lists the sender',
+      async () => ((await get(`${A.url}/nodes`)).body.nodes as string[]).includes(peer.url),
+      10_000
+    )
     expect(peer.requests.some((q) => q.method === 'GET' && q.path.startsWith('/status'))).toBe(true)
     expect((await status(A.url)).peers).toBe(1)
   })
 
   it('X-Node-Url of a node on another network, of nothing, or of the node itself is not learnt', async () => {
     const other = await fakePeer((method, path) =>
-      path.startsWith('/status') ? { status: 200, body: fakeStatus(networks.main.genesis, networks.main.genesis_work, 'main') } : undefined
+      path.startsWith('/status')
+        ? {
+            status: 200,
+            body: fakeStatus(networks.main.genesis, networks.main.genesis_work, 'main')
+          }
+        : undefined
     )
     fakes.push(other)
     const marker = await recordingPeer()
@@ -154,14 +203,22 @@ describe('orphans (§6)', () => {
     const tip = chainRegtest.blocks[8]
     const a = await post(`${B.url}/blocks`, tip, { 'X-Node-Url': A.url })
     expectError(a, 202, 'unknown_parent')
-    await waitFor('B connects the orphan', async () => (await status(B.url)).tip_hash === tip.hash, 20_000)
+    await waitFor(
+      'B connects the orphan',
+      async () => (await status(B.url)).tip_hash === tip.hash,
+      20_000
+    )
     expect((await status(B.url)).total_work).toBe(chainRegtest.tip.total_work)
   })
 
   it('the missing ancestors are asked for with GET /blocks/<hash> (a peer serving only that and /status)', async () => {
     const byHash = new Map<string, Json>(chainRegtest.blocks.map((b: Json) => [b.hash, b]))
     const peer = await fakePeer((method, path) => {
-      if (method === 'GET' && path.startsWith('/status')) return { status: 200, body: fakeStatus(chainRegtest.blocks[8], chainRegtest.tip.total_work) }
+      if (method === 'GET' && path.startsWith('/status'))
+        return {
+          status: 200,
+          body: fakeStatus(chainRegtest.blocks[8], chainRegtest.tip.total_work)
+        }
       const m = /^\/blocks\/([0-9a-f]{64})$/.exec(path)
       if (method === 'GET' && m && byHash.has(m[1])) return { status: 200, body: byHash.get(m[1]) }
       return undefined
@@ -170,9 +227,16 @@ describe('orphans (§6)', () => {
     const B = await startNode()
     const a = await post(`${B.url}/blocks`, chainRegtest.blocks[8], { 'X-Node-Url': peer.url })
     expectError(a, 202, 'unknown_parent')
-    await waitFor('B connects the orphan', async () => (await status(B.url)).tip_hash === chainRegtest.tip.hash, 20_000)
+    await waitFor(
+      'B connects the orphan',
+      async () => (await status(B.url)).tip_hash === chainRegtest.tip.hash,
+      20_000
+    )
     for (const b of chainRegtest.blocks.slice(1, 8)) {
-      expect(peer.requests.some((q) => q.method === 'GET' && q.path === `/blocks/${b.hash}`), `asked for block ${b.index}`).toBe(true)
+      expect(
+        peer.requests.some((q) => q.method === 'GET' && q.path === `/blocks/${b.hash}`),
+        `asked for block ${b.index}`
+      ).toBe(true)
     }
   })
 
@@ -181,8 +245,12 @@ describe('orphans (§6)', () => {
     await loadRegtestChain(A.url)
     const B = await startNode({ extra: ['--peer', A.url] })
     // B may catch up with A on its own through the --peer; offer a new block mined on A's tip's child
-    const c10 = mineBlock(chainRegtest.blocks[8], [coinbase(keys.bob.address, 50, 10, gh)], { timestamp: chainRegtest.blocks[8].timestamp + 10_000 })
-    const c11 = mineBlock(c10, [coinbase(keys.bob.address, 50, 11, gh)], { timestamp: c10.timestamp + 10_000 })
+    const c10 = mineBlock(chainRegtest.blocks[8], [coinbase(keys.bob.address, 50, 10, gh)], {
+      timestamp: chainRegtest.blocks[8].timestamp + 10_000
+    })
+    const c11 = mineBlock(c10, [coinbase(keys.bob.address, 50, 11, gh)], {
+      timestamp: c10.timestamp + 10_000
+    })
     // A gets block 10 without gossiping it to B? It may gossip it; either way B must end at 11.
     expect((await post(`${A.url}/blocks`, c10)).status).toBe(201)
     const r = await post(`${B.url}/blocks`, c11)
@@ -192,7 +260,9 @@ describe('orphans (§6)', () => {
   })
 
   it('invalid-blocks.json bad_previous_hash over HTTP → 202 unknown_parent, the node still answers', async () => {
-    const v = (vector('invalid-blocks.json').invalid as Json[]).find((x) => x.name === 'bad_previous_hash')!
+    const v = (vector('invalid-blocks.json').invalid as Json[]).find(
+      (x) => x.name === 'bad_previous_hash'
+    )!
     const B = await startNode()
     await loadRegtestChain(B.url)
     const a = await post(`${B.url}/blocks`, v.block)
@@ -214,7 +284,11 @@ describe('peers on any TCP port', () => {
         s.listen(p, '127.0.0.1', () => s.close(() => r(true)))
       })
     let port: number | undefined
-    for (const p of [6000, 5060, 5061, 6665, 6666, 6667, 6668, 6669, 10080]) if (await isFree(p)) { port = p; break }
+    for (const p of [6000, 5060, 5061, 6665, 6666, 6667, 6668, 6669, 10080])
+      if (await isFree(p)) {
+        port = p
+        break
+      }
     if (port === undefined) return // none free here: nothing to check
     const A = await startNode({ port })
     await loadRegtestChain(A.url)
@@ -223,6 +297,9 @@ describe('peers on any TCP port', () => {
     expect(r.status, r.text).toBe(201)
     const res = await get(`${B.url}/nodes/resolve`)
     expect(res.status).toBe(200)
-    expect((await status(B.url)).tip_hash, `peer on port ${port}; resolve said ${res.body.message}`).toBe(chainRegtest.tip.hash)
+    expect(
+      (await status(B.url)).tip_hash,
+      `peer on port ${port}; resolve said ${res.body.message}`
+    ).toBe(chainRegtest.tip.hash)
   })
 })

@@ -5,8 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, coinbase, expectError, get, keys, mineBlock, networks, post, startNode, status,
-  stopAll, vector, type Json, type NodeProc
+  chainRegtest,
+  coinbase,
+  expectError,
+  get,
+  keys,
+  mineBlock,
+  networks,
+  post,
+  startNode,
+  status,
+  stopAll,
+  vector,
+  type Json,
+  type NodeProc
 } from '../helpers/blackbox'
 
 const blocks: Json[] = chainRegtest.blocks
@@ -65,7 +77,10 @@ describe('POST /blocks on regtest', () => {
   })
 
   it('a known header with other transactions (merkle root unchanged): 200 (same block hash) or 400', async () => {
-    const a = await post(`${node.url}/blocks`, { ...blocks[3], transactions: blocks[3].transactions.slice(0, 1) })
+    const a = await post(`${node.url}/blocks`, {
+      ...blocks[3],
+      transactions: blocks[3].transactions.slice(0, 1)
+    })
     if (a.status !== 200) expectError(a, 400, ['bad_merkle_root', 'bad_coinbase'])
   })
 
@@ -73,11 +88,18 @@ describe('POST /blocks on regtest', () => {
     it(`invalid vector ${v.name}: one of ${JSON.stringify(v.http)}`, async () => {
       const a = await post(`${node.url}/blocks`, v.block)
       const ok = (v.http as Json[]).some((h) => h.status === a.status && a.body?.error === h.error)
-      expect(ok, `${v.name} (${v.description}): got HTTP ${a.status} ${a.text.slice(0, 300)}`).toBe(true)
-      expectError(a, (v.http as Json[]).map((h) => h.status))
+      expect(ok, `${v.name} (${v.description}): got HTTP ${a.status} ${a.text.slice(0, 300)}`).toBe(
+        true
+      )
+      expectError(
+        a,
+        (v.http as Json[]).map((h) => h.status)
+      )
       // "invalid_field (its message names the field)"
-      if (a.body.error === 'invalid_field' && v.name === 'invalid_field_index_string') expect(a.body.message).toContain('index')
-      if (a.body.error === 'invalid_field' && v.name === 'invalid_field_tx_amount_float') expect(a.body.message).toContain('amount')
+      if (a.body.error === 'invalid_field' && v.name === 'invalid_field_index_string')
+        expect(a.body.message).toContain('index')
+      if (a.body.error === 'invalid_field' && v.name === 'invalid_field_tx_amount_float')
+        expect(a.body.message).toContain('amount')
       const s = await status(node.url)
       expect(s.tip_hash).toBe(chainRegtest.tip.hash)
     })
@@ -118,9 +140,13 @@ describe('POST /blocks on regtest', () => {
     const acc = invalidBlocks.accepted[0].block
     // child of the side block: its branch now has more work than the tip
     const wallet = keys.carol.address
-    const child = mineBlock(acc, [coinbase(wallet, 50, acc.index + 1, networks.regtest.genesis_hash)], {
-      timestamp: acc.timestamp + 5000
-    })
+    const child = mineBlock(
+      acc,
+      [coinbase(wallet, 50, acc.index + 1, networks.regtest.genesis_hash)],
+      {
+        timestamp: acc.timestamp + 5000
+      }
+    )
     const a = await post(`${node.url}/blocks`, child)
     expect(a.status, a.text).toBe(201)
     expect(a.body.status).toBe('main')
@@ -129,19 +155,27 @@ describe('POST /blocks on regtest', () => {
     expect(s.index).toBe(10)
     expect(s.total_work).toBe(String(2304 + 256))
     const c = await get(`${node.url}/chain`)
-    expect(c.body.chain.map((b: Json) => b.hash)).toEqual([...blocks.slice(0, 8).map((b) => b.hash), acc.hash, child.hash])
+    expect(c.body.chain.map((b: Json) => b.hash)).toEqual([
+      ...blocks.slice(0, 8).map((b) => b.hash),
+      acc.hash,
+      child.hash
+    ])
     // the old block 9 is now a side block and still served
     expect((await get(`${node.url}/blocks/${blocks[8].hash}`)).status).toBe(200)
     // the transactions of the abandoned block 9 went back to the pool when still valid
     const left: Json[] = blocks[8].transactions.slice(1)
-    const pend = (await get(`${node.url}/transactions/pending`)).body.transactions.map((t: Json) => t.id)
+    const pend = (await get(`${node.url}/transactions/pending`)).body.transactions.map(
+      (t: Json) => t.id
+    )
     const sideIds = new Set(acc.transactions.map((t: Json) => t.id))
     for (const t of left) if (!sideIds.has(t.id)) expect(pend, `re-offered ${t.id}`).toContain(t.id)
   })
 
   it('an orphan (unknown parent) → 202 {"error": "unknown_parent", message}', async () => {
     const parent = { ...blocks[8], hash: 'ee'.repeat(32), index: 9 }
-    const orphan = mineBlock(parent, [coinbase(keys.bob.address, 50, 10, networks.regtest.genesis_hash)])
+    const orphan = mineBlock(parent, [
+      coinbase(keys.bob.address, 50, 10, networks.regtest.genesis_hash)
+    ])
     const a = await post(`${node.url}/blocks`, orphan)
     expectError(a, 202, 'unknown_parent')
     // the node still answers
@@ -165,7 +199,8 @@ describe('POST /blocks on main: the retarget vectors (§5)', () => {
     expect(s.tip_hash).toBe(retarget.increase.tip.hash)
     expect(s.total_work).toBe(retarget.increase.tip.total_work)
     expect(s.total_work).toBe('917504')
-    if (retarget.increase.tip.next_difficulty !== undefined) expect(s.difficulty).toBe(retarget.increase.tip.next_difficulty)
+    if (retarget.increase.tip.next_difficulty !== undefined)
+      expect(s.difficulty).toBe(retarget.increase.tip.next_difficulty)
   })
 
   it('decrease and boundary branches: every block a side block, tip unchanged', async () => {
@@ -197,7 +232,11 @@ describe('/blocks and /chain cap of 500 on a long regtest chain', () => {
     const gh = networks.regtest.genesis_hash
     for (let i = 0; i < 510; i++) {
       const p = chain[chain.length - 1]
-      chain.push(mineBlock(p, [coinbase(keys.alice.address, 50, p.index + 1, gh)], { timestamp: p.timestamp + 1000 }))
+      chain.push(
+        mineBlock(p, [coinbase(keys.alice.address, 50, p.index + 1, gh)], {
+          timestamp: p.timestamp + 1000
+        })
+      )
     }
     for (const b of chain.slice(1)) {
       const a = await post(`${node.url}/blocks`, b)

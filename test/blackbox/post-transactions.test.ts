@@ -5,8 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, expectError, expectWellFormedBlock, get, keys, loadRegtestChain, networks, post,
-  signedTx, startNode, status, stopAll, vector, type Json, type NodeProc
+  chainRegtest,
+  expectError,
+  expectWellFormedBlock,
+  get,
+  keys,
+  loadRegtestChain,
+  networks,
+  post,
+  signedTx,
+  startNode,
+  status,
+  stopAll,
+  vector,
+  type Json,
+  type NodeProc
 } from '../helpers/blackbox'
 
 const vectors = vector('invalid-transactions.json')
@@ -32,9 +45,15 @@ describe('invalid-transactions.json on an empty pool', () => {
   it('invalid_field messages name the field', async () => {
     const byName = Object.fromEntries((vectors.invalid as Json[]).map((v) => [v.name, v]))
     const cases: [string, string][] = [
-      ['amount_float', 'amount'], ['amount_string', 'amount'], ['amount_bool', 'amount'],
-      ['fee_negative', 'fee'], ['nonce_too_large', 'nonce'], ['missing_signature', 'signature'],
-      ['missing_fee', 'fee'], ['null_public_key', 'public_key'], ['recipient_short', 'recipient']
+      ['amount_float', 'amount'],
+      ['amount_string', 'amount'],
+      ['amount_bool', 'amount'],
+      ['fee_negative', 'fee'],
+      ['nonce_too_large', 'nonce'],
+      ['missing_signature', 'signature'],
+      ['missing_fee', 'fee'],
+      ['null_public_key', 'public_key'],
+      ['recipient_short', 'recipient']
     ]
     for (const [name, field] of cases) {
       const a = await post(`${node.url}/transactions`, byName[name].tx)
@@ -75,9 +94,15 @@ describe('the valid transfer', () => {
     // §3: well-formed only when `id` matches; this is not the known transaction
     const t = { ...chainRegtest.blocks[2].transactions[1] }
     t.amount += 1
-    expectError(await post(`${node.url}/transactions`, t), 400, ['bad_transaction', 'invalid_field'])
+    expectError(await post(`${node.url}/transactions`, t), 400, [
+      'bad_transaction',
+      'invalid_field'
+    ])
     const p = { ...valid, fee: valid.fee + 1 }
-    expectError(await post(`${node.url}/transactions`, p), 400, ['bad_transaction', 'invalid_field'])
+    expectError(await post(`${node.url}/transactions`, p), 400, [
+      'bad_transaction',
+      'invalid_field'
+    ])
   })
 
   it('a known id with a broken signature: 200 (same id) or 400 bad_signature', async () => {
@@ -90,7 +115,13 @@ describe('the valid transfer', () => {
     const cb = chainRegtest.blocks[1].transactions[0]
     const a = await post(`${node.url}/transactions`, cb)
     if (a.status === 200) return
-    expectError(a, 400, ['bad_transaction', 'bad_coinbase', 'invalid_field', 'bad_sender', 'bad_signature'])
+    expectError(a, 400, [
+      'bad_transaction',
+      'bad_coinbase',
+      'invalid_field',
+      'bad_sender',
+      'bad_signature'
+    ])
   })
 
   it('the next nonce of the same sender is checked against tip + pending', async () => {
@@ -125,7 +156,12 @@ describe('the valid transfer', () => {
     const a = await post(`${node.url}/transactions`, valid)
     expect(a.status, a.text).toBe(200)
     const t = await get(`${node.url}/transactions/${valid.id}`)
-    expect(t.body).toEqual({ transaction: valid, block_hash: m.body.hash, block_index: 10, confirmations: 1 })
+    expect(t.body).toEqual({
+      transaction: valid,
+      block_hash: m.body.hash,
+      block_index: 10,
+      confirmations: 1
+    })
     const al = await get(`${node.url}/addresses/${keys.alice.address}`)
     expect(al.body).toEqual({ address: keys.alice.address, balance: 285 - 3 - 1, nonce: 6 })
   })

@@ -5,8 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, expect4xxError, expectError, get, keys, loadRegtestChain, networks, post, startNode,
-  signedTx, status, stopAll, type Json, type NodeProc
+  chainRegtest,
+  expect4xxError,
+  expectError,
+  get,
+  keys,
+  loadRegtestChain,
+  networks,
+  post,
+  startNode,
+  signedTx,
+  status,
+  stopAll,
+  type Json,
+  type NodeProc
 } from '../helpers/blackbox'
 
 const blocks: Json[] = chainRegtest.blocks
@@ -14,7 +26,10 @@ let node: NodeProc
 let mainNode: NodeProc
 
 beforeAll(async () => {
-  ;[node, mainNode] = await Promise.all([startNode({ network: 'regtest' }), startNode({ network: 'main' })])
+  ;[node, mainNode] = await Promise.all([
+    startNode({ network: 'regtest' }),
+    startNode({ network: 'main' })
+  ])
 })
 afterAll(stopAll)
 
@@ -97,7 +112,14 @@ describe('GET /chain', () => {
   })
 
   it('bad query values are a 4xx error or ignored, never a 5xx', async () => {
-    for (const q of ['from=abc', 'limit=-1', 'from=1.5', 'limit=x', 'from=', 'from=99999999999999999999']) {
+    for (const q of [
+      'from=abc',
+      'limit=-1',
+      'from=1.5',
+      'limit=x',
+      'from=',
+      'from=99999999999999999999'
+    ]) {
       const a = await get(`${node.url}/chain?${q}`)
       if (a.status >= 400) expect4xxError(a, 'invalid_field')
       else expect(a.status, q).toBe(200)
@@ -205,7 +227,12 @@ describe('GET /transactions/pending and a pending GET /transactions/<id>', () =>
     expect(a.body).toEqual({ transactions: [] })
 
     const tx = signedTx(
-      'alice', keys.bob.address, 3, 2, chainRegtest.state[keys.alice.address].nonce, networks.regtest.genesis_hash
+      'alice',
+      keys.bob.address,
+      3,
+      2,
+      chainRegtest.state[keys.alice.address].nonce,
+      networks.regtest.genesis_hash
     )
     const p = await post(`${node.url}/transactions`, tx)
     expect(p.status, p.text).toBe(202)
@@ -214,7 +241,12 @@ describe('GET /transactions/pending and a pending GET /transactions/<id>', () =>
     expect(a.body).toEqual({ transactions: [tx] })
     a = await get(`${node.url}/transactions/${tx.id}`)
     expect(a.status).toBe(200)
-    expect(a.body).toEqual({ transaction: tx, block_hash: null, block_index: null, confirmations: 0 })
+    expect(a.body).toEqual({
+      transaction: tx,
+      block_hash: null,
+      block_index: null,
+      confirmations: 0
+    })
     expect((await status(node.url)).pending).toBe(1)
   })
 })

@@ -9,8 +9,22 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  chainRegtest, coinbase, fakePeer, fakeStatus, get, keys, MAIN_DIR, mineBlock, networks, post, startNode, status, stopAll,
-  waitFor, type FakePeer, type Json
+  chainRegtest,
+  coinbase,
+  fakePeer,
+  fakeStatus,
+  get,
+  keys,
+  MAIN_DIR,
+  mineBlock,
+  networks,
+  post,
+  startNode,
+  status,
+  stopAll,
+  waitFor,
+  type FakePeer,
+  type Json
 } from '../helpers/blackbox'
 
 const peers: FakePeer[] = []
@@ -42,8 +56,20 @@ describe("the README's walkthrough session, as written", () => {
     const A = await startNode()
     const B = await startNode({ extra: ['--peer', A.url] })
     const steps = readmeSession()
-    expect(steps.map((s) => s.command.split(/\s+/).find((w) => /localhost:\d+\//.test(w))?.replace(/^.*localhost:\d+/, ''))).toEqual([
-      '/mine', '/status', '/transactions/new', '/chain', '/nodes/register', '/nodes/resolve'
+    expect(
+      steps.map((s) =>
+        s.command
+          .split(/\s+/)
+          .find((w) => /localhost:\d+\//.test(w))
+          ?.replace(/^.*localhost:\d+/, '')
+      )
+    ).toEqual([
+      '/mine',
+      '/status',
+      '/transactions/new',
+      '/chain',
+      '/nodes/register',
+      '/nodes/resolve'
     ])
     const answers: Json[] = []
     for (const step of steps) {
@@ -54,7 +80,10 @@ describe("the README's walkthrough session, as written", () => {
       if (step.command.includes('/chain')) {
         // Background sync usually gets there before the user registers and resolves: wait for it,
         // so that the case the README's comment must hold in is the one tested.
-        await waitFor('B to take A\'s block', async () => (await status(B.url)).tip_hash === body.chain.at(-1).hash)
+        await waitFor(
+          "B to take A's block",
+          async () => (await status(B.url)).tip_hash === body.chain.at(-1).hash
+        )
       }
     }
     const [mined, statusB, sent, chainA, registered, resolved] = answers
@@ -69,14 +98,19 @@ describe("the README's walkthrough session, as written", () => {
     expect(steps[5].comment).toBe('"Our chain was replaced"')
     expect(resolved.message, JSON.stringify(resolved).slice(0, 200)).toBe('Our chain was replaced')
     expect(resolved.new_chain).toEqual((await get(`${B.url}/chain`)).body.chain)
-    expect(resolved.new_chain.map((b: Json) => b.hash)).toEqual(chainA.chain.map((b: Json) => b.hash))
+    expect(resolved.new_chain.map((b: Json) => b.hash)).toEqual(
+      chainA.chain.map((b: Json) => b.hash)
+    )
     // Nobody changed B's chain since: asked again, it is authoritative.
     const again = await get(`${B.url}/nodes/resolve`)
     expect(again.body.message).toBe('Our chain is authoritative')
     expect(again.body.chain).toEqual(resolved.new_chain)
     // The UI API's resolve carries the same outcome as a boolean (its display is translated).
     const ui = await post(`${B.url}/api/ui/resolve`, { args: [] })
-    expect(ui.body).toEqual({ ok: true, value: { replaced: false, message: 'Our chain is authoritative', length: 2 } })
+    expect(ui.body).toEqual({
+      ok: true,
+      value: { replaced: false, message: 'Our chain is authoritative', length: 2 }
+    })
   })
 
   it('a node whose own mining extended its chain since the last resolve stays authoritative', async () => {
@@ -94,7 +128,11 @@ describe('walkthrough with two nodes', () => {
     const [A, B] = await Promise.all([startNode(), startNode()])
     expect((await get(`${A.url}/mine`)).status).toBe(200)
     expect((await get(`${A.url}/mine`)).status).toBe(200)
-    const t = await post(`${A.url}/transactions/new`, { recipient: keys.bob.address, amount: 7, fee: 1 })
+    const t = await post(`${A.url}/transactions/new`, {
+      recipient: keys.bob.address,
+      amount: 7,
+      fee: 1
+    })
     expect(t.status, t.text).toBe(201)
     expect(t.body.message).toBe('Transaction will be added to Block 4')
     const chainA = await get(`${A.url}/chain`)
@@ -140,7 +178,7 @@ describe('walkthrough with two nodes', () => {
     expect(res.body.message).toBe('Our chain was replaced')
     expect(res.body.new_chain).toEqual(chainA)
     // the block B mined itself is still known, as a side block
-    const bChain = (await get(`${B.url}/blocks/${chainA[1].hash}`))
+    const bChain = await get(`${B.url}/blocks/${chainA[1].hash}`)
     expect(bChain.status).toBe(200)
   })
 })
@@ -148,11 +186,15 @@ describe('walkthrough with two nodes', () => {
 function chainPeer(chain: Json[], totalWork: string): Promise<FakePeer> {
   return fakePeer((method, path) => {
     const url = new URL(path, 'http://x')
-    if (method === 'GET' && url.pathname === '/status') return { status: 200, body: fakeStatus(chain.at(-1), totalWork) }
+    if (method === 'GET' && url.pathname === '/status')
+      return { status: 200, body: fakeStatus(chain.at(-1), totalWork) }
     if (method === 'GET' && url.pathname === '/chain') {
       const from = Number(url.searchParams.get('from') ?? 1)
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 500), 500)
-      return { status: 200, body: { chain: chain.filter((b) => b.index >= from).slice(0, limit), length: chain.length } }
+      return {
+        status: 200,
+        body: { chain: chain.filter((b) => b.index >= from).slice(0, limit), length: chain.length }
+      }
     }
     if (method === 'GET' && url.pathname === '/blocks') {
       const from = Number(url.searchParams.get('from') ?? 1)
@@ -211,7 +253,9 @@ describe('/nodes/resolve against scripted peers', () => {
     let p = served[4]
     for (let i = 0; i < 4; i++) {
       // block 6 pays 51: bad_coinbase; 7.. are fine on top of it
-      const b = mineBlock(p, [coinbase(keys.carol.address, i === 0 ? 51 : 50, p.index + 1, gh)], { timestamp: p.timestamp + 9000 })
+      const b = mineBlock(p, [coinbase(keys.carol.address, i === 0 ? 51 : 50, p.index + 1, gh)], {
+        timestamp: p.timestamp + 9000
+      })
       served.push(b)
       p = b
     }
@@ -220,7 +264,10 @@ describe('/nodes/resolve against scripted peers', () => {
 
   it('a peer whose block 6 carries a wrong hash → the valid prefix (to block 5) is kept', async () => {
     const broken = chainRegtest.blocks.map((b: Json) => ({ ...b }))
-    broken[5] = { ...broken[5], hash: broken[5].hash.slice(0, 63) + (broken[5].hash.endsWith('0') ? '1' : '0') }
+    broken[5] = {
+      ...broken[5],
+      hash: broken[5].hash.slice(0, 63) + (broken[5].hash.endsWith('0') ? '1' : '0')
+    }
     await expectPrefixKept(broken)
   })
 
@@ -240,7 +287,12 @@ describe('/nodes/resolve against scripted peers', () => {
 
   it('a peer with a different chain of equal work → "Our chain is authoritative", first seen stays', async () => {
     const gh = networks.regtest.genesis_hash
-    const theirs = [networks.regtest.genesis, mineBlock(networks.regtest.genesis, [coinbase(keys.alice.address, 50, 2, gh)], { timestamp: networks.regtest.genesis.timestamp + 5000 })]
+    const theirs = [
+      networks.regtest.genesis,
+      mineBlock(networks.regtest.genesis, [coinbase(keys.alice.address, 50, 2, gh)], {
+        timestamp: networks.regtest.genesis.timestamp + 5000
+      })
+    ]
     const peer = await chainPeer(theirs, String(2 * 256))
     peers.push(peer)
     const B = await startNode()
@@ -257,7 +309,8 @@ describe('/nodes/resolve against scripted peers', () => {
   it('a peer on another network is not followed', async () => {
     const mainChain = [networks.main.genesis]
     const peer = await fakePeer((method, path) => {
-      if (path.startsWith('/status')) return { status: 200, body: fakeStatus(mainChain[0], networks.main.genesis_work, 'main') }
+      if (path.startsWith('/status'))
+        return { status: 200, body: fakeStatus(mainChain[0], networks.main.genesis_work, 'main') }
       if (path.startsWith('/chain')) return { status: 200, body: { chain: mainChain, length: 1 } }
       return undefined
     })

@@ -9,7 +9,19 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { blockToWire, merkleRoot, parseBlock, type Block } from '../../src/main/core'
-import { alice, bob, buildChain, carol, ChainBuilder, openChain, plainState, remine, replayAccounts, storedMainChain, submitAll } from '../helpers/chain-builder'
+import {
+  alice,
+  bob,
+  buildChain,
+  carol,
+  ChainBuilder,
+  openChain,
+  plainState,
+  remine,
+  replayAccounts,
+  storedMainChain,
+  submitAll
+} from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
 import { blockShaped, jsonAnything, mutation, RULE_CODES } from '../core/fuzz-arbitraries'
 
@@ -27,7 +39,11 @@ submitAll(c.chain, base.blocks)
 /** Valid blocks to mutate: the next main block with transfers, and a side block two back. */
 function candidates(): Block[] {
   const next = base.fork(bob.address, 0)
-  next.mine([next.transfer(alice, carol.address, 7, 2), next.transfer(bob, alice.address, 3, 1), next.transfer(carol, bob.address, 1, 0)])
+  next.mine([
+    next.transfer(alice, carol.address, 7, 2),
+    next.transfer(bob, alice.address, 3, 1),
+    next.transfer(carol, bob.address, 1, 0)
+  ])
   const side = new ChainBuilder({ tip: base.blocks[5], payTo: carol.address, jitter: 3 })
   side.mine()
   return [next.tip, side.tip]
@@ -51,36 +67,57 @@ function offer(v: unknown): void {
 describe('Chain.submit on arbitrary input', () => {
   it('never throws on fc.json() or fc.anything() input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json().map((t) => JSON.parse(t) as unknown), jsonAnything), offer),
+      fc.property(
+        fc.oneof(
+          fc.json().map((t) => JSON.parse(t) as unknown),
+          jsonAnything
+        ),
+        offer
+      ),
       { numRuns: 300 }
     )
   })
 
   it('never throws on block-shaped objects with junk fields', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...valid).chain((b) => blockShaped(blockToWire(b))), offer),
+      fc.property(
+        fc.constantFrom(...valid).chain((b) => blockShaped(blockToWire(b))),
+        offer
+      ),
       { numRuns: 500 }
     )
   })
 
   it('never throws on mutated valid blocks, as offered and re-mined', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...valid), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (b, edits, fixRoot) => {
-        const w = structuredClone(blockToWire(b)) as unknown as Parameters<(typeof edits)[number]>[0]
-        for (const e of edits) e(w)
-        offer(w)
-        const p = parseBlock(w)
-        if (!p.ok || p.value.difficulty > 8) return
-        const root = fixRoot ? merkleRoot(p.value.transactions.map((t) => t.id)) : p.value.merkleRoot
-        offer(blockToWire(remine({ ...p.value, merkleRoot: root })))
-      }),
+      fc.property(
+        fc.constantFrom(...valid),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (b, edits, fixRoot) => {
+          const w = structuredClone(blockToWire(b)) as unknown as Parameters<
+            (typeof edits)[number]
+          >[0]
+          for (const e of edits) e(w)
+          offer(w)
+          const p = parseBlock(w)
+          if (!p.ok || p.value.difficulty > 8) return
+          const root = fixRoot
+            ? merkleRoot(p.value.transactions.map((t) => t.id))
+            : p.value.merkleRoot
+          offer(blockToWire(remine({ ...p.value, merkleRoot: root })))
+        }
+      ),
       { numRuns: 400 }
     )
   })
 
   it('still holds accounts equal to a replay of its main chain', () => {
-    expect(plainState(c.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(c.store))))
+    expect(plainState(c.store.allAccounts())).toEqual(
+      plainState(replayAccounts(storedMainChain(c.store)))
+    )
     // The unmutated candidates are still acceptable (or were accepted by a harmless mutation's twin).
-    for (const b of valid) expect(c.chain.submit(b)).toMatchObject({ kind: expect.stringMatching(/^(accepted|known)$/) })
+    for (const b of valid)
+      expect(c.chain.submit(b)).toMatchObject({ kind: expect.stringMatching(/^(accepted|known)$/) })
   })
 })

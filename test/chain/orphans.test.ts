@@ -32,7 +32,11 @@ describe('orphans', () => {
     const accepted: number[] = []
     c.chain.onAccepted((a) => accepted.push(a.block.index))
     for (let i = blocks.length - 1; i >= 1; i--) {
-      expect(c.chain.submit(blocks[i])).toEqual({ kind: 'orphan', hash: blocks[i].hash, missing: blocks[i].previousHash })
+      expect(c.chain.submit(blocks[i])).toEqual({
+        kind: 'orphan',
+        hash: blocks[i].hash,
+        missing: blocks[i].previousHash
+      })
     }
     expect(c.chain.orphanCount()).toBe(11)
     expect(c.chain.missingAncestor(blocks[11].hash)).toBe(blocks[0].hash)
@@ -57,7 +61,9 @@ describe('orphans', () => {
     for (const b of side.blocks.slice(1).reverse()) expect(c.chain.submit(b).kind).toBe('orphan')
     expect(c.chain.submit(side.blocks[0])).toMatchObject({ kind: 'accepted', status: 'side' })
     expect(c.chain.tip().hash).toBe(side.tip.hash)
-    expect(plainState(c.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(c.store))))
+    expect(plainState(c.store.allAccounts())).toEqual(
+      plainState(replayAccounts(storedMainChain(c.store)))
+    )
   })
 
   it('holds at most maxOrphans, dropping the oldest first', () => {
@@ -88,7 +94,10 @@ describe('orphans', () => {
       proof++
     }
     expect(c.chain.submit(weak)).toMatchObject({ kind: 'invalid', code: 'bad_pow' })
-    expect(c.chain.submit({ ...b, hash: 'ab'.repeat(32) })).toMatchObject({ kind: 'invalid', code: 'bad_hash' })
+    expect(c.chain.submit({ ...b, hash: 'ab'.repeat(32) })).toMatchObject({
+      kind: 'invalid',
+      code: 'bad_hash'
+    })
     expect(c.chain.orphanCount()).toBe(0)
   })
 
@@ -126,7 +135,12 @@ describe('invalid blocks on a side branch', () => {
     // Valid against the main chain's state (alice's nonce there is unused), not against the branch.
     const replay = signedTx(alice, bob.address, 5, spent.nonce, 0)
     expect(c.store.account(alice.address).nonce).toBe(spent.nonce)
-    const bad = mineBlock({ parent: side.tip, txs: [replay], payTo: bob.address, timestamp: side.tip.timestamp + 10001 })
+    const bad = mineBlock({
+      parent: side.tip,
+      txs: [replay],
+      payTo: bob.address,
+      timestamp: side.tip.timestamp + 10001
+    })
     submitAll(c.chain, side.blocks)
     expect(c.chain.submit(bad)).toMatchObject({ kind: 'invalid', code: 'bad_nonce' })
     expect(c.store.hasBlock(bad.hash)).toBe(false)
@@ -150,7 +164,11 @@ describe('invalid blocks on a side branch', () => {
     const cases: { name: string; block: Block; code: string }[] = [
       {
         name: 'overspend',
-        block: mineBlock({ parent: side.tip, txs: [signedTx(carol, bob.address, 10_000, side.account(carol.address).nonce)], payTo: bob.address }),
+        block: mineBlock({
+          parent: side.tip,
+          txs: [signedTx(carol, bob.address, 10_000, side.account(carol.address).nonce)],
+          payTo: bob.address
+        }),
         code: 'insufficient_funds'
       },
       {
@@ -165,7 +183,10 @@ describe('invalid blocks on a side branch', () => {
       },
       {
         name: 'timestamp at the median',
-        block: remine({ ...mineBlock({ parent: side.tip, payTo: bob.address }), timestamp: c.chain.parentContext(c.chain.header(side.tip.hash)!).medianTimePast }),
+        block: remine({
+          ...mineBlock({ parent: side.tip, payTo: bob.address }),
+          timestamp: c.chain.parentContext(c.chain.header(side.tip.hash)!).medianTimePast
+        }),
         code: 'time_too_old'
       }
     ]
@@ -188,15 +209,50 @@ describe('blocks altered in transit', () => {
     const b = new ChainBuilder()
     buildChain(6, b)
     submitAll(c.chain, b.blocks)
-    const genuine = b.mine([b.transfer(alice, bob.address, 4, 1), b.transfer(bob, carol.address, 2, 0)])
+    const genuine = b.mine([
+      b.transfer(alice, bob.address, 4, 1),
+      b.transfer(bob, carol.address, 2, 0)
+    ])
     const t1 = genuine.transactions[1]
     const otherSig = signedTx(alice, bob.address, 5, t1.nonce, 1).signature
     const tampered: { block: Block; code: string }[] = [
-      { block: { ...genuine, transactions: [genuine.transactions[0], { ...t1, signature: otherSig }, genuine.transactions[2]] }, code: 'bad_signature' },
-      { block: { ...genuine, transactions: [genuine.transactions[0], { ...t1, publicKey: bob.publicKey }, genuine.transactions[2]] }, code: 'bad_sender' },
-      { block: { ...genuine, transactions: [genuine.transactions[0], { ...t1, amount: 40 }, genuine.transactions[2]] }, code: 'bad_transaction' },
-      { block: { ...genuine, transactions: [genuine.transactions[0], genuine.transactions[2], t1] }, code: 'bad_merkle_root' },
-      { block: { ...genuine, transactions: genuine.transactions.slice(0, 2) }, code: 'bad_merkle_root' }
+      {
+        block: {
+          ...genuine,
+          transactions: [
+            genuine.transactions[0],
+            { ...t1, signature: otherSig },
+            genuine.transactions[2]
+          ]
+        },
+        code: 'bad_signature'
+      },
+      {
+        block: {
+          ...genuine,
+          transactions: [
+            genuine.transactions[0],
+            { ...t1, publicKey: bob.publicKey },
+            genuine.transactions[2]
+          ]
+        },
+        code: 'bad_sender'
+      },
+      {
+        block: {
+          ...genuine,
+          transactions: [genuine.transactions[0], { ...t1, amount: 40 }, genuine.transactions[2]]
+        },
+        code: 'bad_transaction'
+      },
+      {
+        block: { ...genuine, transactions: [genuine.transactions[0], genuine.transactions[2], t1] },
+        code: 'bad_merkle_root'
+      },
+      {
+        block: { ...genuine, transactions: genuine.transactions.slice(0, 2) },
+        code: 'bad_merkle_root'
+      }
     ]
     for (const t of tampered) {
       expect(t.block.hash).toBe(genuine.hash)
@@ -206,7 +262,7 @@ describe('blocks altered in transit', () => {
     expect(c.chain.tip().hash).toBe(genuine.hash)
   })
 
-  it('does not let a header carrying another block\'s hash make that block invalid', () => {
+  it("does not let a header carrying another block's hash make that block invalid", () => {
     const c = freshChain()
     const b = new ChainBuilder()
     buildChain(3, b)
@@ -218,7 +274,8 @@ describe('blocks altered in transit', () => {
       { block: { ...genuine, timestamp: genuine.timestamp + 1 }, code: 'bad_hash' },
       { block: { ...genuine, proof: genuine.proof + 1 }, code: 'bad_hash' }
     ]
-    for (const f of forged) expect(c.chain.submit(f.block), f.code).toMatchObject({ kind: 'invalid', code: f.code })
+    for (const f of forged)
+      expect(c.chain.submit(f.block), f.code).toMatchObject({ kind: 'invalid', code: f.code })
     expect(c.chain.submit(genuine)).toMatchObject({ kind: 'accepted', status: 'main' })
   })
 
@@ -244,4 +301,3 @@ describe('blocks altered in transit', () => {
     expect(c.chain.submit(bad)).toMatchObject({ kind: 'invalid', code: 'bad_difficulty' })
   })
 })
-

@@ -7,7 +7,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { NodeService } from '../../src/main/node/service'
-import { alice, bob, buildChain, carol, ChainBuilder, mineHeader, REGTEST, signedTx } from '../helpers/chain-builder'
+import {
+  alice,
+  bob,
+  buildChain,
+  carol,
+  ChainBuilder,
+  mineHeader,
+  REGTEST,
+  signedTx
+} from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
 
 const cleanups: (() => void)[] = []
@@ -39,7 +48,13 @@ describe('pending pool across blocks and reorganisations', () => {
     const n = b.account(alice.address).nonce
     const t1 = signedTx(alice, bob.address, 5, n, 1)
     const t2 = signedTx(alice, bob.address, 6, n + 1, 1)
-    const bobSpend = signedTx(bob, carol.address, b.account(bob.address).balance, b.account(bob.address).nonce, 0)
+    const bobSpend = signedTx(
+      bob,
+      carol.address,
+      b.account(bob.address).balance,
+      b.account(bob.address).nonce,
+      0
+    )
     const t3 = signedTx(carol, alice.address, 1, b.account(carol.address).nonce, 0)
     for (const t of [t1, t2, bobSpend, t3]) expect(svc.submitTransaction(t).kind).toBe('accepted')
     // The block mines t1 and a different transfer of bob's with the same nonce (conflict).
@@ -52,7 +67,7 @@ describe('pending pool across blocks and reorganisations', () => {
     expect(svc.submitTransaction(t1).kind).toBe('known')
   })
 
-  it('returns the abandoned blocks\' transactions to the pool and removes those the new branch mined', () => {
+  it("returns the abandoned blocks' transactions to the pool and removes those the new branch mined", () => {
     const { svc, dir } = openService()
     const base = new ChainBuilder()
     buildChain(6, base)
@@ -100,7 +115,9 @@ describe('pending pool across blocks and reorganisations', () => {
     const fromTemplate = { ...t.header, ...mined, transactions: t.transactions }
     expect(svc.submitBlock(fromTemplate)).toMatchObject({ kind: 'accepted', status: 'main' })
     expect(svc.pool.size).toBe(0)
-    expect(svc.store.account(bob.address).balance).toBe(side.account(bob.address).balance + 50 + onlyOld.fee + pendingAlice.fee + pendingAlice.amount)
+    expect(svc.store.account(bob.address).balance).toBe(
+      side.account(bob.address).balance + 50 + onlyOld.fee + pendingAlice.fee + pendingAlice.amount
+    )
 
     // The pool, here empty again, and the chain survive a restart unchanged.
     svc.close()
@@ -154,4 +171,3 @@ describe('pending pool across blocks and reorganisations', () => {
     expect(ids(svc.pool.all())).toEqual(ids([mid, rich]))
   })
 })
-

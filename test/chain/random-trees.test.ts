@@ -10,9 +10,25 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { applyTransaction, checkTransactionState, StateOverlay, type Block, type Transaction } from '../../src/main/core'
+import {
+  applyTransaction,
+  checkTransactionState,
+  StateOverlay,
+  type Block,
+  type Transaction
+} from '../../src/main/core'
 import { NodeService } from '../../src/main/node/service'
-import { alice, bob, carol, ChainBuilder, plainState, REGTEST, replayAccounts, storedMainChain, type Key } from '../helpers/chain-builder'
+import {
+  alice,
+  bob,
+  carol,
+  ChainBuilder,
+  plainState,
+  REGTEST,
+  replayAccounts,
+  storedMainChain,
+  type Key
+} from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
 
 const cleanups: (() => void)[] = []
@@ -43,13 +59,24 @@ function randomTree(rand: () => number, size: number): { nodes: Node[]; txs: Tra
   const txs: Transaction[] = []
   for (let i = 0; i < size; i++) {
     // Mostly extend one of the newest blocks, sometimes fork far back (or from genesis).
-    const back = rand() < 0.8 ? Math.floor(rand() * Math.min(nodes.length, 3)) : Math.floor(rand() * (nodes.length + 1))
+    const back =
+      rand() < 0.8
+        ? Math.floor(rand() * Math.min(nodes.length, 3))
+        : Math.floor(rand() * (nodes.length + 1))
     const parent = back >= nodes.length ? root : nodes[nodes.length - 1 - back].builder
     const b = parent.fork(keys[Math.floor(rand() * 3)].address, 1 + i)
     const blockTxs: Transaction[] = []
     for (const k of keys) {
       const bal = b.account(k.address).balance
-      if (bal >= 2 && rand() < 0.5) blockTxs.push(b.transfer(k, keys[Math.floor(rand() * 3)].address, 1 + Math.floor(rand() * (bal / 2)), Math.floor(rand() * 2)))
+      if (bal >= 2 && rand() < 0.5)
+        blockTxs.push(
+          b.transfer(
+            k,
+            keys[Math.floor(rand() * 3)].address,
+            1 + Math.floor(rand() * (bal / 2)),
+            Math.floor(rand() * 2)
+          )
+        )
     }
     txs.push(...blockTxs)
     nodes.push({ block: b.mine(blockTxs), builder: b })
@@ -94,7 +121,8 @@ describe('fork choice on random block trees', () => {
           for (const b of order) {
             const out = svc.submitBlock(b)
             expect(['accepted', 'orphan']).toContain(out.kind)
-            for (let k = 0; k < 2 && txs.length > 0; k++) svc.submitTransaction(txs[Math.floor(rand() * txs.length)])
+            for (let k = 0; k < 2 && txs.length > 0; k++)
+              svc.submitTransaction(txs[Math.floor(rand() * txs.length)])
             checkPool(svc)
           }
           expect(svc.chain.orphanCount()).toBe(0)
@@ -106,7 +134,9 @@ describe('fork choice on random block trees', () => {
           expect(winner).toBeDefined()
           const main = storedMainChain(svc.store)
           expect(plainState(svc.store.allAccounts())).toEqual(plainState(replayAccounts(main)))
-          const want = new Map([...winner.builder.state.accounts].filter(([, a]) => a.balance !== 0 || a.nonce !== 0))
+          const want = new Map(
+            [...winner.builder.state.accounts].filter(([, a]) => a.balance !== 0 || a.nonce !== 0)
+          )
           expect(plainState(svc.store.allAccounts())).toEqual(plainState(want))
         } finally {
           svc.close()

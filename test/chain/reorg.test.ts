@@ -31,7 +31,6 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!()
 })
 
-
 function expectStoreFollows(c: OpenedChain, builder: ChainBuilder): void {
   const main = storedMainChain(c.store)
   expect(main[main.length - 1].hash).toBe(builder.tip.hash)
@@ -75,7 +74,9 @@ describe('fork choice', () => {
     expect(out).toMatchObject({ kind: 'accepted', status: 'main' })
     if (out.kind !== 'accepted') return
     expect(out.reorg?.forkIndex).toBe(base.tip.index)
-    expect(out.reorg?.disconnected.map((b) => b.hash)).toEqual(main.blocks.map((b) => b.hash).reverse())
+    expect(out.reorg?.disconnected.map((b) => b.hash)).toEqual(
+      main.blocks.map((b) => b.hash).reverse()
+    )
     expect(out.reorg?.connected.map((b) => b.hash)).toEqual(side.blocks.map((b) => b.hash))
     expect(c.chain.tip().hash).toBe(s3.hash)
     expectStoreFollows(c, side)
@@ -84,7 +85,10 @@ describe('fork choice', () => {
     expect(c.store.account(bob.address)).toEqual(side.account(bob.address))
     // The transaction index follows the main chain: old-branch transfers are no longer located.
     expect(c.store.txLocation(main.blocks[0].transactions[1].id)).toBeUndefined()
-    expect(c.store.txLocation(s3.transactions[1].id)).toMatchObject({ blockHash: s3.hash, height: s3.index })
+    expect(c.store.txLocation(s3.transactions[1].id)).toMatchObject({
+      blockHash: s3.hash,
+      height: s3.index
+    })
   })
 
   it('keeps the main chain when a lighter side branch arrives', () => {
@@ -95,7 +99,8 @@ describe('fork choice', () => {
     submitAll(c.chain, main.blocks)
     const before = plainState(c.store.allAccounts())
     side.mineMany(3, (i, b) => (i === 0 ? [b.transfer(alice, bob.address, 7, 1)] : []))
-    for (const b of side.blocks) expect(c.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
+    for (const b of side.blocks)
+      expect(c.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
     expect(c.chain.tip().hash).toBe(main.tip.hash)
     expect(plainState(c.store.allAccounts())).toEqual(before)
     // Side blocks are stored, not on the main chain.
@@ -113,14 +118,16 @@ describe('fork choice', () => {
     main.mineMany(3)
     side.mineMany(3)
     submitAll(c.chain, main.blocks)
-    for (const b of side.blocks) expect(c.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
+    for (const b of side.blocks)
+      expect(c.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
     expect(c.chain.tip().hash).toBe(main.tip.hash)
     expect(c.chain.tip().totalWork).toBe(c.store.getHeader(side.tip.hash)!.totalWork)
     // Offered the other way round, the other branch wins: it is order, not hash, that decides.
     const c2 = freshChain()
     submitAll(c2.chain, base.blocks)
     submitAll(c2.chain, side.blocks)
-    for (const b of main.blocks) expect(c2.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
+    for (const b of main.blocks)
+      expect(c2.chain.submit(b)).toMatchObject({ kind: 'accepted', status: 'side' })
     expect(c2.chain.tip().hash).toBe(side.tip.hash)
   })
 
@@ -237,7 +244,8 @@ describe('fork choice', () => {
       c.close()
       dir.remove()
     })
-    const blocks = (name: string): Block[] => (vec[name].blocks as unknown[]).map(parse).filter((b) => b.index > 1)
+    const blocks = (name: string): Block[] =>
+      (vec[name].blocks as unknown[]).map(parse).filter((b) => b.index > 1)
     submitAll(c.chain, blocks('decrease'))
     expect(c.chain.tip().hash).toBe(vec.decrease.tip.hash)
     const inc = blocks('increase')
@@ -251,11 +259,12 @@ describe('fork choice', () => {
     expect(main).toHaveLength(12)
     expect(c.store.getMainHash(13)).toBeUndefined()
     const want = Object.fromEntries(
-      Object.entries(vec.increase.state as Record<string, { balance: number; nonce: number }>).map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }])
+      Object.entries(vec.increase.state as Record<string, { balance: number; nonce: number }>).map(
+        ([a, v]) => [a, { balance: v.balance, nonce: v.nonce }]
+      )
     )
     expect(plainState(c.store.allAccounts())).toEqual(plainState(new Map(Object.entries(want))))
     expect(plainState(c.store.allAccounts())).toEqual(plainState(replayAccounts(main)))
     expect(c.chain.nextDifficulty()).toBe(vec.increase.tip.next_difficulty)
   })
 })
-

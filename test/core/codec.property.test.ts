@@ -25,7 +25,11 @@ import {
 const hex = (bytes: number): fc.Arbitrary<string> =>
   fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((a) => Buffer.from(a).toString('hex'))
 const u53 = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(MAX_JSON_INT), fc.maxSafeNat())
-const u32 = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant(MAX_U32), fc.integer({ min: 0, max: MAX_U32 }))
+const u32 = fc.oneof(
+  fc.integer({ min: 0, max: 300 }),
+  fc.constant(MAX_U32),
+  fc.integer({ min: 0, max: MAX_U32 })
+)
 
 const transfer: fc.Arbitrary<Transaction> = fc.record({
   id: hex(32),
@@ -67,7 +71,10 @@ describe('wire round trip', () => {
     fc.assert(
       fc.property(anyTx, (tx) => {
         expect(parseTransaction(txToWire(tx))).toEqual({ ok: true, value: tx })
-        expect(parseTransaction(JSON.parse(JSON.stringify(txToWire(tx))))).toEqual({ ok: true, value: tx })
+        expect(parseTransaction(JSON.parse(JSON.stringify(txToWire(tx))))).toEqual({
+          ok: true,
+          value: tx
+        })
       }),
       { numRuns: 300 }
     )
@@ -77,7 +84,10 @@ describe('wire round trip', () => {
     fc.assert(
       fc.property(block, (b) => {
         expect(parseBlock(blockToWire(b))).toEqual({ ok: true, value: b })
-        expect(parseBlock(JSON.parse(JSON.stringify(blockToWire(b))))).toEqual({ ok: true, value: b })
+        expect(parseBlock(JSON.parse(JSON.stringify(blockToWire(b))))).toEqual({
+          ok: true,
+          value: b
+        })
       }),
       { numRuns: 300 }
     )
@@ -92,11 +102,20 @@ describe('wire round trip', () => {
         fc.constantFrom(-1, 0.5, MAX_JSON_INT + 1, '1', true, null),
         (b, blockField, txField, bad) => {
           const w = blockToWire(b) as unknown as Record<string, unknown>
-          const value = (blockField === 'version' || blockField === 'difficulty') && bad === MAX_JSON_INT + 1 ? MAX_U32 + 1 : bad
-          expect(parseBlock({ ...w, [blockField]: value })).toMatchObject({ ok: false, code: 'invalid_field' })
+          const value =
+            (blockField === 'version' || blockField === 'difficulty') && bad === MAX_JSON_INT + 1
+              ? MAX_U32 + 1
+              : bad
+          expect(parseBlock({ ...w, [blockField]: value })).toMatchObject({
+            ok: false,
+            code: 'invalid_field'
+          })
           const tx = { ...txToWire(b.transactions[0]), [txField]: bad }
           expect(parseTransaction(tx)).toMatchObject({ ok: false, code: 'invalid_field' })
-          expect(parseBlock({ ...w, transactions: [tx] })).toMatchObject({ ok: false, code: 'invalid_field' })
+          expect(parseBlock({ ...w, transactions: [tx] })).toMatchObject({
+            ok: false,
+            code: 'invalid_field'
+          })
         }
       ),
       { numRuns: 200 }
@@ -104,9 +123,25 @@ describe('wire round trip', () => {
   })
 
   it('takes 1.0 as 1 and refuses uppercase hex', () => {
-    const tx: Transaction = { id: 'a'.repeat(64), sender: 'b'.repeat(40), recipient: 'c'.repeat(40), amount: 1, fee: 0, nonce: 0, publicKey: 'd'.repeat(64), signature: 'e'.repeat(128) }
-    expect(parseTransaction(JSON.parse(JSON.stringify(txToWire(tx)).replace('"amount":1', '"amount":1.0')))).toEqual({ ok: true, value: tx })
-    expect(parseTransaction({ ...txToWire(tx), sender: 'B'.repeat(40) })).toMatchObject({ ok: false, code: 'invalid_field' })
+    const tx: Transaction = {
+      id: 'a'.repeat(64),
+      sender: 'b'.repeat(40),
+      recipient: 'c'.repeat(40),
+      amount: 1,
+      fee: 0,
+      nonce: 0,
+      publicKey: 'd'.repeat(64),
+      signature: 'e'.repeat(128)
+    }
+    expect(
+      parseTransaction(
+        JSON.parse(JSON.stringify(txToWire(tx)).replace('"amount":1', '"amount":1.0'))
+      )
+    ).toEqual({ ok: true, value: tx })
+    expect(parseTransaction({ ...txToWire(tx), sender: 'B'.repeat(40) })).toMatchObject({
+      ok: false,
+      code: 'invalid_field'
+    })
   })
 })
 
@@ -136,8 +171,12 @@ describe('byte layouts', () => {
         expect(b.length).toBe(100)
         expect(b.subarray(0, 4).toString('ascii')).toBe('BFTX')
         expect(b.subarray(4, 36).toString('hex')).toBe(genesis)
-        expect(b.subarray(36, 56).toString('hex')).toBe(tx.sender === '0' ? '00'.repeat(20) : tx.sender)
-        expect(b.subarray(56, 76).toString('hex')).toBe(tx.recipient === '0' ? '00'.repeat(20) : tx.recipient)
+        expect(b.subarray(36, 56).toString('hex')).toBe(
+          tx.sender === '0' ? '00'.repeat(20) : tx.sender
+        )
+        expect(b.subarray(56, 76).toString('hex')).toBe(
+          tx.recipient === '0' ? '00'.repeat(20) : tx.recipient
+        )
         expect(Number(b.readBigUInt64BE(76))).toBe(tx.amount)
         expect(Number(b.readBigUInt64BE(84))).toBe(tx.fee)
         expect(Number(b.readBigUInt64BE(92))).toBe(tx.nonce)

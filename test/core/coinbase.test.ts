@@ -5,7 +5,13 @@
  * tests' blocks build the coinbase the other implementation built. Never copies their numbers.
  */
 import { describe, expect, it } from 'vitest'
-import { createCoinbase, NETWORKS, parseBlock, type Block, type NetworkName } from '../../src/main/core'
+import {
+  createCoinbase,
+  NETWORKS,
+  parseBlock,
+  type Block,
+  type NetworkName
+} from '../../src/main/core'
 import { loadVector } from '../helpers/vectors'
 
 interface VectorChain {
@@ -40,7 +46,11 @@ describe('createCoinbase', () => {
       for (const b of blocks) {
         const [cb, ...rest] = b.transactions
         const fees = rest.reduce((s, t) => s + t.fee, 0)
-        const terms = { index: b.index, recipient: cb.recipient, amount: network.params.blockReward + fees }
+        const terms = {
+          index: b.index,
+          recipient: cb.recipient,
+          amount: network.params.blockReward + fees
+        }
         const built = createCoinbase(terms, network.genesisHash)
         expect(built, `block ${b.index}`).toEqual(cb)
       }

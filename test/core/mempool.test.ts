@@ -16,7 +16,16 @@ import {
   type Transaction
 } from '../../src/main/core'
 import { PendingPool } from '../../src/main/mempool/pool'
-import { alice, bob, carol, coinbaseTx, keyFromName, REGTEST, signedTx, type Key } from '../helpers/chain-builder'
+import {
+  alice,
+  bob,
+  carol,
+  coinbaseTx,
+  keyFromName,
+  REGTEST,
+  signedTx,
+  type Key
+} from '../helpers/chain-builder'
 
 const G = REGTEST.genesisHash
 
@@ -33,12 +42,21 @@ describe('pending pool: admission', () => {
   it('accepts nonces in sequence only, counting pending ones', () => {
     const s = stateWith([[alice, { balance: 100, nonce: 3 }]])
     const pool = new PendingPool(G)
-    expect(pool.add(signedTx(alice, bob.address, 1, 4), s)).toMatchObject({ ok: false, code: 'bad_nonce' })
-    expect(pool.add(signedTx(alice, bob.address, 1, 2), s)).toMatchObject({ ok: false, code: 'bad_nonce' })
+    expect(pool.add(signedTx(alice, bob.address, 1, 4), s)).toMatchObject({
+      ok: false,
+      code: 'bad_nonce'
+    })
+    expect(pool.add(signedTx(alice, bob.address, 1, 2), s)).toMatchObject({
+      ok: false,
+      code: 'bad_nonce'
+    })
     expect(pool.add(signedTx(alice, bob.address, 1, 3), s)).toEqual({ ok: true, value: undefined })
     expect(pool.nextNonce(alice.address, s)).toBe(4)
     // Another transaction with an already pending nonce is refused, not a replacement.
-    expect(pool.add(signedTx(alice, bob.address, 2, 3), s)).toMatchObject({ ok: false, code: 'bad_nonce' })
+    expect(pool.add(signedTx(alice, bob.address, 2, 3), s)).toMatchObject({
+      ok: false,
+      code: 'bad_nonce'
+    })
     expect(pool.add(signedTx(alice, bob.address, 1, 4), s).ok).toBe(true)
     expect(pool.bySenderOf(alice.address).map((t) => t.nonce)).toEqual([3, 4])
   })
@@ -52,36 +70,61 @@ describe('pending pool: admission', () => {
     expect(pool.size).toBe(1)
   })
 
-  it('refuses a transaction the balance does not cover together with the sender\'s pending ones', () => {
+  it("refuses a transaction the balance does not cover together with the sender's pending ones", () => {
     const s = stateWith([[alice, { balance: 10, nonce: 0 }]])
     const pool = new PendingPool(G)
     expect(pool.add(signedTx(alice, bob.address, 6, 0, 1), s).ok).toBe(true)
-    expect(pool.add(signedTx(alice, bob.address, 3, 1, 1), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(alice, bob.address, 3, 1, 1), s)).toMatchObject({
+      ok: false,
+      code: 'insufficient_funds'
+    })
     expect(pool.add(signedTx(alice, bob.address, 2, 1, 1), s).ok).toBe(true) // exactly 10
-    expect(pool.add(signedTx(alice, bob.address, 1, 2, 0), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(alice, bob.address, 1, 2, 0), s)).toMatchObject({
+      ok: false,
+      code: 'insufficient_funds'
+    })
   })
 
   it('does not count coins that are only pending towards the recipient', () => {
     const s = stateWith([[alice, { balance: 10, nonce: 0 }]])
     const pool = new PendingPool(G)
     expect(pool.add(signedTx(alice, bob.address, 5, 0), s).ok).toBe(true)
-    expect(pool.add(signedTx(bob, carol.address, 1, 0), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(bob, carol.address, 1, 0), s)).toMatchObject({
+      ok: false,
+      code: 'insufficient_funds'
+    })
   })
 
   it('refuses ill-formed transactions with their code', () => {
     const s = stateWith([[alice, { balance: 10, nonce: 0 }]])
     const pool = new PendingPool(G)
     const t = signedTx(alice, bob.address, 1, 0)
-    expect(pool.add(coinbaseTx(2, alice.address, 50), s)).toMatchObject({ ok: false, code: 'bad_transaction' })
-    expect(pool.add({ ...t, signature: signedTx(alice, bob.address, 2, 0).signature }, s)).toMatchObject({ ok: false, code: 'bad_signature' })
-    expect(pool.add({ ...t, sender: bob.address }, s)).toMatchObject({ ok: false, code: 'bad_sender' })
-    expect(pool.add(signedTx(alice, bob.address, 1, 0, 0, { ...REGTEST, genesisHash: 'ab'.repeat(32) }), s)).toMatchObject({ ok: false, code: 'bad_transaction' })
+    expect(pool.add(coinbaseTx(2, alice.address, 50), s)).toMatchObject({
+      ok: false,
+      code: 'bad_transaction'
+    })
+    expect(
+      pool.add({ ...t, signature: signedTx(alice, bob.address, 2, 0).signature }, s)
+    ).toMatchObject({ ok: false, code: 'bad_signature' })
+    expect(pool.add({ ...t, sender: bob.address }, s)).toMatchObject({
+      ok: false,
+      code: 'bad_sender'
+    })
+    expect(
+      pool.add(
+        signedTx(alice, bob.address, 1, 0, 0, { ...REGTEST, genesisHash: 'ab'.repeat(32) }),
+        s
+      )
+    ).toMatchObject({ ok: false, code: 'bad_transaction' })
     expect(pool.size).toBe(0)
   })
 })
 
 describe('pending pool: bounded size', () => {
-  const rich: [Key, Account][] = [alice, bob, carol, dave, erin].map((k) => [k, { balance: 1000, nonce: 0 }])
+  const rich: [Key, Account][] = [alice, bob, carol, dave, erin].map((k) => [
+    k,
+    { balance: 1000, nonce: 0 }
+  ])
 
   it('evicts the cheapest sequence tail for a transaction paying more, and refuses one paying less', () => {
     const s = stateWith(rich)
@@ -95,7 +138,10 @@ describe('pending pool: bounded size', () => {
     expect(pool.has(a.id)).toBe(false)
     expect(pool.size).toBe(3)
     // The cheapest left pays 2: a fee of 2 or less does not get in.
-    expect(pool.add(signedTx(alice, erin.address, 1, 0, 2), s)).toMatchObject({ ok: false, code: 'bad_transaction' })
+    expect(pool.add(signedTx(alice, erin.address, 1, 0, 2), s)).toMatchObject({
+      ok: false,
+      code: 'bad_transaction'
+    })
     expect(pool.size).toBe(3)
   })
 
@@ -106,7 +152,10 @@ describe('pending pool: bounded size', () => {
     const a1 = signedTx(alice, erin.address, 1, 1, 10)
     const b0 = signedTx(bob, erin.address, 1, 0, 5)
     for (const t of [a0, a1, b0]) expect(pool.add(t, s).ok).toBe(true)
-    expect(pool.add(signedTx(carol, erin.address, 1, 0, 2), s)).toMatchObject({ ok: false, code: 'bad_transaction' })
+    expect(pool.add(signedTx(carol, erin.address, 1, 0, 2), s)).toMatchObject({
+      ok: false,
+      code: 'bad_transaction'
+    })
     expect(pool.all().map((t) => t.id)).toEqual([a0.id, a1.id, b0.id])
     // Paying more than bob's lone transaction evicts it; alice's sequence stays whole.
     expect(pool.add(signedTx(carol, erin.address, 1, 0, 6), s).ok).toBe(true)
@@ -119,13 +168,16 @@ describe('pending pool: bounded size', () => {
     const pool = new PendingPool(G, { maxSize: 2 })
     pool.add(signedTx(alice, erin.address, 1, 0, 1), s)
     pool.add(signedTx(alice, erin.address, 1, 1, 1), s)
-    expect(pool.add(signedTx(alice, erin.address, 1, 2, 100), s)).toMatchObject({ ok: false, code: 'bad_transaction' })
+    expect(pool.add(signedTx(alice, erin.address, 1, 2, 100), s)).toMatchObject({
+      ok: false,
+      code: 'bad_transaction'
+    })
     expect(pool.size).toBe(2)
   })
 })
 
 describe('pending pool: templates', () => {
-  it('picks by fee without breaking any sender\'s nonce order, ties to the earlier arrival', () => {
+  it("picks by fee without breaking any sender's nonce order, ties to the earlier arrival", () => {
     const s = stateWith([alice, bob, carol].map((k) => [k, { balance: 100, nonce: 0 }]))
     const pool = new PendingPool(G)
     const a0 = signedTx(alice, erin.address, 1, 0, 1)
@@ -215,21 +267,28 @@ describe('pending pool: a new tip', () => {
     let verified = 0
     const pool = new PendingPool(G, { verifier: () => (verified++, true) })
     const s = stateWith([[alice, { balance: 100, nonce: 0 }]])
-    for (let n = 0; n < 10; n++) expect(pool.add(signedTx(alice, bob.address, 1, n), s).ok).toBe(true)
+    for (let n = 0; n < 10; n++)
+      expect(pool.add(signedTx(alice, bob.address, 1, n), s).ok).toBe(true)
     expect(verified).toBe(10)
     pool.rebuild(stateWith([[alice, { balance: 100, nonce: 2 }]]), pool.all())
     expect(verified).toBe(10)
     expect(pool.size).toBe(8)
     // The balance bookkeeping follows the rebuild: 8 pending of 1 each, 92 left to commit.
     const next = stateWith([[alice, { balance: 100, nonce: 2 }]])
-    expect(pool.add(signedTx(alice, bob.address, 93, 10), next)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(alice, bob.address, 93, 10), next)).toMatchObject({
+      ok: false,
+      code: 'insufficient_funds'
+    })
     expect(pool.add(signedTx(alice, bob.address, 92, 10), next).ok).toBe(true)
   })
 
   it('skips coinbases offered back from abandoned blocks', () => {
     const pool = new PendingPool(G)
     const s = stateWith([[alice, { balance: 30, nonce: 0 }]])
-    const candidates: Transaction[] = [coinbaseTx(5, alice.address, 50), signedTx(alice, bob.address, 1, 0)]
+    const candidates: Transaction[] = [
+      coinbaseTx(5, alice.address, 50),
+      signedTx(alice, bob.address, 1, 0)
+    ]
     pool.rebuild(s, candidates)
     expect(pool.all().map((t) => t.sender)).toEqual([alice.address])
   })
@@ -241,14 +300,20 @@ describe('pending pool: self-transfers and funding order', () => {
     const pool = new PendingPool(G)
     expect(pool.add(signedTx(carol, carol.address, 108, 0, 0), s).ok).toBe(true)
     expect(pool.add(signedTx(carol, bob.address, 107, 1, 1), s).ok).toBe(true)
-    expect(pool.add(signedTx(carol, bob.address, 1, 2, 0), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(carol, bob.address, 1, 2, 0), s)).toMatchObject({
+      ok: false,
+      code: 'insufficient_funds'
+    })
   })
 
   it('does not let a new transaction spend coins still pending to its sender', () => {
     const s = stateWith([[alice, { balance: 50, nonce: 0 }]])
     const pool = new PendingPool(G)
     expect(pool.add(signedTx(alice, bob.address, 40, 0, 0), s).ok).toBe(true)
-    expect(pool.add(signedTx(bob, carol.address, 10, 0, 0), s)).toMatchObject({ ok: false, code: 'insufficient_funds' })
+    expect(pool.add(signedTx(bob, carol.address, 10, 0, 0), s)).toMatchObject({
+      ok: false,
+      code: 'insufficient_funds'
+    })
   })
 
   it('keeps, on a new tip, a transaction funded by one kept before it (PROTOCOL §6)', () => {

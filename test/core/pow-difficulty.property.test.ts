@@ -7,11 +7,20 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { blockWork, isRetargetHeight, leadingZeroBits, meetsDifficulty, NETWORKS, retarget } from '../../src/main/core'
+import {
+  blockWork,
+  isRetargetHeight,
+  leadingZeroBits,
+  meetsDifficulty,
+  NETWORKS,
+  retarget
+} from '../../src/main/core'
 
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 }).chain((a) =>
   // Also hashes with many leading zero bytes, which uniform bytes almost never give.
-  fc.integer({ min: 0, max: 32 }).map((zeros) => Buffer.from(a.map((x, i) => (i < zeros ? 0 : x))).toString('hex'))
+  fc
+    .integer({ min: 0, max: 32 })
+    .map((zeros) => Buffer.from(a.map((x, i) => (i < zeros ? 0 : x))).toString('hex'))
 )
 
 describe('proof of work', () => {
@@ -29,9 +38,11 @@ describe('proof of work', () => {
   })
 
   it('weighs a block at 2^difficulty', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), (d) => {
-      expect(blockWork(d)).toBe(2n ** BigInt(d))
-    }))
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), (d) => {
+        expect(blockWork(d)).toBe(2n ** BigInt(d))
+      })
+    )
   })
 })
 
@@ -47,7 +58,12 @@ describe('retarget', () => {
   it('keeps the difficulty off retarget heights and moves it one step at most on them', () => {
     fc.assert(
       fc.property(input, ({ parentIndex, parentDifficulty, parentTimestamp, window }) => {
-        const d = retarget(params, { parentIndex, parentDifficulty, parentTimestamp, oldestTimestamp: parentTimestamp - window })
+        const d = retarget(params, {
+          parentIndex,
+          parentDifficulty,
+          parentTimestamp,
+          oldestTimestamp: parentTimestamp - window
+        })
         if (!isRetargetHeight(params, parentIndex + 1)) expect(d).toBe(parentDifficulty)
         expect(Math.abs(d - parentDifficulty)).toBeLessThanOrEqual(1)
         expect(d).toBeGreaterThanOrEqual(params.minDifficulty)
@@ -59,17 +75,29 @@ describe('retarget', () => {
 
   it('never asks more of a slower window than of a faster one', () => {
     fc.assert(
-      fc.property(input, fc.integer({ min: 0, max: 1_000_000 }), ({ parentIndex, parentDifficulty, parentTimestamp, window }, more) => {
-        const at = (w: number): number => retarget(params, { parentIndex, parentDifficulty, parentTimestamp, oldestTimestamp: parentTimestamp - w })
-        expect(at(window + more)).toBeLessThanOrEqual(at(window))
-      }),
+      fc.property(
+        input,
+        fc.integer({ min: 0, max: 1_000_000 }),
+        ({ parentIndex, parentDifficulty, parentTimestamp, window }, more) => {
+          const at = (w: number): number =>
+            retarget(params, {
+              parentIndex,
+              parentDifficulty,
+              parentTimestamp,
+              oldestTimestamp: parentTimestamp - w
+            })
+          expect(at(window + more)).toBeLessThanOrEqual(at(window))
+        }
+      ),
       { numRuns: 500 }
     )
   })
 
   it('never retargets on regtest', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1_000_000 }), (i) => {
-      expect(isRetargetHeight(NETWORKS.regtest.params, i)).toBe(false)
-    }))
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (i) => {
+        expect(isRetargetHeight(NETWORKS.regtest.params, i)).toBe(false)
+      })
+    )
   })
 })

@@ -49,7 +49,8 @@ const plan: fc.Arbitrary<Plan> = fc.record({
 function realise(p: Plan, sign: boolean): { base: MemoryState; block: Block } {
   const base = new MemoryState()
   keys.forEach((k, i) => {
-    if (p.balances[i] !== 0 || p.nonces[i] !== 0) base.accounts.set(k.address, { balance: p.balances[i], nonce: p.nonces[i] })
+    if (p.balances[i] !== 0 || p.nonces[i] !== 0)
+      base.accounts.set(k.address, { balance: p.balances[i], nonce: p.nonces[i] })
   })
   const running = new StateOverlay(base)
   const txs: Transaction[] = []
@@ -58,7 +59,16 @@ function realise(p: Plan, sign: boolean): { base: MemoryState; block: Block } {
     const nonce = running.account(from.address).nonce
     const tx = sign
       ? signedTx(from, keys[t.to].address, t.amount, nonce, t.fee)
-      : { id: `${txs.length}`.padStart(64, '0'), sender: from.address, recipient: keys[t.to].address, amount: t.amount, fee: t.fee, nonce, publicKey: from.publicKey, signature: '0'.repeat(128) }
+      : {
+          id: `${txs.length}`.padStart(64, '0'),
+          sender: from.address,
+          recipient: keys[t.to].address,
+          amount: t.amount,
+          fee: t.fee,
+          nonce,
+          publicKey: from.publicKey,
+          signature: '0'.repeat(128)
+        }
     if (!checkTransactionState(tx, running).ok) continue
     applyTransaction(running, tx)
     txs.push(tx)
@@ -114,7 +124,8 @@ describe('apply and revert', () => {
         const { base, block } = realise(p, false)
         const o = new StateOverlay(base)
         applyBlock(o, block)
-        const total = (s: { account(a: string): { balance: number } }): number => keys.reduce((x, k) => x + s.account(k.address).balance, 0)
+        const total = (s: { account(a: string): { balance: number } }): number =>
+          keys.reduce((x, k) => x + s.account(k.address).balance, 0)
         expect(total(o)).toBe(total(base) + 50)
         for (const k of keys) expect(o.account(k.address).balance).toBeGreaterThanOrEqual(0)
       }),

@@ -7,7 +7,13 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checkTransactionForm, MemoryState, parseBlock, parseTransaction, txToWire } from '../../src/main/core'
+import {
+  checkTransactionForm,
+  MemoryState,
+  parseBlock,
+  parseTransaction,
+  txToWire
+} from '../../src/main/core'
 import { PendingPool } from '../../src/main/mempool/pool'
 import { alice, bob, REGTEST, signedTx } from '../helpers/chain-builder'
 import { jsonAnything, RULE_CODES, txShaped } from './fuzz-arbitraries'

@@ -29,7 +29,10 @@ import {
 const TIMEOUT = 20_000
 // Injected with page.evaluate (DevTools' Runtime.evaluate), which the page's CSP
 // (`script-src 'self'`) does not govern, unlike an inline <script> tag.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8'
+)
 
 let home: string
 let a: TestNode
@@ -52,12 +55,21 @@ async function call<T>(node: TestNode, method: string, ...args: unknown[]): Prom
 beforeAll(async () => {
   const ui = buildRenderer()
   home = mkdtempSync(join(tmpdir(), 'bf-e2e-a11y-home-'))
-  ;[a, b] = await Promise.all([startHeadlessNode('a11y-a', home, ui), startHeadlessNode('a11y-b', home, ui)])
+  ;[a, b] = await Promise.all([
+    startHeadlessNode('a11y-a', home, ui),
+    startHeadlessNode('a11y-b', home, ui)
+  ])
   await call(a, 'addPeer', b.url)
   await call(a, 'mineOnce')
   await call(a, 'mineOnce')
   seen.addressB = (await call<{ address: string }>(b, 'getWallet')).address
-  seen.txId = (await call<{ id: string }>(a, 'sendTransaction', { recipient: seen.addressB, amount: 10, fee: 1 })).id
+  seen.txId = (
+    await call<{ id: string }>(a, 'sendTransaction', {
+      recipient: seen.addressB,
+      amount: 10,
+      fee: 1
+    })
+  ).id
   const block = await call<{ hash: string; index: number }>(a, 'mineOnce')
   seen.blockHash = block.hash
   seen.blockIndex = block.index
@@ -109,7 +121,10 @@ function describeViolations(screen: string, vs: AxeViolation[]): string {
         `${screen}: [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element(s))\n` +
         v.nodes
           .slice(0, 3)
-          .map((n) => `    ${n.target.join(' ')}  ${n.html}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
+          .map(
+            (n) =>
+              `    ${n.target.join(' ')}  ${n.html}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`
+          )
           .join('\n')
     )
     .join('\n')
@@ -200,13 +215,17 @@ async function setTheme(theme: 'light' | 'dark'): Promise<void> {
   await call(a, 'updateSettings', { theme })
   const want = theme === 'light' ? 'rgb(255, 255, 255)' : undefined
   await expect
-    .poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor'), { timeout: TIMEOUT })
+    .poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor'), {
+      timeout: TIMEOUT
+    })
     .toSatisfy((bg: string) => (want ? bg === want : bg !== 'rgb(255, 255, 255)'))
 }
 
 async function openScreen(route: string, heading: string): Promise<void> {
   await visit(page, route)
-  await page.getByRole('heading', { name: heading, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+  await page
+    .getByRole('heading', { name: heading, exact: true, level: 1 })
+    .waitFor({ timeout: TIMEOUT })
   await page.waitForLoadState('networkidle')
   await page.mouse.move(0, 0)
   await page.evaluate('document.activeElement?.blur()')
@@ -218,7 +237,10 @@ async function openScreen(route: string, heading: string): Promise<void> {
 function parseRgb(css: string): [number, number, number, number] {
   const m = /rgba?\(([^)]+)\)/.exec(css)
   if (!m) throw new Error(`not an rgb colour: ${css}`)
-  const [r, g, b, al] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number)
+  const [r, g, b, al] = m[1]
+    .split(/[ ,/]+/)
+    .filter(Boolean)
+    .map(Number)
   return [r, g, b, al ?? 1]
 }
 function luminance([r, g, b]: number[]): number {
@@ -296,7 +318,11 @@ async function axeFindings(p: Page, label: string): Promise<string> {
 /** Opens Peers' Ban dialog on the first peer's row and waits for it to have faded in. */
 async function openBanDialog(lang: Lang): Promise<void> {
   await openScreen('/peers', TEXT[lang].Peers)
-  await page.getByRole('row').getByRole('button', { name: TEXT[lang].ban, exact: true }).first().click()
+  await page
+    .getByRole('row')
+    .getByRole('button', { name: TEXT[lang].ban, exact: true })
+    .first()
+    .click()
   await page.getByRole('dialog').waitFor({ timeout: TIMEOUT })
   await page.waitForTimeout(400)
 }
@@ -350,8 +376,17 @@ async function ringlessStops(
  * (src/main/http/token-page.ts), opened as a browser in `lang` with the system in `theme`:
  * that page follows Accept-Language and prefers-color-scheme, not the app's settings.
  */
-async function withTokenPage<T>(lang: Lang, theme: 'light' | 'dark', query: string, use: (p: Page) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ locale: lang, colorScheme: theme, viewport: { width: 1024, height: 768 } })
+async function withTokenPage<T>(
+  lang: Lang,
+  theme: 'light' | 'dark',
+  query: string,
+  use: (p: Page) => Promise<T>
+): Promise<T> {
+  const context = await browser.newContext({
+    locale: lang,
+    colorScheme: theme,
+    viewport: { width: 1024, height: 768 }
+  })
   try {
     const p = await context.newPage()
     await p.goto(`${a.url}/${query}`)
@@ -377,7 +412,9 @@ describe('accessibility (WCAG 2.1 AA)', () => {
               await openScreen(s.route, s.heading)
               if (s.name === 'Mining') {
                 // The chart's text alternative gives the figures a sighted user reads off it.
-                await page.getByRole('img', { name: TEXT[lang].chart }).waitFor({ timeout: TIMEOUT })
+                await page
+                  .getByRole('img', { name: TEXT[lang].chart })
+                  .waitFor({ timeout: TIMEOUT })
               }
               found.push(await axeFindings(page, `${s.name} (${lang}, ${theme})`))
             } finally {
@@ -389,7 +426,12 @@ describe('accessibility (WCAG 2.1 AA)', () => {
           await closeBanDialog()
           for (const which of ['welcome', 'about'] as const) {
             await openAppDialog(lang, which)
-            found.push(await axeFindings(page, `${which === 'welcome' ? 'First-run screen' : 'About'} (${lang}, ${theme})`))
+            found.push(
+              await axeFindings(
+                page,
+                `${which === 'welcome' ? 'First-run screen' : 'About'} (${lang}, ${theme})`
+              )
+            )
             await closeBanDialog()
           }
           expect(found.filter(Boolean).join('\n'), 'axe-core findings').toBe('')
@@ -399,7 +441,11 @@ describe('accessibility (WCAG 2.1 AA)', () => {
           const found: string[] = []
           // As first opened, and after a wrong token (with its alert).
           for (const query of ['', '?token=not-the-token']) {
-            found.push(await withTokenPage(lang, theme, query, (p) => axeFindings(p, `token page ${query} (${lang}, ${theme})`)))
+            found.push(
+              await withTokenPage(lang, theme, query, (p) =>
+                axeFindings(p, `token page ${query} (${lang}, ${theme})`)
+              )
+            )
           }
           expect(found.filter(Boolean).join('\n'), 'axe-core findings').toBe('')
         }, 60_000)
@@ -416,7 +462,10 @@ describe('accessibility (WCAG 2.1 AA)', () => {
             const ring = await focusRing(page)
             expect(ring?.path, 'Tab reaches the navigation').toBe(`a|${item}|`)
             expect(ring!.width, `a ring on ${JSON.stringify(ring)}`).toBeGreaterThanOrEqual(2)
-            expect(contrast(ring!.color!, ring!.background), JSON.stringify(ring)).toBeGreaterThanOrEqual(3)
+            expect(
+              contrast(ring!.color!, ring!.background),
+              JSON.stringify(ring)
+            ).toBeGreaterThanOrEqual(3)
           }
           // The ring is the focus's own: with focus gone, the item has none.
           await page.evaluate('document.activeElement.blur()')
@@ -430,11 +479,15 @@ describe('accessibility (WCAG 2.1 AA)', () => {
           await setLanguage(lang)
           await setTheme(theme)
           // Rings are measured as they end up, not halfway through naive-ui's 0.3 s fade-in.
-          await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; }' })
+          await page.addStyleTag({
+            content: '*, *::before, *::after { transition: none !important; }'
+          })
           const missing: string[] = []
           for (const s of screens(lang)) {
             await openScreen(s.route, s.heading)
-            const r = await ringlessStops(page, `${s.name} (${lang}, ${theme})`, () => page.locator('.skip-link').focus())
+            const r = await ringlessStops(page, `${s.name} (${lang}, ${theme})`, () =>
+              page.locator('.skip-link').focus()
+            )
             missing.push(...r.missing)
             expect(r.visited, `${s.name}: Tab reaches the screen's controls`).toBeGreaterThan(4)
           }
@@ -458,11 +511,15 @@ describe('accessibility (WCAG 2.1 AA)', () => {
             missing.push(...d.missing)
             // First run: two copy buttons and "Get started"; About: its Close button (naive-ui
             // keeps the card's × out of the tab order; Escape closes both).
-            expect(d.visited, `Tab reaches the ${which} dialog's controls`).toBeGreaterThanOrEqual(which === 'welcome' ? 3 : 1)
+            expect(d.visited, `Tab reaches the ${which} dialog's controls`).toBeGreaterThanOrEqual(
+              which === 'welcome' ? 3 : 1
+            )
             await closeBanDialog()
           }
           const token = await withTokenPage(lang, theme, '', (p) =>
-            ringlessStops(p, `token page (${lang}, ${theme})`, () => p.getByLabel(TEXT[lang].tokenLabel).focus())
+            ringlessStops(p, `token page (${lang}, ${theme})`, () =>
+              p.getByLabel(TEXT[lang].tokenLabel).focus()
+            )
           )
           missing.push(...token.missing)
           expect(missing.join('\n'), 'tab stops without a visible focus ring').toBe('')
@@ -475,16 +532,24 @@ describe('accessibility (WCAG 2.1 AA)', () => {
         for (const s of screens(lang)) {
           // The title is set as the screen mounts, before its heading is drawn.
           await visit(page, s.route)
-          await page.getByRole('heading', { name: s.heading, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
-          const [htmlLang, title] = await page.evaluate<[string, string]>('[document.documentElement.lang, document.title]')
+          await page
+            .getByRole('heading', { name: s.heading, exact: true, level: 1 })
+            .waitFor({ timeout: TIMEOUT })
+          const [htmlLang, title] = await page.evaluate<[string, string]>(
+            '[document.documentElement.lang, document.title]'
+          )
           if (htmlLang !== lang) wrong.push(`${s.name}: <html lang="${htmlLang}">`)
           const want = pageTitle(s.heading)
-          if (title !== want) wrong.push(`${s.name}: title ${JSON.stringify(title)}, not ${JSON.stringify(want)}`)
+          if (title !== want)
+            wrong.push(`${s.name}: title ${JSON.stringify(title)}, not ${JSON.stringify(want)}`)
         }
         await withTokenPage(lang, 'light', '', async (p) => {
-          const [htmlLang, title] = await p.evaluate<[string, string]>('[document.documentElement.lang, document.title]')
+          const [htmlLang, title] = await p.evaluate<[string, string]>(
+            '[document.documentElement.lang, document.title]'
+          )
           if (htmlLang !== lang) wrong.push(`token page: <html lang="${htmlLang}">`)
-          if (title !== TEXT[lang].tokenTitle) wrong.push(`token page: title ${JSON.stringify(title)}`)
+          if (title !== TEXT[lang].tokenTitle)
+            wrong.push(`token page: title ${JSON.stringify(title)}`)
         })
         expect(wrong.join('\n')).toBe('')
       }, 60_000)
@@ -506,7 +571,12 @@ describe('accessibility (WCAG 2.1 AA)', () => {
         await toast.waitFor({ timeout: TIMEOUT })
         const region = await toast.evaluate((el) => {
           const r = el.closest('[aria-live], [role="status"], [role="alert"]')
-          return r && { before: r.hasAttribute('data-a11y-before'), live: r.getAttribute('aria-live') ?? r.getAttribute('role') }
+          return (
+            r && {
+              before: r.hasAttribute('data-a11y-before'),
+              live: r.getAttribute('aria-live') ?? r.getAttribute('role')
+            }
+          )
         })
         expect(region, 'the toast is inside a live region').not.toBeNull()
         expect(region!.before, 'the live region existed before the toast').toBe(true)

@@ -10,34 +10,59 @@ import { createServer, type Server } from 'node:http'
 import sparticuz from '@sparticuz/chromium'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE_ARGS, chooseChromium, mergeArgs, resolveChromium, unpackNpmChromium } from '../helpers/chromium'
+import {
+  BASE_ARGS,
+  chooseChromium,
+  mergeArgs,
+  resolveChromium,
+  unpackNpmChromium
+} from '../helpers/chromium'
 import { tempDir } from '../helpers/temp'
 
-const on = (...paths: string[]) => (p: string) => paths.includes(p)
+const on =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p)
 
 describe('choosing a Chromium', () => {
   const linux = { platform: 'linux' as const, arch: 'x64' }
 
   it('takes $CHROMIUM_PATH first, over a system Chromium', () => {
-    const c = chooseChromium({ ...linux, env: { CHROMIUM_PATH: '/opt/c/chrome' }, exists: on('/opt/c/chrome', '/usr/bin/chromium') })
+    const c = chooseChromium({
+      ...linux,
+      env: { CHROMIUM_PATH: '/opt/c/chrome' },
+      exists: on('/opt/c/chrome', '/usr/bin/chromium')
+    })
     expect(c).toEqual({ ok: true, source: 'CHROMIUM_PATH', path: '/opt/c/chrome' })
   })
 
   it('refuses a $CHROMIUM_PATH that does not exist instead of quietly using another browser', () => {
-    const c = chooseChromium({ ...linux, env: { CHROMIUM_PATH: '/nope' }, exists: on('/usr/bin/chromium') })
+    const c = chooseChromium({
+      ...linux,
+      env: { CHROMIUM_PATH: '/nope' },
+      exists: on('/usr/bin/chromium')
+    })
     expect(c.ok).toBe(false)
     expect(!c.ok && c.reason).toContain('/nope')
   })
 
   it('uses a system Chromium or Chrome where the distribution installs it', () => {
-    expect(chooseChromium({ ...linux, env: {}, exists: on('/usr/bin/chromium') })).toMatchObject({ source: 'system', path: '/usr/bin/chromium' })
-    expect(chooseChromium({ ...linux, env: {}, exists: on('/usr/bin/google-chrome') })).toMatchObject({ path: '/usr/bin/google-chrome' })
+    expect(chooseChromium({ ...linux, env: {}, exists: on('/usr/bin/chromium') })).toMatchObject({
+      source: 'system',
+      path: '/usr/bin/chromium'
+    })
+    expect(
+      chooseChromium({ ...linux, env: {}, exists: on('/usr/bin/google-chrome') })
+    ).toMatchObject({ path: '/usr/bin/google-chrome' })
   })
 
   it('falls back to the npm Chromium on Linux x64, also when system ones are set aside', () => {
     expect(chooseChromium({ ...linux, env: {}, exists: on() })).toEqual({ ok: true, source: 'npm' })
     const aside = { BLOCKFORGE_NO_SYSTEM_CHROMIUM: '1' }
-    expect(chooseChromium({ ...linux, env: aside, exists: on('/usr/bin/chromium') })).toEqual({ ok: true, source: 'npm' })
+    expect(chooseChromium({ ...linux, env: aside, exists: on('/usr/bin/chromium') })).toEqual({
+      ok: true,
+      source: 'npm'
+    })
   })
 
   it('tells a machine the npm Chromium does not run on (arm64, macOS, Windows) to set CHROMIUM_PATH', () => {
@@ -52,12 +77,16 @@ describe('choosing a Chromium', () => {
     }
   })
 
-  it("finds Chrome where macOS and Windows install it", () => {
+  it('finds Chrome where macOS and Windows install it', () => {
     const mac = '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'
-    expect(chooseChromium({ platform: 'darwin', arch: 'arm64', env: {}, exists: on(mac) })).toMatchObject({ path: mac })
+    expect(
+      chooseChromium({ platform: 'darwin', arch: 'arm64', env: {}, exists: on(mac) })
+    ).toMatchObject({ path: mac })
     const win = 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'
     const env = { PROGRAMFILES: 'C:\\Program Files' }
-    expect(chooseChromium({ platform: 'win32', arch: 'x64', env, exists: on(win) })).toMatchObject({ path: win })
+    expect(chooseChromium({ platform: 'win32', arch: 'x64', env, exists: on(win) })).toMatchObject({
+      path: win
+    })
   })
 })
 
@@ -71,8 +100,18 @@ describe("the npm Chromium's flags merged with ours", () => {
   })
 
   it('leaves out what switches off web security or replaces Playwright’s own feature lists', () => {
-    for (const bad of ['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials', '--single-process', '--disable-features', '--enable-features']) {
-      expect(sparticuz.args.some((a) => a.startsWith(bad)), `the package no longer passes ${bad}`).toBe(true)
+    for (const bad of [
+      '--disable-web-security',
+      '--allow-running-insecure-content',
+      '--disable-site-isolation-trials',
+      '--single-process',
+      '--disable-features',
+      '--enable-features'
+    ]) {
+      expect(
+        sparticuz.args.some((a) => a.startsWith(bad)),
+        `the package no longer passes ${bad}`
+      ).toBe(true)
       expect(names).not.toContain(bad)
     }
     expect(names).toContain('--no-zygote')
@@ -89,7 +128,9 @@ describe('the npm Chromium', () => {
       fetch('http://127.0.0.1:' + location.search.slice(1) + '/data')
         .then(() => 'read', () => 'blocked').then((r) => { document.title = r })</script>`
     server = createServer((req, res) => {
-      res.writeHead(200, { 'content-type': req.url?.startsWith('/data') ? 'application/json' : 'text/html' })
+      res.writeHead(200, {
+        'content-type': req.url?.startsWith('/data') ? 'application/json' : 'text/html'
+      })
       res.end(req.url?.startsWith('/data') ? '{"secret":1}' : page)
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -106,7 +147,10 @@ describe('the npm Chromium', () => {
   it('unpacks once into one folder even when two processes race for it', async () => {
     const cache = tempDir('bf-chromium-cache-')
     try {
-      const [a, b] = await Promise.all([unpackNpmChromium(cache.path), unpackNpmChromium(cache.path)])
+      const [a, b] = await Promise.all([
+        unpackNpmChromium(cache.path),
+        unpackNpmChromium(cache.path)
+      ])
       expect(a.executablePath).toBe(b.executablePath)
       expect(existsSync(a.executablePath)).toBe(true)
       // One finished copy, no half-unpacked folder left behind by the loser.
@@ -117,9 +161,18 @@ describe('the npm Chromium', () => {
   }, 120_000)
 
   it('launches with system Chromium set aside, renders the page, and keeps the same-origin policy', async () => {
-    const spec = await resolveChromium({ ...process.env, CHROMIUM_PATH: '', BLOCKFORGE_NO_SYSTEM_CHROMIUM: '1' })
+    const spec = await resolveChromium({
+      ...process.env,
+      CHROMIUM_PATH: '',
+      BLOCKFORGE_NO_SYSTEM_CHROMIUM: '1'
+    })
     expect(spec.source).toBe('npm')
-    const browser = await chromium.launch({ executablePath: spec.executablePath, headless: true, args: spec.args, env: spec.env })
+    const browser = await chromium.launch({
+      executablePath: spec.executablePath,
+      headless: true,
+      args: spec.args,
+      env: spec.env
+    })
     try {
       const page = await (await browser.newContext()).newPage()
       await page.goto(`${origin}/?${other}`)

@@ -58,7 +58,8 @@ afterAll(async () => {
 })
 
 /** The page background, which naive-ui's global style sets from the theme. */
-const bodyBackground = (page: Page) => page.evaluate<string>('getComputedStyle(document.body).backgroundColor')
+const bodyBackground = (page: Page) =>
+  page.evaluate<string>('getComputedStyle(document.body).backgroundColor')
 
 /** Before a screenshot: no hover, no focus ring, no toast left over from the last action. */
 async function settle(page: Page): Promise<void> {
@@ -137,16 +138,29 @@ describe('two nodes driven from the UI', () => {
     await pageA.getByText('Mined block 3').waitFor({ timeout: TIMEOUT })
 
     await nav(pageA, 'Wallet')
-    await pageA.getByTestId('wallet-pending').getByText('Nothing pending').waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByTestId('wallet-pending')
+      .getByText('Nothing pending')
+      .waitFor({ timeout: TIMEOUT })
     await pageA.getByTestId('wallet-history').getByText('-11').waitFor()
     await pageB.getByTestId('wallet-balance').getByText('10 coins').waitFor({ timeout: TIMEOUT })
   })
 
   it('opens the block and the transaction in it', async () => {
     await nav(pageA, 'Dashboard')
-    await pageA.getByTestId('recent-blocks').locator('tbody tr').first().getByRole('link').first().click()
-    await pageA.getByRole('heading', { name: 'Block 3', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
-    await expect.poll(() => pageA.getByTestId('block-status').innerText()).toContain('1 confirmation')
+    await pageA
+      .getByTestId('recent-blocks')
+      .locator('tbody tr')
+      .first()
+      .getByRole('link')
+      .first()
+      .click()
+    await pageA
+      .getByRole('heading', { name: 'Block 3', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
+    await expect
+      .poll(() => pageA.getByTestId('block-status').innerText())
+      .toContain('1 confirmation')
     for (const field of ['Previous hash', 'Merkle root', 'Proof (nonce)', 'Total work']) {
       await pageA.getByText(field, { exact: true }).waitFor()
     }
@@ -156,7 +170,9 @@ describe('two nodes driven from the UI', () => {
     const rows = pageA.locator('.n-data-table-tbody tr')
     await expect.poll(() => rows.count()).toBe(2)
     await rows.nth(1).getByRole('link').first().click()
-    await pageA.getByRole('heading', { name: 'Transaction', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByRole('heading', { name: 'Transaction', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     await expect.poll(() => pageA.getByTestId('tx-status').innerText()).toBe('confirmed')
     await pageA.getByText('10 coins').waitFor()
     await pageA.getByText(seen.addressB).waitFor()
@@ -169,11 +185,17 @@ describe('two nodes driven from the UI', () => {
       await pageA.getByLabel('Search the chain').press('Enter')
     }
     await search('2')
-    await pageA.getByRole('heading', { name: 'Block 2', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByRole('heading', { name: 'Block 2', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     await search(seen.txId)
-    await pageA.getByRole('heading', { name: 'Transaction', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByRole('heading', { name: 'Transaction', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     await search(seen.addressB)
-    await pageA.getByRole('heading', { name: 'Address', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByRole('heading', { name: 'Address', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     await pageA.getByText('10 coins').waitFor()
     await search('999')
     await pageA.getByText('Nothing matches “999”').waitFor({ timeout: TIMEOUT })
@@ -184,9 +206,7 @@ describe('two nodes driven from the UI', () => {
     await pageA.getByText('简体中文').click()
     await pageA.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
     await pageA.getByText('深色').click()
-    await expect
-      .poll(() => bodyBackground(pageA))
-      .not.toBe('rgb(255, 255, 255)')
+    await expect.poll(() => bodyBackground(pageA)).not.toBe('rgb(255, 255, 255)')
 
     // Persisted by the node: a fresh load comes back in Chinese and dark.
     await pageA.reload()
@@ -194,15 +214,15 @@ describe('two nodes driven from the UI', () => {
     await pageA.getByText('浅色').click()
     await pageA.getByText('English').click()
     await pageA.getByRole('navigation').getByText('Dashboard').waitFor({ timeout: TIMEOUT })
-    await expect
-      .poll(() => bodyBackground(pageA))
-      .toBe('rgb(255, 255, 255)')
+    await expect.poll(() => bodyBackground(pageA)).toBe('rgb(255, 255, 255)')
   })
 
   it('shows every screen, which npm run screenshots saves for the docs', async () => {
     const shot = async (name: string, route: string, ready: string) => {
       await visit(pageA, route)
-      await pageA.getByRole('heading', { name: ready, exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+      await pageA
+        .getByRole('heading', { name: ready, exact: true, level: 1 })
+        .waitFor({ timeout: TIMEOUT })
       if (!CAPTURE) return
       await pageA.waitForLoadState('networkidle')
       await settle(pageA)
@@ -221,18 +241,32 @@ describe('two nodes driven from the UI', () => {
     // Settings as on a user's machine: the data dir under the home folder, shown as ~/…, and
     // where the token in force comes from.
     await visit(pageA, '/settings')
-    await pageA.getByRole('heading', { name: 'Settings', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
-    expect(await pageA.getByLabel('Data directory').inputValue()).toBe('~/.config/Blockforge/regtest')
-    await pageA.getByTestId('api-token-source').getByText(/^Set by --api-token for this run; /).waitFor()
+    await pageA
+      .getByRole('heading', { name: 'Settings', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
+    expect(await pageA.getByLabel('Data directory').inputValue()).toBe(
+      '~/.config/Blockforge/regtest'
+    )
+    await pageA
+      .getByTestId('api-token-source')
+      .getByText(/^Set by --api-token for this run; /)
+      .waitFor()
     await shot('settings', '/settings', 'Settings')
 
     // Mining as a user sees it while it runs: a live hash rate and a chart of several samples.
     await visit(pageA, '/mining')
-    await pageA.getByRole('heading', { name: 'Mining', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByRole('heading', { name: 'Mining', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     await pageA.getByRole('button', { name: 'Start mining' }).click()
-    await pageA.getByTestId('mining-state').getByText('Mining', { exact: true }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByTestId('mining-state')
+      .getByText('Mining', { exact: true })
+      .waitFor({ timeout: TIMEOUT })
     const hashRateTile = pageA.locator('.grid-stats > *').first()
-    await expect.poll(() => hashRateTile.innerText(), { timeout: TIMEOUT }).not.toMatch(/(^|\s)0 H\/s/)
+    await expect
+      .poll(() => hashRateTile.innerText(), { timeout: TIMEOUT })
+      .not.toMatch(/(^|\s)0 H\/s/)
     await pageA.locator('canvas').first().waitFor({ timeout: TIMEOUT })
     if (CAPTURE) {
       // A chart of several samples, as a user sees it after a few seconds.
@@ -248,14 +282,18 @@ describe('two nodes driven from the UI', () => {
     await pageB.getByText('简体中文').click()
     await pageB.getByRole('navigation').getByText('概览').waitFor({ timeout: TIMEOUT })
     await visit(pageB, '/')
-    await pageB.getByRole('heading', { name: '概览', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageB
+      .getByRole('heading', { name: '概览', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     if (CAPTURE) {
       await settle(pageB)
       await pageB.waitForTimeout(400)
       await capture(pageB, 'dashboard-dark-zh-CN', { fullPage: true })
     }
     await visit(pageB, '/chain')
-    await pageB.getByRole('heading', { name: '区块链', exact: true, level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageB
+      .getByRole('heading', { name: '区块链', exact: true, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     if (CAPTURE) {
       await settle(pageB)
       await pageB.waitForTimeout(600)
@@ -266,7 +304,10 @@ describe('two nodes driven from the UI', () => {
   it('resolves conflicts, bans a peer for a while and unbans it', async () => {
     await nav(pageA, 'Peers')
     await pageA.getByRole('button', { name: 'Resolve conflicts' }).click()
-    await pageA.getByTestId('resolve-outcome').getByText(/Our chain (is authoritative|was replaced)/).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByTestId('resolve-outcome')
+      .getByText(/Our chain (is authoritative|was replaced)/)
+      .waitFor({ timeout: TIMEOUT })
 
     const row = pageA.getByRole('row').filter({ hasText: b.url })
     await row.getByRole('button', { name: 'Ban' }).click()
@@ -281,11 +322,17 @@ describe('two nodes driven from the UI', () => {
   it('shows continuous mining as running until it is stopped', async () => {
     await nav(pageA, 'Mining')
     await pageA.getByRole('button', { name: 'Start mining' }).click()
-    await pageA.getByTestId('mining-state').getByText('Mining', { exact: true }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByTestId('mining-state')
+      .getByText('Mining', { exact: true })
+      .waitFor({ timeout: TIMEOUT })
     await pageA.waitForTimeout(1500)
     expect(await pageA.getByTestId('mining-state').innerText()).toBe('Mining')
     await pageA.getByRole('button', { name: 'Stop mining' }).click()
-    await pageA.getByTestId('mining-state').getByText('Stopped', { exact: true }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByTestId('mining-state')
+      .getByText('Stopped', { exact: true })
+      .waitFor({ timeout: TIMEOUT })
   })
 
   it('shows a fork and the reorganisation onto the heavier branch', async () => {
@@ -299,7 +346,10 @@ describe('two nodes driven from the UI', () => {
     const mineOnce = async (page: Page) => {
       await nav(page, 'Mining')
       await page.getByRole('button', { name: 'Mine one block' }).click()
-      await page.getByText(/^Mined block \d+$/).last().waitFor({ timeout: TIMEOUT })
+      await page
+        .getByText(/^Mined block \d+$/)
+        .last()
+        .waitFor({ timeout: TIMEOUT })
     }
     // B was left dark and in Chinese by the screens' test; the node pushes the change to its page.
     await callNode(b, 'updateSettings', { language: 'en', theme: 'light' })
@@ -314,15 +364,30 @@ describe('two nodes driven from the UI', () => {
 
     // Heal it: A hears of B's heavier branch and moves onto it.
     await nav(pageB, 'Peers')
-    await pageB.getByRole('row').filter({ hasText: a.url }).getByRole('button', { name: 'Unban' }).click()
+    await pageB
+      .getByRole('row')
+      .filter({ hasText: a.url })
+      .getByRole('button', { name: 'Unban' })
+      .click()
     await nav(pageA, 'Peers')
-    await pageA.getByRole('row').filter({ hasText: b.url }).getByRole('button', { name: 'Unban' }).click()
-    await pageA.getByRole('row').filter({ hasText: b.url }).getByRole('button', { name: 'Ban' }).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByRole('row')
+      .filter({ hasText: b.url })
+      .getByRole('button', { name: 'Unban' })
+      .click()
+    await pageA
+      .getByRole('row')
+      .filter({ hasText: b.url })
+      .getByRole('button', { name: 'Ban' })
+      .waitFor({ timeout: TIMEOUT })
     await pageA.getByRole('button', { name: 'Resolve conflicts' }).click()
     await pageA.getByTestId('resolve-outcome').waitFor({ timeout: TIMEOUT })
 
     await nav(pageA, 'Chain')
-    await pageA.getByTestId('reorg').getByText(/Reorganisation at block \d+: 1 block\(s\) left the main chain, 2 joined it\./).waitFor({ timeout: TIMEOUT })
+    await pageA
+      .getByTestId('reorg')
+      .getByText(/Reorganisation at block \d+: 1 block\(s\) left the main chain, 2 joined it\./)
+      .waitFor({ timeout: TIMEOUT })
     // A's own block is still drawn, now on a side branch.
     await pageA.locator('svg a[aria-label*="side branch"]').first().waitFor({ timeout: TIMEOUT })
     if (CAPTURE) {

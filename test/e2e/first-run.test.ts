@@ -27,7 +27,9 @@ import {
 } from './harness'
 
 const TIMEOUT = 20_000
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+const VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version
 
 /** Records every Notification the page creates, before the UI's own scripts run. */
 const OBSERVE_NOTIFICATIONS = `(() => {
@@ -57,7 +59,10 @@ beforeAll(async () => {
     startHeadlessNode('other', user.configRoot, ui, { user, profile: 'regtest-2' })
   ])
   browser = await launchChromium()
-  page = await openUi(browser, a, errors, { permissions: ['notifications'], initScript: OBSERVE_NOTIFICATIONS })
+  page = await openUi(browser, a, errors, {
+    permissions: ['notifications'],
+    initScript: OBSERVE_NOTIFICATIONS
+  })
 }, 120_000)
 
 afterAll(async () => {
@@ -85,14 +90,18 @@ describe('the first run', () => {
     await welcome().waitFor({ timeout: TIMEOUT })
     const address = ((await callNode(a, 'getWallet')) as { address: string }).address
     expect((await page.getByTestId('welcome-address').innerText()).trim()).toBe(address)
-    expect((await page.getByTestId('welcome-wallet-file').innerText()).trim()).toBe('~/.config/Blockforge/regtest/wallet.json')
+    expect((await page.getByTestId('welcome-wallet-file').innerText()).trim()).toBe(
+      '~/.config/Blockforge/regtest/wallet.json'
+    )
     const text = await welcome().innerText()
     expect(text).toContain('Your wallet was created')
     expect(text).toContain('the only copy')
     expect(text).toContain('Start another local node')
     await welcome().getByRole('button', { name: 'Copy wallet address' }).waitFor()
     // Focus is inside the dialog (naive-ui's focus trap), so a keyboard user starts there.
-    expect(await page.evaluate<boolean>(`!!document.activeElement?.closest('[role="dialog"]')`)).toBe(true)
+    expect(
+      await page.evaluate<boolean>(`!!document.activeElement?.closest('[role="dialog"]')`)
+    ).toBe(true)
     await screenshot('first-run')
   })
 
@@ -130,7 +139,9 @@ describe('About', () => {
     await page.getByRole('button', { name: 'About Blockforge' }).click()
     const about = page.getByRole('dialog', { name: 'About Blockforge' })
     await about.waitFor({ timeout: TIMEOUT })
-    expect((await page.getByTestId('about-version').innerText()).trim()).toBe(`Blockforge ${VERSION}`)
+    expect((await page.getByTestId('about-version').innerText()).trim()).toBe(
+      `Blockforge ${VERSION}`
+    )
     const text = await about.innerText()
     expect(text).toContain('Node.js')
     expect(text).not.toContain('Electron')
@@ -152,16 +163,20 @@ describe('desktop notifications', () => {
 
   it('shows a Notification when this node mines a block', async () => {
     const mined = (await callNode(a, 'mineOnce')) as { ok: true; value: { index: number } }
-    await expect.poll(notices, { timeout: TIMEOUT }).toContainEqual({ title: `Block #${mined.value.index} found: +50 coins`, lang: 'en' })
+    await expect
+      .poll(notices, { timeout: TIMEOUT })
+      .toContainEqual({ title: `Block #${mined.value.index} found: +50 coins`, lang: 'en' })
   })
 
-  it('shows one when another node pays this wallet, and none for the other node\'s blocks', async () => {
+  it("shows one when another node pays this wallet, and none for the other node's blocks", async () => {
     const me = ((await callNode(a, 'getWallet')) as { address: string }).address
     const before = (await notices()).length
     await callNode(b, 'addPeer', a.url)
     await callNode(b, 'mineOnce')
     await callNode(b, 'mineOnce')
-    const sent = (await callNode(b, 'sendTransaction', { recipient: me, amount: 5, fee: 1 })) as { ok: boolean }
+    const sent = (await callNode(b, 'sendTransaction', { recipient: me, amount: 5, fee: 1 })) as {
+      ok: boolean
+    }
     expect(sent.ok).toBe(true)
     await callNode(b, 'mineOnce')
     const sender = ((await callNode(b, 'getWallet')) as { address: string }).address
@@ -190,9 +205,21 @@ describe('desktop notifications', () => {
     await sw.waitFor({ timeout: TIMEOUT })
     expect(await sw.getAttribute('aria-checked')).toBe('true')
     await sw.click()
-    await expect.poll(async () => ((await callNode(a, 'getSettings')) as { notifications: boolean }).notifications, { timeout: TIMEOUT }).toBe(false)
+    await expect
+      .poll(
+        async () =>
+          ((await callNode(a, 'getSettings')) as { notifications: boolean }).notifications,
+        { timeout: TIMEOUT }
+      )
+      .toBe(false)
     await sw.press('Space')
-    await expect.poll(async () => ((await callNode(a, 'getSettings')) as { notifications: boolean }).notifications, { timeout: TIMEOUT }).toBe(true)
+    await expect
+      .poll(
+        async () =>
+          ((await callNode(a, 'getSettings')) as { notifications: boolean }).notifications,
+        { timeout: TIMEOUT }
+      )
+      .toBe(true)
   })
 
   it('left the page without errors', () => {

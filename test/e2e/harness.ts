@@ -22,10 +22,17 @@ export const CAPTURE = !!process.env.UPDATE_SCREENSHOTS
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots')
 
 /** Saves the page as docs/screenshots/<name>.png, when this run takes screenshots (CAPTURE). */
-export async function capture(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+export async function capture(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {}
+): Promise<void> {
   if (!CAPTURE) return
   mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? false })
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    fullPage: opts.fullPage ?? false
+  })
 }
 
 let built: string | null = null
@@ -37,11 +44,15 @@ export function buildRenderer(): string {
   if (built) return built
   const outDir = mkdtempSync(join(tmpdir(), 'bf-e2e-build-'))
   const cli = join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js')
-  const r = spawnSync(process.execPath, [cli, 'build', '--outDir', outDir], { cwd: ROOT, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [cli, 'build', '--outDir', outDir], {
+    cwd: ROOT,
+    encoding: 'utf8'
+  })
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`)
   builtDir = outDir
   const renderer = join(outDir, 'renderer')
-  if (!existsSync(join(renderer, 'index.html'))) throw new Error(`the build left no ${renderer}/index.html`)
+  if (!existsSync(join(renderer, 'index.html')))
+    throw new Error(`the build left no ${renderer}/index.html`)
   built = renderer
   return renderer
 }
@@ -102,7 +113,12 @@ export interface NodeOptions {
  * A headless regtest node on a free port with its own data dir, serving out/renderer. Nodes given
  * the same `home` (the per-user config root) see each other as "nodes on this machine".
  */
-export async function startHeadlessNode(name: string, home: string, uiDir: string, opts: NodeOptions = {}): Promise<TestNode> {
+export async function startHeadlessNode(
+  name: string,
+  home: string,
+  uiDir: string,
+  opts: NodeOptions = {}
+): Promise<TestNode> {
   const port = await findFreePort('127.0.0.1')
   const dataDir = opts.user
     ? join(opts.user.configRoot, opts.profile ?? 'regtest')
@@ -115,17 +131,24 @@ export async function startHeadlessNode(name: string, home: string, uiDir: strin
       'tsx',
       // BF_E2E_ENTRY: another entry script taking the same flags, for trying a node change.
       process.env.BF_E2E_ENTRY ?? join(ROOT, 'src/main/headless.ts'),
-      '--port', String(port),
-      '--host', '127.0.0.1',
-      '--data-dir', dataDir,
-      '--network', 'regtest',
-      '--api-token', token
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+      '--network',
+      'regtest',
+      '--api-token',
+      token
     ],
     {
       cwd: ROOT,
       env: {
         ...process.env,
-        ...(opts.user ? { HOME: opts.user.home, XDG_CONFIG_HOME: join(opts.user.home, '.config') } : {}),
+        ...(opts.user
+          ? { HOME: opts.user.home, XDG_CONFIG_HOME: join(opts.user.home, '.config') }
+          : {}),
         BLOCKFORGE_HOME: home,
         BLOCKFORGE_UI_DIR: uiDir
       },
@@ -135,7 +158,10 @@ export async function startHeadlessNode(name: string, home: string, uiDir: strin
   let log = ''
   child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)))
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`node ${name} did not start in 30 s:\n${log}`)), 30_000)
+    const timer = setTimeout(
+      () => rej(new Error(`node ${name} did not start in 30 s:\n${log}`)),
+      30_000
+    )
     createInterface({ input: child.stdout! }).on('line', (line) => {
       log = (log + line + '\n').slice(-4000)
       const m = /listening on (http:\/\/\S+)/.exec(line)
@@ -184,7 +210,12 @@ export interface UiOptions {
 }
 
 /** A page that fails the test on any uncaught error or console error of the UI. */
-export async function openUi(browser: Browser, node: TestNode, errors: string[], opts: UiOptions = {}): Promise<Page> {
+export async function openUi(
+  browser: Browser,
+  node: TestNode,
+  errors: string[],
+  opts: UiOptions = {}
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
   if (opts.permissions) await context.grantPermissions(opts.permissions, { origin: node.url })
   if (opts.initScript) await context.addInitScript(opts.initScript)
@@ -219,7 +250,11 @@ export async function visit(page: Page, route: string): Promise<void> {
 }
 
 /** Calls the node's UI API directly, for test set-up and clean-up that is not under test. */
-export async function callNode(node: TestNode, method: string, ...args: unknown[]): Promise<unknown> {
+export async function callNode(
+  node: TestNode,
+  method: string,
+  ...args: unknown[]
+): Promise<unknown> {
   const res = await fetch(`${node.url}/api/ui/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${node.token}` },

@@ -47,19 +47,30 @@ afterAll(async () => {
   cleanUpHarness()
 })
 
-const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
+const nav = (name: string) =>
+  page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
 const lastToast = () => page.locator('.n-message').last().innerText()
-const nodeSettings = async () => ((await callNode(node, 'getSettings')) as Settings)
+const nodeSettings = async () => (await callNode(node, 'getSettings')) as Settings
 
 describe('Settings as a user meets it', () => {
   it('shows the data dir under the home folder as ~/… and where the token comes from', async () => {
     await nav('Settings')
-    expect(await page.getByLabel('Data directory').inputValue()).toBe('~/.config/Blockforge/regtest')
-    expect(await page.getByTestId('api-token-source').innerText()).toMatch(/^Set by --api-token for this run; /)
-    expect(await page.getByTestId('workers-source').innerText()).toMatch(/^Default: one worker per processor core; /)
+    expect(await page.getByLabel('Data directory').inputValue()).toBe(
+      '~/.config/Blockforge/regtest'
+    )
+    expect(await page.getByTestId('api-token-source').innerText()).toMatch(
+      /^Set by --api-token for this run; /
+    )
+    expect(await page.getByTestId('workers-source').innerText()).toMatch(
+      /^Default: one worker per processor core; /
+    )
     // A ~/… typed in Settings is kept for the next start as the folder it names.
-    expect(await callNode(node, 'updateSettings', { dataDir: '~/elsewhere' })).toMatchObject({ ok: true })
-    const launch = JSON.parse(readFileSync(join(user.configRoot, 'launch.json'), 'utf8')) as { dataDir: string }
+    expect(await callNode(node, 'updateSettings', { dataDir: '~/elsewhere' })).toMatchObject({
+      ok: true
+    })
+    const launch = JSON.parse(readFileSync(join(user.configRoot, 'launch.json'), 'utf8')) as {
+      dataDir: string
+    }
     expect(launch.dataDir).toBe(join(user.home, 'elsewhere'))
   })
 
@@ -68,7 +79,10 @@ describe('Settings as a user meets it', () => {
     const field = page.getByLabel('Mining workers')
     await field.fill('300')
     await page.getByRole('button', { name: 'Save', exact: true }).click()
-    await page.getByTestId('settings-workers').getByText('Mining workers is a whole number from 1 to 256').waitFor({ timeout: TIMEOUT })
+    await page
+      .getByTestId('settings-workers')
+      .getByText('Mining workers is a whole number from 1 to 256')
+      .waitFor({ timeout: TIMEOUT })
     expect(await field.inputValue()).toBe('300')
     expect((await nodeSettings()).miningThreads).toBe(before)
   })
@@ -78,7 +92,10 @@ describe('Settings as a user meets it', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('Settings saved').waitFor({ timeout: TIMEOUT })
     expect(await nodeSettings()).toMatchObject({ miningThreads: 3, miningThreadsFrom: 'settings' })
-    await page.getByTestId('workers-source').getByText(/^Saved in Settings; /).waitFor({ timeout: TIMEOUT })
+    await page
+      .getByTestId('workers-source')
+      .getByText(/^Saved in Settings; /)
+      .waitFor({ timeout: TIMEOUT })
   })
 })
 
@@ -91,10 +108,16 @@ describe('a peer the node does not add is said, with the reason', () => {
   it('this node itself, and a URL nobody answers at', async () => {
     await nav('Peers')
     await add(node.url)
-    await expect.poll(lastToast, { timeout: TIMEOUT }).toMatch(new RegExp(`^The node refused to add ${node.url}: that address leads to this node itself`))
+    await expect
+      .poll(lastToast, { timeout: TIMEOUT })
+      .toMatch(
+        new RegExp(`^The node refused to add ${node.url}: that address leads to this node itself`)
+      )
     const nobody = `http://127.0.0.1:${await findFreePort('127.0.0.1')}`
     await add(nobody)
-    await expect.poll(lastToast, { timeout: TIMEOUT }).toMatch(new RegExp(`^The node refused to add ${nobody}: the peer cannot be reached`))
+    await expect
+      .poll(lastToast, { timeout: TIMEOUT })
+      .toMatch(new RegExp(`^The node refused to add ${nobody}: the peer cannot be reached`))
     expect(await page.getByRole('cell', { name: nobody }).count()).toBe(0)
   })
 
@@ -102,16 +125,24 @@ describe('a peer the node does not add is said, with the reason', () => {
     await callNode(node, 'updateSettings', { language: 'zh-CN' })
     await page.getByRole('navigation').getByText('设置').waitFor({ timeout: TIMEOUT })
     await add(node.url, '节点 URL')
-    await expect.poll(lastToast, { timeout: TIMEOUT }).toMatch(new RegExp(`^节点拒绝添加 ${node.url}：这个地址指向本节点自己`))
+    await expect
+      .poll(lastToast, { timeout: TIMEOUT })
+      .toMatch(new RegExp(`^节点拒绝添加 ${node.url}：这个地址指向本节点自己`))
   })
 })
 
 describe('a refused lookup, worded from its code', () => {
   it('Transaction and Address screens in Chinese, the node text only as detail', async () => {
     await visit(page, '/tx/not-an-id')
-    await page.locator('.state-error').getByText(/^节点拒绝：/).waitFor({ timeout: TIMEOUT })
+    await page
+      .locator('.state-error')
+      .getByText(/^节点拒绝：/)
+      .waitFor({ timeout: TIMEOUT })
     await visit(page, '/address/not-an-address')
-    await page.locator('.state-error').getByText(/^节点拒绝：/).waitFor({ timeout: TIMEOUT })
+    await page
+      .locator('.state-error')
+      .getByText(/^节点拒绝：/)
+      .waitFor({ timeout: TIMEOUT })
     await callNode(node, 'updateSettings', { language: 'en' })
   })
 

@@ -49,7 +49,10 @@ const sends = new Map<Page, number>()
  * forwarded. Like any reverse proxy configured for the node it names the node (Host, Origin) on
  * the way in, so the node's own origin checks (issue #8) apply unchanged.
  */
-async function delayingProxy(target: string, delayMs: number): Promise<{ url: string; server: Server }> {
+async function delayingProxy(
+  target: string,
+  delayMs: number
+): Promise<{ url: string; server: Server }> {
   const t = new URL(target)
   const server = createServer((req, res) => {
     setTimeout(() => {
@@ -84,7 +87,8 @@ interface WireTx {
   fee: number
   nonce: number
 }
-const pool = async () => (await getJson<{ transactions: WireTx[] }>('/transactions/pending')).transactions
+const pool = async () =>
+  (await getJson<{ transactions: WireTx[] }>('/transactions/pending')).transactions
 
 /** Mines the pool into a block, so the next test starts with it empty. */
 const mine = () => getJson<{ index: number }>('/mine')
@@ -104,7 +108,11 @@ beforeAll(async () => {
   slow = await delayingProxy(node.url, SLOW_MS)
   browser = await launchChromium()
   page = await openUi(browser, node, errors)
-  slowPage = await openUi(browser, { ...node, url: slow.url, uiUrl: `${slow.url}/?token=${encodeURIComponent(node.token)}` }, errors)
+  slowPage = await openUi(
+    browser,
+    { ...node, url: slow.url, uiUrl: `${slow.url}/?token=${encodeURIComponent(node.token)}` },
+    errors
+  )
   countSends(page)
   countSends(slowPage)
 }, 180_000)
@@ -126,7 +134,8 @@ beforeEach(async () => {
 })
 
 /** The form item (label, input, message) around a field. */
-const item = (p: Page, label: string): Locator => p.locator('.n-form-item', { has: p.getByLabel(label, { exact: true }) })
+const item = (p: Page, label: string): Locator =>
+  p.locator('.n-form-item', { has: p.getByLabel(label, { exact: true }) })
 const sendButton = (p: Page): Locator => p.getByRole('button', { name: 'Send', exact: true })
 const sentToast = (p: Page): Locator => p.getByText(/^Transaction [0-9a-f]{12} sent/)
 
@@ -151,20 +160,23 @@ describe('the send form in Chromium: the values typed, or nothing', () => {
     ['', '1', 'Amount', 'Enter an amount'],
     ['5', '-1', 'Fee', 'The fee is a whole number of at least 0'],
     ['5', '1.5', 'Fee', 'The fee is a whole number of at least 0']
-  ])('amount %j, fee %j: nothing sent, the %s field says why', async (amount, fee, field, message) => {
-    await openWallet(page)
-    await fill(page, amount, fee)
-    await sendButton(page).click()
-    // Either outcome ends the wait, so a send that went out fails below at once.
-    const refused = item(page, field).getByText(message, { exact: true })
-    await refused.or(sentToast(page)).first().waitFor({ timeout: TIMEOUT })
-    expect(await pool()).toEqual([])
-    expect(sends.get(page)).toBe(0)
-    expect(await refused.isVisible()).toBe(true)
-    // What was typed is still there, unchanged by leaving the field.
-    expect(await page.getByLabel('Amount', { exact: true }).inputValue()).toBe(amount)
-    expect(await page.getByLabel('Fee', { exact: true }).inputValue()).toBe(fee)
-  })
+  ])(
+    'amount %j, fee %j: nothing sent, the %s field says why',
+    async (amount, fee, field, message) => {
+      await openWallet(page)
+      await fill(page, amount, fee)
+      await sendButton(page).click()
+      // Either outcome ends the wait, so a send that went out fails below at once.
+      const refused = item(page, field).getByText(message, { exact: true })
+      await refused.or(sentToast(page)).first().waitFor({ timeout: TIMEOUT })
+      expect(await pool()).toEqual([])
+      expect(sends.get(page)).toBe(0)
+      expect(await refused.isVisible()).toBe(true)
+      // What was typed is still there, unchanged by leaving the field.
+      expect(await page.getByLabel('Amount', { exact: true }).inputValue()).toBe(amount)
+      expect(await page.getByLabel('Fee', { exact: true }).inputValue()).toBe(fee)
+    }
+  )
 
   it('sends a valid transfer with exactly the typed values', async () => {
     await openWallet(page)
@@ -198,7 +210,8 @@ describe('the send form in Chromium: the values typed, or nothing', () => {
 describe('the wallet history in Chromium', () => {
   it(`pages through all ${BLOCKS}+ entries to the oldest, as the Address screen does`, async () => {
     // Genesis is block 1 (as in the walkthrough): the wallet's oldest entry is block 2's reward.
-    const first = (await getJson<{ blocks: { hash: string }[] }>('/blocks?from=2&limit=1')).blocks[0].hash
+    const first = (await getJson<{ blocks: { hash: string }[] }>('/blocks?from=2&limit=1'))
+      .blocks[0].hash
     await openWallet(page)
     const history = page.getByTestId('wallet-history')
     await history.locator('tbody tr').first().waitFor({ timeout: TIMEOUT })

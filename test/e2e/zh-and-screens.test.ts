@@ -32,7 +32,10 @@ const errors: string[] = []
 beforeAll(async () => {
   const ui = buildRenderer()
   home = mkdtempSync(join(tmpdir(), 'bf-e2e-zh-home-'))
-  ;[a, b] = await Promise.all([startHeadlessNode('zh-a', home, ui), startHeadlessNode('zh-b', home, ui)])
+  ;[a, b] = await Promise.all([
+    startHeadlessNode('zh-a', home, ui),
+    startHeadlessNode('zh-b', home, ui)
+  ])
   // B has a longer chain (a full window of the chain graph) that A takes from it.
   for (let i = 0; i < 11; i++) await callNode(b, 'mineOnce')
   browser = await launchChromium()
@@ -46,7 +49,8 @@ afterAll(async () => {
   cleanUpHarness()
 })
 
-const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
+const nav = (name: string) =>
+  page.getByRole('navigation').getByRole('link', { name, exact: true }).click()
 /** The newest toast's text. */
 const lastToast = (p: Page) => p.locator('.n-message').last().innerText()
 const text = async (l: Locator) => (await l.innerText()).trim()
@@ -55,7 +59,10 @@ describe('the UI in Simplified Chinese', () => {
   it('switches to Chinese from Settings', async () => {
     await nav('Settings')
     await page.getByTestId('lang-zh-CN').click()
-    await page.getByRole('navigation').getByRole('link', { name: '设置', exact: true }).waitFor({ timeout: TIMEOUT })
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: '设置', exact: true })
+      .waitFor({ timeout: TIMEOUT })
   })
 
   it('shows the resolve outcome and a refused peer action by their codes, in Chinese', async () => {
@@ -86,7 +93,10 @@ describe('the UI in Simplified Chinese', () => {
     expect(tags).not.toContain('regtest')
 
     await nav('设置')
-    const network = page.getByTestId('settings-network').locator('.n-base-selection-input, .n-base-selection-label').first()
+    const network = page
+      .getByTestId('settings-network')
+      .locator('.n-base-selection-input, .n-base-selection-label')
+      .first()
     expect(await text(network)).toBe('回归测试网 (regtest)')
   })
 
@@ -95,7 +105,9 @@ describe('the UI in Simplified Chinese', () => {
     const problem = page.locator('#search-problem')
     await box.fill('hello')
     await box.press('Enter')
-    await expect.poll(() => text(problem), { timeout: TIMEOUT }).toBe('请输入区块高度、区块哈希、交易 ID 或地址')
+    await expect
+      .poll(() => text(problem), { timeout: TIMEOUT })
+      .toBe('请输入区块高度、区块哈希、交易 ID 或地址')
 
     await box.fill('999999')
     await box.press('Enter')
@@ -136,7 +148,9 @@ describe('the screens', () => {
     /** The hint's text and the whole form row of the workers field (label and input). */
     const boxes = async (hintText: string, workersLabel: string) => {
       const hint = (await page.getByText(hintText, { exact: true }).boundingBox())!
-      const row = page.locator('.n-form-item', { has: page.getByLabel(workersLabel, { exact: true }) })
+      const row = page.locator('.n-form-item', {
+        has: page.getByLabel(workersLabel, { exact: true })
+      })
       return { hint, workers: (await row.boundingBox())! }
     }
     // Not only no overlap: the hint used to sit flush on the workers' input, reading as one row.
@@ -147,8 +161,14 @@ describe('the screens', () => {
     expect(zh.workers.y - (zh.hint.y + zh.hint.height)).toBeGreaterThanOrEqual(GAP)
     // And in English, whose hint is longer.
     await page.getByTestId('lang-en').click()
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).waitFor({ timeout: TIMEOUT })
-    const en = await boxes('Lets other machines use the control routes; keep it secret.', 'Mining workers')
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: 'Settings', exact: true })
+      .waitFor({ timeout: TIMEOUT })
+    const en = await boxes(
+      'Lets other machines use the control routes; keep it secret.',
+      'Mining workers'
+    )
     expect(en.workers.y - (en.hint.y + en.hint.height)).toBeGreaterThanOrEqual(GAP)
   })
 
@@ -159,7 +179,10 @@ describe('the screens', () => {
 
 describe('a token-protected node opened without its token', () => {
   it('asks for the token in the browser language, then opens the UI with it', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1024, height: 768 } })
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      viewport: { width: 1024, height: 768 }
+    })
     try {
       const p = await context.newPage()
       const res = (await p.goto(`${a.url}/`))!
@@ -172,11 +195,15 @@ describe('a token-protected node opened without its token', () => {
       expect(await p.getByRole('heading').innerText()).toBe('这个节点需要 API 令牌')
       // Nothing about the node: not its address, network, data dir or wallet.
       const html = await p.content()
-      for (const secret of [a.token, a.dataDir, 'regtest', new URL(a.url).host]) expect(html).not.toContain(secret)
+      for (const secret of [a.token, a.dataDir, 'regtest', new URL(a.url).host])
+        expect(html).not.toContain(secret)
 
       await p.getByLabel('API 令牌').fill('not-the-token')
       await p.getByRole('button', { name: '打开' }).click()
-      await p.getByRole('alert').getByText('这不是这个节点的 API 令牌。').waitFor({ timeout: TIMEOUT })
+      await p
+        .getByRole('alert')
+        .getByText('这不是这个节点的 API 令牌。')
+        .waitFor({ timeout: TIMEOUT })
 
       await p.getByLabel('API 令牌').fill(a.token)
       await p.getByRole('button', { name: '打开' }).click()
@@ -188,7 +215,9 @@ describe('a token-protected node opened without its token', () => {
   })
 
   it('asks in English for an English browser, and keeps 403 JSON for the API', async () => {
-    const page = await fetch(`${a.url}/`, { headers: { 'Accept-Language': 'en-GB,en;q=0.9,zh;q=0.5' } })
+    const page = await fetch(`${a.url}/`, {
+      headers: { 'Accept-Language': 'en-GB,en;q=0.9,zh;q=0.5' }
+    })
     expect(page.status).toBe(403)
     expect(await page.text()).toContain('This node needs its API token')
     const api = await fetch(`${a.url}/api/ui/getStatus`, {

@@ -12,7 +12,14 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../../src/main/app/config'
 import { DB_FILE } from '../../src/main/store/sqlite-store'
-import { closeAll, http, runCli, startTestNode, waitFor, type CliRun } from '../helpers/node-harness'
+import {
+  closeAll,
+  http,
+  runCli,
+  startTestNode,
+  waitFor,
+  type CliRun
+} from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
 
 const home = tempDir('bf-cli-home-')
@@ -50,7 +57,17 @@ describe('headless command line', () => {
     const run = runCli(['--help'], env)
     expect((await run.exited).code).toBe(0)
     const text = run.stdout.join('\n')
-    for (const flag of ['--port', '--host', '--data-dir', '--network', '--peer', '--mine', '--api-token', '--threads', '--help']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--data-dir',
+      '--network',
+      '--peer',
+      '--mine',
+      '--api-token',
+      '--threads',
+      '--help'
+    ]) {
       expect(text).toContain(flag)
     }
   })
@@ -64,7 +81,9 @@ describe('headless command line', () => {
     const srv = createServer()
     await new Promise<void>((r) => srv.listen(port, '127.0.0.1', r))
     try {
-      const msg = await fails(runCli(['--port', String(port), '--data-dir', dir(), '--network', 'regtest'], env))
+      const msg = await fails(
+        runCli(['--port', String(port), '--data-dir', dir(), '--network', 'regtest'], env)
+      )
       expect(msg).toMatch(new RegExp(`port ${port} .*already in use`))
     } finally {
       srv.close()
@@ -76,12 +95,18 @@ describe('headless command line', () => {
     const file = join(dir(), 'not-a-folder')
     writeFileSync(file, 'x')
     // It names the file in the way, not the folder that does not exist.
-    expect(await fails(runCli(['--port', '0', '--data-dir', join(file, 'sub'), '--network', 'regtest'], env))).toMatch(
-      `cannot be made: ${file} is a file, not a folder`
-    )
-    expect(await fails(runCli(['--port', '0', '--data-dir', file, '--network', 'regtest'], env))).toMatch(/data dir .* is not a folder/)
+    expect(
+      await fails(
+        runCli(['--port', '0', '--data-dir', join(file, 'sub'), '--network', 'regtest'], env)
+      )
+    ).toMatch(`cannot be made: ${file} is a file, not a folder`)
+    expect(
+      await fails(runCli(['--port', '0', '--data-dir', file, '--network', 'regtest'], env))
+    ).toMatch(/data dir .* is not a folder/)
     const sys = `/sys/blockforge-test-${process.pid}`
-    expect(await fails(runCli(['--port', '0', '--data-dir', sys, '--network', 'regtest'], env))).toMatch(/not writable/)
+    expect(
+      await fails(runCli(['--port', '0', '--data-dir', sys, '--network', 'regtest'], env))
+    ).toMatch(/not writable/)
   })
 
   it('refuses a data dir of another network in one line, and one held by another node', async () => {
@@ -89,11 +114,15 @@ describe('headless command line', () => {
     const first = runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env)
     await first.listening
     // Named explicitly, so the way out is to stop that node or pick another folder.
-    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env))).toMatch(
+    expect(
+      await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'regtest'], env))
+    ).toMatch(
       /in use by another Blockforge process: stop that node first, or pass --data-dir <another folder>/
     )
     await stop(first)
-    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'main'], env))).toMatch(/holds the regtest network, not main/)
+    expect(await fails(runCli(['--port', '0', '--data-dir', d, '--network', 'main'], env))).toMatch(
+      /holds the regtest network, not main/
+    )
   })
 
   it('stops cleanly on SIGTERM and SIGINT and restarts on the same data dir', async () => {
@@ -120,7 +149,10 @@ describe('headless command line', () => {
     const run = runCli(['--port', '0', '--network', 'regtest', '--peer', peer.url], env)
     const url = await run.listening
     try {
-      await waitFor(() => peer.node.peers.urls().includes(url), 'the --peer node to learn the headless node')
+      await waitFor(
+        () => peer.node.peers.urls().includes(url),
+        'the --peer node to learn the headless node'
+      )
       expect((await http(url, '/nodes')).body.nodes).toEqual([peer.url])
       const { existsSync } = await import('node:fs')
       expect(existsSync(join(home.path, 'regtest', DB_FILE))).toBe(true)

@@ -25,7 +25,15 @@ describe('headlessEntry', () => {
 
 describe('reachableHost', () => {
   const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false) =>
-    ({ address, family, internal, netmask: '', mac: '', cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) }) as never
+    ({
+      address,
+      family,
+      internal,
+      netmask: '',
+      mac: '',
+      cidr: null,
+      ...(family === 'IPv6' ? { scopeid: 0 } : {})
+    }) as never
   const lan = {
     lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)],
     eth0: [nic('fe80::1', 'IPv6'), nic('2001:db8::5', 'IPv6'), nic('192.168.1.20', 'IPv4')]
@@ -34,7 +42,9 @@ describe('reachableHost', () => {
   it('answers a wildcard with an address of this machine that is not loopback or link-local', () => {
     expect(reachableHost('0.0.0.0', lan)).toBe('192.168.1.20')
     expect(reachableHost('::', lan)).toBe('2001:db8::5')
-    expect(reachableHost('::', { eth0: [nic('fe80::1', 'IPv6'), nic('10.0.0.3', 'IPv4')] })).toBe('10.0.0.3')
+    expect(reachableHost('::', { eth0: [nic('fe80::1', 'IPv6'), nic('10.0.0.3', 'IPv4')] })).toBe(
+      '10.0.0.3'
+    )
   })
 
   it('keeps loopback on a machine without a network, and any other host as given', () => {

@@ -14,7 +14,16 @@
  *   one does not build again.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
@@ -25,9 +34,14 @@ import { alive, cmdline, processTree } from '../helpers/proc'
 
 const ROOT = resolve(__dirname, '../..')
 const BIN = join(ROOT, 'out/node/headless.js')
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+const VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version
 /** Node 22 first on PATH, as npm scripts have it: the bin's shebang is `/usr/bin/env node`. */
-const ENV = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` }
+const ENV = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`
+}
 
 const temps: { remove: () => void }[] = []
 const started: ChildProcess[] = []
@@ -42,28 +56,43 @@ function dir(prefix = 'bf-proc-'): string {
 
 beforeAll(() => {
   // The bin tests run the built file directly; `npm run node` builds it itself (tested below).
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-headless.mjs'), '--if-stale'], { encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-headless.mjs'), '--if-stale'], {
+    encoding: 'utf8'
+  })
   expect(r.status, r.stderr).toBe(0)
 })
 
 afterAll(() => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
-  for (const [pid, cmd] of seen) if (alive(pid) && cmdline(pid) === cmd) process.kill(pid, 'SIGKILL')
+  for (const [pid, cmd] of seen)
+    if (alive(pid) && cmdline(pid) === cmd) process.kill(pid, 'SIGKILL')
   for (const t of temps) t.remove()
 })
 
 type Run = CliRun
 
 /** `npm run node -- <flags>` or the bin, as a person types it (no process group of its own). */
-function run(how: 'npm' | 'bin', flags: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-  const [cmd, args] = how === 'npm' ? ['npm', ['run', '--silent', 'node', '--', ...flags]] : [BIN, flags]
-  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...ENV, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function run(
+  how: 'npm' | 'bin',
+  flags: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}
+): Run {
+  const [cmd, args] =
+    how === 'npm' ? ['npm', ['run', '--silent', 'node', '--', ...flags]] : [BIN, flags]
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...ENV, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   started.push(child)
   const r = watchCli(child)
   // Every PID of the tree once it listens, to kill what a failed test leaves behind.
-  void r.listening.then(() => {
-    for (const pid of processTree(child.pid!)) seen.set(pid, cmdline(pid))
-  }, () => undefined)
+  void r.listening.then(
+    () => {
+      for (const pid of processTree(child.pid!)) seen.set(pid, cmdline(pid))
+    },
+    () => undefined
+  )
   return r
 }
 
@@ -94,26 +123,33 @@ function freePort(): Promise<number> {
 }
 
 describe.each(['npm', 'bin'] as const)('a signal to the PID a user started (%s)', (how) => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s stops every process of the tree and frees the port and the data dir', async (signal) => {
-    const dataDir = join(dir(), 'data')
-    const port = await freePort()
-    const flags = ['--port', String(port), '--data-dir', dataDir, '--network', 'regtest']
-    const first = run(how, flags)
-    expect(await first.listening).toBe(`http://127.0.0.1:${port}`)
-    const pids = processTree(first.child.pid!)
-    if (how === 'npm') expect(pids.length, 'npm and the node under it').toBeGreaterThanOrEqual(2)
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s stops every process of the tree and frees the port and the data dir',
+    async (signal) => {
+      const dataDir = join(dir(), 'data')
+      const port = await freePort()
+      const flags = ['--port', String(port), '--data-dir', dataDir, '--network', 'regtest']
+      const first = run(how, flags)
+      expect(await first.listening).toBe(`http://127.0.0.1:${port}`)
+      const pids = processTree(first.child.pid!)
+      if (how === 'npm') expect(pids.length, 'npm and the node under it').toBeGreaterThanOrEqual(2)
 
-    // To the started PID only, as systemd's KillMode=process or `kill <pid>` would send it.
-    process.kill(first.child.pid!, signal)
-    expect(await first.exited).toEqual({ code: 0, signal: null })
-    await until(`no process of ${pids.join(', ')} left`, () => pids.every((p) => !alive(p)), 10_000)
-    expect(await canListen(port)).toBe(true)
+      // To the started PID only, as systemd's KillMode=process or `kill <pid>` would send it.
+      process.kill(first.child.pid!, signal)
+      expect(await first.exited).toEqual({ code: 0, signal: null })
+      await until(
+        `no process of ${pids.join(', ')} left`,
+        () => pids.every((p) => !alive(p)),
+        10_000
+      )
+      expect(await canListen(port)).toBe(true)
 
-    const again = run(how, flags)
-    expect(await again.listening).toBe(`http://127.0.0.1:${port}`)
-    process.kill(again.child.pid!, 'SIGTERM')
-    expect((await again.exited).code).toBe(0)
-  })
+      const again = run(how, flags)
+      expect(await again.listening).toBe(`http://127.0.0.1:${port}`)
+      process.kill(again.child.pid!, 'SIGTERM')
+      expect((await again.exited).code).toBe(0)
+    }
+  )
 })
 
 describe('the command line', () => {
@@ -133,7 +169,16 @@ describe('the command line', () => {
       .map((i) => i!.address)
     // A machine without a network has nothing but loopback to print.
     if (own.length === 0) return
-    const r = run('bin', ['--host', '0.0.0.0', '--port', '0', '--data-dir', join(dir(), 'd'), '--network', 'regtest'])
+    const r = run('bin', [
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--data-dir',
+      join(dir(), 'd'),
+      '--network',
+      'regtest'
+    ])
     const url = new URL(await r.listening)
     expect(own).toContain(url.hostname)
     const status = await fetch(`${url.origin}/status`)
@@ -169,11 +214,22 @@ describe('the command line', () => {
       await ok.listening
       ok.child.kill('SIGTERM')
       await ok.exited
-      const before = Object.fromEntries(readdirSync(existing).map((f) => [f, readFileSync(join(existing, f)).toString('hex')]))
+      const before = Object.fromEntries(
+        readdirSync(existing).map((f) => [f, readFileSync(join(existing, f)).toString('hex')])
+      )
       expect(Object.keys(before)).toContain('wallet.json')
-      const again = run('bin', ['--port', String(port), '--data-dir', existing, '--network', 'regtest'])
+      const again = run('bin', [
+        '--port',
+        String(port),
+        '--data-dir',
+        existing,
+        '--network',
+        'regtest'
+      ])
       expect((await again.exited).code).toBe(1)
-      const after = Object.fromEntries(readdirSync(existing).map((f) => [f, readFileSync(join(existing, f)).toString('hex')]))
+      const after = Object.fromEntries(
+        readdirSync(existing).map((f) => [f, readFileSync(join(existing, f)).toString('hex')])
+      )
       expect(after).toEqual(before)
     } finally {
       busy.close()
@@ -190,7 +246,9 @@ describe('the command line', () => {
       expect((await second.exited).code).toBe(1)
       expect(second.stdout).toEqual([])
       expect(second.stderr).toHaveLength(1)
-      expect(second.stderr[0]).toMatch(/in use by another Blockforge process.*pass --data-dir <another folder>/)
+      expect(second.stderr[0]).toMatch(
+        /in use by another Blockforge process.*pass --data-dir <another folder>/
+      )
     } finally {
       first.child.kill('SIGTERM')
       await first.exited
@@ -205,12 +263,19 @@ describe('a fresh checkout', () => {
     for (const f of ['src', 'node_modules']) symlinkSync(join(ROOT, f), join(clone, f))
     copyFileSync(join(ROOT, 'package.json'), join(clone, 'package.json'))
     mkdirSync(join(clone, 'scripts'))
-    copyFileSync(join(ROOT, 'scripts/build-headless.mjs'), join(clone, 'scripts/build-headless.mjs'))
+    copyFileSync(
+      join(ROOT, 'scripts/build-headless.mjs'),
+      join(clone, 'scripts/build-headless.mjs')
+    )
     const flags = ['--port', '0', '--data-dir', join(clone, 'data'), '--network', 'regtest']
 
     // Two started together, as a test suite may: both build, neither runs half a file.
     const first = run('npm', flags, { cwd: clone })
-    const twin = run('npm', ['--port', '0', '--data-dir', join(clone, 'data-2'), '--network', 'regtest'], { cwd: clone })
+    const twin = run(
+      'npm',
+      ['--port', '0', '--data-dir', join(clone, 'data-2'), '--network', 'regtest'],
+      { cwd: clone }
+    )
     await Promise.all([first.listening, twin.listening])
     const built = join(clone, 'out/node/headless.js')
     expect(existsSync(built)).toBe(true)
@@ -227,11 +292,17 @@ describe('a fresh checkout', () => {
     expect((await second.exited).code).toBe(0)
 
     // A changed input (here: the recorded stamp of one no longer matches) is built again.
-    const info = JSON.parse(readFileSync(join(clone, 'out/node/build-info.json'), 'utf8')) as { inputs: Record<string, [number, number]> }
+    const info = JSON.parse(readFileSync(join(clone, 'out/node/build-info.json'), 'utf8')) as {
+      inputs: Record<string, [number, number]>
+    }
     const some = Object.keys(info.inputs).find((k) => k.endsWith('headless.ts'))!
     info.inputs[some] = [0, 0]
     writeFileSync(join(clone, 'out/node/build-info.json'), JSON.stringify(info))
-    const r = spawnSync(process.execPath, [join(clone, 'scripts/build-headless.mjs'), '--if-stale'], { encoding: 'utf8' })
+    const r = spawnSync(
+      process.execPath,
+      [join(clone, 'scripts/build-headless.mjs'), '--if-stale'],
+      { encoding: 'utf8' }
+    )
     expect(r.status, r.stderr).toBe(0)
     expect(statSync(built).mtimeMs).not.toBe(stamp)
   })
@@ -243,10 +314,16 @@ describe('another local node, started from a built node', () => {
     const first = run('bin', ['--port', '0', '--data-dir', base, '--network', 'regtest'])
     const url = await first.listening
     try {
-      const res = await fetch(`${url}/api/ui/startLocalNode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"args":[]}' })
+      const res = await fetch(`${url}/api/ui/startLocalNode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"args":[]}'
+      })
       const body = (await res.json()) as { ok: boolean; value?: { url: string }; message?: string }
       expect(body.ok, body.message).toBe(true)
-      const kids = processTree(first.child.pid!).slice(1).map((pid) => ({ pid, argv: cmdline(pid).split('\0') }))
+      const kids = processTree(first.child.pid!)
+        .slice(1)
+        .map((pid) => ({ pid, argv: cmdline(pid).split('\0') }))
       const other = kids.find((k) => k.argv.includes(`${base}-2`))!
       expect(other, JSON.stringify(kids)).toBeDefined()
       expect(other.argv[1]).toBe(BIN)

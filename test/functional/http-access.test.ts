@@ -40,18 +40,35 @@ const control = ROUTES.filter((r) => r.control)
 describe('control routes', () => {
   it('refuses non-loopback clients without the token (403 forbidden)', async () => {
     for (const r of control) {
-      const res = await withToken.inject({ method: r.method, url: r.url, remoteAddress: REMOTE, payload: r.method === 'POST' ? {} : undefined })
+      const res = await withToken.inject({
+        method: r.method,
+        url: r.url,
+        remoteAddress: REMOTE,
+        payload: r.method === 'POST' ? {} : undefined
+      })
       expect(res.statusCode).toBe(403)
       expect(res.json()).toMatchObject({ error: 'forbidden' })
     }
-    const wrong = await withToken.inject({ url: '/mine', remoteAddress: REMOTE, headers: { authorization: 'Bearer nope' } })
+    const wrong = await withToken.inject({
+      url: '/mine',
+      remoteAddress: REMOTE,
+      headers: { authorization: 'Bearer nope' }
+    })
     expect(wrong.statusCode).toBe(403)
-    const none = await noToken.inject({ url: '/mine', remoteAddress: REMOTE, headers: { authorization: `Bearer ${TOKEN}` } })
+    const none = await noToken.inject({
+      url: '/mine',
+      remoteAddress: REMOTE,
+      headers: { authorization: `Bearer ${TOKEN}` }
+    })
     expect(none.statusCode).toBe(403)
   })
 
   it('serves non-loopback clients that send the token, and loopback clients without it', async () => {
-    const viaToken = await withToken.inject({ url: '/mine', remoteAddress: REMOTE, headers: { authorization: `Bearer ${TOKEN}` } })
+    const viaToken = await withToken.inject({
+      url: '/mine',
+      remoteAddress: REMOTE,
+      headers: { authorization: `Bearer ${TOKEN}` }
+    })
     expect(viaToken.statusCode).toBe(200)
     expect(viaToken.json().message).toBe('New Block Forged')
     const loop = await noToken.inject({ url: '/nodes/resolve', remoteAddress: '127.0.0.1' })
@@ -68,8 +85,18 @@ describe('control routes', () => {
 
 describe('UI transport', () => {
   it('needs the token when one is set, even on loopback', async () => {
-    const call = (app: FastifyInstance, headers: Record<string, string>, remoteAddress = '127.0.0.1') =>
-      app.inject({ method: 'POST', url: '/api/ui/getStatus', payload: { args: [] }, headers: { host: '127.0.0.1', ...headers }, remoteAddress })
+    const call = (
+      app: FastifyInstance,
+      headers: Record<string, string>,
+      remoteAddress = '127.0.0.1'
+    ) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/ui/getStatus',
+        payload: { args: [] },
+        headers: { host: '127.0.0.1', ...headers },
+        remoteAddress
+      })
     expect((await call(withToken, {})).statusCode).toBe(403)
     const ok = await call(withToken, { authorization: `Bearer ${TOKEN}` }, REMOTE)
     expect(ok.statusCode).toBe(200)
@@ -78,7 +105,12 @@ describe('UI transport', () => {
     expect((await call(noToken, {}, REMOTE)).statusCode).toBe(403)
     // A web page reaching loopback under another name (DNS rebinding) is refused.
     expect((await call(noToken, { host: 'evil.example:5000' })).statusCode).toBe(403)
-    const unknown = await noToken.inject({ method: 'POST', url: '/api/ui/nope', payload: { args: [] }, headers: { host: 'localhost' } })
+    const unknown = await noToken.inject({
+      method: 'POST',
+      url: '/api/ui/nope',
+      payload: { args: [] },
+      headers: { host: 'localhost' }
+    })
     expect(unknown.statusCode).toBe(404)
     expect(unknown.json().error).toBe('not_found')
   })
@@ -122,12 +154,22 @@ describe('the built renderer over HTTP', () => {
       expect(page.headers['content-security-policy']).toContain("default-src 'none'")
       const cookie = String(page.headers['set-cookie'])
       expect(cookie).toContain('HttpOnly')
-      const asset = await app.inject({ url: '/assets/app.js', remoteAddress: REMOTE, headers: { cookie: cookie.split(';')[0] } })
+      const asset = await app.inject({
+        url: '/assets/app.js',
+        remoteAddress: REMOTE,
+        headers: { cookie: cookie.split(';')[0] }
+      })
       expect(asset.statusCode).toBe(200)
       expect(asset.headers['content-type']).toContain('javascript')
       expect((await app.inject({ url: '/', remoteAddress: REMOTE })).statusCode).toBe(403)
-      expect((await app.inject({ url: '/assets/app.js', remoteAddress: REMOTE })).statusCode).toBe(403)
-      const escape = await app.inject({ url: '/assets/..%2f..%2fpackage.json', remoteAddress: REMOTE, headers: { authorization: `Bearer ${TOKEN}` } })
+      expect((await app.inject({ url: '/assets/app.js', remoteAddress: REMOTE })).statusCode).toBe(
+        403
+      )
+      const escape = await app.inject({
+        url: '/assets/..%2f..%2fpackage.json',
+        remoteAddress: REMOTE,
+        headers: { authorization: `Bearer ${TOKEN}` }
+      })
       expect(escape.statusCode).toBe(404)
     } finally {
       await app.close()
@@ -144,7 +186,10 @@ describe('OpenAPI document', () => {
       const path = r.url.replace(/:([a-z]+)/g, '{$1}')
       const op = doc.paths[path]?.[r.method.toLowerCase()]
       expect(op, `${r.method} ${r.url}`).toBeDefined()
-      if (r.schema?.body) expect(op.requestBody.content['application/json'].schema).toEqual(JSON.parse(JSON.stringify(r.schema.body)))
+      if (r.schema?.body)
+        expect(op.requestBody.content['application/json'].schema).toEqual(
+          JSON.parse(JSON.stringify(r.schema.body))
+        )
       if (r.control) expect(op.security).toContainEqual({ bearer: [] })
     }
   })

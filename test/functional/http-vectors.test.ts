@@ -75,7 +75,9 @@ describe('invalid transactions over POST /transactions', () => {
   })
 
   it('reports the tip state per address', async () => {
-    for (const [address, acc] of Object.entries(chain.state as Record<string, { balance: number; nonce: number }>)) {
+    for (const [address, acc] of Object.entries(
+      chain.state as Record<string, { balance: number; nonce: number }>
+    )) {
       const r = await http(node.url, `/addresses/${address}`)
       expect(r.body).toEqual({ address, balance: acc.balance, nonce: acc.nonce })
     }

@@ -11,7 +11,14 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { chainRegtest, keys, networks, signedTx } from '../helpers/blackbox'
 import { captureLog } from '../helpers/log-capture'
-import { closeAll, http, runCli, startTestNode, waitFor, type CliRun } from '../helpers/node-harness'
+import {
+  closeAll,
+  http,
+  runCli,
+  startTestNode,
+  waitFor,
+  type CliRun
+} from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
 
 const home = tempDir('bf-log-home-')
@@ -32,7 +39,10 @@ function dir(): string {
 }
 
 function start(args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliRun {
-  const run = runCli(['--port', '0', '--data-dir', dir(), '--network', 'regtest', ...args], { ...env, ...extraEnv })
+  const run = runCli(['--port', '0', '--data-dir', dir(), '--network', 'regtest', ...args], {
+    ...env,
+    ...extraEnv
+  })
   running.push(run)
   return run
 }
@@ -61,9 +71,14 @@ function unfundedTx(): Rec {
 describe('the headless node logs what it does', () => {
   it('in JSON, one object per line: start, mined blocks with the hash rate, refused data with its code and sender, stop; never the token', async () => {
     const secret = 'log-test-secret-token-123'
-    const run = start(['--mine', '--threads', '1', '--log-format', 'json'], { BLOCKFORGE_API_TOKEN: secret })
+    const run = start(['--mine', '--threads', '1', '--log-format', 'json'], {
+      BLOCKFORGE_API_TOKEN: secret
+    })
     const url = await run.listening
-    await waitFor(() => records(run).some((r) => r.module === 'miner' && /mined/.test(r.msg)), 'a "mined" line')
+    await waitFor(
+      () => records(run).some((r) => r.module === 'miner' && /mined/.test(r.msg)),
+      'a "mined" line'
+    )
 
     const block = await http(url, '/blocks', { body: tamperedBlock() })
     expect(block.status).toBe(400)
@@ -73,10 +88,19 @@ describe('the headless node logs what it does', () => {
     await http(url, `/nowhere?token=${secret}`)
     await http(url, '/mine', { headers: { authorization: `Bearer ${secret}` } })
     await waitFor(
-      () => records(run).some((r) => r.code === block.body.error) && records(run).some((r) => r.code === tx.body.error),
+      () =>
+        records(run).some((r) => r.code === block.body.error) &&
+        records(run).some((r) => r.code === tx.body.error),
       'both refusals in the log'
     )
-    await waitFor(() => records(run).some((r) => /connected \d+ blocks/.test(r.msg) && r.mined > 0 && /H\/s$/.test(r.hashRate)), 'a summary of mined blocks with the hash rate', 20_000)
+    await waitFor(
+      () =>
+        records(run).some(
+          (r) => /connected \d+ blocks/.test(r.msg) && r.mined > 0 && /H\/s$/.test(r.hashRate)
+        ),
+      'a summary of mined blocks with the hash rate',
+      20_000
+    )
     await stop(run)
 
     const recs = records(run) // every line parses, or this throws
@@ -87,11 +111,22 @@ describe('the headless node logs what it does', () => {
       expect(typeof r.msg).toBe('string')
     }
     const started = recs.find((r) => r.msg === 'node started')!
-    expect(started).toMatchObject({ level: 'info', module: 'node', url, network: 'regtest', apiTokenSet: true })
+    expect(started).toMatchObject({
+      level: 'info',
+      module: 'node',
+      url,
+      network: 'regtest',
+      apiTokenSet: true
+    })
     const refusedBlock = recs.find((r) => r.code === block.body.error)!
     expect(refusedBlock).toMatchObject({ level: 'warn', module: 'chain', from: 'http', index: 2 })
     const refusedTx = recs.find((r) => r.code === tx.body.error)!
-    expect(refusedTx).toMatchObject({ level: 'info', module: 'chain', from: 'http', id: unfundedTx().id.slice(0, 16) })
+    expect(refusedTx).toMatchObject({
+      level: 'info',
+      module: 'chain',
+      from: 'http',
+      id: unfundedTx().id.slice(0, 16)
+    })
     expect(recs.at(-1)).toMatchObject({ msg: 'node stopped', module: 'node' })
     expect(run.stderr.join('\n')).not.toContain(secret)
     expect(run.stdout.join('\n')).not.toContain(secret)
@@ -104,9 +139,15 @@ describe('the headless node logs what it does', () => {
     const aUrl = await a.listening
     const b = start(['--peer', aUrl])
     const bUrl = await b.listening
-    const line = (url: string): RegExp => new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  p2p: peer added peer=${url.replace(/[.:/]/g, '\\$&')}$`)
+    const line = (url: string): RegExp =>
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  p2p: peer added peer=${url.replace(/[.:/]/g, '\\$&')}$`
+      )
     await waitFor(() => b.stderr.some((l) => line(aUrl).test(l)), 'b to log "peer added" for a')
-    await waitFor(() => a.stderr.some((l) => line(bUrl).test(l)), 'a to log "peer added" for b (learned from its requests)')
+    await waitFor(
+      () => a.stderr.some((l) => line(bUrl).test(l)),
+      'a to log "peer added" for b (learned from its requests)'
+    )
     // Not a terminal here: no colour codes in the lines.
     expect(a.stderr.join('\n')).not.toContain('\x1b[')
     await stop(b)
@@ -114,7 +155,10 @@ describe('the headless node logs what it does', () => {
   })
 
   it('at level warn ($BLOCKFORGE_LOG_LEVEL) hides info lines and keeps warnings', async () => {
-    const run = start(['--mine', '--threads', '1'], { BLOCKFORGE_LOG_LEVEL: 'warn', BLOCKFORGE_LOG_FORMAT: 'json' })
+    const run = start(['--mine', '--threads', '1'], {
+      BLOCKFORGE_LOG_LEVEL: 'warn',
+      BLOCKFORGE_LOG_FORMAT: 'json'
+    })
     const url = await run.listening
     await waitFor(async () => (await http(url, '/status')).body.index >= 5, 'a few mined blocks')
     const block = await http(url, '/blocks', { body: tamperedBlock() })
@@ -123,11 +167,17 @@ describe('the headless node logs what it does', () => {
     await stop(run)
     const recs = records(run)
     expect(recs.map((r) => r.level)).toEqual(['warn'])
-    expect(recs[0]).toMatchObject({ code: block.body.error, msg: expect.stringMatching(/refused a block/) })
+    expect(recs[0]).toMatchObject({
+      code: block.body.error,
+      msg: expect.stringMatching(/refused a block/)
+    })
   })
 
   it('refuses an unknown log level or format in one line', async () => {
-    for (const args of [['--log-level', 'loud'], ['--log-format', 'xml']]) {
+    for (const args of [
+      ['--log-level', 'loud'],
+      ['--log-format', 'xml']
+    ]) {
       const run = runCli(args, env)
       expect((await run.exited).code).toBe(2)
       expect(run.stderr).toHaveLength(1)
@@ -142,7 +192,13 @@ describe('the HTTP endpoint at debug level', () => {
     const t = await startTestNode({ logger: log.logger })
     expect((await http(t.url, '/status?token=query-secret')).status).toBe(200)
     await waitFor(() => log.records.some((r) => r.msg === 'answered'), 'the answer in the log')
-    expect(log.records.find((r) => r.msg === 'answered')).toMatchObject({ level: 'debug', module: 'http', method: 'GET', url: '/status', status: 200 })
+    expect(log.records.find((r) => r.msg === 'answered')).toMatchObject({
+      level: 'debug',
+      module: 'http',
+      method: 'GET',
+      url: '/status',
+      status: 200
+    })
     expect(JSON.stringify(log.records)).not.toContain('query-secret')
   })
 })

@@ -7,7 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHostilePeer, type HostilePeer } from '../helpers/hostile-peer'
-import { closeAll, http, mine, startTestNode, tipHash, waitFor, type TestNode } from '../helpers/node-harness'
+import {
+  closeAll,
+  http,
+  mine,
+  startTestNode,
+  tipHash,
+  waitFor,
+  type TestNode
+} from '../helpers/node-harness'
 
 let honest: TestNode
 let other: TestNode
@@ -28,9 +36,13 @@ afterAll(async () => {
 
 describe('hostile peers', () => {
   it('refuses a peer on another network and registers the others', async () => {
-    const r = await http(honest.url, '/nodes/register', { body: { nodes: Object.values(hostile).map((h) => h.url) } })
+    const r = await http(honest.url, '/nodes/register', {
+      body: { nodes: Object.values(hostile).map((h) => h.url) }
+    })
     expect(r.status).toBe(201)
-    expect(r.body.rejected).toEqual([expect.objectContaining({ url: hostile['wrong-genesis'].url, error: 'wrong_genesis' })])
+    expect(r.body.rejected).toEqual([
+      expect.objectContaining({ url: hostile['wrong-genesis'].url, error: 'wrong_genesis' })
+    ])
     expect(r.body.total_nodes).not.toContain(hostile['wrong-genesis'].url)
     expect(r.body.total_nodes).toHaveLength(4)
   })
@@ -40,8 +52,14 @@ describe('hostile peers', () => {
     await mine(other, 30)
     const t0 = Date.now()
     expect((await honest.node.peers.add(other.url)).ok).toBe(true)
-    await waitFor(() => tipHash(honest) === tipHash(other), 'the honest node to catch up', 20_000).catch((e: Error) => {
-      throw new Error(`${e.message} (at ${honest.node.service.chain.tip().index}): ${JSON.stringify(honest.node.peers.list())}`)
+    await waitFor(
+      () => tipHash(honest) === tipHash(other),
+      'the honest node to catch up',
+      20_000
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message} (at ${honest.node.service.chain.tip().index}): ${JSON.stringify(honest.node.peers.list())}`
+      )
     })
     const catchUpMs = Date.now() - t0
     // Then a block mined on the honest peer is pushed and becomes the tip at once.
@@ -57,17 +75,24 @@ describe('hostile peers', () => {
   it('stores nothing a hostile peer sent and drops the offenders', async () => {
     const peers = honest.node.peers
     await waitFor(
-      () => ['invalid-blocks', 'garbage', 'huge'].every((m) => peers.list().find((p) => p.url === hostile[m].url)?.state === 'banned'),
+      () =>
+        ['invalid-blocks', 'garbage', 'huge'].every(
+          (m) => peers.list().find((p) => p.url === hostile[m].url)?.state === 'banned'
+        ),
       'the invalid, garbage and oversize peers to be banned',
       30_000
     ).catch((e: Error) => {
-      throw new Error(`${e.message}: ${JSON.stringify(peers.list().map((p) => [p.url, p.state, p.score]))}`)
+      throw new Error(
+        `${e.message}: ${JSON.stringify(peers.list().map((p) => [p.url, p.state, p.score]))}`
+      )
     })
     const slow = peers.list().find((p) => p.url === hostile.slow.url)!
     expect(slow.score < 0 || slow.state === 'banned').toBe(true)
     // Only blocks of the honest chain were stored.
     expect(honest.node.service.store.countBlocks()).toBe(other.node.service.store.countBlocks())
-    expect((await http(honest.url, '/nodes')).body.nodes).not.toContain(hostile['invalid-blocks'].url)
+    expect((await http(honest.url, '/nodes')).body.nodes).not.toContain(
+      hostile['invalid-blocks'].url
+    )
     // A banned peer is not learned again through X-Node-Url.
     await http(honest.url, '/status', { headers: { 'x-node-url': hostile['invalid-blocks'].url } })
     expect(peers.list().find((p) => p.url === hostile['invalid-blocks'].url)?.state).toBe('banned')

@@ -21,7 +21,10 @@ describe('the peer list', () => {
     expect(list.map((p) => p.url).sort()).toEqual([b.url, c.url].sort())
     expect(list.find((p) => p.url === c.url)?.state).toBe('banned')
     expect((await http(again.url, '/nodes')).body.nodes).toEqual([b.url])
-    await waitFor(() => again.node.peers.list().find((p) => p.url === b.url)?.state === 'connected', 'b to be polled again')
+    await waitFor(
+      () => again.node.peers.list().find((p) => p.url === b.url)?.state === 'connected',
+      'b to be polled again'
+    )
     expect(again.node.peers.unban(c.url).ok).toBe(true)
     expect((await http(again.url, '/nodes')).body.nodes.sort()).toEqual([b.url, c.url].sort())
   })

@@ -5,7 +5,16 @@
  * for both to know each other (X-Node-Url). Everything goes over real HTTP between the nodes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeAll, http, mine, startTestNodes, tipHash, tipIndex, waitFor, type TestNode } from '../helpers/node-harness'
+import {
+  closeAll,
+  http,
+  mine,
+  startTestNodes,
+  tipHash,
+  tipIndex,
+  waitFor,
+  type TestNode
+} from '../helpers/node-harness'
 
 let a: TestNode, b: TestNode, c: TestNode
 
@@ -19,7 +28,10 @@ afterAll(closeAll)
 
 describe('three nodes', () => {
   it('learns the peer that added it (X-Node-Url) so one side is enough', async () => {
-    await waitFor(() => b.node.peers.urls().includes(a.url) && b.node.peers.urls().includes(c.url), 'b to learn a and c')
+    await waitFor(
+      () => b.node.peers.urls().includes(a.url) && b.node.peers.urls().includes(c.url),
+      'b to learn a and c'
+    )
     expect((await http(b.url, '/nodes')).body.nodes.sort()).toEqual([a.url, c.url].sort())
     expect((await http(b.url, '/status')).body.peers).toBe(2)
   })

@@ -7,7 +7,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { blockToWire, NETWORKS } from '../../src/main/core'
 import { emptyBlocks, tipOf } from '../helpers/chain-builder'
-import { closeAll, http, mine, recordingProxy, startTestNodes, tipHash, tipIndex, waitFor } from '../helpers/node-harness'
+import {
+  closeAll,
+  http,
+  mine,
+  recordingProxy,
+  startTestNodes,
+  tipHash,
+  tipIndex,
+  waitFor
+} from '../helpers/node-harness'
 
 afterEach(closeAll)
 
@@ -18,8 +27,14 @@ describe('reorganisation and catching up', () => {
     await c.node.peers.add(a.url)
     await c.node.peers.add(b.url)
     await mine(a, 2)
-    await waitFor(() => tipHash(b) === tipHash(a) && tipHash(c) === tipHash(a), 'everyone at index 3')
-    await waitFor(() => a.node.peers.urls().includes(c.url) && b.node.peers.urls().includes(c.url), 'a and b to know c')
+    await waitFor(
+      () => tipHash(b) === tipHash(a) && tipHash(c) === tipHash(a),
+      'everyone at index 3'
+    )
+    await waitFor(
+      () => a.node.peers.urls().includes(c.url) && b.node.peers.urls().includes(c.url),
+      'a and b to know c'
+    )
 
     // Cut c off: both sides ban each other (a removed peer could be learned again from a request
     // still in flight; a banned one is neither contacted nor learned).
@@ -29,8 +44,16 @@ describe('reorganisation and catching up', () => {
     b.node.peers.ban(c.url, 60)
     // A banned peer is not polled again; a /status request already in flight when the ban fell
     // could still bring back a tip worth catching up from. Let those answers arrive first.
-    const cut = [[c, a], [c, b], [a, c], [b, c]] as const
-    await waitFor(() => cut.every(([x, y]) => x.node.peers.get(y.url)?.polling === false), 'the polls in flight across the cut to end')
+    const cut = [
+      [c, a],
+      [c, b],
+      [a, c],
+      [b, c]
+    ] as const
+    await waitFor(
+      () => cut.every(([x, y]) => x.node.peers.get(y.url)?.polling === false),
+      'the polls in flight across the cut to end'
+    )
     await mine(c, 2)
     await mine(a, 4)
     await waitFor(() => tipHash(b) === tipHash(a), 'b to follow a')
@@ -95,10 +118,13 @@ describe('reorganisation and catching up', () => {
     await mine(a, 5)
     const tip = a.node.service.store.getBlock(tipHash(a))!
     // c has never heard of a; the orphan names a as its sender.
-    const r = await http(c.url, '/blocks', { body: blockToWire(tip), headers: { 'x-node-url': a.url } })
+    const r = await http(c.url, '/blocks', {
+      body: blockToWire(tip),
+      headers: { 'x-node-url': a.url }
+    })
     expect(r.status).toBe(202)
     expect(r.body.error).toBe('unknown_parent')
-    await waitFor(() => tipHash(c) === tip.hash, 'c to fetch the orphan\'s ancestors and connect it')
+    await waitFor(() => tipHash(c) === tip.hash, "c to fetch the orphan's ancestors and connect it")
     expect(c.node.peers.urls()).toContain(a.url)
   })
 })

@@ -6,7 +6,14 @@
  * say what happened to each. Real in-process regtest nodes over HTTP on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeAll, http, mine, startTestNode, startTestNodes, waitFor } from '../helpers/node-harness'
+import {
+  closeAll,
+  http,
+  mine,
+  startTestNode,
+  startTestNodes,
+  waitFor
+} from '../helpers/node-harness'
 import { freePort } from '../helpers/blackbox'
 import { captureLog } from '../helpers/log-capture'
 
@@ -53,13 +60,22 @@ describe('disconnect sticks', () => {
 })
 
 describe("the UI API's resolve", () => {
-  it('says replaced (a boolean) when catching up moved the tip onto a peer\'s blocks before resolve was asked', async () => {
+  it("says replaced (a boolean) when catching up moved the tip onto a peer's blocks before resolve was asked", async () => {
     const [a, b] = await startTestNodes(2)
     await mine(b, 2)
     expect((await a.node.api.addPeer(b.url)).ok).toBe(true)
-    await waitFor(() => a.node.service.chain.tip().hash === b.node.service.chain.tip().hash, 'a to catch up by itself')
-    expect(await a.node.api.resolve()).toEqual({ ok: true, value: { replaced: true, message: 'Our chain was replaced', length: 3 } })
-    expect(await a.node.api.resolve()).toEqual({ ok: true, value: { replaced: false, message: 'Our chain is authoritative', length: 3 } })
+    await waitFor(
+      () => a.node.service.chain.tip().hash === b.node.service.chain.tip().hash,
+      'a to catch up by itself'
+    )
+    expect(await a.node.api.resolve()).toEqual({
+      ok: true,
+      value: { replaced: true, message: 'Our chain was replaced', length: 3 }
+    })
+    expect(await a.node.api.resolve()).toEqual({
+      ok: true,
+      value: { replaced: false, message: 'Our chain is authoritative', length: 3 }
+    })
   })
 })
 
@@ -72,22 +88,39 @@ describe('peer problems are said', () => {
     const bByName = b.url.replace('127.0.0.1', 'localhost')
     const selfByName = a.url.replace('127.0.0.1', 'localhost')
 
-    const r = await http(a.url, '/nodes/register', { body: { nodes: [b.url, down, other.url, a.url, selfByName] } })
+    const r = await http(a.url, '/nodes/register', {
+      body: { nodes: [b.url, down, other.url, a.url, selfByName] }
+    })
     expect(r.status).toBe(201)
     expect(r.body.message).toBe('New nodes have been added')
     expect(r.body.total_nodes.sort()).toEqual([b.url, down].sort())
-    const rejected = Object.fromEntries(r.body.rejected.map((x: { url: string; error: string }) => [x.url, x.error]))
-    expect(rejected).toEqual({ [other.url]: 'wrong_genesis', [a.url]: 'this_node', [selfByName]: 'this_node' })
-    expect(r.body.pending).toEqual([{ url: down, error: 'unreachable', message: expect.stringMatching(/not answer|refused|ECONNREFUSED/i) }])
+    const rejected = Object.fromEntries(
+      r.body.rejected.map((x: { url: string; error: string }) => [x.url, x.error])
+    )
+    expect(rejected).toEqual({
+      [other.url]: 'wrong_genesis',
+      [a.url]: 'this_node',
+      [selfByName]: 'this_node'
+    })
+    expect(r.body.pending).toEqual([
+      {
+        url: down,
+        error: 'unreachable',
+        message: expect.stringMatching(/not answer|refused|ECONNREFUSED/i)
+      }
+    ])
 
     // The same node under another name (localhost for 127.0.0.1): told apart by its node id.
     const dup = await http(a.url, '/nodes/register', { body: { nodes: [bByName] } })
     expect(dup.status).toBe(201)
-    expect(dup.body.rejected).toEqual([{ url: bByName, error: 'same_node', message: expect.stringContaining(b.url) }])
+    expect(dup.body.rejected).toEqual([
+      { url: bByName, error: 'same_node', message: expect.stringContaining(b.url) }
+    ])
     expect(a.node.peers.urls().sort()).toEqual([b.url, down].sort())
 
     const log = a.lines.join('\n')
-    for (const u of [other.url, a.url, selfByName, bByName, down]) expect(log, `log names ${u}`).toContain(u)
+    for (const u of [other.url, a.url, selfByName, bByName, down])
+      expect(log, `log names ${u}`).toContain(u)
     expect(log).toMatch(/another network/)
     expect(log).toMatch(/not reachable/)
   })
@@ -116,7 +149,11 @@ describe('peer problems are said', () => {
     const other = await startTestNode({ network: 'main' })
     const down = `http://127.0.0.1:${await freePort()}`
     const a = await loggedNode({ peers: [down, other.url] })
-    await waitFor(() => a.lines.some((l) => l.includes(other.url)) && a.lines.some((l) => l.includes(down)), 'both in the log', 5000)
+    await waitFor(
+      () => a.lines.some((l) => l.includes(other.url)) && a.lines.some((l) => l.includes(down)),
+      'both in the log',
+      5000
+    )
     expect(a.lines.find((l) => l.includes(other.url))).toMatch(/another network/)
     expect(a.lines.find((l) => l.includes(down))).toMatch(/not reachable/)
     // Said once, not on every poll.

@@ -40,13 +40,22 @@ describe.skipIf(lan === undefined)('the token Settings shows is the one in force
     const r = remote(n.url)
     expect((await http(r, '/mine')).status).toBe(403)
 
-    expect(await n.node.api.updateSettings({ apiToken: 'first-token' })).toMatchObject({ ok: true, value: { apiToken: 'first-token' } })
+    expect(await n.node.api.updateSettings({ apiToken: 'first-token' })).toMatchObject({
+      ok: true,
+      value: { apiToken: 'first-token' }
+    })
     expect((await http(r, '/mine', { headers: bearer('first-token') })).status).toBe(200)
-    expect((await http(r, '/api/ui/getStatus', { body: { args: [] }, headers: bearer('first-token') })).status).toBe(200)
+    expect(
+      (await http(r, '/api/ui/getStatus', { body: { args: [] }, headers: bearer('first-token') }))
+        .status
+    ).toBe(200)
 
     expect((await n.node.api.updateSettings({ apiToken: 'second-token' })).ok).toBe(true)
     expect((await http(r, '/mine', { headers: bearer('first-token') })).status).toBe(403)
-    expect((await http(r, '/api/ui/getStatus', { body: { args: [] }, headers: bearer('first-token') })).status).toBe(403)
+    expect(
+      (await http(r, '/api/ui/getStatus', { body: { args: [] }, headers: bearer('first-token') }))
+        .status
+    ).toBe(403)
     expect((await http(r, '/mine', { headers: bearer('second-token') })).status).toBe(200)
 
     expect((await n.node.api.updateSettings({ apiToken: '' })).ok).toBe(true)
@@ -69,30 +78,55 @@ describe.skipIf(lan === undefined)('the token Settings shows is the one in force
 describe('after a restart', () => {
   it('the token and thread count set in Settings are still in force; an explicit flag wins for its run and Settings says so', async () => {
     const a = await startTestNode({ host: '0.0.0.0', threads: undefined })
-    expect((await a.node.api.updateSettings({ apiToken: 'saved-token', miningThreads: 3 })).ok).toBe(true)
+    expect(
+      (await a.node.api.updateSettings({ apiToken: 'saved-token', miningThreads: 3 })).ok
+    ).toBe(true)
     await a.stop()
 
     const b = await startTestNode({ dataDir: a.dataDir, host: '0.0.0.0', threads: undefined })
     const s = await b.node.api.getSettings()
-    expect(s).toMatchObject({ apiToken: 'saved-token', miningThreads: 3, apiTokenFrom: 'settings', miningThreadsFrom: 'settings' })
+    expect(s).toMatchObject({
+      apiToken: 'saved-token',
+      miningThreads: 3,
+      apiTokenFrom: 'settings',
+      miningThreadsFrom: 'settings'
+    })
     expect(b.node.mining.engine.threads).toBe(3)
-    if (lan !== undefined) expect((await http(remote(b.url), '/mine', { headers: bearer('saved-token') })).status).toBe(200)
+    if (lan !== undefined)
+      expect((await http(remote(b.url), '/mine', { headers: bearer('saved-token') })).status).toBe(
+        200
+      )
     await b.stop()
 
-    const c = await startTestNode({ dataDir: a.dataDir, host: '0.0.0.0', threads: 2, apiToken: 'flag-token' })
+    const c = await startTestNode({
+      dataDir: a.dataDir,
+      host: '0.0.0.0',
+      threads: 2,
+      apiToken: 'flag-token'
+    })
     expect(await c.node.api.getSettings()).toMatchObject({
-      apiToken: 'flag-token', apiTokenFrom: 'command-line', miningThreads: 2, miningThreadsFrom: 'command-line'
+      apiToken: 'flag-token',
+      apiTokenFrom: 'command-line',
+      miningThreads: 2,
+      miningThreadsFrom: 'command-line'
     })
     expect(c.node.mining.engine.threads).toBe(2)
     if (lan !== undefined) {
-      expect((await http(remote(c.url), '/mine', { headers: bearer('saved-token') })).status).toBe(403)
-      expect((await http(remote(c.url), '/mine', { headers: bearer('flag-token') })).status).toBe(200)
+      expect((await http(remote(c.url), '/mine', { headers: bearer('saved-token') })).status).toBe(
+        403
+      )
+      expect((await http(remote(c.url), '/mine', { headers: bearer('flag-token') })).status).toBe(
+        200
+      )
     }
     await c.stop()
 
     // Without the flags again, what Settings saved is back.
     const d = await startTestNode({ dataDir: a.dataDir, threads: undefined })
-    expect(await d.node.api.getSettings()).toMatchObject({ apiToken: 'saved-token', miningThreads: 3 })
+    expect(await d.node.api.getSettings()).toMatchObject({
+      apiToken: 'saved-token',
+      miningThreads: 3
+    })
   })
 })
 
@@ -103,7 +137,9 @@ describe('one set of rules', () => {
     const n = await startTestNode()
     for (const ok of [1, 100, max]) {
       expect(parseCommandLine(['--threads', String(ok)]).kind, `--threads ${ok}`).toBe('run')
-      expect((await n.node.api.updateSettings({ miningThreads: ok })).ok, `Settings ${ok}`).toBe(true)
+      expect((await n.node.api.updateSettings({ miningThreads: ok })).ok, `Settings ${ok}`).toBe(
+        true
+      )
       expect(() => new MinerEngine({ threads: ok }), `miner ${ok}`).not.toThrow()
     }
     // The last one leaves the miner at `max` threads; back to one before the test ends.
@@ -140,7 +176,10 @@ describe('one set of rules', () => {
     const dir = tempDir('bf-threads-')
     const dataDir = join(dir.path, 'data')
     try {
-      const run = runCli(['--port', '0', '--network', 'regtest', '--data-dir', dataDir, '--threads', '300'], { BLOCKFORGE_HOME: dir.path })
+      const run = runCli(
+        ['--port', '0', '--network', 'regtest', '--data-dir', dataDir, '--threads', '300'],
+        { BLOCKFORGE_HOME: dir.path }
+      )
       const { code } = await run.exited
       expect(code).toBe(2)
       expect(run.stderr.join('\n')).toMatch(/--threads.*1 to 256/)
@@ -148,9 +187,29 @@ describe('one set of rules', () => {
 
       // Started in-process (as the desktop app does): refused before the store is opened, so
       // the data dir is not left locked for the next start.
-      await expect(startNode({ port: 0, host: '127.0.0.1', network: 'regtest', peers: [], mine: false, announce: false, dataDir, threads: 300 })).rejects.toThrow(/1 to 256/)
+      await expect(
+        startNode({
+          port: 0,
+          host: '127.0.0.1',
+          network: 'regtest',
+          peers: [],
+          mine: false,
+          announce: false,
+          dataDir,
+          threads: 300
+        })
+      ).rejects.toThrow(/1 to 256/)
       expect(existsSync(dataDir)).toBe(false)
-      const ok = await startNode({ port: 0, host: '127.0.0.1', network: 'regtest', peers: [], mine: false, announce: false, dataDir, threads: 1 })
+      const ok = await startNode({
+        port: 0,
+        host: '127.0.0.1',
+        network: 'regtest',
+        peers: [],
+        mine: false,
+        announce: false,
+        dataDir,
+        threads: 1
+      })
       await ok.close()
     } finally {
       dir.remove()

@@ -6,17 +6,31 @@
  * the inline check instead of failing.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { NETWORKS, parseTransaction, txSigningBytes, verifyWithNodeCrypto, type NetworkName, type Transaction } from '../../src/main/core'
+import {
+  NETWORKS,
+  parseTransaction,
+  txSigningBytes,
+  verifyWithNodeCrypto,
+  type NetworkName,
+  type Transaction
+} from '../../src/main/core'
 import { VerifyPool } from '../../src/main/p2p/verify-pool'
 import { loadVector } from '../helpers/vectors'
 
-const vectors = loadVector('transactions.json').transactions as { network: NetworkName; signer: string | null; tx: unknown }[]
+const vectors = loadVector('transactions.json').transactions as {
+  network: NetworkName
+  signer: string | null
+  tx: unknown
+}[]
 const pools: VerifyPool[] = []
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()))
 })
 
-function pool(genesisHash: string, opts: Partial<ConstructorParameters<typeof VerifyPool>[0]> = {}): VerifyPool {
+function pool(
+  genesisHash: string,
+  opts: Partial<ConstructorParameters<typeof VerifyPool>[0]> = {}
+): VerifyPool {
   const p = new VerifyPool({ genesisHash, minBatch: 1, ...opts })
   pools.push(p)
   return p

@@ -28,7 +28,19 @@ beforeAll(async () => {
   const env = { BLOCKFORGE_HOME: dirs[2].path }
   const ports = [await findFreePort(), await findFreePort()]
   runs = ports.map((port, i) =>
-    runCli(['--port', String(port), '--data-dir', dirs[i].path, '--network', 'regtest', '--threads', '1'], env)
+    runCli(
+      [
+        '--port',
+        String(port),
+        '--data-dir',
+        dirs[i].path,
+        '--network',
+        'regtest',
+        '--threads',
+        '1'
+      ],
+      env
+    )
   )
   ;[a, b] = await Promise.all(runs.map((r) => r.listening))
   expect(a).toBe(`http://127.0.0.1:${ports[0]}`)
@@ -45,7 +57,14 @@ describe('the walkthrough session', () => {
     const mined = await http(a, '/mine')
     expect(mined.status).toBe(200)
     expect(mined.body).toMatchObject({ message: 'New Block Forged', index: 2 })
-    expect(Object.keys(mined.body).sort()).toEqual(['hash', 'index', 'message', 'previous_hash', 'proof', 'transactions'])
+    expect(Object.keys(mined.body).sort()).toEqual([
+      'hash',
+      'index',
+      'message',
+      'previous_hash',
+      'proof',
+      'transactions'
+    ])
 
     const recipient = 'd4ee26eee15148ee92c6cd394edd974e7f5d9a3f'
     const sent = await http(a, '/transactions/new', { body: { recipient, amount: 5 } })

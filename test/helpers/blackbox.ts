@@ -6,9 +6,20 @@
  * checked independently of the implementation.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createHash, createPrivateKey, createPublicKey, sign as edSign, verify as edVerify } from 'node:crypto'
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as edSign,
+  verify as edVerify
+} from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -36,11 +47,29 @@ export const chainRegtest = vector('chain-regtest.json')
 
 /** Every code PROTOCOL §3, §4 and §7 name. */
 export const KNOWN_CODES = new Set([
-  'bad_version', 'bad_index', 'bad_previous_hash', 'bad_hash', 'bad_difficulty', 'bad_pow',
-  'time_too_old', 'time_too_new', 'too_many_txs', 'bad_coinbase', 'duplicate_tx',
-  'bad_merkle_root', 'bad_transaction', 'bad_signature', 'bad_sender', 'bad_nonce',
-  'insufficient_funds', 'invalid_json', 'invalid_field', 'payload_too_large', 'not_found',
-  'forbidden', 'unknown_parent'
+  'bad_version',
+  'bad_index',
+  'bad_previous_hash',
+  'bad_hash',
+  'bad_difficulty',
+  'bad_pow',
+  'time_too_old',
+  'time_too_new',
+  'too_many_txs',
+  'bad_coinbase',
+  'duplicate_tx',
+  'bad_merkle_root',
+  'bad_transaction',
+  'bad_signature',
+  'bad_sender',
+  'bad_nonce',
+  'insufficient_funds',
+  'invalid_json',
+  'invalid_field',
+  'payload_too_large',
+  'not_found',
+  'forbidden',
+  'unknown_parent'
 ])
 
 // ---------------------------------------------------------------- protocol bytes (PROTOCOL §1, §3, §4)
@@ -121,7 +150,11 @@ export function addressOf(publicKeyHex: string): string {
 }
 
 export function verifyTxSignature(tx: Json, genesisHash: string): boolean {
-  const pub = createPublicKey({ key: Buffer.concat([SPKI_ED25519, Buffer.from(tx.public_key, 'hex')]), format: 'der', type: 'spki' })
+  const pub = createPublicKey({
+    key: Buffer.concat([SPKI_ED25519, Buffer.from(tx.public_key, 'hex')]),
+    format: 'der',
+    type: 'spki'
+  })
   return edVerify(null, signingBytes(tx, genesisHash), pub, Buffer.from(tx.signature, 'hex'))
 }
 
@@ -137,7 +170,11 @@ export function signedTx(
   const k = keys[from]
   const tx: Json = { sender: k.address, recipient: to, amount, fee, nonce }
   const bytes = signingBytes(tx, genesisHash)
-  const priv = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, Buffer.from(k.seed, 'hex')]), format: 'der', type: 'pkcs8' })
+  const priv = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519, Buffer.from(k.seed, 'hex')]),
+    format: 'der',
+    type: 'pkcs8'
+  })
   return {
     id: sha256(bytes).toString('hex'),
     ...tx,
@@ -146,7 +183,12 @@ export function signedTx(
   }
 }
 
-export function coinbase(recipient: string, amount: number, index: number, genesisHash: string): Json {
+export function coinbase(
+  recipient: string,
+  amount: number,
+  index: number,
+  genesisHash: string
+): Json {
   const tx: Json = { sender: '0', recipient, amount, fee: 0, nonce: index }
   return { id: txId(tx, genesisHash), ...tx, public_key: null, signature: null }
 }
@@ -228,7 +270,8 @@ export function req(
       if (typeof body === 'string' || Buffer.isBuffer(body)) payload = Buffer.from(body as string)
       else {
         payload = Buffer.from(JSON.stringify(body))
-        if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json'
+        if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type'))
+          h['content-type'] = 'application/json'
       }
       if (!Object.keys(h).some((k) => k.toLowerCase() === 'transfer-encoding'))
         h['content-length'] = String(payload.length)
@@ -262,7 +305,12 @@ export function req(
 }
 
 /** The same through fetch (undici), as a script would send it. */
-export async function fetchReq(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
+export async function fetchReq(
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {}
+): Promise<Answer> {
   const r = await fetch(url, { method, body, headers })
   const text = await r.text()
   let parsed: Json
@@ -276,8 +324,11 @@ export async function fetchReq(method: string, url: string, body?: string, heade
 
 export const get = (url: string, headers: Record<string, string> = {}): Promise<Answer> =>
   req('GET', url, undefined, headers)
-export const post = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
-  req('POST', url, body, headers)
+export const post = (
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {}
+): Promise<Answer> => req('POST', url, body, headers)
 
 /** The error shape of PROTOCOL §7. */
 export function expectError(a: Answer, status: number | number[], codes?: string | string[]): void {
@@ -290,7 +341,8 @@ export function expectError(a: Answer, status: number | number[], codes?: string
   expect(typeof a.body.message, ctx).toBe('string')
   expect(a.body.message.length, ctx).toBeGreaterThan(0)
   expect(KNOWN_CODES.has(a.body.error), `unknown error code: ${ctx}`).toBe(true)
-  if (codes !== undefined) expect(Array.isArray(codes) ? codes : [codes], ctx).toContain(a.body.error)
+  if (codes !== undefined)
+    expect(Array.isArray(codes) ? codes : [codes], ctx).toContain(a.body.error)
 }
 
 /** Any 4xx in the §7 shape (never a 5xx). */
@@ -375,14 +427,21 @@ export async function startNode(opts: StartOpts = {}): Promise<NodeProc> {
   const dataDir = opts.dataDir ?? tempDir()
   const port = opts.port ?? (await freePort())
   const { proc, out, exited } = spawnNode([
-    '--port', String(port), '--data-dir', dataDir, '--network', network, ...(opts.extra ?? [])
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+    '--network',
+    network,
+    ...(opts.extra ?? [])
   ])
   let exitedAlready = false
   void exited.then(() => (exitedAlready = true))
   const deadline = Date.now() + (opts.timeoutMs ?? 40_000)
   const re = /listening on (http:\/\/[^\s]+)/
   while (!re.test(out.stdout)) {
-    if (exitedAlready) throw new Error(`node exited before listening:\n${out.stdout}\n${out.stderr}`)
+    if (exitedAlready)
+      throw new Error(`node exited before listening:\n${out.stdout}\n${out.stderr}`)
     if (Date.now() > deadline) {
       killGroup(proc, 'SIGKILL')
       throw new Error(`node did not print "listening on" in time:\n${out.stdout}\n${out.stderr}`)
@@ -444,7 +503,8 @@ export async function waitFor<T>(
     } catch (e) {
       last = e
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
     await sleep(stepMs)
   }
 }
@@ -477,7 +537,11 @@ export interface FakePeer {
  * 404), and records every request.
  */
 export async function fakePeer(
-  handler: (method: string, path: string, body: string) => { status: number; body: unknown } | undefined
+  handler: (
+    method: string,
+    path: string,
+    body: string
+  ) => { status: number; body: unknown } | undefined
 ): Promise<FakePeer> {
   const requests: FakePeer['requests'] = []
   const server = createServer((rq: IncomingMessage, rs: ServerResponse) => {

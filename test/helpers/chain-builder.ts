@@ -74,12 +74,20 @@ export function signedTx(
   }
 }
 
-export function coinbaseTx(index: number, recipient: string, amount: number, network: Network = REGTEST): Transaction {
+export function coinbaseTx(
+  index: number,
+  recipient: string,
+  amount: number,
+  network: Network = REGTEST
+): Transaction {
   return createCoinbase({ index, recipient, amount }, network.genesisHash)
 }
 
 /** Find a proof for `header` (incrementing from `start`): SHA-256 state kept after the first 64 bytes. */
-export function mineHeader(header: Omit<BlockHeader, 'proof'>, start = 0): { proof: number; hash: string } {
+export function mineHeader(
+  header: Omit<BlockHeader, 'proof'>,
+  start = 0
+): { proof: number; hash: string } {
   const bytes = headerBytes({ ...header, proof: 0 })
   const prefix = createHash('sha256').update(bytes.subarray(0, 64))
   const tail = Buffer.from(bytes.subarray(64))
@@ -110,7 +118,12 @@ export function mineBlock(spec: BlockSpec): Block {
   const txs = spec.txs ?? []
   const index = spec.parent.index + 1
   const fees = txs.reduce((s, t) => s + t.fee, 0)
-  const cb = coinbaseTx(index, spec.payTo ?? alice.address, spec.coinbaseAmount ?? network.params.blockReward + fees, network)
+  const cb = coinbaseTx(
+    index,
+    spec.payTo ?? alice.address,
+    spec.coinbaseAmount ?? network.params.blockReward + fees,
+    network
+  )
   const transactions = [cb, ...txs]
   const header = {
     version: 1,
@@ -151,7 +164,15 @@ export class ChainBuilder {
   private readonly jitter: number
   private readonly drafted = new Map<string, number>()
 
-  constructor(opts: { network?: Network; tip?: Block; state?: MemoryState; payTo?: string; jitter?: number } = {}) {
+  constructor(
+    opts: {
+      network?: Network
+      tip?: Block
+      state?: MemoryState
+      payTo?: string
+      jitter?: number
+    } = {}
+  ) {
     this.network = opts.network ?? REGTEST
     this.tip = opts.tip ?? this.network.genesis
     this.state = opts.state ?? new MemoryState()
@@ -161,7 +182,13 @@ export class ChainBuilder {
 
   /** A side branch starting at this builder's tip, mined by `payTo`, with its own copy of the state. */
   fork(payTo: string, jitter = 1): ChainBuilder {
-    return new ChainBuilder({ network: this.network, tip: this.tip, state: copyState(this.state), payTo, jitter })
+    return new ChainBuilder({
+      network: this.network,
+      tip: this.tip,
+      state: copyState(this.state),
+      payTo,
+      jitter
+    })
   }
 
   account(address: string): Account {
@@ -172,7 +199,14 @@ export class ChainBuilder {
   transfer(from: Key, to: string, amount: number, fee = 0): Transaction {
     const drafted = this.drafted.get(from.address) ?? 0
     this.drafted.set(from.address, drafted + 1)
-    return signedTx(from, to, amount, this.state.account(from.address).nonce + drafted, fee, this.network)
+    return signedTx(
+      from,
+      to,
+      amount,
+      this.state.account(from.address).nonce + drafted,
+      fee,
+      this.network
+    )
   }
 
   /** Mine the next block on this branch and apply it to the branch state. */
@@ -181,7 +215,8 @@ export class ChainBuilder {
       parent: this.tip,
       txs,
       payTo: opts.payTo ?? this.payTo,
-      timestamp: opts.timestamp ?? this.tip.timestamp + this.network.params.targetBlockMs + this.jitter,
+      timestamp:
+        opts.timestamp ?? this.tip.timestamp + this.network.params.targetBlockMs + this.jitter,
       network: this.network
     })
     const o = new StateOverlay(this.state)
@@ -224,8 +259,16 @@ export interface OpenedChain {
 }
 
 /** A Chain over a real SQLite store in `dataDir`. */
-export function openChain(dataDir: string, opts: ChainOptions = {}, network: Network = REGTEST): OpenedChain {
-  const store = SqliteStore.open({ dataDir, network: network.name, genesisHash: network.genesisHash })
+export function openChain(
+  dataDir: string,
+  opts: ChainOptions = {},
+  network: Network = REGTEST
+): OpenedChain {
+  const store = SqliteStore.open({
+    dataDir,
+    network: network.name,
+    genesisHash: network.genesisHash
+  })
   const chain = new Chain(store, network, opts)
   return { store, chain, close: () => store.close() }
 }
@@ -234,7 +277,8 @@ export function openChain(dataDir: string, opts: ChainOptions = {}, network: Net
 export function submitAll(chain: Chain, blocks: readonly Block[]): void {
   for (const b of blocks) {
     const o = chain.submit(b)
-    if (o.kind !== 'accepted') throw new Error(`block ${b.index} ${b.hash} not accepted: ${JSON.stringify(o)}`)
+    if (o.kind !== 'accepted')
+      throw new Error(`block ${b.index} ${b.hash} not accepted: ${JSON.stringify(o)}`)
   }
 }
 
@@ -244,14 +288,19 @@ export function storedMainChain(store: SqliteStore): Block[] {
   const out: Block[] = []
   for (let i = 1; i <= tip.index; i++) {
     const h = store.getMainHash(i)
-    if (h === undefined) throw new Error(`main_chain has no block at height ${i} (tip ${tip.index})`)
+    if (h === undefined)
+      throw new Error(`main_chain has no block at height ${i} (tip ${tip.index})`)
     const b = store.getBlock(h)
     if (b === undefined) throw new Error(`main_chain height ${i} names unknown block ${h}`)
     if (b.index !== i) throw new Error(`main_chain height ${i} holds a block of index ${b.index}`)
-    if (i > 1 && b.previousHash !== out[i - 2].hash) throw new Error(`main_chain height ${i} does not link to ${i - 1}`)
+    if (i > 1 && b.previousHash !== out[i - 2].hash)
+      throw new Error(`main_chain height ${i} does not link to ${i - 1}`)
     out.push(b)
   }
-  const extra = store.db.prepare('SELECT COUNT(*) FROM main_chain WHERE height > ? OR height < 1').pluck().get(tip.index)
+  const extra = store.db
+    .prepare('SELECT COUNT(*) FROM main_chain WHERE height > ? OR height < 1')
+    .pluck()
+    .get(tip.index)
   if (extra !== 0) throw new Error(`main_chain has rows outside 1..${tip.index}`)
   return out
 }
@@ -271,7 +320,11 @@ export function replayAccounts(blocks: readonly Block[]): Map<string, Account> {
 
 /** Sorted plain object of a state, for toEqual with a readable diff. */
 export function plainState(m: ReadonlyMap<string, Account>): Record<string, Account> {
-  return Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }]))
+  return Object.fromEntries(
+    [...m]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([a, v]) => [a, { balance: v.balance, nonce: v.nonce }])
+  )
 }
 
 // ---- builders for functional tests and the sync benchmark (Tip-based, wallets by name) ----------
@@ -298,7 +351,13 @@ export function makeBlock(
   const network = opts.network ?? NETWORKS.regtest
   const index = parent.index + 1
   const fees = txs.reduce((s, t) => s + t.fee, 0)
-  const transactions = [createCoinbase({ index, recipient: payTo, amount: network.params.blockReward + fees }, network.genesisHash), ...txs]
+  const transactions = [
+    createCoinbase(
+      { index, recipient: payTo, amount: network.params.blockReward + fees },
+      network.genesisHash
+    ),
+    ...txs
+  ]
   const header = {
     version: 1,
     index,
@@ -350,7 +409,12 @@ export function chainWithTransfers(blocks: number, transfers: number, wallets = 
         const from = sender % wallets
         const to = (sender + 1) % wallets
         sender++
-        txs.push(ws[from].transfer({ recipient: ws[to].address, amount: 1, fee: 1, nonce: nonces[from]++ }, network.genesisHash))
+        txs.push(
+          ws[from].transfer(
+            { recipient: ws[to].address, amount: 1, fee: 1, nonce: nonces[from]++ },
+            network.genesisHash
+          )
+        )
       }
       left -= txs.length
     }

@@ -11,7 +11,15 @@
  * works against a real node.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { delimiter, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -52,7 +60,9 @@ export function systemCandidates(platform: NodeJS.Platform, env: LookupInputs['e
     ]
   }
   if (platform === 'win32') {
-    const roots = [env.PROGRAMFILES, env['PROGRAMFILES(X86)'], env.LOCALAPPDATA].filter((r): r is string => !!r)
+    const roots = [env.PROGRAMFILES, env['PROGRAMFILES(X86)'], env.LOCALAPPDATA].filter(
+      (r): r is string => !!r
+    )
     return roots.map((r) => `${r}\\Google\\Chrome\\Application\\chrome.exe`)
   }
   return [
@@ -72,7 +82,8 @@ export function chooseChromium(i: LookupInputs): ChromiumChoice {
       ? { ok: true, source: 'CHROMIUM_PATH', path: given }
       : { ok: false, reason: `CHROMIUM_PATH is ${given}, which does not exist` }
   }
-  const looked = i.env.BLOCKFORGE_NO_SYSTEM_CHROMIUM === '1' ? [] : systemCandidates(i.platform, i.env)
+  const looked =
+    i.env.BLOCKFORGE_NO_SYSTEM_CHROMIUM === '1' ? [] : systemCandidates(i.platform, i.env)
   const found = looked.find((p) => i.exists(p))
   if (found) return { ok: true, source: 'system', path: found }
   if (i.platform === 'linux' && i.arch === 'x64') return { ok: true, source: 'npm' }
@@ -138,7 +149,9 @@ const run = promisify(execFile)
  * with TMPDIR set to a private folder, then renames that folder into place, which is atomic. The
  * loser of a race drops its copy. node_modules rather than /tmp, since /tmp is often noexec.
  */
-export async function unpackNpmChromium(cacheRoot = join(ROOT, 'node_modules/.cache/blockforge-chromium')): Promise<{
+export async function unpackNpmChromium(
+  cacheRoot = join(ROOT, 'node_modules/.cache/blockforge-chromium')
+): Promise<{
   dir: string
   executablePath: string
   args: string[]
@@ -146,7 +159,9 @@ export async function unpackNpmChromium(cacheRoot = join(ROOT, 'node_modules/.ca
   const require = createRequire(join(ROOT, 'package.json'))
   const entry = require.resolve('@sparticuz/chromium') // <pkg>/build/index.js
   const pkgDir = resolve(entry, '../..')
-  const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version
+  const version = (
+    JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }
+  ).version
   const dir = join(cacheRoot, `chromium-${version}`)
   if (!existsSync(join(dir, 'chromium'))) {
     mkdirSync(cacheRoot, { recursive: true })
@@ -166,10 +181,13 @@ export async function unpackNpmChromium(cacheRoot = join(ROOT, 'node_modules/.ca
       rmSync(staging, { recursive: true, force: true })
       const code = (e as NodeJS.ErrnoException).code
       // Another process renamed its copy into place first: use that one.
-      if (!((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, 'chromium')))) throw e
+      if (!((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, 'chromium'))))
+        throw e
     }
   }
-  const { default: sparticuz } = (await import('@sparticuz/chromium')) as { default: { args: string[] } }
+  const { default: sparticuz } = (await import('@sparticuz/chromium')) as {
+    default: { args: string[] }
+  }
   return { dir, executablePath: join(dir, 'chromium'), args: mergeArgs(BASE_ARGS, sparticuz.args) }
 }
 
@@ -195,9 +213,15 @@ function fontsConf(dir: string): string {
 
 /** How to launch the Chromium `chooseChromium` picks on this machine. */
 export async function resolveChromium(env: NodeJS.ProcessEnv = process.env): Promise<LaunchSpec> {
-  const choice = chooseChromium({ platform: process.platform, arch: process.arch, env, exists: existsSync })
+  const choice = chooseChromium({
+    platform: process.platform,
+    arch: process.arch,
+    env,
+    exists: existsSync
+  })
   if (!choice.ok) throw new Error(`Chromium for the browser tests: ${choice.reason}`)
-  if (choice.source !== 'npm') return { source: choice.source, executablePath: choice.path, args: [...BASE_ARGS] }
+  if (choice.source !== 'npm')
+    return { source: choice.source, executablePath: choice.path, args: [...BASE_ARGS] }
   const npm = await unpackNpmChromium()
   const libs = join(npm.dir, 'al2023/lib')
   return {

@@ -13,7 +13,16 @@ import { createServer, type ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { NETWORKS } from '../../src/main/core'
 
-export type Hostility = 'invalid-blocks' | 'wrong-genesis' | 'huge' | 'slow' | 'garbage' | 'drip' | 'fat-block' | 'stream' | 'busy'
+export type Hostility =
+  | 'invalid-blocks'
+  | 'wrong-genesis'
+  | 'huge'
+  | 'slow'
+  | 'garbage'
+  | 'drip'
+  | 'fat-block'
+  | 'stream'
+  | 'busy'
 
 export interface HostileOptions {
   /** What its /status claims: far more work than anyone (default), or less than any real chain. */
@@ -156,7 +165,10 @@ function drip(res: ServerResponse, rec: AnswerRecord): void {
   res.on('close', () => clearInterval(t))
 }
 
-export async function startHostilePeer(mode: Hostility, opts: HostileOptions = {}): Promise<HostilePeer> {
+export async function startHostilePeer(
+  mode: Hostility,
+  opts: HostileOptions = {}
+): Promise<HostilePeer> {
   const requests: string[] = []
   const answers: AnswerRecord[] = []
   const server = createServer((req, res) => {
@@ -164,8 +176,17 @@ export async function startHostilePeer(mode: Hostility, opts: HostileOptions = {
     req.resume()
     const url = new URL(req.url ?? '/', 'http://x')
     const also = opts.dripAlso ?? []
-    if (mode === 'drip' && ((url.pathname === '/status' && also.includes('status')) || (req.method === 'POST' && also.includes('push')))) {
-      const rec: AnswerRecord = { path: `${req.method} ${url.pathname}`, sent: 0, ms: 0, complete: false }
+    if (
+      mode === 'drip' &&
+      ((url.pathname === '/status' && also.includes('status')) ||
+        (req.method === 'POST' && also.includes('push')))
+    ) {
+      const rec: AnswerRecord = {
+        path: `${req.method} ${url.pathname}`,
+        sent: 0,
+        ms: 0,
+        complete: false
+      }
       const t0 = Date.now()
       res.on('close', () => {
         rec.ms = Date.now() - t0
@@ -177,7 +198,11 @@ export async function startHostilePeer(mode: Hostility, opts: HostileOptions = {
       res.writeHead(200, { 'content-type': 'application/json' })
       return res.end(JSON.stringify(status(mode, opts.work ?? 'most')))
     }
-    if ((mode === 'drip' || mode === 'fat-block' || mode === 'stream') && req.method === 'GET' && url.pathname.startsWith('/blocks')) {
+    if (
+      (mode === 'drip' || mode === 'fat-block' || mode === 'stream') &&
+      req.method === 'GET' &&
+      url.pathname.startsWith('/blocks')
+    ) {
       const rec: AnswerRecord = { path: req.url ?? '', sent: 0, ms: 0, complete: false }
       const t0 = Date.now()
       res.on('close', () => {
@@ -191,7 +216,9 @@ export async function startHostilePeer(mode: Hostility, opts: HostileOptions = {
     if (mode === 'busy' && req.method === 'GET' && url.pathname.startsWith('/blocks')) {
       // Not hostile at all: an honest node too busy to answer (or whose disk is full) says so.
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' })
-      return res.end('{"error":"unavailable","message":"too many heavy reads at once; try again shortly"}')
+      return res.end(
+        '{"error":"unavailable","message":"too many heavy reads at once; try again shortly"}'
+      )
     }
     if (url.pathname === '/blocks' && req.method === 'GET') {
       if (mode === 'huge') return flood(res, 64 * 1024 * 1024)

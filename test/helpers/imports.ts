@@ -60,10 +60,12 @@ function resolveSpec(root: string, from: string, written: string): string | unde
   const spec = written.split('?')[0]
   let base: string | undefined
   if (spec.startsWith('./') || spec.startsWith('../')) base = join(dirname(join(root, from)), spec)
-  for (const [alias, target] of ALIASES) if (spec.startsWith(alias)) base = join(root, target, spec.slice(alias.length))
+  for (const [alias, target] of ALIASES)
+    if (spec.startsWith(alias)) base = join(root, target, spec.slice(alias.length))
   if (base === undefined) return undefined
   for (const candidate of [base, `${base}.ts`, `${base}.vue`, join(base, 'index.ts')]) {
-    if (existsSync(candidate) && statSync(candidate).isFile()) return relative(root, candidate).split(sep).join('/')
+    if (existsSync(candidate) && statSync(candidate).isFile())
+      return relative(root, candidate).split(sep).join('/')
   }
   // Named but missing (a generated file, or a mistake the typecheck reports): keep the name.
   return relative(root, base).split(sep).join('/')
@@ -91,7 +93,11 @@ export function importsOf(root: string, file: string): ImportEdge[] {
         named.elements.length > 0 &&
         named.elements.every((e) => e.isTypeOnly)
       add(node, node.moduleSpecifier.text, clause?.isTypeOnly === true || allTypes)
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    } else if (
+      ts.isExportDeclaration(node) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       add(node, node.moduleSpecifier.text, node.isTypeOnly)
     } else if (
       ts.isCallExpression(node) &&

@@ -49,7 +49,9 @@ if (mode === 'write') {
     openStore(dataDir, arg).close()
     process.stdout.write(JSON.stringify({ ok: true }) + '\n')
   } catch (e) {
-    process.stdout.write(JSON.stringify({ error: e instanceof Error ? e.name : String(e), message: String(e) }) + '\n')
+    process.stdout.write(
+      JSON.stringify({ error: e instanceof Error ? e.name : String(e), message: String(e) }) + '\n'
+    )
   }
 } else if (mode === 'hold') {
   openStore(dataDir, arg)

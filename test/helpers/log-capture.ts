@@ -26,7 +26,9 @@ export function captureLog(level = 'info'): CapturedLog {
         if (line === '') continue
         const r = JSON.parse(line) as LogRecord
         records.push(r)
-        const values = Object.entries(r).filter(([k]) => !HEAD.has(k) && k !== 'module').map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)))
+        const values = Object.entries(r)
+          .filter(([k]) => !HEAD.has(k) && k !== 'module')
+          .map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)))
         lines.push([r.msg, ...values].join(' '))
       }
       done()

@@ -14,7 +14,12 @@ export const ROOT = resolve(__dirname, '../..')
 export const HEADLESS = resolve(ROOT, 'src/main/headless.ts')
 
 /** Fast polling so catching up takes a fraction of a second. */
-export const TEST_PEER_LIMITS = { pollMs: 250, statusTimeoutMs: 1500, chainTimeoutMs: 5000, pushTimeoutMs: 2000 }
+export const TEST_PEER_LIMITS = {
+  pollMs: 250,
+  statusTimeoutMs: 1500,
+  chainTimeoutMs: 5000,
+  pushTimeoutMs: 2000
+}
 
 export interface TestNode {
   node: RunningNode
@@ -41,7 +46,11 @@ export async function startTestNode(cfg: Partial<NodeConfig> = {}): Promise<Test
     threads: 1,
     announce: false,
     // BF_TEST_LOG=debug (or any level) shows the nodes' logs while a test runs.
-    logger: process.env.BF_TEST_LOG ? createLogger({ level: process.env.BF_TEST_LOG === '1' ? 'debug' : process.env.BF_TEST_LOG }).child({ dir: dataDir.slice(-6) }) : undefined,
+    logger: process.env.BF_TEST_LOG
+      ? createLogger({
+          level: process.env.BF_TEST_LOG === '1' ? 'debug' : process.env.BF_TEST_LOG
+        }).child({ dir: dataDir.slice(-6) })
+      : undefined,
     ...cfg,
     dataDir,
     peerLimits: { ...TEST_PEER_LIMITS, ...cfg.peerLimits }
@@ -65,7 +74,10 @@ export async function startTestNode(cfg: Partial<NodeConfig> = {}): Promise<Test
   return t
 }
 
-export async function startTestNodes(n: number, cfg: Partial<NodeConfig> = {}): Promise<TestNode[]> {
+export async function startTestNodes(
+  n: number,
+  cfg: Partial<NodeConfig> = {}
+): Promise<TestNode[]> {
   const out: TestNode[] = []
   for (let i = 0; i < n; i++) out.push(await startTestNode(cfg))
   return out
@@ -77,7 +89,11 @@ export async function closeAll(): Promise<void> {
 }
 
 /** Poll `cond` until it holds; fails with `what` after `ms`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 15_000
+): Promise<void> {
   const end = Date.now() + ms
   for (;;) {
     if (await cond()) return
@@ -97,13 +113,26 @@ export interface HttpAnswer {
 export async function http(
   base: string,
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}
+  init: {
+    method?: string
+    body?: unknown
+    headers?: Record<string, string>
+    timeoutMs?: number
+  } = {}
 ): Promise<HttpAnswer> {
-  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
+  const body =
+    init.body === undefined
+      ? undefined
+      : typeof init.body === 'string'
+        ? init.body
+        : JSON.stringify(init.body)
   const res = await fetch(base + path, {
     method: init.method ?? (body === undefined ? 'GET' : 'POST'),
     body,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...init.headers
+    },
     signal: AbortSignal.timeout(init.timeoutMs ?? 30_000)
   })
   const text = await res.text()
@@ -161,14 +190,18 @@ export function watchCli(child: ChildProcess): CliRun {
       const m = /^listening on (http:\/\/\S+)$/.exec(l)
       if (m) res(m[1])
     })
-    void exited.then(({ code }) => rej(new Error(`the node exited (${code}) before listening: ${stderr.join(' | ')}`)))
+    void exited.then(({ code }) =>
+      rej(new Error(`the node exited (${code}) before listening: ${stderr.join(' | ')}`))
+    )
   })
   listening.catch(() => undefined)
   return { child, stdout, stderr, listening, exited }
 }
 
 /** An HTTP proxy in front of `target` that records every request path (to count what a node asks). */
-export async function recordingProxy(target: string): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+export async function recordingProxy(
+  target: string
+): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
   const { createServer } = await import('node:http')
   const paths: string[] = []
   const server = createServer((req, res) => {
@@ -177,7 +210,11 @@ export async function recordingProxy(target: string): Promise<{ url: string; pat
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const body = chunks.length ? Buffer.concat(chunks) : undefined
-      fetch(target + req.url, { method: req.method, body, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' } })
+      fetch(target + req.url, {
+        method: req.method,
+        body,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }
+      })
         .then(async (r) => {
           res.writeHead(r.status, { 'content-type': 'application/json' })
           res.end(Buffer.from(await r.arrayBuffer()))

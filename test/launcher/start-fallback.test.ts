@@ -22,76 +22,100 @@ function portFree(port: number): Promise<boolean> {
   })
 }
 
-it.runIf(process.platform === 'linux')('serves the app to the browser and stops on SIGTERM', async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, BLOCKFORGE_HOME: home }
-  delete env.DISPLAY
-  delete env.WAYLAND_DISPLAY
-  delete env.ELECTRON_EXEC_PATH
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)))
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
-  const lines: string[] = []
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`no address within 45 s: ${lines.join('\n')}\n${stderr}`)), 45_000)
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line)
-      const m = /^Blockforge is running: open (http:\/\/\S+?)\/? in a browser/.exec(line)
-      if (m) {
-        clearTimeout(timer)
-        res(m[1])
-      }
+it.runIf(process.platform === 'linux')(
+  'serves the app to the browser and stops on SIGTERM',
+  async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, BLOCKFORGE_HOME: home }
+    delete env.DISPLAY
+    delete env.WAYLAND_DISPLAY
+    delete env.ELECTRON_EXEC_PATH
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
     })
-    void exited.then((code) => rej(new Error(`start exited ${code}: ${stderr}`)))
-  })
-  try {
-    const reasons = lines.filter((l) => l.startsWith('Electron cannot run here:'))
-    expect(reasons).toHaveLength(1)
-    expect(reasons[0]).toMatch(/no display/)
-    expect(lines.indexOf(reasons[0])).toBeLessThan(lines.findIndex((l) => l.startsWith('Blockforge is running')))
+    let stderr = ''
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)))
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+    const lines: string[] = []
+    const url = await new Promise<string>((res, rej) => {
+      const timer = setTimeout(
+        () => rej(new Error(`no address within 45 s: ${lines.join('\n')}\n${stderr}`)),
+        45_000
+      )
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        lines.push(line)
+        const m = /^Blockforge is running: open (http:\/\/\S+?)\/? in a browser/.exec(line)
+        if (m) {
+          clearTimeout(timer)
+          res(m[1])
+        }
+      })
+      void exited.then((code) => rej(new Error(`start exited ${code}: ${stderr}`)))
+    })
+    try {
+      const reasons = lines.filter((l) => l.startsWith('Electron cannot run here:'))
+      expect(reasons).toHaveLength(1)
+      expect(reasons[0]).toMatch(/no display/)
+      expect(lines.indexOf(reasons[0])).toBeLessThan(
+        lines.findIndex((l) => l.startsWith('Blockforge is running'))
+      )
 
-    const status = await fetch(`${url}/status`)
-    expect(status.status).toBe(200)
-    expect(await status.json()).toHaveProperty('genesis_hash')
-    const page = await fetch(`${url}/`)
-    expect(page.status).toBe(200)
-    expect(await page.text()).toMatch(/<div id="app">/)
-  } finally {
-    child.kill('SIGTERM')
+      const status = await fetch(`${url}/status`)
+      expect(status.status).toBe(200)
+      expect(await status.json()).toHaveProperty('genesis_hash')
+      const page = await fetch(`${url}/`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toMatch(/<div id="app">/)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+    expect(await portFree(Number(new URL(url).port))).toBe(true)
   }
-  expect(await exited).toBe(0)
-  expect(await portFree(Number(new URL(url).port))).toBe(true)
-})
+)
 
 /**
  * As a user's script or a service manager stops it: SIGTERM to npm's PID only. npm passes it to
  * its shell, which dies without passing it on; the node must notice it was orphaned and stop,
  * freeing the port (it was left running, reparented to PID 1, holding port and data dir).
  */
-it.runIf(process.platform === 'linux')('`npm start` stopped by SIGTERM to npm alone leaves no node behind', async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, BLOCKFORGE_HOME: join(home, 'npm') }
-  delete env.DISPLAY
-  delete env.WAYLAND_DISPLAY
-  delete env.ELECTRON_EXEC_PATH
-  const npm = spawn('npm', ['start', '--silent', '--', '--network', 'regtest', '--port', '0'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: string[] = []
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`no address within 90 s: ${lines.join('\n')}`)), 90_000)
-    createInterface({ input: npm.stdout! }).on('line', (line) => {
-      lines.push(line)
-      const m = /^Blockforge is running: open (http:\/\/\S+?)\/? in a browser/.exec(line)
-      if (m) {
-        clearTimeout(timer)
-        res(m[1])
-      }
+it.runIf(process.platform === 'linux')(
+  '`npm start` stopped by SIGTERM to npm alone leaves no node behind',
+  async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, BLOCKFORGE_HOME: join(home, 'npm') }
+    delete env.DISPLAY
+    delete env.WAYLAND_DISPLAY
+    delete env.ELECTRON_EXEC_PATH
+    const npm = spawn('npm', ['start', '--silent', '--', '--network', 'regtest', '--port', '0'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
     })
-    npm.on('exit', (code) => rej(new Error(`npm start exited ${code}: ${lines.join('\n')}`)))
-  })
-  const port = Number(new URL(url).port)
-  npm.kill('SIGTERM')
-  const deadline = Date.now() + 15_000
-  while (!(await portFree(port))) {
-    if (Date.now() > deadline) throw new Error(`port ${port} still held 15 s after SIGTERM to npm`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}, 120_000)
+    const lines: string[] = []
+    const url = await new Promise<string>((res, rej) => {
+      const timer = setTimeout(
+        () => rej(new Error(`no address within 90 s: ${lines.join('\n')}`)),
+        90_000
+      )
+      createInterface({ input: npm.stdout! }).on('line', (line) => {
+        lines.push(line)
+        const m = /^Blockforge is running: open (http:\/\/\S+?)\/? in a browser/.exec(line)
+        if (m) {
+          clearTimeout(timer)
+          res(m[1])
+        }
+      })
+      npm.on('exit', (code) => rej(new Error(`npm start exited ${code}: ${lines.join('\n')}`)))
+    })
+    const port = Number(new URL(url).port)
+    npm.kill('SIGTERM')
+    const deadline = Date.now() + 15_000
+    while (!(await portFree(port))) {
+      if (Date.now() > deadline)
+        throw new Error(`port ${port} still held 15 s after SIGTERM to npm`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  },
+  120_000
+)

@@ -23,17 +23,24 @@ describe('openLogFile', () => {
     const dir = folder()
     const log = openLogFile(dir, { maxBytes: 200, keep: 2 })
     expect(log.file).toBe(join(dir, 'main.log'))
-    const lines = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(20)}\n`)
+    const lines = Array.from(
+      { length: 100 },
+      (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(20)}\n`
+    )
     for (const l of lines) log.stream.write(l)
     // Synchronous: everything is on disk before close.
     expect(readdirSync(dir).sort()).toEqual(['main.1.log', 'main.2.log', 'main.log'])
     for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(200)
     // Oldest to newest, the files hold the last lines written, whole and in order.
-    const kept = ['main.2.log', 'main.1.log', 'main.log'].map((f) => readFileSync(join(dir, f), 'utf8')).join('')
+    const kept = ['main.2.log', 'main.1.log', 'main.log']
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('')
     expect(lines.join('').endsWith(kept)).toBe(true)
     expect(kept.startsWith('line ')).toBe(true)
     // Two full old files and at least one line in the live one.
-    expect(kept.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(2 * Math.floor(200 / lines[0].length) + 1)
+    expect(kept.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(
+      2 * Math.floor(200 / lines[0].length) + 1
+    )
     log.close()
     log.stream.write('after close\n') // dropped, not thrown
     expect(readFileSync(log.file, 'utf8')).not.toContain('after close')
@@ -48,7 +55,9 @@ describe('openLogFile', () => {
     second.stream.write('from the second run\n')
     expect(readFileSync(second.file, 'utf8')).toBe('from the first run\nfrom the second run\n')
     second.stream.write(`${'y'.repeat(80)}\n`)
-    expect(readFileSync(join(dir, 'main.1.log'), 'utf8')).toBe('from the first run\nfrom the second run\n')
+    expect(readFileSync(join(dir, 'main.1.log'), 'utf8')).toBe(
+      'from the first run\nfrom the second run\n'
+    )
     second.close()
   })
 
@@ -70,13 +79,21 @@ describe('openLogFile', () => {
     const files = readdirSync(dir)
     expect(files.length).toBe(4)
     expect(existsSync(join(dir, 'main.4.log'))).toBe(false)
-    const recs = readFileSync(log.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const recs = readFileSync(log.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(recs.at(-1)).toMatchObject({ level: 'info', msg: 'a line', i: 49 })
 
     const dir2 = folder()
     const pretty = openLogFile(dir2)
-    createLogger({ destination: pretty.stream }).warn({ peer: 'http://127.0.0.1:5000' }, 'peer refused')
+    createLogger({ destination: pretty.stream }).warn(
+      { peer: 'http://127.0.0.1:5000' },
+      'peer refused'
+    )
     pretty.close()
-    expect(readFileSync(pretty.file, 'utf8')).toMatch(/^\S+Z WARN {2}peer refused peer=http:\/\/127\.0\.0\.1:5000\n$/)
+    expect(readFileSync(pretty.file, 'utf8')).toMatch(
+      /^\S+Z WARN {2}peer refused peer=http:\/\/127\.0\.0\.1:5000\n$/
+    )
   })
 })

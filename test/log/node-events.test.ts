@@ -11,7 +11,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { bob, buildChain, ChainBuilder, REGTEST } from '../helpers/chain-builder'
 import { captureLog } from '../helpers/log-capture'
 import { tempDir } from '../helpers/temp'
-import { logNodeEvents, REFUSALS_PER_WINDOW, REFUSAL_WINDOW_MS } from '../../src/main/node/node-events'
+import {
+  logNodeEvents,
+  REFUSALS_PER_WINDOW,
+  REFUSAL_WINDOW_MS
+} from '../../src/main/node/node-events'
 import { MinerEngine } from '../../src/main/miner/engine'
 import { MiningController } from '../../src/main/node/mining'
 import { NodeService } from '../../src/main/node/service'
@@ -29,8 +33,17 @@ function node(level = 'debug') {
   const mining = new MiningController(service, new MinerEngine({ threads: 1 }))
   const log = captureLog(level)
   const clock = { t: 0 }
-  const stop = logNodeEvents(log.logger, { service, mining }, { now: () => clock.t, summaryMs: SUMMARY_MS })
-  undo.push(dir.remove, () => service.close(), () => mining.close(), stop)
+  const stop = logNodeEvents(
+    log.logger,
+    { service, mining },
+    { now: () => clock.t, summaryMs: SUMMARY_MS }
+  )
+  undo.push(
+    dir.remove,
+    () => service.close(),
+    () => mining.close(),
+    stop
+  )
   const info = () => log.records.filter((r) => r.level === 'info')
   return { service, mining, log, clock, info }
 }
@@ -41,13 +54,29 @@ describe('blocks in the log', () => {
     const blocks = buildChain(300)
     n.service.submitBlocks(blocks, 'http://127.0.0.1:5001', 'peer')
     expect(n.info()).toEqual([
-      expect.objectContaining({ msg: 'block connected', module: 'chain', index: 2, source: 'peer', peer: 'http://127.0.0.1:5001', hash: blocks[0].hash.slice(0, 16) })
+      expect.objectContaining({
+        msg: 'block connected',
+        module: 'chain',
+        index: 2,
+        source: 'peer',
+        peer: 'http://127.0.0.1:5001',
+        hash: blocks[0].hash.slice(0, 16)
+      })
     ])
     n.clock.t = SUMMARY_MS
     await sleep(SUMMARY_MS + 20)
     expect(n.info()).toHaveLength(2)
-    expect(n.info()[1]).toMatchObject({ msg: 'connected 299 blocks (299 from peers)', blocks: 299, from: 3, to: 301, peer: 299, tip: blocks[299].hash.slice(0, 16) })
-    expect(n.log.records.filter((r) => r.level === 'debug' && r.msg === 'block connected')).toHaveLength(300)
+    expect(n.info()[1]).toMatchObject({
+      msg: 'connected 299 blocks (299 from peers)',
+      blocks: 299,
+      from: 3,
+      to: 301,
+      peer: 299,
+      tip: blocks[299].hash.slice(0, 16)
+    })
+    expect(
+      n.log.records.filter((r) => r.level === 'debug' && r.msg === 'block connected')
+    ).toHaveLength(300)
 
     // Quiet for a while: the next block is said on its own again, at once.
     n.clock.t = 10_000
@@ -66,18 +95,35 @@ describe('blocks in the log', () => {
     n.service.submitBlocks(mainBlocks, undefined, 'http')
     for (const b of branch) n.service.submitBlock(b, 'http://127.0.0.1:5002', 'peer')
     const reorg = n.log.records.find((r) => r.msg === 'reorganisation')
-    expect(reorg).toMatchObject({ level: 'info', forkIndex: 4, disconnected: 2, connected: 3, tip: branch[2].hash.slice(0, 16), oldTip: mainBlocks[4].hash.slice(0, 16), peer: 'http://127.0.0.1:5002' })
+    expect(reorg).toMatchObject({
+      level: 'info',
+      forkIndex: 4,
+      disconnected: 2,
+      connected: 3,
+      tip: branch[2].hash.slice(0, 16),
+      oldTip: mainBlocks[4].hash.slice(0, 16),
+      peer: 'http://127.0.0.1:5002'
+    })
     n.clock.t = SUMMARY_MS
     await sleep(SUMMARY_MS + 20)
     // Every main-chain block is accounted for at info: the first alone, the rest in summaries.
-    const counted = n.info().reduce((s, r) => s + (r.msg === 'block connected' ? 1 : (r.blocks ?? 0)), 0)
+    const counted = n
+      .info()
+      .reduce((s, r) => s + (r.msg === 'block connected' ? 1 : (r.blocks ?? 0)), 0)
     expect(counted).toBe(5 + 3)
   })
 
   it('a mined block says so, with its index and hash', async () => {
     const n = node('info')
     const b = await n.mining.mineOnce()
-    expect(n.log.records).toContainEqual(expect.objectContaining({ module: 'miner', msg: 'mined a block', index: b.index, hash: b.hash.slice(0, 16) }))
+    expect(n.log.records).toContainEqual(
+      expect.objectContaining({
+        module: 'miner',
+        msg: 'mined a block',
+        index: b.index,
+        hash: b.hash.slice(0, 16)
+      })
+    )
   })
 })
 
@@ -91,19 +137,33 @@ describe('refused data in the log', () => {
     }
     const refused = n.log.records.filter((r) => /refused a block/.test(r.msg))
     expect(refused).toHaveLength(REFUSALS_PER_WINDOW)
-    expect(refused[0]).toMatchObject({ level: 'warn', module: 'chain', from: 'http', index: 2, code: expect.stringMatching(/^[a-z_]+$/) })
+    expect(refused[0]).toMatchObject({
+      level: 'warn',
+      module: 'chain',
+      from: 'http',
+      index: 2,
+      code: expect.stringMatching(/^[a-z_]+$/)
+    })
     n.clock.t = REFUSAL_WINDOW_MS
     n.service.submitBlock({ ...good, proof: good.proof + 1000 }, 'http://127.0.0.1:5003', 'peer')
     const last = n.log.records.slice(-2)
     expect(last[0]).toMatchObject({ level: 'warn', what: 'block', count: 5 })
-    expect(last[1]).toMatchObject({ msg: expect.stringMatching(/refused a block/), from: 'http://127.0.0.1:5003' })
+    expect(last[1]).toMatchObject({
+      msg: expect.stringMatching(/refused a block/),
+      from: 'http://127.0.0.1:5003'
+    })
   })
 
   it('a transaction the wallet could not send is logged as from the wallet', () => {
     const n = node('info')
     const r = n.service.sendFromWallet({ recipient: bob.address, amount: 5, fee: 1 })
     expect(r.kind).toBe('invalid')
-    expect(n.log.records.at(-1)).toMatchObject({ level: 'info', from: 'wallet', code: 'insufficient_funds', msg: 'refused a transaction: insufficient_funds' })
+    expect(n.log.records.at(-1)).toMatchObject({
+      level: 'info',
+      from: 'wallet',
+      code: 'insufficient_funds',
+      msg: 'refused a transaction: insufficient_funds'
+    })
   })
 })
 

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest'
 import { createLogger, loggableUrl } from '../../src/main/log'
 import { formatRecord, prettyStream } from '../../src/main/log/pretty'
 
-function sink(isTTY = false): { stream: NodeJS.WritableStream & { isTTY?: boolean }; text: () => string } {
+function sink(isTTY = false): {
+  stream: NodeJS.WritableStream & { isTTY?: boolean }
+  text: () => string
+} {
   let out = ''
   const stream = new Writable({
     write(c: Buffer, _e, done): void {
@@ -24,11 +27,25 @@ function sink(isTTY = false): { stream: NodeJS.WritableStream & { isTTY?: boolea
 describe('readable lines', () => {
   it('time, level, module, message, then the fields', () => {
     const line = formatRecord(
-      JSON.stringify({ level: 'info', time: '2026-11-30T12:00:00.000Z', pid: 1, module: 'chain', index: 12, hash: '00ab', source: 'peer', reason: 'two words', msg: 'block connected' })
+      JSON.stringify({
+        level: 'info',
+        time: '2026-11-30T12:00:00.000Z',
+        pid: 1,
+        module: 'chain',
+        index: 12,
+        hash: '00ab',
+        source: 'peer',
+        reason: 'two words',
+        msg: 'block connected'
+      })
     )
-    expect(line).toBe('2026-11-30T12:00:00.000Z INFO  chain: block connected index=12 hash=00ab source=peer reason="two words"')
+    expect(line).toBe(
+      '2026-11-30T12:00:00.000Z INFO  chain: block connected index=12 hash=00ab source=peer reason="two words"'
+    )
     // pino's own numeric levels and epoch times read the same.
-    expect(formatRecord(JSON.stringify({ level: 40, time: Date.UTC(2026, 10, 30), msg: 'x' }))).toBe('2026-11-30T00:00:00.000Z WARN  x')
+    expect(
+      formatRecord(JSON.stringify({ level: 40, time: Date.UTC(2026, 10, 30), msg: 'x' }))
+    ).toBe('2026-11-30T00:00:00.000Z WARN  x')
     expect(formatRecord('not json')).toBe('not json')
   })
 
@@ -62,7 +79,11 @@ describe('the logger', () => {
     log.info('hidden')
     log.debug('hidden')
     log.warn('shown')
-    const recs = s.text().trim().split('\n').map((l) => JSON.parse(l))
+    const recs = s
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(recs.map((r) => r.msg)).toEqual(['shown'])
     expect(recs[0]).toMatchObject({ level: 'warn', pid: process.pid })
     expect(recs[0]).not.toHaveProperty('hostname')
@@ -70,7 +91,10 @@ describe('the logger', () => {
 
   it('never writes a token, whatever field carries it, nor a URL query', () => {
     const s = sink()
-    createLogger({ format: 'json', destination: s.stream }).info({ token: 'sekrit1', req: { authorization: 'Bearer sekrit2' }, apiToken: 'sekrit3' }, 'x')
+    createLogger({ format: 'json', destination: s.stream }).info(
+      { token: 'sekrit1', req: { authorization: 'Bearer sekrit2' }, apiToken: 'sekrit3' },
+      'x'
+    )
     expect(s.text()).not.toMatch(/sekrit/)
     expect(loggableUrl('/api/status?token=sekrit#frag')).toBe('/api/status')
     expect(loggableUrl('http://127.0.0.1:5000')).toBe('http://127.0.0.1:5000')

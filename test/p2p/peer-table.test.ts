@@ -27,7 +27,11 @@ afterEach(() => {
 function dataDir(): { store: SqliteStore; reopen: () => SqliteStore } {
   const dir = tempDir()
   const open = (): SqliteStore => {
-    const s = SqliteStore.open({ dataDir: dir.path, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+    const s = SqliteStore.open({
+      dataDir: dir.path,
+      network: REGTEST.name,
+      genesisHash: REGTEST.genesisHash
+    })
     cleanups.push(() => s.close())
     return s
   }
@@ -67,7 +71,12 @@ describe('the peer table', () => {
     // The ban is the punishment: the score starts again from 0 for when it ends.
     expect(p.score).toBe(0)
     expect(t.active()).toEqual([])
-    expect(log.records.map((r) => r.msg)).toEqual(['peer added', 'peer scored down', 'peer scored down', 'peer banned'])
+    expect(log.records.map((r) => r.msg)).toEqual([
+      'peer added',
+      'peer scored down',
+      'peer scored down',
+      'peer banned'
+    ])
     // A banned peer is not scored again.
     t.offence(p, OFFENCE.garbage, 'while banned')
     expect(p.score).toBe(0)
@@ -136,7 +145,9 @@ describe('the peer table', () => {
     t.ban(p, 60_000, 'after close')
     expect(t.drop(A)).toEqual({ ok: true, value: null })
     store.close()
-    const row = reopen().listPeers().find((r) => r.url === A)
+    const row = reopen()
+      .listPeers()
+      .find((r) => r.url === A)
     expect(row).toMatchObject({ url: A, bannedUntil: null })
   })
 

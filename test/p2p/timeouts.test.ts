@@ -67,7 +67,10 @@ describe('a request with no answer by its deadline', () => {
 
   it('is told apart from a peer that cannot be reached at all (unreachable)', async () => {
     const port = await freePort()
-    const res = await peerRequest(`http://127.0.0.1:${port}/status`, { timeoutMs: 2000, maxBytes: 1024 })
+    const res = await peerRequest(`http://127.0.0.1:${port}/status`, {
+      timeoutMs: 2000,
+      maxBytes: 1024
+    })
     expect(!res.ok && res.reason).toBe('unreachable')
   })
 })
@@ -78,7 +81,13 @@ describe('the peer manager scores a timeout from its reason', () => {
     const b = await startTestNode()
     expect((await a.node.api.addPeer(b.url)).ok).toBe(true)
     const entry = a.node.peers.get(b.url)!
-    const failed = (reason: 'timeout' | 'unreachable', message: string): PeerResponse => ({ ok: false, reason, message, bytesIn: 0, bytesOut: 0 })
+    const failed = (reason: 'timeout' | 'unreachable', message: string): PeerResponse => ({
+      ok: false,
+      reason,
+      message,
+      bytesIn: 0,
+      bytesOut: 0
+    })
 
     const before = entry.score
     a.node.peers.transportOffence(entry, failed('timeout', 'the peer kept quiet'))

@@ -30,7 +30,13 @@ describe('naive-ui ARIA fixes', () => {
         h('div', [
           h(NCard, { title: 'Recent blocks' }, () => 'body'),
           h(NInputNumber, { value: 1, 'aria-label': 'Amount' }),
-          later.value ? h(NCard, { title: 'Known peers' }, { 'header-extra': () => 'extra', default: () => 'b' }) : null
+          later.value
+            ? h(
+                NCard,
+                { title: 'Known peers' },
+                { 'header-extra': () => 'extra', default: () => 'b' }
+              )
+            : null
         ])
     })
     wrapper = mount(Host, { attachTo: document.body })
@@ -41,7 +47,9 @@ describe('naive-ui ARIA fixes', () => {
     let labels = { decrease: 'Decrease', increase: 'Increase' }
     const aria = watchNaiveAria(root, () => labels)
     const headings = () => [...root.querySelectorAll('[role="heading"]')]
-    expect(headings().map((e) => [e.textContent, e.getAttribute('aria-level')])).toEqual([['Recent blocks', '2']])
+    expect(headings().map((e) => [e.textContent, e.getAttribute('aria-level')])).toEqual([
+      ['Recent blocks', '2']
+    ])
     const stepNames = () =>
       [...root.querySelectorAll('.n-input-number button')].map((b) => b.getAttribute('aria-label'))
     expect(stepNames()).toEqual(['Decrease', 'Increase'])

@@ -135,7 +135,9 @@ export const appInfo = (extra: Partial<AppInfo> = {}): AppInfo => ({
   ...extra
 })
 
-type Fake<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? Mock<(...a: A) => R> : T[K] }
+type Fake<T> = {
+  [K in keyof T]: T[K] extends (...a: infer A) => infer R ? Mock<(...a: A) => R> : T[K]
+}
 
 export interface FakeApi extends Fake<NodeApi> {
   /** Pushes an event to every subscriber, as the node would. */
@@ -155,7 +157,11 @@ export function createFakeApi(): FakeApi {
     getChainView: vi.fn(async () => []),
     getBlock: vi.fn(async (h: string) => ok(blockDetail(5, { hash: h }))),
     getBlockTransactions: vi.fn(async () => ok({ transactions: [], total: 0 })),
-    getTransaction: vi.fn(async () => ({ ok: false as const, error: 'not_found', message: 'unknown' })),
+    getTransaction: vi.fn(async () => ({
+      ok: false as const,
+      error: 'not_found',
+      message: 'unknown'
+    })),
     getAddress: vi.fn(async (address: string) =>
       ok({ address, balance: 0, nonce: 0, history: [], historyTotal: 0 })
     ),
@@ -163,7 +169,9 @@ export function createFakeApi(): FakeApi {
     getWallet: vi.fn(async () => wallet()),
     sendTransaction: vi.fn(async () => ok({ id: 'f'.repeat(64) })),
     mineOnce: vi.fn(async () => ok(block(6))),
-    startMining: vi.fn(async (threads?: number) => ok(mining({ active: true, threads: threads ?? 1 }))),
+    startMining: vi.fn(async (threads?: number) =>
+      ok(mining({ active: true, threads: threads ?? 1 }))
+    ),
     stopMining: vi.fn(async () => mining()),
     getMining: vi.fn(async () => mining()),
     listPeers: vi.fn(async () => [] as PeerInfo[]),
@@ -171,10 +179,19 @@ export function createFakeApi(): FakeApi {
     removePeer: vi.fn(async () => ok(null)),
     banPeer: vi.fn(async () => ok(null)),
     unbanPeer: vi.fn(async () => ok(null)),
-    resolve: vi.fn(async () => ok({ replaced: false, message: 'Our chain is authoritative', length: 5 })),
+    resolve: vi.fn(async () =>
+      ok({ replaced: false, message: 'Our chain is authoritative', length: 5 })
+    ),
     discoverLocalNodes: vi.fn(async () => []),
     startLocalNode: vi.fn(async () =>
-      ok({ url: 'http://127.0.0.1:5001', network: 'regtest' as const, genesisHash: hash(1), index: 1, connected: true, self: false })
+      ok({
+        url: 'http://127.0.0.1:5001',
+        network: 'regtest' as const,
+        genesisHash: hash(1),
+        index: 1,
+        connected: true,
+        self: false
+      })
     ),
     getAppInfo: vi.fn(async () => appInfo()),
     getSettings: vi.fn(async () => settings()),

@@ -40,7 +40,8 @@ beforeEach(() => {
 const closed = (which: 'welcomeOpen' | 'aboutOpen'): boolean => !useAppStore()[which]
 
 /** Dialogs are teleported to <body>: look there, not in the wrapper. */
-const dialog = (testId: string): HTMLElement | null => document.body.querySelector(`[data-testid="${testId}"]`)
+const dialog = (testId: string): HTMLElement | null =>
+  document.body.querySelector(`[data-testid="${testId}"]`)
 const click = async (testId: string): Promise<void> => {
   ;(document.body.querySelector(`[data-testid="${testId}"]`) as HTMLElement).click()
   await flushPromises()
@@ -77,7 +78,11 @@ describe('the first-run screen', () => {
 
   it('closes even when saving fails, rather than trapping the user', async () => {
     fake.getSettings.mockResolvedValue(settings({ welcomeSeen: false }))
-    fake.updateSettings.mockResolvedValueOnce({ ok: false, error: 'unavailable', message: 'disk full' })
+    fake.updateSettings.mockResolvedValueOnce({
+      ok: false,
+      error: 'unavailable',
+      message: 'disk full'
+    })
     await mountInApp(AppShell)
     await click('welcome-close')
     expect(closed('welcomeOpen')).toBe(true)
@@ -123,10 +128,14 @@ describe('About', () => {
   })
 
   it('names Electron, Chrome and the log folder inside the desktop app', async () => {
-    fake.getAppInfo.mockResolvedValue(appInfo({ electron: '45.4.1', chrome: '142.0.1', logDir: '/home/u/.config/Blockforge/logs' }))
+    fake.getAppInfo.mockResolvedValue(
+      appInfo({ electron: '45.4.1', chrome: '142.0.1', logDir: '/home/u/.config/Blockforge/logs' })
+    )
     await mountInApp(AppShell)
     await click('open-about')
-    expect(dialog('about-runtime')!.textContent).toBe('Electron 45.4.1 · Chrome 142.0.1 · Node.js 22.23.3')
+    expect(dialog('about-runtime')!.textContent).toBe(
+      'Electron 45.4.1 · Chrome 142.0.1 · Node.js 22.23.3'
+    )
     expect(dialog('about-log-dir')!.textContent).toBe('/home/u/.config/Blockforge/logs')
     await click('about-close')
     expect(closed('aboutOpen')).toBe(true)
@@ -145,9 +154,13 @@ describe("the shell's show events", () => {
     await click('welcome-close')
     // A screen is a lazily loaded chunk: on a busy machine its first load takes over a second.
     fake.emit({ type: 'show', target: 'peers' })
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('peers'), { timeout: 15_000 })
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('peers'), {
+      timeout: 15_000
+    })
     fake.emit({ type: 'show', target: 'settings' })
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('settings'), { timeout: 15_000 })
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('settings'), {
+      timeout: 15_000
+    })
   })
 })
 
@@ -188,7 +201,13 @@ async function withNotices(host: NotificationHost, lang: 'en' | 'zh-CN' = 'en') 
 }
 
 const mined: Notice = { kind: 'mined', index: 12, hash: 'a'.repeat(64), reward: 50 }
-const received: Notice = { kind: 'received', txId: 'b'.repeat(64), amount: 5, sender: ADDR_B, blockIndex: 13 }
+const received: Notice = {
+  kind: 'received',
+  txId: 'b'.repeat(64),
+  amount: 5,
+  sender: ADDR_B,
+  blockIndex: 13
+}
 
 describe('desktop notifications', () => {
   it('word a block found and coins received in English', async () => {
@@ -196,7 +215,10 @@ describe('desktop notifications', () => {
     const show = await withNotices(host)
     await show(mined)
     await show(received)
-    expect(shown.map((s) => s.title)).toEqual(['Block #12 found: +50 coins', 'Received 5 coins from bbbbbbbb…'])
+    expect(shown.map((s) => s.title)).toEqual([
+      'Block #12 found: +50 coins',
+      'Received 5 coins from bbbbbbbb…'
+    ])
     expect(shown[0].options?.tag).toBe(mined.hash)
   })
 
@@ -205,7 +227,10 @@ describe('desktop notifications', () => {
     const show = await withNotices(host, 'zh-CN')
     await show(mined)
     await show(received)
-    expect(shown.map((s) => s.title)).toEqual(['挖出区块 #12：+50 枚币', '收到 5 枚币，来自 bbbbbbbb…'])
+    expect(shown.map((s) => s.title)).toEqual([
+      '挖出区块 #12：+50 枚币',
+      '收到 5 枚币，来自 bbbbbbbb…'
+    ])
   })
 
   it("come from the node's pushed notice events, through the page's Notification", async () => {

@@ -4,7 +4,10 @@ import type { NodeEvent } from '@shared/api'
 import { createHttpApi, takeToken } from '@renderer/transport/http'
 
 function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' }
+  })
 }
 
 class FakeEventSource {
@@ -20,7 +23,9 @@ class FakeEventSource {
     this.closed = true
   }
   push(e: NodeEvent | string): void {
-    this.onmessage?.({ data: typeof e === 'string' ? e : JSON.stringify(e) } as MessageEvent<string>)
+    this.onmessage?.({
+      data: typeof e === 'string' ? e : JSON.stringify(e)
+    } as MessageEvent<string>)
   }
 }
 
@@ -52,7 +57,9 @@ describe('createHttpApi', () => {
     expect(url).toBe('http://node:5000/api/ui/sendTransaction')
     expect(init.method).toBe('POST')
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer T')
-    expect(JSON.parse(init.body as string)).toEqual({ args: [{ recipient: 'b'.repeat(40), amount: 2, fee: 0 }] })
+    expect(JSON.parse(init.body as string)).toEqual({
+      args: [{ recipient: 'b'.repeat(40), amount: 2, fee: 0 }]
+    })
   })
 
   it('leaves out trailing optional arguments instead of sending null', async () => {

@@ -59,8 +59,12 @@ describe('checkSend', () => {
     const c = checkSend(ok, 6)
     expect(isSendable(c)).toBe(true)
     expect(c.request).toEqual({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
-    expect(checkSend({ ...ok, amount: String(Number.MAX_SAFE_INTEGER - 1), fee: '1' }, Number.MAX_SAFE_INTEGER).request)
-      .toEqual({ recipient: 'b'.repeat(40), amount: Number.MAX_SAFE_INTEGER - 1, fee: 1 })
+    expect(
+      checkSend(
+        { ...ok, amount: String(Number.MAX_SAFE_INTEGER - 1), fee: '1' },
+        Number.MAX_SAFE_INTEGER
+      ).request
+    ).toEqual({ recipient: 'b'.repeat(40), amount: Number.MAX_SAFE_INTEGER - 1, fee: 1 })
   })
 
   it.each([

@@ -21,7 +21,9 @@ export async function mountInApp(
   const Host = defineComponent({
     setup: () => () =>
       h(NConfigProvider, null, () =>
-        h(NMessageProvider, null, () => h(NDialogProvider, null, () => h(component, options.props ?? {})))
+        h(NMessageProvider, null, () =>
+          h(NDialogProvider, null, () => h(component, options.props ?? {}))
+        )
       )
   })
   const wrapper = mount(Host, {

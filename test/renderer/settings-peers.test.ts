@@ -33,7 +33,11 @@ beforeEach(() => {
 
 type Lang = 'en' | 'zh-CN'
 
-async function mountIn(lang: Lang, component: Parameters<typeof mountInApp>[0], options: Parameters<typeof mountInApp>[1] = {}) {
+async function mountIn(
+  lang: Lang,
+  component: Parameters<typeof mountInApp>[0],
+  options: Parameters<typeof mountInApp>[1] = {}
+) {
   // The app loads the settings once at start (App.vue); a screen alone does not.
   if (component === SettingsView) await useSettingsStore().load()
   const m = await mountInApp(component, options)
@@ -46,7 +50,7 @@ const toasts = () => [...document.querySelectorAll('.n-message')].map((e) => e.t
 /** Latin words left in a Chinese text (a code name or an English sentence shown as such). */
 const latinWords = (s: string) => (s.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => w !== 'Blockforge')
 
-describe('Settings: the workers field takes exactly what is typed, within the node\'s bounds', () => {
+describe("Settings: the workers field takes exactly what is typed, within the node's bounds", () => {
   const WORKERS = 'input[aria-label="Mining workers"]'
 
   async function settingsForm() {
@@ -66,7 +70,12 @@ describe('Settings: the workers field takes exactly what is typed, within the no
         await flushPromises()
       },
       feedback(): string {
-        return input().element.closest('.n-form-item')?.querySelector('.n-form-item-feedback-wrapper')?.textContent?.trim() ?? ''
+        return (
+          input()
+            .element.closest('.n-form-item')
+            ?.querySelector('.n-form-item-feedback-wrapper')
+            ?.textContent?.trim() ?? ''
+        )
       }
     }
   }
@@ -76,7 +85,10 @@ describe('Settings: the workers field takes exactly what is typed, within the no
     ['-3', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
     ['2.5', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
     ['abc', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
-    [String(MINING_THREADS_MAX + 1), `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
+    [
+      String(MINING_THREADS_MAX + 1),
+      `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`
+    ],
     ['300', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
     ['', 'Enter the number of mining workers']
   ])('refuses %j with a message by the field and saves nothing', async (typed, message) => {
@@ -91,20 +103,26 @@ describe('Settings: the workers field takes exactly what is typed, within the no
     expect(fake.updateSettings).not.toHaveBeenCalled()
   })
 
-  it.each([['1'], ['8'], [String(MINING_THREADS_MAX)], [' 12 ']])('saves %j as exactly that number', async (typed) => {
-    fake.getSettings.mockResolvedValue(settings({ miningThreads: 2 }))
-    fake.updateSettings.mockImplementation(async (p) => ({ ok: true, value: settings({ ...p }) }))
-    const f = await settingsForm()
-    await f.type(typed)
-    expect(f.feedback()).toBe('')
-    await f.save()
-    expect(fake.updateSettings).toHaveBeenCalledTimes(1)
-    expect(fake.updateSettings).toHaveBeenCalledWith({ miningThreads: Number(typed.trim()) })
-  })
+  it.each([['1'], ['8'], [String(MINING_THREADS_MAX)], [' 12 ']])(
+    'saves %j as exactly that number',
+    async (typed) => {
+      fake.getSettings.mockResolvedValue(settings({ miningThreads: 2 }))
+      fake.updateSettings.mockImplementation(async (p) => ({ ok: true, value: settings({ ...p }) }))
+      const f = await settingsForm()
+      await f.type(typed)
+      expect(f.feedback()).toBe('')
+      await f.save()
+      expect(fake.updateSettings).toHaveBeenCalledTimes(1)
+      expect(fake.updateSettings).toHaveBeenCalledWith({ miningThreads: Number(typed.trim()) })
+    }
+  )
 
   it('sends nothing else when only another field changed', async () => {
     fake.getSettings.mockResolvedValue(settings({ miningThreads: 2, host: '127.0.0.1' }))
-    fake.updateSettings.mockImplementation(async (p) => ({ ok: true, value: settings({ miningThreads: 2, ...p }) }))
+    fake.updateSettings.mockImplementation(async (p) => ({
+      ok: true,
+      value: settings({ miningThreads: 2, ...p })
+    }))
     const { wrapper } = await mountIn('en', SettingsView)
     await wrapper.find('input[aria-label="Host"]').setValue('0.0.0.0')
     await wrapper.find('form button[type="submit"]').trigger('click')
@@ -114,7 +132,11 @@ describe('Settings: the workers field takes exactly what is typed, within the no
 })
 
 describe('Settings: where the token and the worker count come from', () => {
-  async function sources(lang: Lang, apiTokenFrom: SettingSource, miningThreadsFrom: SettingSource) {
+  async function sources(
+    lang: Lang,
+    apiTokenFrom: SettingSource,
+    miningThreadsFrom: SettingSource
+  ) {
     fake.getSettings.mockResolvedValue(settings({ apiToken: 'x', apiTokenFrom, miningThreadsFrom }))
     const { wrapper } = await mountIn(lang, SettingsView)
     return {
@@ -131,7 +153,9 @@ describe('Settings: where the token and the worker count come from', () => {
   })
 
   it('names the environment variable, a saved value and the default', async () => {
-    expect((await sources('en', 'environment', 'settings')).token).toContain('Set by BLOCKFORGE_API_TOKEN for this run')
+    expect((await sources('en', 'environment', 'settings')).token).toContain(
+      'Set by BLOCKFORGE_API_TOKEN for this run'
+    )
     const saved = await sources('en', 'settings', 'settings')
     expect(saved.token).toContain('Saved in Settings')
     expect(saved.threads).toContain('Saved in Settings')
@@ -167,11 +191,13 @@ const PEER_REFUSALS: Record<PeerRefusal, string> = {
   removed: 'http://127.0.0.1:5009 was removed by the user'
 }
 
-describe('Peers: every reason a peer was not added, in the user\'s language', () => {
+describe("Peers: every reason a peer was not added, in the user's language", () => {
   async function addRefused(lang: Lang, code: PeerRefusal): Promise<string> {
     fake.addPeer.mockResolvedValueOnce({ ok: false, error: code, message: PEER_REFUSALS[code] })
     const { wrapper } = await mountIn(lang, PeersView)
-    const input = wrapper.find('input[aria-label="' + (lang === 'en' ? 'Peer URL' : '节点 URL') + '"]')
+    const input = wrapper.find(
+      'input[aria-label="' + (lang === 'en' ? 'Peer URL' : '节点 URL') + '"]'
+    )
     await input.setValue('http://127.0.0.1:5009')
     await wrapper.find('form.add').trigger('submit')
     await flushPromises()
@@ -181,44 +207,63 @@ describe('Peers: every reason a peer was not added, in the user\'s language', ()
     return all.join('\n')
   }
 
-  it.each(Object.keys(PEER_REFUSALS) as PeerRefusal[])('%s: worded from its code, the node text as detail (en, zh-CN)', async (code) => {
-    const en = await addRefused('en', code)
-    expect(en).toMatch(/^The node refused to add http:\/\/127\.0\.0\.1:5009: /)
-    // A code the UI has no words for would be shown by its name: every one has words.
-    expect(en).not.toContain(`(${code})`)
-    expect(en).toContain(`(${PEER_REFUSALS[code]})`)
-    expect(fake.addPeer).toHaveBeenCalledWith('http://127.0.0.1:5009')
+  it.each(Object.keys(PEER_REFUSALS) as PeerRefusal[])(
+    '%s: worded from its code, the node text as detail (en, zh-CN)',
+    async (code) => {
+      const en = await addRefused('en', code)
+      expect(en).toMatch(/^The node refused to add http:\/\/127\.0\.0\.1:5009: /)
+      // A code the UI has no words for would be shown by its name: every one has words.
+      expect(en).not.toContain(`(${code})`)
+      expect(en).toContain(`(${PEER_REFUSALS[code]})`)
+      expect(fake.addPeer).toHaveBeenCalledWith('http://127.0.0.1:5009')
 
-    const zh = await addRefused('zh-CN', code)
-    expect(zh).toMatch(/^节点拒绝添加 http:\/\/127\.0\.0\.1:5009：/)
-    // Outside the node's own words (the detail) and the URL, nothing is in English.
-    const headline = zh.replace(`（${PEER_REFUSALS[code]}）`, '').replace('http://127.0.0.1:5009', '')
-    expect(headline).not.toContain(code)
-    expect(latinWords(headline)).toEqual([])
-  })
+      const zh = await addRefused('zh-CN', code)
+      expect(zh).toMatch(/^节点拒绝添加 http:\/\/127\.0\.0\.1:5009：/)
+      // Outside the node's own words (the detail) and the URL, nothing is in English.
+      const headline = zh
+        .replace(`（${PEER_REFUSALS[code]}）`, '')
+        .replace('http://127.0.0.1:5009', '')
+      expect(headline).not.toContain(code)
+      expect(latinWords(headline)).toEqual([])
+    }
+  )
 })
 
 describe('Address and Transaction screens: a refusal by its code', () => {
   const errorText = (w: VueWrapper) => w.find('.state-error').text()
 
   it('Transaction: a refused id in Chinese, the node text as detail', async () => {
-    fake.getTransaction.mockResolvedValue({ ok: false, error: 'invalid_field', message: 'id must be 64 hex digits' })
+    fake.getTransaction.mockResolvedValue({
+      ok: false,
+      error: 'invalid_field',
+      message: 'id must be 64 hex digits'
+    })
     const { wrapper } = await mountIn('zh-CN', TransactionView, { props: { id: 'xyz' } })
     const text = errorText(wrapper)
     expect(text).toContain('节点拒绝：某个值无效（id must be 64 hex digits）')
   })
 
   it('Transaction: unknown id still says it is not found', async () => {
-    fake.getTransaction.mockResolvedValue({ ok: false, error: 'not_found', message: 'unknown transaction' })
+    fake.getTransaction.mockResolvedValue({
+      ok: false,
+      error: 'not_found',
+      message: 'unknown transaction'
+    })
     const { wrapper } = await mountIn('en', TransactionView, { props: { id: hash(9) } })
     expect(errorText(wrapper)).toContain(hash(9))
     expect(errorText(wrapper)).not.toContain('unknown transaction')
   })
 
   it('Address: a refused address in English and Chinese, never the bare node text', async () => {
-    fake.getAddress.mockResolvedValue({ ok: false, error: 'invalid_field', message: 'address must be 40 hex digits' })
+    fake.getAddress.mockResolvedValue({
+      ok: false,
+      error: 'invalid_field',
+      message: 'address must be 40 hex digits'
+    })
     const { wrapper, i18n } = await mountIn('en', AddressView, { props: { address: 'nope' } })
-    expect(errorText(wrapper)).toContain('The node refused: a value is not valid (address must be 40 hex digits)')
+    expect(errorText(wrapper)).toContain(
+      'The node refused: a value is not valid (address must be 40 hex digits)'
+    )
     // The language switched while the error is shown: the wording follows.
     i18n.global.locale.value = 'zh-CN'
     await flushPromises()
@@ -226,7 +271,11 @@ describe('Address and Transaction screens: a refusal by its code', () => {
   })
 
   it('Address: a storage problem is worded from its code too', async () => {
-    fake.getAddress.mockResolvedValue({ ok: false, error: 'unavailable', message: 'the store is read-only' })
+    fake.getAddress.mockResolvedValue({
+      ok: false,
+      error: 'unavailable',
+      message: 'the store is read-only'
+    })
     const { wrapper } = await mountIn('zh-CN', AddressView, { props: { address: ADDR_B } })
     expect(errorText(wrapper)).toContain('节点拒绝：暂时无法执行（the store is read-only）')
   })

@@ -61,7 +61,12 @@ describe('chain store', () => {
     const chain = useChainStore()
     await chain.load()
     fake.listBlocks.mockClear()
-    chain.applyEvent({ type: 'reorg', forkIndex: 3, disconnected: ['a', 'b'], connected: ['c', 'd', 'e'] })
+    chain.applyEvent({
+      type: 'reorg',
+      forkIndex: 3,
+      disconnected: ['a', 'b'],
+      connected: ['c', 'd', 'e']
+    })
     await flushPromises()
     expect(chain.lastReorg?.forkIndex).toBe(3)
     expect(fake.listBlocks).toHaveBeenCalledWith(0, 10)
@@ -83,13 +88,21 @@ describe('wallet store', () => {
     fake.getWallet.mockClear()
     const r = await w.send({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
     expect(r?.ok).toBe(true)
-    expect(fake.sendTransaction).toHaveBeenCalledWith({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
+    expect(fake.sendTransaction).toHaveBeenCalledWith({
+      recipient: 'b'.repeat(40),
+      amount: 5,
+      fee: 1
+    })
     expect(fake.getWallet).toHaveBeenCalledTimes(1)
     expect(w.sending).toBe(false)
   })
 
   it('returns the node refusal without reloading', async () => {
-    fake.sendTransaction.mockResolvedValueOnce({ ok: false, error: 'insufficient_funds', message: 'balance 1 < 6' })
+    fake.sendTransaction.mockResolvedValueOnce({
+      ok: false,
+      error: 'insufficient_funds',
+      message: 'balance 1 < 6'
+    })
     const w = useWalletStore()
     const r = await w.send({ recipient: 'b'.repeat(40), amount: 5, fee: 1 })
     expect(r).toEqual({ ok: false, error: 'insufficient_funds', message: 'balance 1 < 6' })

@@ -16,7 +16,17 @@ import WalletView from '@renderer/views/WalletView.vue'
 import SettingsView from '@renderer/views/SettingsView.vue'
 import TransactionView from '@renderer/views/TransactionView.vue'
 import ChainView from '@renderer/views/ChainView.vue'
-import { ADDR_A, ADDR_B, block, blockDetail, hash, peer, status, wallet, type FakeApi } from './fakes'
+import {
+  ADDR_A,
+  ADDR_B,
+  block,
+  blockDetail,
+  hash,
+  peer,
+  status,
+  wallet,
+  type FakeApi
+} from './fakes'
 import { mountInApp } from './mount'
 
 vi.mock('@renderer/api', async () => ({
@@ -84,14 +94,24 @@ describe('AppShell', () => {
     const { wrapper } = await mountInApp(AppShell)
     expect(wrapper.find('[data-test="storage-banner"]').exists()).toBe(false)
     const message = 'the disk holding /tmp/bf is full: the last write was rolled back'
-    fake.emit({ type: 'status', status: status({ storage: { state: 'full', message, since: Date.now() } }) })
+    fake.emit({
+      type: 'status',
+      status: status({ storage: { state: 'full', message, since: Date.now() } })
+    })
     await flushPromises()
     const banner = wrapper.find('[data-test="storage-banner"]')
     expect(banner.text()).toContain('The disk is full')
     expect(banner.text()).toContain(message)
-    fake.emit({ type: 'status', status: status({ storage: { state: 'damaged', message: 'damaged (SQLITE_CORRUPT)', since: Date.now() } }) })
+    fake.emit({
+      type: 'status',
+      status: status({
+        storage: { state: 'damaged', message: 'damaged (SQLITE_CORRUPT)', since: Date.now() }
+      })
+    })
     await flushPromises()
-    expect(wrapper.find('[data-test="storage-banner"]').text()).toContain('The chain database is damaged')
+    expect(wrapper.find('[data-test="storage-banner"]').text()).toContain(
+      'The chain database is damaged'
+    )
     fake.emit({ type: 'status', status: status() })
     await flushPromises()
     expect(wrapper.find('[data-test="storage-banner"]').exists()).toBe(false)
@@ -156,7 +176,15 @@ describe('BlockView', () => {
   it('shows every header field, confirmations and the parent', async () => {
     const { wrapper } = await mountInApp(BlockView, { props: { hash: hash(5) } })
     const text = wrapper.text()
-    for (const label of ['Hash', 'Previous hash', 'Merkle root', 'Timestamp', 'Difficulty', 'Proof (nonce)', 'Version']) {
+    for (const label of [
+      'Hash',
+      'Previous hash',
+      'Merkle root',
+      'Timestamp',
+      'Difficulty',
+      'Proof (nonce)',
+      'Version'
+    ]) {
       expect(text).toContain(label)
     }
     expect(wrapper.find('[data-testid="block-status"]').text()).toContain('3 confirmations')
@@ -167,7 +195,11 @@ describe('BlockView', () => {
   it('marks a side-branch block and lists children', async () => {
     fake.getBlock.mockResolvedValueOnce({
       ok: true,
-      value: blockDetail(5, { onMain: false, confirmations: 0, children: [{ hash: hash(6), onMain: false }] })
+      value: blockDetail(5, {
+        onMain: false,
+        confirmations: 0,
+        children: [{ hash: hash(6), onMain: false }]
+      })
     })
     const { wrapper } = await mountInApp(BlockView, { props: { hash: hash(5) } })
     expect(wrapper.find('[data-testid="block-status"]').text()).toBe('Side branch')
@@ -186,7 +218,16 @@ describe('TransactionView', () => {
     fake.getTransaction.mockResolvedValueOnce({
       ok: true,
       value: {
-        transaction: { id: 'f'.repeat(64), sender: ADDR_A, recipient: ADDR_B, amount: 7, fee: 1, nonce: 0, public_key: 'c'.repeat(64), signature: 'd'.repeat(128) },
+        transaction: {
+          id: 'f'.repeat(64),
+          sender: ADDR_A,
+          recipient: ADDR_B,
+          amount: 7,
+          fee: 1,
+          nonce: 0,
+          public_key: 'c'.repeat(64),
+          signature: 'd'.repeat(128)
+        },
         status: 'pending',
         blockHash: null,
         blockIndex: null,
@@ -208,7 +249,16 @@ describe('WalletView', () => {
       wallet({
         pending: [
           {
-            transaction: { id: 'f'.repeat(64), sender: ADDR_A, recipient: ADDR_B, amount: 7, fee: 1, nonce: 0, public_key: null, signature: null },
+            transaction: {
+              id: 'f'.repeat(64),
+              sender: ADDR_A,
+              recipient: ADDR_B,
+              amount: 7,
+              fee: 1,
+              nonce: 0,
+              public_key: null,
+              signature: null
+            },
             blockHash: null,
             blockIndex: null,
             timestamp: null,
@@ -222,9 +272,13 @@ describe('WalletView', () => {
     await useWalletStoreLoad()
     await flushPromises()
     expect(wrapper.find('[data-testid="wallet-address"]').text()).toContain(ADDR_A)
-    expect(wrapper.find('img[alt="QR code of your address"]').attributes('src')).toMatch(/^data:image\/svg\+xml/)
+    expect(wrapper.find('img[alt="QR code of your address"]').attributes('src')).toMatch(
+      /^data:image\/svg\+xml/
+    )
     expect(wrapper.find('[data-testid="wallet-pending"]').text()).toContain('-8')
-    expect(wrapper.find('[data-testid="wallet-history"]').text()).toContain('No confirmed transactions yet')
+    expect(wrapper.find('[data-testid="wallet-history"]').text()).toContain(
+      'No confirmed transactions yet'
+    )
   })
 })
 
@@ -236,7 +290,11 @@ async function useWalletStoreLoad(): Promise<void> {
 describe('PeersView', () => {
   it("refuses in the form what the node's URL rule refuses, and sends what it accepts", async () => {
     const { wrapper } = await mountInApp(PeersView)
-    for (const url of ['http://user:pw@127.0.0.1:5002', 'http://127.0.0.1:99999', 'ftp://127.0.0.1:5002']) {
+    for (const url of [
+      'http://user:pw@127.0.0.1:5002',
+      'http://127.0.0.1:99999',
+      'ftp://127.0.0.1:5002'
+    ]) {
       await wrapper.find('input[aria-label="Peer URL"]').setValue(url)
       await wrapper.find('form').trigger('submit')
       expect(wrapper.text(), url).toContain('Enter an http:// or https:// URL')
@@ -251,7 +309,14 @@ describe('PeersView', () => {
 
   it('adds a peer by URL, shows the resolve outcome and local nodes', async () => {
     fake.discoverLocalNodes.mockResolvedValueOnce([
-      { url: 'http://127.0.0.1:5007', network: 'regtest', genesisHash: hash(1), index: 3, connected: false, self: false }
+      {
+        url: 'http://127.0.0.1:5007',
+        network: 'regtest',
+        genesisHash: hash(1),
+        index: 3,
+        connected: false,
+        self: false
+      }
     ])
     fake.listPeers.mockResolvedValue([peer('http://127.0.0.1:5001', { lag: -2 })])
     const { wrapper } = await mountInApp(PeersView)
@@ -271,13 +336,19 @@ describe('PeersView', () => {
     const resolve = wrapper.findAll('button').find((b) => b.text() === 'Resolve conflicts')!
     await resolve.trigger('click')
     await flushPromises()
-    expect(wrapper.find('[data-testid="resolve-outcome"]').text()).toContain('Our chain is authoritative')
+    expect(wrapper.find('[data-testid="resolve-outcome"]').text()).toContain(
+      'Our chain is authoritative'
+    )
     fake.listPeers.mockResolvedValue([])
   })
 
   it("shows the node's refusal of a peer action", async () => {
     fake.listPeers.mockResolvedValue([peer('http://127.0.0.1:5001')])
-    fake.removePeer.mockResolvedValueOnce({ ok: false, error: 'not_found', message: 'no peer http://127.0.0.1:5001' })
+    fake.removePeer.mockResolvedValueOnce({
+      ok: false,
+      error: 'not_found',
+      message: 'no peer http://127.0.0.1:5001'
+    })
     const { wrapper } = await mountInApp(PeersView)
     const disconnect = wrapper.findAll('button').find((b) => b.text() === 'Disconnect')!
     await disconnect.trigger('click')
@@ -289,7 +360,14 @@ describe('PeersView', () => {
 
   it('connects to a local node in one click', async () => {
     fake.discoverLocalNodes.mockResolvedValue([
-      { url: 'http://127.0.0.1:5007', network: 'regtest', genesisHash: hash(1), index: 3, connected: false, self: false }
+      {
+        url: 'http://127.0.0.1:5007',
+        network: 'regtest',
+        genesisHash: hash(1),
+        index: 3,
+        connected: false,
+        self: false
+      }
     ])
     const { wrapper } = await mountInApp(PeersView)
     await wrapper.find('button[aria-label="Connect http://127.0.0.1:5007"]').trigger('click')
@@ -329,7 +407,14 @@ describe('ChainView', () => {
     fake.getChainView.mockResolvedValue([
       { hash: hash(4), index: 4, previousHash: hash(3), onMain: true, txCount: 1, timestamp: 0 },
       { hash: hash(5), index: 5, previousHash: hash(4), onMain: true, txCount: 2, timestamp: 0 },
-      { hash: hash(5, 'f'), index: 5, previousHash: hash(4), onMain: false, txCount: 1, timestamp: 0 }
+      {
+        hash: hash(5, 'f'),
+        index: 5,
+        previousHash: hash(4),
+        onMain: false,
+        txCount: 1,
+        timestamp: 0
+      }
     ])
     const chain = useChainStore()
     await chain.load()
@@ -344,7 +429,12 @@ describe('ChainView', () => {
     expect(blocks[2].attributes('href')).toBe(`/block/${hash(5, 'f')}`)
     expect(wrapper.text()).toContain('5 blocks, newest first')
 
-    chain.applyEvent({ type: 'reorg', forkIndex: 4, disconnected: [hash(5)], connected: [hash(5, 'f')] })
+    chain.applyEvent({
+      type: 'reorg',
+      forkIndex: 4,
+      disconnected: [hash(5)],
+      connected: [hash(5, 'f')]
+    })
     await flushPromises()
     expect(wrapper.find('[data-testid="reorg"]').text()).toContain(
       'Reorganisation at block 4: 1 block(s) left the main chain, 1 joined it.'

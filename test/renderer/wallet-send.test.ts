@@ -33,7 +33,8 @@ type Field = 'Recipient address' | 'Amount' | 'Fee'
 /** The form as a user meets it: type into a field, leave it, press Send. */
 async function form(balance = 1000) {
   const { wrapper } = await mountInApp(SendForm, { props: { balance, ownAddress: ADDR_A } })
-  const input = (f: Field): DOMWrapper<HTMLInputElement> => wrapper.find<HTMLInputElement>(`input[aria-label="${f}"]`)
+  const input = (f: Field): DOMWrapper<HTMLInputElement> =>
+    wrapper.find<HTMLInputElement>(`input[aria-label="${f}"]`)
   return {
     wrapper,
     input,
@@ -107,7 +108,9 @@ describe('send form: exactly the values typed, or nothing', () => {
     await f.type('Recipient address', 'B'.repeat(40))
     await f.type('Amount', '5')
     await f.clickSend()
-    expect(f.feedback('Recipient address')).toBe('An address is exactly 40 lowercase hex characters (0-9, a-f)')
+    expect(f.feedback('Recipient address')).toBe(
+      'An address is exactly 40 lowercase hex characters (0-9, a-f)'
+    )
     expect(fake.sendTransaction).not.toHaveBeenCalled()
   })
 
@@ -127,7 +130,11 @@ describe('send form: exactly the values typed, or nothing', () => {
     await f.type('Amount', String(Number.MAX_SAFE_INTEGER))
     await f.type('Fee', '0')
     await f.clickSend()
-    expect(fake.sendTransaction).toHaveBeenCalledWith({ recipient: ADDR_B, amount: Number.MAX_SAFE_INTEGER, fee: 0 })
+    expect(fake.sendTransaction).toHaveBeenCalledWith({
+      recipient: ADDR_B,
+      amount: Number.MAX_SAFE_INTEGER,
+      fee: 0
+    })
   })
 
   it('sends nothing on a second click while the first send is in flight', async () => {
@@ -172,7 +179,16 @@ function historyOf(address: string, total: number) {
   const entries: HistoryEntry[] = Array.from({ length: total }, (_, i) => {
     const index = total - i
     return {
-      transaction: { id: hash(index, 'e'), sender: '0', recipient: address, amount: 50, fee: 0, nonce: index, public_key: null, signature: null },
+      transaction: {
+        id: hash(index, 'e'),
+        sender: '0',
+        recipient: address,
+        amount: 50,
+        fee: 0,
+        nonce: index,
+        public_key: null,
+        signature: null
+      },
       blockHash: hash(index),
       blockIndex: index,
       timestamp: 1_700_000_000_000 + index * 10_000,
@@ -182,7 +198,13 @@ function historyOf(address: string, total: number) {
   })
   fake.getWallet.mockResolvedValue(wallet({ history: entries.slice(0, 50) }))
   fake.getAddress.mockImplementation(async (a: string, offset: number, limit: number) => {
-    const value: AddressInfo = { address: a, balance: total * 50, nonce: 0, history: entries.slice(offset, offset + limit), historyTotal: total }
+    const value: AddressInfo = {
+      address: a,
+      balance: total * 50,
+      nonce: 0,
+      history: entries.slice(offset, offset + limit),
+      historyTotal: total
+    }
     return { ok: true, value }
   })
   return entries
@@ -190,10 +212,15 @@ function historyOf(address: string, total: number) {
 
 /** The block links of the rows a history table shows. */
 const blockLinks = (w: VueWrapper, testid: string) =>
-  w.find(`[data-testid="${testid}"]`).findAll('a[href*="/block/"]').map((a) => a.attributes('title'))
+  w
+    .find(`[data-testid="${testid}"]`)
+    .findAll('a[href*="/block/"]')
+    .map((a) => a.attributes('title'))
 
 async function lastPage(w: VueWrapper, testid: string): Promise<void> {
-  const items = w.find(`[data-testid="${testid}"]`).findAll('.n-pagination-item:not(.n-pagination-item--button)')
+  const items = w
+    .find(`[data-testid="${testid}"]`)
+    .findAll('.n-pagination-item:not(.n-pagination-item--button)')
   await items[items.length - 1].trigger('click')
   await flushPromises()
 }
@@ -205,7 +232,9 @@ describe('wallet history: every entry, paged as on the Address screen', () => {
     await useWalletStore().load()
     await flushPromises()
     expect(blockLinks(wrapper, 'wallet-history')[0]).toBe(hash(839))
-    const pages = wrapper.find('[data-testid="wallet-history"]').findAll('.n-pagination-item:not(.n-pagination-item--button)')
+    const pages = wrapper
+      .find('[data-testid="wallet-history"]')
+      .findAll('.n-pagination-item:not(.n-pagination-item--button)')
     expect(pages[pages.length - 1].text()).toBe('42')
     await lastPage(wrapper, 'wallet-history')
     expect(blockLinks(wrapper, 'wallet-history')).toContain(hash(1))

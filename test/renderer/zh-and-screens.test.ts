@@ -35,7 +35,10 @@ beforeEach(() => {
 })
 
 /** Mounts in the app's providers and switches the UI to Simplified Chinese. */
-async function mountZh(component: Parameters<typeof mountInApp>[0], options: Parameters<typeof mountInApp>[1] = {}) {
+async function mountZh(
+  component: Parameters<typeof mountInApp>[0],
+  options: Parameters<typeof mountInApp>[1] = {}
+) {
   const m = await mountInApp(component, options)
   m.i18n.global.locale.value = 'zh-CN'
   await flushPromises()
@@ -47,7 +50,10 @@ const hasLatin = (s: string) => /[A-Za-z]{3,}/.test(s)
 
 describe('Chinese UI: the node outcomes through their codes', () => {
   it('shows "chain replaced" translated from the resolve value, not the node\'s English', async () => {
-    fake.resolve.mockResolvedValueOnce({ ok: true, value: { replaced: true, message: 'Our chain was replaced', length: 7 } })
+    fake.resolve.mockResolvedValueOnce({
+      ok: true,
+      value: { replaced: true, message: 'Our chain was replaced', length: 7 }
+    })
     const { wrapper } = await mountZh(PeersView)
     const button = wrapper.findAll('button').find((b) => b.text() === '解决冲突')!
     await button.trigger('click')
@@ -60,18 +66,31 @@ describe('Chinese UI: the node outcomes through their codes', () => {
   })
 
   it('says "authoritative" from replaced = false, whatever the message says', async () => {
-    fake.resolve.mockResolvedValueOnce({ ok: true, value: { replaced: false, message: 'anything', length: 7 } })
+    fake.resolve.mockResolvedValueOnce({
+      ok: true,
+      value: { replaced: false, message: 'anything', length: 7 }
+    })
     const { wrapper } = await mountZh(PeersView)
-    await wrapper.findAll('button').find((b) => b.text() === '解决冲突')!.trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === '解决冲突')!
+      .trigger('click')
     await flushPromises()
     expect(wrapper.find('[data-testid="resolve-outcome"]').text()).toContain('我们的链是权威链')
   })
 
   it('shows a refused peer action by its code, the node text only as detail', async () => {
     fake.listPeers.mockResolvedValue([peer('http://127.0.0.1:5001')])
-    fake.removePeer.mockResolvedValueOnce({ ok: false, error: 'not_found', message: 'http://127.0.0.1:5001 is not a peer' })
+    fake.removePeer.mockResolvedValueOnce({
+      ok: false,
+      error: 'not_found',
+      message: 'http://127.0.0.1:5001 is not a peer'
+    })
     const { wrapper } = await mountZh(PeersView)
-    await wrapper.findAll('button').find((b) => b.text() === '断开')!.trigger('click')
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === '断开')!
+      .trigger('click')
     await flushPromises()
     const [toast] = toasts()
     expect(toast).toMatch(/^节点拒绝：找不到/)
@@ -83,7 +102,11 @@ describe('Chinese UI: the node outcomes through their codes', () => {
   it('translates a code the UI has no text for into a generic refusal naming the code', async () => {
     // Outside ApiErrorCode, whose codes all have words: codes arrive as JSON, so the UI still
     // copes with one it does not know.
-    fake.addPeer.mockResolvedValueOnce({ ok: false, error: 'some_new_code' as never, message: 'why' })
+    fake.addPeer.mockResolvedValueOnce({
+      ok: false,
+      error: 'some_new_code' as never,
+      message: 'why'
+    })
     const { wrapper } = await mountZh(PeersView)
     await wrapper.find('input[aria-label="节点 URL"]').setValue('http://127.0.0.1:5002')
     await wrapper.find('form').trigger('submit')
@@ -124,7 +147,14 @@ describe('Chinese UI: the node outcomes through their codes', () => {
 
   it('names the networks in Chinese in Peers and Settings, keeping the technical name', async () => {
     fake.discoverLocalNodes.mockResolvedValueOnce([
-      { url: 'http://127.0.0.1:5007', network: 'regtest', genesisHash: hash(1), index: 3, connected: false, self: false }
+      {
+        url: 'http://127.0.0.1:5007',
+        network: 'regtest',
+        genesisHash: hash(1),
+        index: 3,
+        connected: false,
+        self: false
+      }
     ])
     const peers = await mountZh(PeersView)
     const local = peers.wrapper.find('[data-testid="local-nodes"]').text()
@@ -133,7 +163,9 @@ describe('Chinese UI: the node outcomes through their codes', () => {
 
     await useSettingsStore().load()
     const settings = await mountZh(SettingsView)
-    expect(settings.wrapper.find('[data-testid="settings-network"]').text()).toContain('回归测试网 (regtest)')
+    expect(settings.wrapper.find('[data-testid="settings-network"]').text()).toContain(
+      '回归测试网 (regtest)'
+    )
   })
 })
 
@@ -153,7 +185,7 @@ describe('the search error', () => {
 })
 
 describe('the mining screen', () => {
-  it('draws the hash rate against the samples\' real times', async () => {
+  it("draws the hash rate against the samples' real times", async () => {
     const samples = [
       { t: 1_000_000, rate: 10 },
       { t: 1_001_000, rate: 20 },
@@ -167,25 +199,32 @@ describe('the mining screen', () => {
       { x: 1_001_000, y: 20 },
       { x: 1_031_000, y: 30 }
     ])
-    const options = chart.props('options') as { scales: { x: { type: string; min?: number; max?: number } } }
+    const options = chart.props('options') as {
+      scales: { x: { type: string; min?: number; max?: number } }
+    }
     expect(options.scales.x.type).toBe('linear')
   })
 
   it('shows no expected time per block while not mining', async () => {
     fake.getMining.mockResolvedValueOnce(mining({ active: false, expectedMs: 0 }))
     const { wrapper } = await mountInApp(MiningView)
-    const tile = wrapper.findAll('.stat-tile').find((t) => t.text().includes('Expected time per block'))!
+    const tile = wrapper
+      .findAll('.stat-tile')
+      .find((t) => t.text().includes('Expected time per block'))!
     expect(tile.text()).not.toContain('0 ms')
     expect(tile.text()).toContain('—')
 
-    useMiningStore().applyEvent({ type: 'mining', mining: mining({ active: true, hashRate: 256, expectedMs: 1500 }) })
+    useMiningStore().applyEvent({
+      type: 'mining',
+      mining: mining({ active: true, hashRate: 256, expectedMs: 1500 })
+    })
     await flushPromises()
     expect(tile.text()).toContain('2 s')
   })
 })
 
 describe('the Block screen', () => {
-  it('prints its numbers with the app\'s number formatter', async () => {
+  it("prints its numbers with the app's number formatter", async () => {
     fake.getBlock.mockResolvedValueOnce({
       ok: true,
       value: blockDetail(1941, { totalWork: '496896', proof: 123456 })

@@ -43,7 +43,11 @@ describe('a store damaged while the node runs', () => {
     const cpu0 = process.cpuUsage()
     const wall0 = Date.now()
     t.node.mining.start()
-    await waitFor(() => svc.storageHealth().state === 'damaged', 'the miner to meet the damage', 10_000)
+    await waitFor(
+      () => svc.storageHealth().state === 'damaged',
+      'the miner to meet the damage',
+      10_000
+    )
     expect(svc.storageHealth().message).toContain(join(t.dataDir, DB_FILE))
 
     // Two seconds later: the loop is paused, not re-arming itself (the old loop took a whole core).

@@ -17,11 +17,31 @@
  *   and the file is left as it was.
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync, closeSync, existsSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+  existsSync
+} from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { get, sleep, spawnNode, startNode, status, stopAll, tempDir, waitFor } from '../helpers/blackbox'
+import {
+  get,
+  sleep,
+  spawnNode,
+  startNode,
+  status,
+  stopAll,
+  tempDir,
+  waitFor
+} from '../helpers/blackbox'
 
 const DB = 'blockforge.sqlite'
 const PAGE = 4096
@@ -34,16 +54,32 @@ async function minedDataDir(blocks: number): Promise<string> {
   for (let i = 0; i < blocks; i++) expect((await get(`${n.url}/mine`)).status).toBe(200)
   await n.stop()
   // npm exits before the node under it has closed its store: wait for the clean close (no -wal).
-  await waitFor('the node to close its store', async () => !existsSync(join(n.dataDir, `${DB}-wal`)), 15_000)
+  await waitFor(
+    'the node to close its store',
+    async () => !existsSync(join(n.dataDir, `${DB}-wal`)),
+    15_000
+  )
   return n.dataDir
 }
 
 /** Start `npm run node` on `dataDir` and expect it to refuse: exit 1 and one line on stderr. */
 async function expectRefusal(dataDir: string): Promise<string> {
-  const { proc, out, exited } = spawnNode(['--port', '0', '--data-dir', dataDir, '--network', 'regtest'])
+  const { proc, out, exited } = spawnNode([
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--network',
+    'regtest'
+  ])
   let code: number | null | 'running' = 'running'
   void exited.then((c) => (code = c))
-  for (let waited = 0; code === 'running' && !out.stdout.includes('listening on') && waited < 30_000; waited += 50) await sleep(50)
+  for (
+    let waited = 0;
+    code === 'running' && !out.stdout.includes('listening on') && waited < 30_000;
+    waited += 50
+  )
+    await sleep(50)
   if (code === 'running') {
     process.kill(-proc.pid!, 'SIGKILL') // it started instead of refusing: do not leave it running
     await exited
@@ -76,7 +112,10 @@ function leafPages(file: string, name: string, opts: { internal?: boolean } = {}
   const db = new Database(file, { readonly: true })
   const types = opts.internal ? "('leaf', 'internal')" : "('leaf')"
   try {
-    return db.prepare(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype IN ${types} ORDER BY pageno`).pluck().all(name) as number[]
+    return db
+      .prepare(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype IN ${types} ORDER BY pageno`)
+      .pluck()
+      .all(name) as number[]
   } finally {
     db.close()
   }
@@ -85,7 +124,10 @@ function leafPages(file: string, name: string, opts: { internal?: boolean } = {}
 function tipHash(file: string): string {
   const db = new Database(file, { readonly: true })
   try {
-    return db.prepare('SELECT hash FROM main_chain ORDER BY height DESC LIMIT 1').pluck().get() as string
+    return db
+      .prepare('SELECT hash FROM main_chain ORDER BY height DESC LIMIT 1')
+      .pluck()
+      .get() as string
   } finally {
     db.close()
   }
@@ -99,9 +141,14 @@ describe('a damaged store', () => {
     // The middle third of the file, and certainly the page holding the tip's block (read at open).
     const bytes = readFileSync(file)
     const tip = Buffer.from(tipHash(file))
-    const tipPage = leafPages(file, 'blocks', { internal: true }).find((p) => bytes.subarray((p - 1) * PAGE, p * PAGE).includes(tip))!
+    const tipPage = leafPages(file, 'blocks', { internal: true }).find((p) =>
+      bytes.subarray((p - 1) * PAGE, p * PAGE).includes(tip)
+    )!
     expect(tipPage).toBeGreaterThan(1)
-    const middle = Array.from({ length: Math.floor(size / 3) }, (_, i) => Math.floor(size / 3) + i + 1)
+    const middle = Array.from(
+      { length: Math.floor(size / 3) },
+      (_, i) => Math.floor(size / 3) + i + 1
+    )
     overwrite(file, [...new Set([...middle, tipPage])])
     const line = await expectRefusal(dir)
     expect(line).toContain(file)
@@ -164,7 +211,12 @@ describe('a damaged store', () => {
 
   it('truncated after a SIGKILL that left a -wal: refused at open with one line, exit 1', async () => {
     const n = await startNode({ extra: ['--mine', '--threads', '1'] })
-    await waitFor('a few hundred blocks mined', async () => (await status(n.url)).index >= 200, 60_000, 200)
+    await waitFor(
+      'a few hundred blocks mined',
+      async () => (await status(n.url)).index >= 200,
+      60_000,
+      200
+    )
     await n.kill9()
     const file = join(n.dataDir, DB)
     expect(existsSync(`${file}-wal`)).toBe(true)
@@ -210,7 +262,7 @@ describe('a lost chain or a damaged wallet', () => {
     const dir = tempDir()
     const file = join(dir, DB)
     const other = new Database(file)
-    other.exec("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (42)")
+    other.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (42)')
     other.close()
     const before = readFileSync(file)
     const line = await expectRefusal(dir)

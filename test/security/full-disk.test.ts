@@ -38,7 +38,9 @@ function freeDisk(node: RunningNode): void {
 /** What is committed, read straight from the file's tables (not through any cache). */
 function stored(node: RunningNode): { tipHash: string; tipIndex: number; pending: string[] } {
   const db = node.service.store.db
-  const tip = db.prepare('SELECT height, hash FROM main_chain ORDER BY height DESC LIMIT 1').get() as { height: number; hash: string }
+  const tip = db
+    .prepare('SELECT height, hash FROM main_chain ORDER BY height DESC LIMIT 1')
+    .get() as { height: number; hash: string }
   const pending = db.prepare('SELECT id FROM pending ORDER BY seq').pluck().all() as string[]
   return { tipHash: tip.hash, tipIndex: tip.height, pending }
 }
@@ -59,7 +61,17 @@ async function expectStillServing(t: TestNode, state: 'full' | 'ok'): Promise<vo
   expect(Date.now() - started).toBeLessThan(1000)
   expect(st.status).toBe(200)
   // Every field PROTOCOL §7 lists is still there.
-  for (const k of ['network', 'genesis_hash', 'index', 'tip_hash', 'total_work', 'difficulty', 'pending', 'peers', 'version']) {
+  for (const k of [
+    'network',
+    'genesis_hash',
+    'index',
+    'tip_hash',
+    'total_work',
+    'difficulty',
+    'pending',
+    'peers',
+    'version'
+  ]) {
     expect(st.body).toHaveProperty(k)
   }
   // A healthy node answers §7's fields only; the storage state is added while it is not ok.
@@ -81,14 +93,19 @@ describe('a full disk', () => {
     const t = await startTestNode()
     for (let i = 0; i < 3; i++) await t.node.mining.mineOnce()
     // A pending transfer that the next block would carry: it must stay pending when that block rolls back.
-    const sent = await http(t.url, '/transactions/new', { body: { recipient: RECIPIENT, amount: 5, fee: 1 } })
+    const sent = await http(t.url, '/transactions/new', {
+      body: { recipient: RECIPIENT, amount: 5, fee: 1 }
+    })
     expect(sent.status).toBe(201)
     const events: string[] = []
     t.node.service.on('storage', (h) => events.push(h.state))
 
     fillDisk(t.node)
     t.node.mining.start()
-    await waitFor(() => t.node.service.storageHealth().state === 'full', 'the node to notice the full disk')
+    await waitFor(
+      () => t.node.service.storageHealth().state === 'full',
+      'the node to notice the full disk'
+    )
     const before = tipIndex(t)
     expect(t.node.mining.active).toBe(true)
     expectInStep(t)
@@ -122,7 +139,8 @@ describe('a full disk', () => {
     fillDisk(t.node)
     // Blocks are mined until one cannot be stored: that one is rolled back and answered with why.
     let first = await http(t.url, '/mine', { timeoutMs: 10_000 })
-    for (let i = 0; i < 100 && first.status === 200; i++) first = await http(t.url, '/mine', { timeoutMs: 10_000 })
+    for (let i = 0; i < 100 && first.status === 200; i++)
+      first = await http(t.url, '/mine', { timeoutMs: 10_000 })
     expect(first.status).toBe(503)
     expect(first.body).toEqual({ error: 'unavailable', message: expect.stringMatching(/full/) })
     const before = tipIndex(t)
@@ -144,7 +162,10 @@ describe('a full disk', () => {
     expect(mined.status).toBe(200)
     expect(mined.body.index).toBe(before + 1)
     await expectStillServing(t, 'ok')
-    await waitFor(() => pushed.includes('full') && pushed.at(-1) === 'ok', 'the UI to be told of the full disk and of its end')
+    await waitFor(
+      () => pushed.includes('full') && pushed.at(-1) === 'ok',
+      'the UI to be told of the full disk and of its end'
+    )
     unsubscribe()
   })
 
@@ -164,7 +185,10 @@ describe('a full disk', () => {
 
     const reg = await http(behind.url, '/nodes/register', { body: { nodes: [ahead.url] } })
     expect(reg.status).toBe(201)
-    await waitFor(() => behind.node.service.storageHealth().state === 'full', 'the catch-up to hit the full disk')
+    await waitFor(
+      () => behind.node.service.storageHealth().state === 'full',
+      'the catch-up to hit the full disk'
+    )
     expect(firstFault).toContain('Syncer.submitBatch')
     // Several polls later: still up, nothing half-connected, the peer not blamed.
     await new Promise((r) => setTimeout(r, 1500))
@@ -174,7 +198,11 @@ describe('a full disk', () => {
     expect(behind.node.peers.list().find((p) => p.url === ahead.url)?.state).not.toBe('banned')
 
     freeDisk(behind.node)
-    await waitFor(() => tipIndex(behind) === tipIndex(ahead), 'the catch-up to resume once space is back', 20_000)
+    await waitFor(
+      () => tipIndex(behind) === tipIndex(ahead),
+      'the catch-up to resume once space is back',
+      20_000
+    )
     expect(behind.node.service.chain.tip().hash).toBe(ahead.node.service.chain.tip().hash)
     expectInStep(behind)
     await expectStillServing(behind, 'ok')
@@ -182,39 +210,50 @@ describe('a full disk', () => {
 
   // The same on a real file system running out of space (ENOSPC, which SQLite reports as
   // SQLITE_FULL): a small tmpfs, filled by another file and freed again. Mounting needs root.
-  it.skipIf(process.getuid?.() !== 0)('on a real file system that runs out of space (tmpfs): pauses and resumes', async () => {
-    const mnt = tempDir('bf-tmpfs-')
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt.path])
-    try {
-      const t = await startTestNode({ dataDir: join(mnt.path, 'node') })
-      for (let i = 0; i < 3; i++) await t.node.mining.mineOnce()
-      const fill = (size: number): void => {
-        try {
-          for (let i = 0; ; i++) writeFileSync(join(mnt.path, `fill-${size}-${i}`), Buffer.alloc(size))
-        } catch (e) {
-          expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC')
+  it.skipIf(process.getuid?.() !== 0)(
+    'on a real file system that runs out of space (tmpfs): pauses and resumes',
+    async () => {
+      const mnt = tempDir('bf-tmpfs-')
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt.path])
+      try {
+        const t = await startTestNode({ dataDir: join(mnt.path, 'node') })
+        for (let i = 0; i < 3; i++) await t.node.mining.mineOnce()
+        const fill = (size: number): void => {
+          try {
+            for (let i = 0; ; i++)
+              writeFileSync(join(mnt.path, `fill-${size}-${i}`), Buffer.alloc(size))
+          } catch (e) {
+            expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC')
+          }
         }
+        fill(256 * 1024)
+        fill(4096)
+        t.node.mining.start()
+        await waitFor(
+          () => t.node.service.storageHealth().state === 'full',
+          'the node to notice the full disk'
+        )
+        const before = tipIndex(t)
+        expectInStep(t)
+        await expectStillServing(t, 'full')
+        await new Promise((r) => setTimeout(r, 1000))
+        expect(tipIndex(t)).toBe(before)
+        for (const f of readdirSync(mnt.path)) if (f.startsWith('fill-')) rmSync(join(mnt.path, f))
+        await waitFor(
+          () => tipIndex(t) >= before + 3,
+          'mining to resume once space is back',
+          15_000
+        )
+        t.node.mining.stop()
+        expectInStep(t)
+        await expectStillServing(t, 'ok')
+        await t.stop()
+      } finally {
+        execFileSync('umount', ['-l', mnt.path])
+        mnt.remove()
       }
-      fill(256 * 1024)
-      fill(4096)
-      t.node.mining.start()
-      await waitFor(() => t.node.service.storageHealth().state === 'full', 'the node to notice the full disk')
-      const before = tipIndex(t)
-      expectInStep(t)
-      await expectStillServing(t, 'full')
-      await new Promise((r) => setTimeout(r, 1000))
-      expect(tipIndex(t)).toBe(before)
-      for (const f of readdirSync(mnt.path)) if (f.startsWith('fill-')) rmSync(join(mnt.path, f))
-      await waitFor(() => tipIndex(t) >= before + 3, 'mining to resume once space is back', 15_000)
-      t.node.mining.stop()
-      expectInStep(t)
-      await expectStillServing(t, 'ok')
-      await t.stop()
-    } finally {
-      execFileSync('umount', ['-l', mnt.path])
-      mnt.remove()
     }
-  })
+  )
 
   it('refuses a transfer it cannot store (503, not in the pool) and keeps the pool as stored', async () => {
     const t = await startTestNode()
@@ -222,10 +261,14 @@ describe('a full disk', () => {
     fillDisk(t.node)
     // Transfers are taken while they fit; the first that does not is refused, not half-kept.
     let accepted = 0
-    let sent = await http(t.url, '/transactions/new', { body: { recipient: RECIPIENT, amount: 1, fee: 0 } })
+    let sent = await http(t.url, '/transactions/new', {
+      body: { recipient: RECIPIENT, amount: 1, fee: 0 }
+    })
     while (sent.status === 201 && accepted < 140) {
       accepted++
-      sent = await http(t.url, '/transactions/new', { body: { recipient: RECIPIENT, amount: 1, fee: 0 } })
+      sent = await http(t.url, '/transactions/new', {
+        body: { recipient: RECIPIENT, amount: 1, fee: 0 }
+      })
     }
     expect(sent.status).toBe(503)
     expect(sent.body).toEqual({ error: 'unavailable', message: expect.stringMatching(/full/) })
@@ -235,7 +278,9 @@ describe('a full disk', () => {
     // Once there is space, the same transfer goes in.
     freeDisk(t.node)
     await waitFor(() => t.node.service.storageOk(), 'the node to see space again', 10_000)
-    const retry = await http(t.url, '/transactions/new', { body: { recipient: RECIPIENT, amount: 1, fee: 0 } })
+    const retry = await http(t.url, '/transactions/new', {
+      body: { recipient: RECIPIENT, amount: 1, fee: 0 }
+    })
     expect(retry.status).toBe(201)
     expectInStep(t)
   })

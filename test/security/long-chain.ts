@@ -22,14 +22,15 @@ export function writeLongChain(dataDir: string, n: number): { tipHash: string; l
   const c = openChain(dataDir)
   try {
     const builder = new ChainBuilder()
-    for (let done = 0; done < n; ) {
+    for (let done = 0; done < n;) {
       const step = Math.min(500, n - done)
       const blocks = buildChain(step, builder)
       // One transaction per 500 blocks: the chain is written exactly as a node writes it, faster.
       c.store.batch(() => {
         for (const b of blocks) {
           const o = c.chain.submit(b)
-          if (o.kind !== 'accepted') throw new Error(`block ${b.index} refused: ${JSON.stringify(o)}`)
+          if (o.kind !== 'accepted')
+            throw new Error(`block ${b.index} refused: ${JSON.stringify(o)}`)
         }
       })
       done += step
@@ -55,14 +56,32 @@ export interface ChildNode {
  * The headless node on `dataDir` in a child process (node --import tsx, no npm in between, so
  * `pid` is the node's own). `nofile` runs it under `prlimit --nofile=N:N`, which execs the node.
  */
-export async function serveChild(dataDir: string, opts: { nofile?: number; args?: string[] } = {}): Promise<ChildNode> {
+export async function serveChild(
+  dataDir: string,
+  opts: { nofile?: number; args?: string[] } = {}
+): Promise<ChildNode> {
   const home = tempDir('bf-res-home-')
-  const nodeArgs = ['--import', 'tsx', HEADLESS, '--port', '0', '--data-dir', dataDir, '--network', 'regtest', ...(opts.args ?? [])]
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    HEADLESS,
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--network',
+    'regtest',
+    ...(opts.args ?? [])
+  ]
   const [cmd, args] =
     opts.nofile === undefined
       ? [process.execPath, nodeArgs]
       : ['prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs]]
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, BLOCKFORGE_HOME: home.path }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, BLOCKFORGE_HOME: home.path },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   const stderr: string[] = []
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l))
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
@@ -71,7 +90,9 @@ export async function serveChild(dataDir: string, opts: { nofile?: number; args?
       const m = /^listening on (\S+)/.exec(l)
       if (m) res(m[1])
     })
-    void exited.then(() => rej(new Error(`the node exited before listening: ${stderr.join(' | ')}`)))
+    void exited.then(() =>
+      rej(new Error(`the node exited before listening: ${stderr.join(' | ')}`))
+    )
   })
   return {
     url,
@@ -108,7 +129,11 @@ export function idleSocket(url: string, localAddress: string): Promise<Socket> {
  * GET `url` on a new connection (no agent: a pooled connection opened before a flood would hide
  * it), with a deadline: the time it took, or Infinity when it failed or timed out.
  */
-export function timedGet(url: string, timeoutMs = 5000, localAddress?: string): Promise<{ ms: number; status: number; text: string }> {
+export function timedGet(
+  url: string,
+  timeoutMs = 5000,
+  localAddress?: string
+): Promise<{ ms: number; status: number; text: string }> {
   const t0 = performance.now()
   return new Promise((res) => {
     const fail = (): void => res({ ms: Infinity, status: 0, text: '' })
@@ -135,7 +160,11 @@ export function percentile(sorted: readonly number[], p: number): number {
  * GET /chain and never reading it; a socket that is closed or answered 503 is replaced at once.
  * Returns a stop function. Undefined when python3 is missing.
  */
-export function chainHog(url: string, n: number, localAddress: string): { stop: () => void; ready: Promise<void> } | undefined {
+export function chainHog(
+  url: string,
+  n: number,
+  localAddress: string
+): { stop: () => void; ready: Promise<void> } | undefined {
   if (spawnSync('python3', ['--version']).status !== 0) return undefined
   const u = new URL(url)
   const py = `
@@ -166,7 +195,9 @@ while True:
             except OSError:
                 pass
 `
-  const child = spawn('python3', ['-c', py, u.hostname, u.port, String(n), localAddress], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn('python3', ['-c', py, u.hostname, u.port, String(n), localAddress], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   const ready = new Promise<void>((res, rej) => {
     createInterface({ input: child.stdout! }).on('line', (l) => l === 'ready' && res())
     child.once('exit', (code) => rej(new Error(`the hog exited (${code})`)))
@@ -179,7 +210,11 @@ while True:
  * `perAddress` idle connections from each of `addresses`, each reopened as soon as it is
  * closed (by the node's caps or its first-request deadline), until stop().
  */
-export function reopeningFlood(url: string, addresses: string[], perAddress: number): { stop: () => void; open: () => number } {
+export function reopeningFlood(
+  url: string,
+  addresses: string[],
+  perAddress: number
+): { stop: () => void; open: () => number } {
   let stopped = false
   const live = new Set<Socket>()
   const keep = (addr: string): void => {
@@ -247,9 +282,13 @@ Promise.all(Array.from({ length: Number(n) }, (_, i) => reader(i))).then(() => {
   process.stdout.write(JSON.stringify({ served, refused, other }) + '\\n')
 })
 `
-  const child = spawn(process.execPath, ['-e', js, url, String(n), localAddress, String(maxFrom), String(backoffMs)], {
-    stdio: ['pipe', 'pipe', 'inherit']
-  })
+  const child = spawn(
+    process.execPath,
+    ['-e', js, url, String(n), localAddress, String(maxFrom), String(backoffMs)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit']
+    }
+  )
   const result = new Promise<{ served: number; refused: number; other: number }>((res, rej) => {
     createInterface({ input: child.stdout! }).once('line', (l) => res(JSON.parse(l)))
     child.once('exit', (code) => rej(new Error(`the readers exited (${code})`)))

@@ -33,7 +33,16 @@ import { DRAIN_MAX_BYTES } from '../../src/main/http/too-large'
 import { openChain } from '../helpers/chain-builder'
 import { closeAll, startTestNode, waitFor } from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
-import { chainHog, idleSocket, pagedReaders, reopeningFlood, serveChild, timedGet, writeLongChain, type ChildNode } from './long-chain'
+import {
+  chainHog,
+  idleSocket,
+  pagedReaders,
+  reopeningFlood,
+  serveChild,
+  timedGet,
+  writeLongChain,
+  type ChildNode
+} from './long-chain'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -42,12 +51,17 @@ const MiB = 1024 * 1024
 afterAll(closeAll)
 
 /** Read a whole answer on a new connection: status and body bytes. */
-function fetchAll(url: string, localAddress?: string): Promise<{ status: number; body: Buffer; headers: IncomingMessage['headers'] }> {
+function fetchAll(
+  url: string,
+  localAddress?: string
+): Promise<{ status: number; body: Buffer; headers: IncomingMessage['headers'] }> {
   return new Promise((res, rej) => {
     const r = httpGet(url, { agent: false, localAddress }, (rs) => {
       const chunks: Buffer[] = []
       rs.on('data', (c: Buffer) => chunks.push(c))
-      rs.on('end', () => res({ status: rs.statusCode ?? 0, body: Buffer.concat(chunks), headers: rs.headers }))
+      rs.on('end', () =>
+        res({ status: rs.statusCode ?? 0, body: Buffer.concat(chunks), headers: rs.headers })
+      )
       rs.on('error', rej)
     })
     r.setTimeout(60_000, () => r.destroy(new Error(`timeout ${url}`)))
@@ -67,15 +81,22 @@ async function pollStatus(url: string, stop: () => boolean): Promise<number[]> {
 }
 
 describe('GET /chain and /nodes/resolve stream the whole chain', () => {
-  it('the streamed answer is byte for byte JSON.stringify of today\'s objects, across many pages', async () => {
+  it("the streamed answer is byte for byte JSON.stringify of today's objects, across many pages", async () => {
     const dir = tempDir('bf-res-bytes-')
     // ~1,200 blocks with transfers: about 12 pages of 64 KiB.
     writeLongChain(dir.path, 1200)
     const t = await startTestNode({ dataDir: dir.path })
     const store = t.node.service.store
-    const all = [...store.mainBlocks(1, 500), ...store.mainBlocks(501, 500), ...store.mainBlocks(1001, 500)]
+    const all = [
+      ...store.mainBlocks(1, 500),
+      ...store.mainBlocks(501, 500),
+      ...store.mainBlocks(1001, 500)
+    ]
     expect(all.length).toBe(1201)
-    const expected = JSON.stringify({ chain: all.map(blockToWire), length: t.node.service.chain.tip().index })
+    const expected = JSON.stringify({
+      chain: all.map(blockToWire),
+      length: t.node.service.chain.tip().index
+    })
     const a = await fetchAll(`${t.url}/chain`)
     expect(a.status).toBe(200)
     expect(a.headers['content-type']).toMatch(/^application\/json/)
@@ -86,7 +107,9 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
     // /nodes/resolve without peers: the same chain after its message.
     const r = await fetchAll(`${t.url}/nodes/resolve`)
     expect(r.status).toBe(200)
-    expect(r.body.toString('utf8')).toBe(JSON.stringify({ message: 'Our chain is authoritative', chain: all.map(blockToWire) }))
+    expect(r.body.toString('utf8')).toBe(
+      JSON.stringify({ message: 'Our chain is authoritative', chain: all.map(blockToWire) })
+    )
     await t.close()
     dir.remove()
   })
@@ -107,7 +130,11 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
       }
     }
     const chunks: string[] = []
-    for await (const c of chainJsonStream(source, { head: '{"chain":[', tail: (n) => `],"length":${n}}` })) chunks.push(String(c))
+    for await (const c of chainJsonStream(source, {
+      head: '{"chain":[',
+      tail: (n) => `],"length":${n}}`
+    }))
+      chunks.push(String(c))
     const got = JSON.parse(chunks.join(''))
     expect(got.chain.length).toBeGreaterThan(0)
     expect(got.chain.length).toBeLessThan(before.length)
@@ -142,7 +169,9 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
       slow.write(`GET /chain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`)
       let done = 0
       // 19 clients, each from its own address (one address holds at most 2 whole-chain slots).
-      const readers = Array.from({ length: 19 }, (_, i) => fetchAll(`${node.url}/chain`, `127.0.0.${11 + i}`).finally(() => done++))
+      const readers = Array.from({ length: 19 }, (_, i) =>
+        fetchAll(`${node.url}/chain`, `127.0.0.${11 + i}`).finally(() => done++)
+      )
       const status = pollStatus(node.url, () => done === 19)
       const answers = await Promise.all(readers)
       const lat = await status
@@ -155,14 +184,20 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
         expect(a.body.length).toBe(size)
       }
       expect(lat.length).toBeGreaterThan(0)
-      expect(Math.max(...lat), `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`).toBeLessThan(1000)
+      expect(
+        Math.max(...lat),
+        `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`
+      ).toBeLessThan(1000)
       // Before streaming, each reader cost the whole chain as objects and as one string: 20
       // readers took this node from about 130 to 590 MiB. Streaming costs a few 64 KiB pages
       // per running stream (at most 4 run at once, the others wait and cost nothing), about
       // 1 MiB in all; what the node grows by is then V8's young generation filling with the
       // short-lived page strings (up to three 16 MiB semi-spaces) and SQLite's page cache.
       // Measured: +21 to +22 MiB. 64 MiB is that with room to spare, and a seventh of before.
-      expect((peak - rssBefore) / MiB, `RSS ${(rssBefore / MiB).toFixed(0)} → ${(peak / MiB).toFixed(0)} MiB`).toBeLessThan(64)
+      expect(
+        (peak - rssBefore) / MiB,
+        `RSS ${(rssBefore / MiB).toFixed(0)} → ${(peak / MiB).toFixed(0)} MiB`
+      ).toBeLessThan(64)
     }, 60_000)
 
     it('a client that goes away mid-stream stops it: the node goes on serving', async () => {
@@ -194,7 +229,10 @@ describe('GET /chain and /nodes/resolve stream the whole chain', () => {
       const other = await timedGet(`${node.url}/chain?from=2000&limit=500`, 5000, '127.0.0.6')
       const { served, refused } = await readers.stop()
       expect(served, `served ${served}, refused ${refused}`).toBeGreaterThan(20)
-      expect(Math.max(...lat), `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`).toBeLessThan(250)
+      expect(
+        Math.max(...lat),
+        `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`
+      ).toBeLessThan(250)
       expect(other.status).toBe(200)
       expect(other.ms).toBeLessThan(1000)
       const page = JSON.parse(other.text)
@@ -270,7 +308,10 @@ describe('whole-chain reads are bounded', () => {
       turn++
       if (turn < 1000) setImmediate(tick)
     })
-    const unit = (name: string) => () => { ran.push(name); turns.push(turn) }
+    const unit = (name: string) => () => {
+      ran.push(name)
+      turns.push(turn)
+    }
     for (let i = 1; i <= 4; i++) expect(h.submit('A', unit(`A${i}`))).toBe(true)
     expect(h.submit('A', unit('A5'))).toBe(false) // A's queue is full
     expect(h.submit('B', unit('B1'))).toBe(true)
@@ -312,7 +353,11 @@ describe('whole-chain reads are bounded', () => {
 })
 
 /** `n` idle connections from `localAddress`; resolves once each is connected (or failed). */
-async function flood(url: string, n: number, localAddress: string): Promise<{ sockets: Socket[]; closed: () => number }> {
+async function flood(
+  url: string,
+  n: number,
+  localAddress: string
+): Promise<{ sockets: Socket[]; closed: () => number }> {
   const sockets: Socket[] = []
   let closed = 0
   await Promise.all(
@@ -332,20 +377,39 @@ async function flood(url: string, n: number, localAddress: string): Promise<{ so
 
 describe('connection floods', () => {
   it('default caps come from the file limit, below it, with room for 127.0.0.1', () => {
-    expect(defaultConnectionLimits(1024)).toEqual({ maxConnections: 768, maxPerAddress: 192, firstRequestMs: 5000, localReserve: 96 })
-    expect(defaultConnectionLimits(4096)).toMatchObject({ maxConnections: 3072, maxPerAddress: 256, localReserve: 256 })
-    expect(defaultConnectionLimits(1_048_576)).toMatchObject({ maxConnections: 8192, maxPerAddress: 256 })
+    expect(defaultConnectionLimits(1024)).toEqual({
+      maxConnections: 768,
+      maxPerAddress: 192,
+      firstRequestMs: 5000,
+      localReserve: 96
+    })
+    expect(defaultConnectionLimits(4096)).toMatchObject({
+      maxConnections: 3072,
+      maxPerAddress: 256,
+      localReserve: 256
+    })
+    expect(defaultConnectionLimits(1_048_576)).toMatchObject({
+      maxConnections: 8192,
+      maxPerAddress: 256
+    })
     expect(defaultConnectionLimits(256).maxConnections).toBeLessThan(256)
     const dir = tempDir('bf-res-limits-')
     const f = join(dir.path, 'limits')
-    writeFileSync(f, 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            4096                 524288               files\n')
+    writeFileSync(
+      f,
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            4096                 524288               files\n'
+    )
     expect(fileLimit(f)).toBe(4096)
     expect(fileLimit(join(dir.path, 'missing'))).toBe(1024)
     dir.remove()
   })
 
   it('one address holds at most its cap: the rest are closed at once, and 127.0.0.1 is still served', async () => {
-    const t = await startTestNode({ httpLimits: { connections: { maxConnections: 200, maxPerAddress: 10, firstRequestMs: 60_000 } } })
+    const t = await startTestNode({
+      httpLimits: {
+        connections: { maxConnections: 200, maxPerAddress: 10, firstRequestMs: 60_000 }
+      }
+    })
     const f = await flood(t.url, 60, '127.0.0.2')
     await sleep(500)
     expect(f.sockets.length).toBe(60)
@@ -361,7 +425,16 @@ describe('connection floods', () => {
   })
 
   it('the overall cap holds too (less the local reserve), shared between the flooding addresses, and connections that never send a request are closed after firstRequestMs', async () => {
-    const t = await startTestNode({ httpLimits: { connections: { maxConnections: 30, maxPerAddress: 20, firstRequestMs: 1000, localReserve: 4 } } })
+    const t = await startTestNode({
+      httpLimits: {
+        connections: {
+          maxConnections: 30,
+          maxPerAddress: 20,
+          firstRequestMs: 1000,
+          localReserve: 4
+        }
+      }
+    })
     const a = await flood(t.url, 20, '127.0.0.2')
     const b = await flood(t.url, 20, '127.0.0.3')
     await sleep(300)
@@ -393,57 +466,76 @@ describe('connection floods', () => {
   }, 15_000)
 
   const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0
-  it.skipIf(!hasPrlimit)('default caps: a node allowed 1,024 files serves 127.0.0.1 while 2,000 connections from 127.0.0.2 are held', async () => {
-    const dir = tempDir('bf-res-flood-')
-    writeLongChain(dir.path, 10)
-    const node = await serveChild(dir.path, { nofile: 1024 })
-    try {
-      const f = await flood(node.url, 2000, '127.0.0.2')
-      await sleep(500)
-      const lat: number[] = []
-      for (let i = 0; i < 10; i++) {
-        const a = await timedGet(`${node.url}/status`, 2000)
-        lat.push(a.status === 200 ? a.ms : Infinity)
-        await sleep(100)
+  it.skipIf(!hasPrlimit)(
+    'default caps: a node allowed 1,024 files serves 127.0.0.1 while 2,000 connections from 127.0.0.2 are held',
+    async () => {
+      const dir = tempDir('bf-res-flood-')
+      writeLongChain(dir.path, 10)
+      const node = await serveChild(dir.path, { nofile: 1024 })
+      try {
+        const f = await flood(node.url, 2000, '127.0.0.2')
+        await sleep(500)
+        const lat: number[] = []
+        for (let i = 0; i < 10; i++) {
+          const a = await timedGet(`${node.url}/status`, 2000)
+          lat.push(a.status === 200 ? a.ms : Infinity)
+          await sleep(100)
+        }
+        expect(
+          Math.max(...lat),
+          `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`
+        ).toBeLessThan(1000)
+        // Default per-address cap for 1,024 files: 192 held, the rest closed.
+        expect(f.sockets.length - f.closed()).toBeLessThanOrEqual(192)
+        for (const s of f.sockets) s.destroy()
+      } finally {
+        await node.stop()
+        dir.remove()
       }
-      expect(Math.max(...lat), `/status latencies ${lat.map((x) => x.toFixed(0)).join(' ')}`).toBeLessThan(1000)
-      // Default per-address cap for 1,024 files: 192 held, the rest closed.
-      expect(f.sockets.length - f.closed()).toBeLessThanOrEqual(192)
-      for (const s of f.sockets) s.destroy()
-    } finally {
-      await node.stop()
-      dir.remove()
-    }
-  }, 60_000)
+    },
+    60_000
+  )
 
-  it.skipIf(!hasPrlimit)('default caps: 200 reopened idle connections from each of 127.0.0.2-7 do not lock out 127.0.0.1', async () => {
-    // 6 x 192 per-address caps is more than the 768 overall: the flood used to fill every slot,
-    // and the node refused 127.0.0.1 (0 of 19 /status answered).
-    const dir = tempDir('bf-res-multi-')
-    writeLongChain(dir.path, 10)
-    const node = await serveChild(dir.path, { nofile: 1024 })
-    const f = reopeningFlood(node.url, ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'], 200)
-    try {
-      await sleep(1500)
-      const held = f.open()
-      const seen: string[] = []
-      for (let i = 0; i < 19; i++) {
-        const a = await timedGet(`${node.url}/status`, 2000)
-        seen.push(a.status === 200 ? 'ok' : 'none')
-        await sleep(150)
+  it.skipIf(!hasPrlimit)(
+    'default caps: 200 reopened idle connections from each of 127.0.0.2-7 do not lock out 127.0.0.1',
+    async () => {
+      // 6 x 192 per-address caps is more than the 768 overall: the flood used to fill every slot,
+      // and the node refused 127.0.0.1 (0 of 19 /status answered).
+      const dir = tempDir('bf-res-multi-')
+      writeLongChain(dir.path, 10)
+      const node = await serveChild(dir.path, { nofile: 1024 })
+      const f = reopeningFlood(
+        node.url,
+        ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'],
+        200
+      )
+      try {
+        await sleep(1500)
+        const held = f.open()
+        const seen: string[] = []
+        for (let i = 0; i < 19; i++) {
+          const a = await timedGet(`${node.url}/status`, 2000)
+          seen.push(a.status === 200 ? 'ok' : 'none')
+          await sleep(150)
+        }
+        expect(held).toBeGreaterThan(600) // the flood really was on
+        expect(seen).toEqual(Array(19).fill('ok'))
+      } finally {
+        f.stop()
+        await node.stop()
+        dir.remove()
       }
-      expect(held).toBeGreaterThan(600) // the flood really was on
-      expect(seen).toEqual(Array(19).fill('ok'))
-    } finally {
-      f.stop()
-      await node.stop()
-      dir.remove()
-    }
-  }, 60_000)
+    },
+    60_000
+  )
 })
 
 /** POST `bytes` of body in 64 KiB chunks, a pause every few; the answer, or the error the client saw. */
-function slowPost(url: string, bytes: number, chunked: boolean): Promise<{ status: number; text: string } | Error> {
+function slowPost(
+  url: string,
+  bytes: number,
+  chunked: boolean
+): Promise<{ status: number; text: string } | Error> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (!chunked) headers['content-length'] = String(bytes)
@@ -477,9 +569,17 @@ describe('a body over 2 MiB gets its 413 while the client is still sending', () 
     const seen: string[] = []
     for (let i = 0; i < 20; i++) {
       const bytes = (3 + (i % 6)) * MiB
-      const a = await slowPost(`${t.url}${i % 2 ? '/blocks' : '/transactions/new'}`, bytes, i % 4 === 3)
+      const a = await slowPost(
+        `${t.url}${i % 2 ? '/blocks' : '/transactions/new'}`,
+        bytes,
+        i % 4 === 3
+      )
       seen.push(a instanceof Error ? a.message : `${a.status}`)
-      if (!(a instanceof Error)) expect(JSON.parse(a.text)).toEqual({ error: 'payload_too_large', message: 'the body is larger than 2 MiB' })
+      if (!(a instanceof Error))
+        expect(JSON.parse(a.text)).toEqual({
+          error: 'payload_too_large',
+          message: 'the body is larger than 2 MiB'
+        })
     }
     expect(seen).toEqual(Array(20).fill('413'))
     // The node is fine afterwards.
@@ -494,8 +594,23 @@ describe('a body over 2 MiB gets its 413 while the client is still sending', () 
     writeFileSync(file, Buffer.alloc(5 * MiB, 0x61))
     for (let i = 0; i < 5; i++) {
       // Asynchronously: the node answering it runs in this process.
-      const r = await promisify(execFile)('curl', ['-s', '-S', '-X', 'POST', '-H', 'content-type: application/json', '--data-binary', `@${file}`,
-        '-w', '\n%{http_code}', `${t.url}/transactions/new`], { encoding: 'utf8' })
+      const r = await promisify(execFile)(
+        'curl',
+        [
+          '-s',
+          '-S',
+          '-X',
+          'POST',
+          '-H',
+          'content-type: application/json',
+          '--data-binary',
+          `@${file}`,
+          '-w',
+          '\n%{http_code}',
+          `${t.url}/transactions/new`
+        ],
+        { encoding: 'utf8' }
+      )
       expect(r.stdout.trim().split('\n').pop(), r.stderr).toBe('413')
       expect(r.stdout).toContain('payload_too_large')
     }
@@ -510,8 +625,14 @@ describe('a body over 2 MiB gets its 413 while the client is still sending', () 
     let answer = ''
     s.on('data', (c: Buffer) => (answer += c.toString('latin1')))
     const closed = new Promise<void>((r) => s.once('close', () => r()))
-    s.write('POST /blocks HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n')
-    const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(0x10000, 0x61), Buffer.from('\r\n')])
+    s.write(
+      'POST /blocks HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n'
+    )
+    const chunk = Buffer.concat([
+      Buffer.from('10000\r\n'),
+      Buffer.alloc(0x10000, 0x61),
+      Buffer.from('\r\n')
+    ])
     let sent = 0
     let open = true
     void closed.then(() => (open = false))

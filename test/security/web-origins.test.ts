@@ -16,7 +16,12 @@
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingHttpHeaders,
+  type Server
+} from 'node:http'
 import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
@@ -28,7 +33,14 @@ import { NodeOrigins } from '../../src/main/http/origins'
 import { spawnLocalNode } from '../../src/main/app/launch'
 import { makeBlock, namedWallet } from '../helpers/chain-builder'
 import { launchChromium } from '../helpers/chromium'
-import { closeAll, runCli, startTestNode, tipIndex, waitFor, type TestNode } from '../helpers/node-harness'
+import {
+  closeAll,
+  runCli,
+  startTestNode,
+  tipIndex,
+  waitFor,
+  type TestNode
+} from '../helpers/node-harness'
 import { tempDir } from '../helpers/temp'
 
 const TOKEN = 'web-origins-token-42'
@@ -55,7 +67,12 @@ function raw(
         path,
         method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
         headers: {
-          ...(opts.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) }),
+          ...(opts.body === undefined
+            ? {}
+            : {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(opts.body)
+              }),
           ...opts.headers
         },
         timeout: 20_000
@@ -117,8 +134,16 @@ function snapshot(t: TestNode): { tip: number; pool: number; peers: string[] } {
 const CONTROL: { method: string; path: string; body?: string }[] = [
   { method: 'GET', path: '/mine' },
   { method: 'GET', path: '/nodes/resolve' },
-  { method: 'POST', path: '/transactions/new', body: JSON.stringify({ recipient: RECIPIENT, amount: 5, fee: 1 }) },
-  { method: 'POST', path: '/nodes/register', body: JSON.stringify({ nodes: ['http://127.0.0.1:9'] }) }
+  {
+    method: 'POST',
+    path: '/transactions/new',
+    body: JSON.stringify({ recipient: RECIPIENT, amount: 5, fee: 1 })
+  },
+  {
+    method: 'POST',
+    path: '/nodes/register',
+    body: JSON.stringify({ nodes: ['http://127.0.0.1:9'] })
+  }
 ]
 const UI: { method: string; path: string; body?: string }[] = [
   { method: 'POST', path: '/api/ui/mineOnce', body: '{"args":[]}' },
@@ -133,7 +158,10 @@ const PUBLIC = ['/status', '/chain', '/blocks', '/nodes', '/transactions/pending
 function fakeUiDir(): string {
   const dir = tempDir('bf-ui-')
   mkdirSync(join(dir.path, 'assets'))
-  writeFileSync(join(dir.path, 'index.html'), '<!doctype html><title>ui</title><script src="/assets/app.js"></script>')
+  writeFileSync(
+    join(dir.path, 'index.html'),
+    '<!doctype html><title>ui</title><script src="/assets/app.js"></script>'
+  )
   writeFileSync(
     join(dir.path, 'assets', 'app.js'),
     `(async () => {
@@ -175,9 +203,16 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
     ] as const) {
       const before = snapshot(node)
       for (const r of [...CONTROL, ...UI]) {
-        const a = await raw(node.url, r.path, { method: r.method, body: r.body, headers: { host: `evil.example:${portOf(node)}`, ...auth } })
+        const a = await raw(node.url, r.path, {
+          method: r.method,
+          body: r.body,
+          headers: { host: `evil.example:${portOf(node)}`, ...auth }
+        })
         expect(a.status, `${r.method} ${r.path}: ${a.body}`).toBe(403)
-        expect(JSON.parse(a.body)).toMatchObject({ error: 'forbidden', message: expect.any(String) })
+        expect(JSON.parse(a.body)).toMatchObject({
+          error: 'forbidden',
+          message: expect.any(String)
+        })
       }
       expect(snapshot(node)).toEqual(before)
     }
@@ -186,7 +221,15 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
   it('refuses loopback names on another port and names that only look local', async () => {
     const p = portOf(open)
     const before = snapshot(open)
-    for (const host of [`localhost:${p + 1}`, `127.0.0.1:${p + 1}`, `localhost.evil.example:${p}`, `127.0.0.1.nip.io:${p}`, `evil.localhost:${p}`, 'evil.example', `[::2]:${p}`]) {
+    for (const host of [
+      `localhost:${p + 1}`,
+      `127.0.0.1:${p + 1}`,
+      `localhost.evil.example:${p}`,
+      `127.0.0.1.nip.io:${p}`,
+      `evil.localhost:${p}`,
+      'evil.example',
+      `[::2]:${p}`
+    ]) {
       const a = await raw(open.url, '/mine', { headers: { host } })
       expect(a.status, host).toBe(403)
     }
@@ -195,7 +238,13 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
 
   it('accepts the names the node answers to: 127.x, localhost, [::1] with its port; and HTTP/1.0 tools without Host', async () => {
     const p = portOf(open)
-    for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST:${p}`, `127.1.2.3:${p}`, `[::1]:${p}`]) {
+    for (const host of [
+      `127.0.0.1:${p}`,
+      `localhost:${p}`,
+      `LOCALHOST:${p}`,
+      `127.1.2.3:${p}`,
+      `[::1]:${p}`
+    ]) {
       const a = await raw(open.url, '/nodes/resolve', { headers: { host } })
       expect(a.status, `${host}: ${a.body}`).toBe(200)
     }
@@ -208,12 +257,21 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
     const p = portOf(open)
     const before = snapshot(open)
     // The authority of an absolute-form target overrides Host (RFC 9112 §3.2.2): that name is checked.
-    const absolute = await rawRequest(open.url, `GET http://evil.example:${p}/mine HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\n\r\n`)
+    const absolute = await rawRequest(
+      open.url,
+      `GET http://evil.example:${p}/mine HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\n\r\n`
+    )
     expect(absolute, absolute).toMatch(/^HTTP\/1\.1 403 /)
     expect(absolute).toContain('"error":"forbidden"')
     // Two Host headers, the first one ours: neither is taken (a 400 in the protocol's shape).
-    for (const [first, second] of [[`127.0.0.1:${p}`, `evil.example:${p}`], [`evil.example:${p}`, `127.0.0.1:${p}`]]) {
-      const twice = await rawRequest(open.url, `GET /mine HTTP/1.1\r\nHost: ${first}\r\nHost: ${second}\r\n\r\n`)
+    for (const [first, second] of [
+      [`127.0.0.1:${p}`, `evil.example:${p}`],
+      [`evil.example:${p}`, `127.0.0.1:${p}`]
+    ]) {
+      const twice = await rawRequest(
+        open.url,
+        `GET /mine HTTP/1.1\r\nHost: ${first}\r\nHost: ${second}\r\n\r\n`
+      )
       expect(twice, twice).toMatch(/^HTTP\/1\.1 400 /)
       expect(twice).toContain('"error":"invalid_field"')
     }
@@ -222,18 +280,29 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
     expect(none).toContain('"error":"invalid_field"')
     expect(snapshot(open)).toEqual(before)
     // Our own name in absolute form is served, as HTTP requires.
-    const ours = await rawRequest(open.url, `GET http://127.0.0.1:${p}/status HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`)
+    const ours = await rawRequest(
+      open.url,
+      `GET http://127.0.0.1:${p}/status HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`
+    )
     expect(ours, ours).toMatch(/^HTTP\/1\.1 200 /)
   })
 
   it('peer routes (GET /status, /chain, /blocks..., POST /blocks, /transactions) answer any Host', async () => {
     for (const path of PUBLIC) {
-      const a = await raw(locked.url, path, { headers: { host: `peer.example.org:${portOf(locked)}` } })
+      const a = await raw(locked.url, path, {
+        headers: { host: `peer.example.org:${portOf(locked)}` }
+      })
       expect(a.status, path).toBe(200)
     }
-    const tx = await raw(locked.url, '/transactions', { body: '{}', headers: { host: 'peer.example.org' } })
+    const tx = await raw(locked.url, '/transactions', {
+      body: '{}',
+      headers: { host: 'peer.example.org' }
+    })
     expect(tx.status).toBe(400) // checked as a transaction, not refused as a request
-    const block = await raw(locked.url, '/blocks', { body: '{}', headers: { host: 'peer.example.org' } })
+    const block = await raw(locked.url, '/blocks', {
+      body: '{}',
+      headers: { host: 'peer.example.org' }
+    })
     expect(block.status).toBe(400)
   })
 
@@ -247,7 +316,9 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r))
     const targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}`
     try {
-      const a = await raw(open.url, '/status', { headers: { host: `evil.example:${portOf(open)}`, 'x-node-url': targetUrl } })
+      const a = await raw(open.url, '/status', {
+        headers: { host: `evil.example:${portOf(open)}`, 'x-node-url': targetUrl }
+      })
       expect(a.status).toBe(200)
       await new Promise((r) => setTimeout(r, 700))
       expect(asked).toEqual([])
@@ -260,7 +331,7 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
     }
   })
 
-  it('a node on the wildcard address also answers to this machine\'s own interface addresses', async () => {
+  it("a node on the wildcard address also answers to this machine's own interface addresses", async () => {
     const wild = await startTestNode({ host: '0.0.0.0' })
     const p = portOf(wild)
     const own = Object.values(networkInterfaces())
@@ -269,10 +340,18 @@ describe('DNS rebinding: a forged Host is refused where it matters', () => {
       .map((i) => i!.address)
     expect(own.length).toBeGreaterThan(0)
     for (const addr of own) {
-      const a = await raw(`http://127.0.0.1:${p}`, '/nodes/resolve', { headers: { host: `${addr}:${p}` } })
+      const a = await raw(`http://127.0.0.1:${p}`, '/nodes/resolve', {
+        headers: { host: `${addr}:${p}` }
+      })
       expect(a.status, addr).toBe(200)
     }
-    expect((await raw(`http://127.0.0.1:${p}`, '/nodes/resolve', { headers: { host: `evil.example:${p}` } })).status).toBe(403)
+    expect(
+      (
+        await raw(`http://127.0.0.1:${p}`, '/nodes/resolve', {
+          headers: { host: `evil.example:${p}` }
+        })
+      ).status
+    ).toBe(403)
     await wild.close()
   })
 
@@ -325,33 +404,63 @@ describe('cross-site requests', () => {
     expect(snapshot(node)).toEqual(before)
   })
 
-  it('serves the node\'s own origin, Sec-Fetch-Site same-origin / none, and peers on POST /blocks from anywhere', async () => {
+  it("serves the node's own origin, Sec-Fetch-Site same-origin / none, and peers on POST /blocks from anywhere", async () => {
     const p = portOf(node)
-    const own: Record<string, string>[] = [{ origin: `http://127.0.0.1:${p}` }, { origin: `http://localhost:${p}` }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }]
+    const own: Record<string, string>[] = [
+      { origin: `http://127.0.0.1:${p}` },
+      { origin: `http://localhost:${p}` },
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' }
+    ]
     for (const h of own) {
       const a = await raw(node.url, '/nodes/resolve', { headers: h })
       expect(a.status, JSON.stringify(h)).toBe(200)
     }
     // A peer's push is not an act on our wallet: another site may send it (it is checked as data).
-    const push = await raw(node.url, '/blocks', { body: '{}', headers: { origin: 'http://evil.example' } })
+    const push = await raw(node.url, '/blocks', {
+      body: '{}',
+      headers: { origin: 'http://evil.example' }
+    })
     expect(push.status).toBe(400)
   })
 
   it('curl and scripts (no Origin, no Sec-Fetch-*) run the README walkthrough as before', async () => {
     const [a, b] = [node, await startTestNode()]
     const curl = (...args: string[]): Promise<string> =>
-      new Promise((res, rej) => execFile('curl', ['-s', '--max-time', '20', ...args], (e, out) => (e ? rej(e) : res(out))))
+      new Promise((res, rej) =>
+        execFile('curl', ['-s', '--max-time', '20', ...args], (e, out) => (e ? rej(e) : res(out)))
+      )
     const A = `localhost:${portOf(a)}`
     const B = `localhost:${portOf(b)}`
     const height = tipIndex(a)
     expect(JSON.parse(await curl(`${A}/mine`)).message).toBe('New Block Forged')
-    expect(JSON.parse(await curl(`${B}/status`)).genesis_hash).toBe(a.node.service.network.genesisHash)
+    expect(JSON.parse(await curl(`${B}/status`)).genesis_hash).toBe(
+      a.node.service.network.genesisHash
+    )
     const tx = JSON.parse(
-      await curl('-X', 'POST', `${A}/transactions/new`, '-H', 'content-type: application/json', '-d', JSON.stringify({ recipient: RECIPIENT, amount: 5, fee: 1 }))
+      await curl(
+        '-X',
+        'POST',
+        `${A}/transactions/new`,
+        '-H',
+        'content-type: application/json',
+        '-d',
+        JSON.stringify({ recipient: RECIPIENT, amount: 5, fee: 1 })
+      )
     )
     expect(tx.message, JSON.stringify(tx)).toMatch(/Transaction will be added to Block/)
     expect(JSON.parse(await curl(`${A}/chain`)).length).toBe(height + 1)
-    const reg = JSON.parse(await curl('-X', 'POST', `${B}/nodes/register`, '-H', 'content-type: application/json', '-d', JSON.stringify({ nodes: [a.url] })))
+    const reg = JSON.parse(
+      await curl(
+        '-X',
+        'POST',
+        `${B}/nodes/register`,
+        '-H',
+        'content-type: application/json',
+        '-d',
+        JSON.stringify({ nodes: [a.url] })
+      )
+    )
     expect(reg.total_nodes).toContain(a.url)
     // B may already have caught up from A on registering it; either way it now holds A's chain.
     const resolved = JSON.parse(await curl(`${B}/nodes/resolve`))
@@ -429,12 +538,19 @@ describe('cross-site requests in Chromium', () => {
       expect(snapshot(node)).toEqual(before)
       // The requests did reach the node (this is no test of Chromium's own blocking) and got 403.
       const paths = new Set(hits.map((h) => new URL(h.url).pathname))
-      for (const p of ['/mine', '/nodes/resolve', '/transactions/new', '/nodes/register', '/api/ui/mineOnce']) expect(paths, p).toContain(p)
+      for (const p of [
+        '/mine',
+        '/nodes/resolve',
+        '/transactions/new',
+        '/nodes/register',
+        '/api/ui/mineOnce'
+      ])
+        expect(paths, p).toContain(p)
       for (const h of hits) expect(h.status, h.url).toBe(403)
     }, 40_000)
   }
 
-  it('the served UI at the node\'s own origin still works (UI API, event stream, mining) and cannot be framed', async () => {
+  it("the served UI at the node's own origin still works (UI API, event stream, mining) and cannot be framed", async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const res = await page.goto(`${node.url}/`)
@@ -442,7 +558,11 @@ describe('cross-site requests in Chromium', () => {
     expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
     expect(res?.headers()['x-frame-options']).toBe('DENY')
     // Functions, not strings: the UI's CSP forbids eval.
-    await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 20_000 })
+    await page.waitForFunction(
+      () => (globalThis as { result?: unknown }).result !== undefined,
+      undefined,
+      { timeout: 20_000 }
+    )
     const result = await page.evaluate(() => (globalThis as { result?: unknown }).result)
     expect(result).toEqual({ before: expect.any(Number), after: expect.any(Number) })
     const r = result as { before: number; after: number }
@@ -453,7 +573,18 @@ describe('cross-site requests in Chromium', () => {
 
 describe('the API token is a secret', () => {
   it('the headless node never prints it, and says how to open the UI instead', async () => {
-    const run = runCli(['--port', '0', '--network', 'regtest', '--data-dir', tempDir('bf-tok-').path, '--api-token', TOKEN, '--ui-dir', fakeUiDir()])
+    const run = runCli([
+      '--port',
+      '0',
+      '--network',
+      'regtest',
+      '--data-dir',
+      tempDir('bf-tok-').path,
+      '--api-token',
+      TOKEN,
+      '--ui-dir',
+      fakeUiDir()
+    ])
     try {
       const url = await run.listening
       await waitFor(() => run.stdout.some((l) => l.includes('?token=')), 'the line about the UI')
@@ -467,16 +598,35 @@ describe('the API token is a secret', () => {
   })
 
   it('BLOCKFORGE_API_TOKEN sets it without a flag (documented in --help)', async () => {
-    const help = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../src/main/headless.ts', import.meta.url)), '--help'], {
-      encoding: 'utf8'
-    })
+    const help = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('../../src/main/headless.ts', import.meta.url)),
+        '--help'
+      ],
+      {
+        encoding: 'utf8'
+      }
+    )
     expect(help).toContain('BLOCKFORGE_API_TOKEN')
-    const run = runCli(['--port', '0', '--network', 'regtest', '--data-dir', tempDir('bf-tok-').path], { BLOCKFORGE_API_TOKEN: TOKEN })
+    const run = runCli(
+      ['--port', '0', '--network', 'regtest', '--data-dir', tempDir('bf-tok-').path],
+      { BLOCKFORGE_API_TOKEN: TOKEN }
+    )
     try {
       const url = await run.listening
       // The UI API always needs the token when one is set, even on loopback.
       expect((await raw(url, '/api/ui/getStatus', { body: '{"args":[]}' })).status).toBe(403)
-      expect((await raw(url, '/api/ui/getStatus', { body: '{"args":[]}', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+      expect(
+        (
+          await raw(url, '/api/ui/getStatus', {
+            body: '{"args":[]}',
+            headers: { authorization: `Bearer ${TOKEN}` }
+          })
+        ).status
+      ).toBe(200)
     } finally {
       run.child.kill('SIGTERM')
       await run.exited
@@ -498,8 +648,17 @@ describe('the API token is a secret', () => {
       const cmdline = readFileSync(`/proc/${spawned.child.pid}/cmdline`, 'utf8')
       expect(cmdline).toContain('--data-dir')
       expect(cmdline).not.toContain(TOKEN)
-      expect((await raw(spawned.url, '/api/ui/getStatus', { body: '{"args":[]}' })).status).toBe(403)
-      expect((await raw(spawned.url, '/api/ui/getStatus', { body: '{"args":[]}', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+      expect((await raw(spawned.url, '/api/ui/getStatus', { body: '{"args":[]}' })).status).toBe(
+        403
+      )
+      expect(
+        (
+          await raw(spawned.url, '/api/ui/getStatus', {
+            body: '{"args":[]}',
+            headers: { authorization: `Bearer ${TOKEN}` }
+          })
+        ).status
+      ).toBe(200)
     } finally {
       const exited = new Promise((r) => spawned.child.once('exit', r))
       spawned.child.kill('SIGTERM')
@@ -522,7 +681,10 @@ function ipNetnsAllowed(): { ok: true } | { ok: false; why: string } {
   }
 }
 const netns = ipNetnsAllowed()
-if (!netns.ok) console.warn(`web-origins: skipping the network-namespace test: \`ip netns add\` is not permitted here (${netns.why})`)
+if (!netns.ok)
+  console.warn(
+    `web-origins: skipping the network-namespace test: \`ip netns add\` is not permitted here (${netns.why})`
+  )
 
 /**
  * The client inside the namespace: sends its requests, runs a server of its own (the honest
@@ -623,7 +785,11 @@ describe.skipIf(!netns.ok)('a remote client (network namespace, real non-loopbac
     const dir = tempDir('bf-ns-')
     const script = join(dir.path, 'client.mjs')
     writeFileSync(script, REMOTE_CLIENT)
-    const orphan = makeBlock({ hash: 'ab'.repeat(32), index: 7, timestamp: Date.now() - 60_000 }, [], namedWallet('ns').address)
+    const orphan = makeBlock(
+      { hash: 'ab'.repeat(32), index: 7, timestamp: Date.now() - 60_000 },
+      [],
+      namedWallet('ns').address
+    )
     const victimUrls = victims.map((v) => {
       const a = v.address() as { address: string; port: number }
       return `http://${a.address}:${a.port}`
@@ -638,13 +804,26 @@ describe.skipIf(!netns.ok)('a remote client (network namespace, real non-loopbac
       control: [
         ['mine', '/mine', 'GET'],
         ['resolve', '/nodes/resolve', 'GET'],
-        ['transactions/new', '/transactions/new', 'POST', JSON.stringify({ recipient: RECIPIENT, amount: 1, fee: 1 })],
-        ['register', '/nodes/register', 'POST', JSON.stringify({ nodes: [`http://${remoteAddr}:9`] })]
+        [
+          'transactions/new',
+          '/transactions/new',
+          'POST',
+          JSON.stringify({ recipient: RECIPIENT, amount: 1, fee: 1 })
+        ],
+        [
+          'register',
+          '/nodes/register',
+          'POST',
+          JSON.stringify({ nodes: [`http://${remoteAddr}:9`] })
+        ]
       ]
     }
     const out = await new Promise<string>((res, rej) =>
-      execFile('ip', ['netns', 'exec', ns, process.execPath, script, JSON.stringify(cfg)], { timeout: 30_000 }, (e, stdout, stderr) =>
-        e ? rej(new Error(`${e.message}\n${stderr}`)) : res(stdout)
+      execFile(
+        'ip',
+        ['netns', 'exec', ns, process.execPath, script, JSON.stringify(cfg)],
+        { timeout: 30_000 },
+        (e, stdout, stderr) => (e ? rej(new Error(`${e.message}\n${stderr}`)) : res(stdout))
       )
     )
     dir.remove()

@@ -82,9 +82,19 @@ function menuItem(f: Fake, label: string): Item {
 const click = (i: Item): void => (i.click as unknown as () => void)()
 
 /** Call an API method over IPC as the window's page would. */
-function ipc(f: Fake, win: InstanceType<Fake['FakeWindow']>, method: string, ...args: unknown[]): Promise<unknown> {
+function ipc(
+  f: Fake,
+  win: InstanceType<Fake['FakeWindow']>,
+  method: string,
+  ...args: unknown[]
+): Promise<unknown> {
   const handler = f.recorded.channels.get(IPC_PREFIX + method)!
-  return Promise.resolve(handler({ sender: win.webContents, senderFrame: { parent: null, url: win.webContents.url } }, ...args))
+  return Promise.resolve(
+    handler(
+      { sender: win.webContents, senderFrame: { parent: null, url: win.webContents.url } },
+      ...args
+    )
+  )
 }
 
 async function nodeUrl(f: Fake, win = f.recorded.windows[0]): Promise<string> {
@@ -108,8 +118,14 @@ describe('start-up', () => {
     await waitFor(() => f.recorded.windows.length === 1, 'the first window')
     const win = f.recorded.windows[0]
     expect(win.webContents.loaded).toEqual([fileUrl(RENDERER_INDEX)])
-    expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false })
-    expect([...f.recorded.channels.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_PREFIX + m).sort())
+    expect(win.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false
+    })
+    expect([...f.recorded.channels.keys()].sort()).toEqual(
+      API_METHODS.map((m) => IPC_PREFIX + m).sort()
+    )
     expect(f.recorded.menus.length).toBeGreaterThan(0)
 
     const info = (await ipc(f, win, 'getAppInfo')) as { logDir: string; dataDir: string }
@@ -130,7 +146,10 @@ describe('start-up', () => {
     f.control.emitReady()
     expect(await f.control.exited()).toBe(1)
     expect(f.recorded.errorBoxes).toHaveLength(1)
-    expect(f.recorded.errorBoxes[0]).toMatchObject({ title: 'Blockforge could not start its node', beforeReady: false })
+    expect(f.recorded.errorBoxes[0]).toMatchObject({
+      title: 'Blockforge could not start its node',
+      beforeReady: false
+    })
     expect(f.recorded.errorBoxes[0].content).toContain('is not a folder')
     expect(f.recorded.windows).toHaveLength(0)
   })
@@ -141,7 +160,12 @@ describe('start-up', () => {
     const win = f.recorded.windows[0]
     expect(win.webContents.loaded).toEqual([fileUrl(RENDERER_INDEX)])
     const handler = f.recorded.channels.get(IPC_PREFIX + 'getStatus')!
-    expect(() => handler({ sender: win.webContents, senderFrame: { parent: null, url: 'http://127.0.0.1:9/' } })).toThrow('forbidden')
+    expect(() =>
+      handler({
+        sender: win.webContents,
+        senderFrame: { parent: null, url: 'http://127.0.0.1:9/' }
+      })
+    ).toThrow('forbidden')
   })
 
   it('unpackaged, the dev server URL is loaded and trusted', async () => {
@@ -184,7 +208,14 @@ describe('another local node', () => {
     expect(() => menuItem(f, `Open Node ${firstUrl}`)).toThrow()
 
     second.destroy()
-    await waitFor(async () => (await fetch(secondUrl + '/status').then(() => false, () => true)), 'the second node closed')
+    await waitFor(
+      async () =>
+        await fetch(secondUrl + '/status').then(
+          () => false,
+          () => true
+        ),
+      'the second node closed'
+    )
   })
 })
 
@@ -193,7 +224,8 @@ describe('the window', () => {
     const f = await launchReady()
     const win = f.recorded.windows[0]
     const page = fileUrl(RENDERER_INDEX)
-    for (let i = 0; i < 3; i++) win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 })
+    for (let i = 0; i < 3; i++)
+      win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 })
     expect(win.webContents.loaded).toEqual([page, page, page, page])
     win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 })
     expect(win.webContents.loaded.at(-1)).toMatch(/^data:text\/html/)
@@ -206,7 +238,9 @@ describe('the window', () => {
     const win = f.recorded.windows[0]
     click(menuItem(f, 'Wallet'))
     click(menuItem(f, 'About Blockforge'))
-    const shows = win.webContents.sent.filter(([c, e]) => c === IPC_EVENT_CHANNEL && (e as { type: string }).type === 'show')
+    const shows = win.webContents.sent.filter(
+      ([c, e]) => c === IPC_EVENT_CHANNEL && (e as { type: string }).type === 'show'
+    )
     expect(shows.map(([, e]) => e)).toEqual([
       { type: 'show', target: 'wallet' },
       { type: 'show', target: 'about' }
@@ -229,13 +263,21 @@ describe('Reset This Node…', () => {
     f.recorded.messageBoxAnswer = { response: 0, checkboxChecked: true }
     click(menuItem(f, 'Reset This Node…'))
     await waitFor(() => f.recorded.messageBoxes.length === 1, 'the confirmation')
-    expect(f.recorded.messageBoxes[0]).toMatchObject({ checkboxLabel: 'Also delete the wallet', checkboxChecked: false, cancelId: 0 })
+    expect(f.recorded.messageBoxes[0]).toMatchObject({
+      checkboxLabel: 'Also delete the wallet',
+      checkboxChecked: false,
+      cancelId: 0
+    })
     expect(((await ipc(f, win, 'getStatus')) as { index: number }).index).toBe(2)
 
     f.recorded.messageBoxAnswer = { response: 1, checkboxChecked: false }
     click(menuItem(f, 'Reset This Node…'))
     await waitFor(() => win.webContents.loaded.length === 2, 'the window reloaded')
-    const after = (await ipc(f, win, 'getStatus')) as { index: number; walletAddress: string; url: string }
+    const after = (await ipc(f, win, 'getStatus')) as {
+      index: number
+      walletAddress: string
+      url: string
+    }
     expect(after).toMatchObject({ index: 1, walletAddress: before.walletAddress, url })
     expect(((await http(url, '/status')).body as { index: number }).index).toBe(1)
     expect(f.recorded.errorBoxes).toEqual([])

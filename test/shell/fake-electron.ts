@@ -188,7 +188,8 @@ export const Menu = {
 }
 
 export const ipcMain = {
-  handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => recorded.channels.set(channel, fn)
+  handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) =>
+    recorded.channels.set(channel, fn)
 }
 
 export const shell = {

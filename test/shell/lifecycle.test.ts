@@ -22,10 +22,15 @@ describe('CrashPolicy', () => {
 
   it('stops reloading a page that crashes again and again, and forgives old crashes', () => {
     const p = new CrashPolicy(3, 60_000)
-    expect([0, 1000, 2000].map((t) => p.decide('crashed', t))).toEqual(['reload', 'reload', 'reload'])
+    expect([0, 1000, 2000].map((t) => p.decide('crashed', t))).toEqual([
+      'reload',
+      'reload',
+      'reload'
+    ])
     expect(p.decide('crashed', 3000)).toBe('error-page')
     const q = new CrashPolicy(3, 60_000)
-    for (const t of [0, 100_000, 200_000, 300_000, 400_000]) expect(q.decide('crashed', t)).toBe('reload')
+    for (const t of [0, 100_000, 200_000, 300_000, 400_000])
+      expect(q.decide('crashed', t)).toBe('reload')
   })
 })
 

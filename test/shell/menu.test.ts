@@ -39,26 +39,57 @@ describe('menuTemplate', () => {
   it('has the standard menus of each platform', () => {
     const a = actions()
     const mac = menuTemplate(a, { platform: 'darwin', dev: false, windowless: [] })
-    expect(mac.map((m) => m.role ?? m.label)).toEqual(['appMenu', 'File', 'editMenu', 'View', 'windowMenu', 'help'])
+    expect(mac.map((m) => m.role ?? m.label)).toEqual([
+      'appMenu',
+      'File',
+      'editMenu',
+      'View',
+      'windowMenu',
+      'help'
+    ])
     for (const platform of ['win32', 'linux'] as const) {
       const t = menuTemplate(a, { platform, dev: false, windowless: [] })
-      expect(t.map((m) => m.role ?? m.label)).toEqual(['File', 'editMenu', 'View', 'windowMenu', 'help'])
+      expect(t.map((m) => m.role ?? m.label)).toEqual([
+        'File',
+        'editMenu',
+        'View',
+        'windowMenu',
+        'help'
+      ])
       expect(flat(t).some((i) => i.role === 'quit')).toBe(true)
     }
     const appMenu = flat([mac[0]]).map((i) => i.role ?? i.label)
-    expect(appMenu).toEqual(expect.arrayContaining(['About Blockforge', 'services', 'hide', 'hideOthers', 'unhide', 'quit']))
+    expect(appMenu).toEqual(
+      expect.arrayContaining([
+        'About Blockforge',
+        'services',
+        'hide',
+        'hideOthers',
+        'unhide',
+        'quit'
+      ])
+    )
   })
 
   it('shows the main screens on CmdOrCtrl+1..6', () => {
     const a = actions()
     const t = menuTemplate(a, { platform: 'linux', dev: false, windowless: [] })
-    expect(SCREEN_SHORTCUTS.map((s) => s.accelerator)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `CmdOrCtrl+${n}`))
+    expect(SCREEN_SHORTCUTS.map((s) => s.accelerator)).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => `CmdOrCtrl+${n}`)
+    )
     for (const s of SCREEN_SHORTCUTS) {
       const item = flat(t).find((i) => i.accelerator === s.accelerator)!
       click(item)
       expect(a.show).toHaveBeenLastCalledWith(s.target)
     }
-    expect(a.show.mock.calls.map((c) => c[0])).toEqual(['dashboard', 'chain', 'wallet', 'mining', 'peers', 'settings'])
+    expect(a.show.mock.calls.map((c) => c[0])).toEqual([
+      'dashboard',
+      'chain',
+      'wallet',
+      'mining',
+      'peers',
+      'settings'
+    ])
   })
 
   it('reaches About, Getting Started, the log folder, reset and another node', () => {
@@ -81,7 +112,11 @@ describe('menuTemplate', () => {
     const a = actions()
     const none = menuTemplate(a, { platform: 'linux', dev: false, windowless: [] })
     expect(flat(none).some((i) => String(i.label).startsWith('Open Node'))).toBe(false)
-    const t = menuTemplate(a, { platform: 'linux', dev: false, windowless: ['http://127.0.0.1:5000'] })
+    const t = menuTemplate(a, {
+      platform: 'linux',
+      dev: false,
+      windowless: ['http://127.0.0.1:5000']
+    })
     const windowMenu = t.find((m) => m.role === 'windowMenu')!
     const item = byLabel(windowMenu.submenu as Item[], 'Open Node http://127.0.0.1:5000')
     click(item)
@@ -91,7 +126,9 @@ describe('menuTemplate', () => {
   it('offers devtools only in development, and never uses a shortcut twice', () => {
     for (const platform of ['darwin', 'win32', 'linux'] as const) {
       for (const dev of [false, true]) {
-        const t = flat(menuTemplate(actions(), { platform, dev, windowless: ['http://127.0.0.1:1'] }))
+        const t = flat(
+          menuTemplate(actions(), { platform, dev, windowless: ['http://127.0.0.1:1'] })
+        )
         expect(t.some((i) => i.role === 'toggleDevTools')).toBe(dev)
         const keys = t.map((i) => i.accelerator).filter((k): k is string => typeof k === 'string')
         expect(new Set(keys).size).toBe(keys.length)

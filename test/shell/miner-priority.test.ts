@@ -59,11 +59,21 @@ describe.runIf(process.platform === 'linux')('on Linux, the real miner', () => {
     expect(threadNice().get(process.pid)).toBe(before)
     engine = new MinerEngine({ threads: 2 })
     const endless: MiningWork = {
-      header: { version: 1, index: 2, timestamp: 1_700_000_000_000, previousHash: '00'.repeat(32), merkleRoot: '11'.repeat(32), difficulty: 255 }
+      header: {
+        version: 1,
+        index: 2,
+        timestamp: 1_700_000_000_000,
+        previousHash: '00'.repeat(32),
+        merkleRoot: '11'.repeat(32),
+        difficulty: 255
+      }
     }
     const done = engine.solve(endless).catch(() => undefined)
     const t0 = Date.now()
-    while (!engine.workerStates().workers.every((w) => w.hashing > 0) || engine.workerStates().workers.length < 2) {
+    while (
+      !engine.workerStates().workers.every((w) => w.hashing > 0) ||
+      engine.workerStates().workers.length < 2
+    ) {
       if (Date.now() - t0 > 20_000) throw new Error('workers did not start')
       await new Promise((r) => setTimeout(r, 10))
     }

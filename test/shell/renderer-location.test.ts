@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { pathToFileURL } from 'node:url'
-import { devServerUrl, fileUrl, isOurPage, RENDERER_INDEX } from '../../src/main/shell/renderer-location'
+import {
+  devServerUrl,
+  fileUrl,
+  isOurPage,
+  RENDERER_INDEX
+} from '../../src/main/shell/renderer-location'
 
 describe('isOurPage on this machine', () => {
   it('trusts only the built index.html, or the dev server origin in development', () => {
@@ -24,14 +29,22 @@ describe('isOurPage on Windows', () => {
   const index = 'c:\\Users\\Ann\\Blockforge\\resources\\app.asar\\out\\renderer\\index.html'
 
   it('accepts the page when Chromium upper-cases the drive letter', () => {
-    const chromium = 'file:///C:/Users/Ann/Blockforge/resources/app.asar/out/renderer/index.html#/wallet'
+    const chromium =
+      'file:///C:/Users/Ann/Blockforge/resources/app.asar/out/renderer/index.html#/wallet'
     expect(isOurPage(chromium, null, index, 'win32')).toBe(true)
     expect(isOurPage(fileUrl(index, 'win32'), null, index, 'win32')).toBe(true)
   })
 
   it('refuses another file, another drive and another host', () => {
     expect(isOurPage('file:///C:/Users/Ann/Downloads/index.html', null, index, 'win32')).toBe(false)
-    expect(isOurPage('file:///D:/Users/Ann/Blockforge/resources/app.asar/out/renderer/index.html', null, index, 'win32')).toBe(false)
+    expect(
+      isOurPage(
+        'file:///D:/Users/Ann/Blockforge/resources/app.asar/out/renderer/index.html',
+        null,
+        index,
+        'win32'
+      )
+    ).toBe(false)
     expect(isOurPage('file://evil/share/index.html', null, index, 'win32')).toBe(false)
   })
 })
@@ -52,12 +65,16 @@ describe('a % in the install path', () => {
     const raw = 'file:///opt/100% Blockforge/resources/app.asar/out/renderer/index.html'
     expect(() => isOurPage(raw, null, index, 'linux')).not.toThrow()
     expect(isOurPage(raw, null, index, 'linux')).toBe(false)
-    expect(isOurPage('file:///C:/Program%20Files/100%/out/renderer/index.html', null, winIndex, 'win32')).toBe(false)
+    expect(
+      isOurPage('file:///C:/Program%20Files/100%/out/renderer/index.html', null, winIndex, 'win32')
+    ).toBe(false)
   })
 
   it('an escaped %20 in a folder name is not a space', () => {
     const literal = '/opt/a%20b/out/renderer/index.html'
-    expect(isOurPage(fileUrl('/opt/a b/out/renderer/index.html', 'linux'), null, literal, 'linux')).toBe(false)
+    expect(
+      isOurPage(fileUrl('/opt/a b/out/renderer/index.html', 'linux'), null, literal, 'linux')
+    ).toBe(false)
     expect(isOurPage(fileUrl(literal, 'linux'), null, literal, 'linux')).toBe(true)
   })
 })

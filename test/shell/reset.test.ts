@@ -6,7 +6,15 @@
  * chain and starts it again on the same port with a fresh chain and the same wallet.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
@@ -21,7 +29,12 @@ afterEach(closeAll)
 /** Every file of a folder with a hash of its contents. */
 function snapshot(dir: string): Record<string, string> {
   return Object.fromEntries(
-    readdirSync(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')])
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex')
+    ])
   )
 }
 
@@ -36,12 +49,12 @@ async function twoProfiles(): Promise<{ root: string; a: string; b: string }> {
     await mine(t, 1)
     await t.stop()
   }
-  writeFileSync(join(a, 'notes.txt'), 'mine, not the node\'s')
+  writeFileSync(join(a, 'notes.txt'), "mine, not the node's")
   return { root: root.path, a, b }
 }
 
 describe('resetDataDir', () => {
-  it('removes the chain, keeps the wallet and the user\'s files, and leaves the sibling profile alone', async () => {
+  it("removes the chain, keeps the wallet and the user's files, and leaves the sibling profile alone", async () => {
     const { root, a, b } = await twoProfiles()
     const sibling = snapshot(b)
     const wallet = readFileSync(join(a, WALLET_FILE), 'utf8')
@@ -64,20 +77,37 @@ describe('resetDataDir', () => {
   it('refuses the config root, the home folder, a file system root, a relative path and a folder without a chain', async () => {
     const { root, b } = await twoProfiles()
     const sibling = snapshot(b)
-    expect(resetDataDir(root, { deleteWallet: true, root })).toMatchObject({ ok: false, error: 'not_a_profile' })
-    expect(resetDataDir(homedir(), { deleteWallet: true, root })).toMatchObject({ ok: false, error: 'not_a_profile' })
-    expect(resetDataDir('/', { deleteWallet: true, root })).toMatchObject({ ok: false, error: 'not_a_profile' })
-    expect(resetDataDir('main-2', { deleteWallet: true, root })).toMatchObject({ ok: false, error: 'not_a_profile' })
+    expect(resetDataDir(root, { deleteWallet: true, root })).toMatchObject({
+      ok: false,
+      error: 'not_a_profile'
+    })
+    expect(resetDataDir(homedir(), { deleteWallet: true, root })).toMatchObject({
+      ok: false,
+      error: 'not_a_profile'
+    })
+    expect(resetDataDir('/', { deleteWallet: true, root })).toMatchObject({
+      ok: false,
+      error: 'not_a_profile'
+    })
+    expect(resetDataDir('main-2', { deleteWallet: true, root })).toMatchObject({
+      ok: false,
+      error: 'not_a_profile'
+    })
     const empty = join(root, 'empty')
     mkdirSync(empty)
     writeFileSync(join(empty, WALLET_FILE), '{}')
-    expect(resetDataDir(empty, { deleteWallet: true, root })).toMatchObject({ ok: false, error: 'not_a_data_dir' })
+    expect(resetDataDir(empty, { deleteWallet: true, root })).toMatchObject({
+      ok: false,
+      error: 'not_a_data_dir'
+    })
     expect(existsSync(join(empty, WALLET_FILE))).toBe(true)
-    expect(resetDataDir(join(root, 'missing'), { deleteWallet: true, root })).toMatchObject({ ok: false })
+    expect(resetDataDir(join(root, 'missing'), { deleteWallet: true, root })).toMatchObject({
+      ok: false
+    })
     expect(snapshot(b)).toEqual(sibling)
   })
 
-  it('removes a symbolic link itself, never the other profile\'s file it points at', async () => {
+  it("removes a symbolic link itself, never the other profile's file it points at", async () => {
     const { root, a, b } = await twoProfiles()
     const sibling = snapshot(b)
     // Profile a's wallet is a link to profile b's wallet (a user's "sharing" of a key).
@@ -108,10 +138,15 @@ describe('resetNode', () => {
     const address = first.node.service.wallet.address
     const port = Number(new URL(first.url).port)
     let again: Awaited<ReturnType<typeof startTestNode>> | undefined
-    const { node, result } = await resetNode(first.node, dataDir, { deleteWallet: false, root: root.path }, async (p) => {
-      again = await startTestNode({ dataDir, port: p })
-      return again.node
-    })
+    const { node, result } = await resetNode(
+      first.node,
+      dataDir,
+      { deleteWallet: false, root: root.path },
+      async (p) => {
+        again = await startTestNode({ dataDir, port: p })
+        return again.node
+      }
+    )
     await first.stop()
     expect(result.ok).toBe(true)
     expect(Number(new URL(node.url).port)).toBe(port)

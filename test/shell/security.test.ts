@@ -14,7 +14,9 @@ function fakeSession() {
   const s = {
     request: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     check: undefined as undefined | ((wc: unknown, p: string) => boolean),
-    headers: undefined as undefined | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: unknown) => void) => void),
+    headers: undefined as
+      | undefined
+      | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: unknown) => void) => void),
     webRequest: { onHeadersReceived: (fn: never) => (s.headers = fn) },
     setPermissionRequestHandler: (fn: never) => (s.request = fn),
     setPermissionCheckHandler: (fn: never) => (s.check = fn)

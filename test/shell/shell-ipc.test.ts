@@ -14,12 +14,16 @@ const exposed = new Map<string, unknown>()
 const rendererListeners = new EventEmitter()
 const invoke = vi.fn(async (channel: string, ...args: unknown[]) => ({ channel, args }))
 vi.mock('electron', () => ({
-  ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => channels.set(channel, fn) },
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) =>
+      channels.set(channel, fn)
+  },
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
   ipcRenderer: {
     invoke,
     on: (channel: string, fn: (...a: unknown[]) => void) => rendererListeners.on(channel, fn),
-    removeListener: (channel: string, fn: (...a: unknown[]) => void) => rendererListeners.off(channel, fn)
+    removeListener: (channel: string, fn: (...a: unknown[]) => void) =>
+      rendererListeners.off(channel, fn)
   }
 }))
 
@@ -42,7 +46,9 @@ class FakeContents extends EventEmitter {
 }
 
 function handlers(tag: string) {
-  return Object.fromEntries(API_METHODS.map((m) => [m, vi.fn(async (...args: unknown[]) => ({ tag, m, args }))]))
+  return Object.fromEntries(
+    API_METHODS.map((m) => [m, vi.fn(async (...args: unknown[]) => ({ tag, m, args }))])
+  )
 }
 
 const call = (channel: string, sender: FakeContents, frame: unknown, ...args: unknown[]) =>
@@ -63,13 +69,19 @@ describe('IPC gate', () => {
   })
 
   it("forwards a call to the calling window's own node", async () => {
-    await expect(call('getBlock', a, mainFrame, 'h')).resolves.toEqual({ tag: 'a', m: 'getBlock', args: ['h'] })
+    await expect(call('getBlock', a, mainFrame, 'h')).resolves.toEqual({
+      tag: 'a',
+      m: 'getBlock',
+      args: ['h']
+    })
     await expect(call('getBlock', b, mainFrame, 'h')).resolves.toMatchObject({ tag: 'b' })
   })
 
   it('refuses subframes, other pages and unknown windows', () => {
     expect(() => call('getStatus', a, { parent: mainFrame, url: OUR_PAGE })).toThrow('forbidden')
-    expect(() => call('getStatus', a, { parent: null, url: 'https://example.com/' })).toThrow('forbidden')
+    expect(() => call('getStatus', a, { parent: null, url: 'https://example.com/' })).toThrow(
+      'forbidden'
+    )
     expect(() => call('getStatus', a, null)).toThrow('forbidden')
     expect(() => call('getStatus', new FakeContents(3), mainFrame)).toThrow('forbidden')
   })
@@ -107,7 +119,10 @@ describe('preload', () => {
     expect([...exposed.keys()]).toEqual(['api'])
     const api = exposed.get('api') as Record<string, (...a: unknown[]) => unknown>
     expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'onEvent'].sort())
-    await expect(api.getAddress('ab', 0, 20)).resolves.toEqual({ channel: IPC_PREFIX + 'getAddress', args: ['ab', 0, 20] })
+    await expect(api.getAddress('ab', 0, 20)).resolves.toEqual({
+      channel: IPC_PREFIX + 'getAddress',
+      args: ['ab', 0, 20]
+    })
 
     const seen: unknown[] = []
     const off = api.onEvent((e: unknown) => seen.push(e)) as () => void

@@ -39,24 +39,24 @@ describe('openProfile', () => {
     const locked = async () => {
       throw new StoreLockedError()
     }
-    await expect(openProfile(base, { dataDir: true, port: false }, locked, async () => 1)).rejects.toThrow(
-      StoreLockedError
-    )
+    await expect(
+      openProfile(base, { dataDir: true, port: false }, locked, async () => 1)
+    ).rejects.toThrow(StoreLockedError)
     const busy = async () => {
       throw portInUse()
     }
-    await expect(openProfile(base, { dataDir: false, port: true }, busy, async () => 1)).rejects.toThrow(
-      'EADDRINUSE'
-    )
+    await expect(
+      openProfile(base, { dataDir: false, port: true }, busy, async () => 1)
+    ).rejects.toThrow('EADDRINUSE')
   })
 
   it('rethrows anything else', async () => {
     const broken = async () => {
       throw new Error('disk full')
     }
-    await expect(openProfile(base, { dataDir: false, port: false }, broken, async () => 1)).rejects.toThrow(
-      'disk full'
-    )
+    await expect(
+      openProfile(base, { dataDir: false, port: false }, broken, async () => 1)
+    ).rejects.toThrow('disk full')
   })
 })
 
@@ -71,12 +71,26 @@ describe('profile dirs', () => {
 
 describe('nodeFlags', () => {
   it('keeps only the node flags from Electron argv', () => {
-    const argv = ['/app', '--no-sandbox', '--port', '5001', '--data-dir=/tmp/x', '--mine', '--inspect=9229', '--peer', 'http://a']
+    const argv = [
+      '/app',
+      '--no-sandbox',
+      '--port',
+      '5001',
+      '--data-dir=/tmp/x',
+      '--mine',
+      '--inspect=9229',
+      '--peer',
+      'http://a'
+    ]
     const flags = nodeFlags(argv)
     expect(flags).toEqual(['--port', '5001', '--data-dir=/tmp/x', '--mine', '--peer', 'http://a'])
     expect(hasFlag(flags, '--data-dir')).toBe(true)
     expect(hasFlag(flags, '--network')).toBe(false)
-    expect(nodeFlags(['/app', '--log-level', 'debug', '--log-format=json'])).toEqual(['--log-level', 'debug', '--log-format=json'])
+    expect(nodeFlags(['/app', '--log-level', 'debug', '--log-format=json'])).toEqual([
+      '--log-level',
+      'debug',
+      '--log-format=json'
+    ])
   })
 })
 
@@ -84,7 +98,12 @@ describe('launchFlags', () => {
   it('turns saved settings into flags the command line can override', () => {
     expect(launchFlags({})).toEqual([])
     expect(launchFlags({ port: 5005, network: 'regtest', dataDir: '/d' })).toEqual([
-      '--port', '5005', '--network', 'regtest', '--data-dir', '/d'
+      '--port',
+      '5005',
+      '--network',
+      'regtest',
+      '--data-dir',
+      '/d'
     ])
   })
 })

@@ -18,10 +18,22 @@ import { tempDir } from '../helpers/temp'
 afterEach(closeAll)
 
 function cfg(dataDir: string, port = 0): NodeConfig {
-  return { port, host: '127.0.0.1', dataDir, network: 'regtest', peers: [], mine: false, threads: 1, announce: false }
+  return {
+    port,
+    host: '127.0.0.1',
+    dataDir,
+    network: 'regtest',
+    peers: [],
+    mine: false,
+    threads: 1,
+    announce: false
+  }
 }
 
-async function failureOf(c: NodeConfig, explicit: { dataDir: boolean; port: boolean }): Promise<unknown> {
+async function failureOf(
+  c: NodeConfig,
+  explicit: { dataDir: boolean; port: boolean }
+): Promise<unknown> {
   try {
     const r = await openProfile(c, explicit, startNode, findFreePort)
     await r.node.close()
@@ -75,7 +87,8 @@ describe('per-profile Electron folders', () => {
     const a = profilePaths(`${root}/main`, root)
     const b = profilePaths(`${root}/main-2`, root)
     expect(a.userData).toBe(`${root}/profiles/main`)
-    for (const k of ['userData', 'sessionData', 'crashDumps', 'logs'] as const) expect(a[k]).not.toBe(b[k])
+    for (const k of ['userData', 'sessionData', 'crashDumps', 'logs'] as const)
+      expect(a[k]).not.toBe(b[k])
     expect(a.logs).toBe(`${root}/profiles/main/logs`)
   })
 
@@ -95,7 +108,10 @@ describe('per-profile Electron folders', () => {
     const paths = profilePaths(join(dir.path, 'main-2'), dir.path)
     const set: [string, string][] = []
     let logs: string | undefined
-    applyProfilePaths(paths, { setPath: (n, p) => set.push([n, p]), setAppLogsPath: (p) => (logs = p) })
+    applyProfilePaths(paths, {
+      setPath: (n, p) => set.push([n, p]),
+      setAppLogsPath: (p) => (logs = p)
+    })
     expect(set).toEqual([
       ['userData', paths.userData],
       ['sessionData', paths.sessionData],

@@ -61,7 +61,9 @@ function scenario(rand: () => number, rounds: number): { order: Block[]; final: 
       const bal = b.account(k.address).balance
       if (bal >= 3 && rand() < 0.6) {
         const to = keys[Math.floor(rand() * 3)]
-        txs.push(b.transfer(k, to.address, 1 + Math.floor(rand() * (bal - 2)), rand() < 0.5 ? 1 : 0))
+        txs.push(
+          b.transfer(k, to.address, 1 + Math.floor(rand() * (bal - 2)), rand() < 0.5 ? 1 : 0)
+        )
       }
     }
     return b.mine(txs)
@@ -103,7 +105,8 @@ function startWriter(dataDir: string, file: string, killAfterMs?: number): Promi
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl)
         buf = buf.slice(nl + 1)
-        if (line === 'ready' && killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+        if (line === 'ready' && killAfterMs !== undefined)
+          setTimeout(() => child.kill('SIGKILL'), killAfterMs)
         else if (line === 'done') run.done = true
         else if (line.startsWith('accepted ')) {
           const [, hash, tip] = line.split(' ')
@@ -123,7 +126,11 @@ function startWriter(dataDir: string, file: string, killAfterMs?: number): Promi
 
 /** Everything a reopened data dir must satisfy; returns the tip's index. */
 function checkConsistent(dataDir: string, run: Run, knownHashes: Set<string>): number {
-  const store = SqliteStore.open({ dataDir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+  const store = SqliteStore.open({
+    dataDir,
+    network: REGTEST.name,
+    genesisHash: REGTEST.genesisHash
+  })
   try {
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok')
     const main = storedMainChain(store)
@@ -136,17 +143,37 @@ function checkConsistent(dataDir: string, run: Run, knownHashes: Set<string>): n
       if (tip.totalWork === reported.totalWork) expect(tip.hash).toBe(reported.hash)
     }
     expect(plainState(store.allAccounts())).toEqual(plainState(replayAccounts(main)))
-    const indexed = store.db.prepare('SELECT id, block_hash AS h, height, position FROM tx_index ORDER BY height, position').all()
-    const expected = main.flatMap((b) => b.transactions.map((t, i) => ({ id: t.id, h: b.hash, height: b.index, position: i })))
+    const indexed = store.db
+      .prepare(
+        'SELECT id, block_hash AS h, height, position FROM tx_index ORDER BY height, position'
+      )
+      .all()
+    const expected = main.flatMap((b) =>
+      b.transactions.map((t, i) => ({ id: t.id, h: b.hash, height: b.index, position: i }))
+    )
     expect(indexed).toEqual(expected)
-    const history = store.db.prepare('SELECT address, height, position, id FROM address_tx ORDER BY address, height, position').all()
-    const rows = new Map<string, { address: string; height: number; position: number; id: string }>()
+    const history = store.db
+      .prepare(
+        'SELECT address, height, position, id FROM address_tx ORDER BY address, height, position'
+      )
+      .all()
+    const rows = new Map<
+      string,
+      { address: string; height: number; position: number; id: string }
+    >()
     for (const b of main) {
       b.transactions.forEach((t, i) => {
-        for (const a of t.sender === '0' ? [t.recipient] : [t.sender, t.recipient]) rows.set(`${a}:${b.index}:${i}`, { address: a, height: b.index, position: i, id: t.id })
+        for (const a of t.sender === '0' ? [t.recipient] : [t.sender, t.recipient])
+          rows.set(`${a}:${b.index}:${i}`, { address: a, height: b.index, position: i, id: t.id })
       })
     }
-    const want = [...rows.values()].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : x.height - y.height || x.position - y.position))
+    const want = [...rows.values()].sort((x, y) =>
+      x.address < y.address
+        ? -1
+        : x.address > y.address
+          ? 1
+          : x.height - y.height || x.position - y.position
+    )
     expect(history).toEqual(want)
     return tip.index
   } finally {
@@ -173,17 +200,25 @@ describe('a writer killed with SIGKILL', () => {
       if (!run.done) interrupted++
       lastIndex = checkConsistent(dataDir, run, known)
     }
-    console.log(`crash test seed ${SEED}: ${order.length} blocks, ${interrupted}/${KILLS} kills interrupted writing, tip ${lastIndex} after the last`)
+    console.log(
+      `crash test seed ${SEED}: ${order.length} blocks, ${interrupted}/${KILLS} kills interrupted writing, tip ${lastIndex} after the last`
+    )
     // Most kills must land while blocks are being written, or the test proves little.
     expect(interrupted).toBeGreaterThanOrEqual(KILLS - 5)
 
     const last = await startWriter(dataDir, file)
     expect(last.done).toBe(true)
     checkConsistent(dataDir, last, known)
-    const store = SqliteStore.open({ dataDir, network: REGTEST.name, genesisHash: REGTEST.genesisHash })
+    const store = SqliteStore.open({
+      dataDir,
+      network: REGTEST.name,
+      genesisHash: REGTEST.genesisHash
+    })
     try {
       expect(store.tip().hash).toBe(final.tip.hash)
-      const want = new Map([...final.state.accounts].filter(([, a]) => a.balance !== 0 || a.nonce !== 0))
+      const want = new Map(
+        [...final.state.accounts].filter(([, a]) => a.balance !== 0 || a.nonce !== 0)
+      )
       expect(plainState(store.allAccounts())).toEqual(plainState(want))
       expect(store.countBlocks()).toBe(order.length + 1)
     } finally {

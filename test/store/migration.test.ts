@@ -33,7 +33,12 @@ afterEach(() => {
 })
 
 /** Write a v1 data dir holding `main` (genesis first) as the main chain and `side` as side blocks. */
-function writeV1(dataDir: string, main: readonly Block[], side: readonly Block[], pending: ReturnType<typeof signedTx>[]): void {
+function writeV1(
+  dataDir: string,
+  main: readonly Block[],
+  side: readonly Block[],
+  pending: ReturnType<typeof signedTx>[]
+): void {
   const db = new Database(join(dataDir, DB_FILE))
   db.pragma('journal_mode = WAL')
   migrate(db, 1)
@@ -45,7 +50,20 @@ function writeV1(dataDir: string, main: readonly Block[], side: readonly Block[]
   const put = (b: Block): void => {
     const w = (work.get(b.previousHash) ?? 0n) + blockWork(b.difficulty)
     work.set(b.hash, w)
-    ins.run(b.hash, b.index, b.previousHash, b.version, b.timestamp, b.merkleRoot, b.difficulty, b.proof, w.toString(), b.transactions.length, JSON.stringify(b.transactions.map(txToWire)), 1)
+    ins.run(
+      b.hash,
+      b.index,
+      b.previousHash,
+      b.version,
+      b.timestamp,
+      b.merkleRoot,
+      b.difficulty,
+      b.proof,
+      w.toString(),
+      b.transactions.length,
+      JSON.stringify(b.transactions.map(txToWire)),
+      1
+    )
   }
   db.transaction(() => {
     for (const b of main) {
@@ -53,9 +71,23 @@ function writeV1(dataDir: string, main: readonly Block[], side: readonly Block[]
       db.prepare('INSERT INTO main_chain (height, hash) VALUES (?, ?)').run(b.index, b.hash)
     }
     for (const b of side) put(b)
-    for (const [a, acc] of replayAccounts(main)) db.prepare('INSERT INTO accounts (address, balance, nonce) VALUES (?, ?, ?)').run(a, acc.balance, acc.nonce)
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('network', 'regtest', 'genesis_hash', REGTEST.genesisHash)
-    pending.forEach((t, i) => db.prepare('INSERT INTO pending (id, seq, tx) VALUES (?, ?, ?)').run(t.id, i + 1, JSON.stringify(txToWire(t))))
+    for (const [a, acc] of replayAccounts(main))
+      db.prepare('INSERT INTO accounts (address, balance, nonce) VALUES (?, ?, ?)').run(
+        a,
+        acc.balance,
+        acc.nonce
+      )
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run(
+      'network',
+      'regtest',
+      'genesis_hash',
+      REGTEST.genesisHash
+    )
+    pending.forEach((t, i) =>
+      db
+        .prepare('INSERT INTO pending (id, seq, tx) VALUES (?, ?, ?)')
+        .run(t.id, i + 1, JSON.stringify(txToWire(t)))
+    )
   })()
   db.close()
 }
@@ -80,27 +112,45 @@ describe('schema migration', () => {
     expect(c.chain.tip().hash).toBe(base.tip.hash)
 
     // tx_index: every main-chain transaction at its block and position, nothing from the side block.
-    const rows = c.store.db.prepare('SELECT id, block_hash AS h, height, position FROM tx_index ORDER BY height, position').all()
-    expect(rows).toEqual(mainBlocks.flatMap((b) => b.transactions.map((t, i) => ({ id: t.id, h: b.hash, height: b.index, position: i }))))
+    const rows = c.store.db
+      .prepare(
+        'SELECT id, block_hash AS h, height, position FROM tx_index ORDER BY height, position'
+      )
+      .all()
+    expect(rows).toEqual(
+      mainBlocks.flatMap((b) =>
+        b.transactions.map((t, i) => ({ id: t.id, h: b.hash, height: b.index, position: i }))
+      )
+    )
     expect(c.store.txLocation(sideTx.id)).toBeUndefined()
 
     // address_tx: for each address, its main-chain transactions as sender or recipient, newest first.
     for (const k of [alice, bob, carol]) {
       const want = mainBlocks
-        .flatMap((b) => b.transactions.map((t, i) => ({ t, height: b.index, position: i, blockHash: b.hash })))
+        .flatMap((b) =>
+          b.transactions.map((t, i) => ({ t, height: b.index, position: i, blockHash: b.hash }))
+        )
         .filter(({ t }) => t.sender === k.address || t.recipient === k.address)
         .reverse()
       const got = c.store.addressHistory(k.address, 0, 1000)
       expect(got.total).toBe(want.length)
-      expect(got.ids).toEqual(want.map(({ height, position, blockHash }) => ({ height, position, blockHash })))
+      expect(got.ids).toEqual(
+        want.map(({ height, position, blockHash }) => ({ height, position, blockHash }))
+      )
     }
 
     // The migrated node carries on: the state is untouched and the next block connects and is indexed.
-    expect(plainState(c.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(c.store))))
+    expect(plainState(c.store.allAccounts())).toEqual(
+      plainState(replayAccounts(storedMainChain(c.store)))
+    )
     expect(c.store.loadPending().map((t) => t.id)).toEqual(pending.map((t) => t.id))
     const next = base.mine([pending[0]])
     expect(c.chain.submit(next)).toMatchObject({ kind: 'accepted', status: 'main' })
-    expect(c.store.txLocation(pending[0].id)).toEqual({ blockHash: next.hash, height: next.index, position: 1 })
+    expect(c.store.txLocation(pending[0].id)).toEqual({
+      blockHash: next.hash,
+      height: next.index,
+      position: 1
+    })
     // The side block from v1 is still known and can still win.
     side.mineMany(2)
     for (const b of side.blocks.slice(1)) expect(c.chain.submit(b).kind).toBe('accepted')
@@ -135,8 +185,14 @@ describe('schema migration', () => {
     cleanups.unshift(c.close)
     const txCount = mainBlocks.reduce((s, blk) => s + blk.transactions.length, 0)
     expect(c.store.db.prepare('SELECT COUNT(*) FROM tx_index').pluck().get()).toBe(txCount)
-    expect(c.store.db.prepare('SELECT MIN(height), MAX(height) FROM tx_index').raw().get()).toEqual([2, 2_500])
+    expect(c.store.db.prepare('SELECT MIN(height), MAX(height) FROM tx_index').raw().get()).toEqual(
+      [2, 2_500]
+    )
     const last = b.tip.transactions.at(-1)!
-    expect(c.store.txLocation(last.id)).toEqual({ blockHash: b.tip.hash, height: 2_500, position: b.tip.transactions.length - 1 })
+    expect(c.store.txLocation(last.id)).toEqual({
+      blockHash: b.tip.hash,
+      height: 2_500,
+      position: b.tip.transactions.length - 1
+    })
   })
 })

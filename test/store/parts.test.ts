@@ -11,7 +11,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ChainChange } from '../../src/main/chain/store'
 import { storageFaultOf } from '../../src/main/store/faults'
-import { buildChain, carol, ChainBuilder, plainState, storedMainChain, submitAll } from '../helpers/chain-builder'
+import {
+  buildChain,
+  carol,
+  ChainBuilder,
+  plainState,
+  storedMainChain,
+  submitAll
+} from '../helpers/chain-builder'
 import { freshChain } from '../helpers/fresh-chain'
 
 const STORE_DIR = join(__dirname, '../../src/main/store')
@@ -62,7 +69,13 @@ describe('the store in parts', () => {
 
   it('keeps peer-table writes best effort through the fault handler the node sets on the store', () => {
     const { store } = freshChain()
-    const row = { url: 'http://127.0.0.1:5001', score: 3, addedAt: 1, lastSeen: null, bannedUntil: null }
+    const row = {
+      url: 'http://127.0.0.1:5001',
+      score: 3,
+      addedAt: 1,
+      lastSeen: null,
+      bannedUntil: null
+    }
     store.putPeer(row)
     // The database refuses writes (as on a disk that turned read-only: SQLITE_READONLY).
     store.db.pragma('query_only = ON')
@@ -86,9 +99,12 @@ describe('the store in parts', () => {
     // Migrations (schema.ts) are left out on purpose: each is written against the tables of its
     // own version, frozen, not against today's row types.
     const casts: string[] = []
-    for (const name of readdirSync(STORE_DIR).filter((n) => n.endsWith('.ts') && n !== 'schema.ts')) {
+    for (const name of readdirSync(STORE_DIR).filter(
+      (n) => n.endsWith('.ts') && n !== 'schema.ts'
+    )) {
       const src = readFileSync(join(STORE_DIR, name), 'utf8')
-      for (const m of src.matchAll(/\.(?:get|all|iterate)\([^)]*\)\s*as\s+[^\n]+/g)) casts.push(`${name}: ${m[0]}`)
+      for (const m of src.matchAll(/\.(?:get|all|iterate)\([^)]*\)\s*as\s+[^\n]+/g))
+        casts.push(`${name}: ${m[0]}`)
     }
     expect(casts).toEqual([])
   })

@@ -11,7 +11,12 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NETWORKS } from '../../src/main/core'
 import { NodeService } from '../../src/main/node/service'
-import { DB_FILE, NetworkMismatchError, SqliteStore, StoreLockedError } from '../../src/main/store/sqlite-store'
+import {
+  DB_FILE,
+  NetworkMismatchError,
+  SqliteStore,
+  StoreLockedError
+} from '../../src/main/store/sqlite-store'
 import {
   alice,
   bob,
@@ -43,18 +48,24 @@ function dir(): string {
 /** Run kill-writer.ts `open` in another process: what it got when opening the dir. */
 function openInChild(dataDir: string, network = 'regtest'): Promise<{ ok?: true; error?: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'open', dataDir, network], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'open', dataDir, network], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (c) => (out += String(c)))
     child.stderr.on('data', (c) => (err += String(c)))
-    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out.trim().split('\n').at(-1)!)) : rej(new Error(err))))
+    child.on('exit', (code) =>
+      code === 0 ? res(JSON.parse(out.trim().split('\n').at(-1)!)) : rej(new Error(err))
+    )
   })
 }
 
 /** Start kill-writer.ts `hold`: another process keeping the dir open until killed. */
 async function holdInChild(dataDir: string): Promise<{ kill: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'hold', dataDir, 'regtest'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, 'hold', dataDir, 'regtest'], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   const exited = new Promise<void>((res) => child.on('exit', () => res()))
   cleanups.push(() => child.kill('SIGKILL'))
   await new Promise<void>((res, rej) => {
@@ -83,7 +94,8 @@ describe('reopening a data dir', () => {
     side.mineMany(2)
     main.mineMany(3, (i, b) => (i === 1 ? [b.transfer(alice, carol.address, 11, 2)] : []))
     let svc = NodeService.open({ dataDir: d, network: REGTEST })
-    for (const b of [...base.blocks, ...side.blocks, ...main.blocks]) expect(svc.submitBlock(b).kind).toBe('accepted')
+    for (const b of [...base.blocks, ...side.blocks, ...main.blocks])
+      expect(svc.submitBlock(b).kind).toBe('accepted')
     const pending = signedTx(alice, bob.address, 3, main.account(alice.address).nonce, 1)
     expect(svc.submitTransaction(pending).kind).toBe('accepted')
     const snapshot = {
@@ -101,7 +113,9 @@ describe('reopening a data dir', () => {
     cleanups.unshift(() => svc.close())
     expect(svc.chain.tip()).toEqual(snapshot.tip)
     expect(plainState(svc.store.allAccounts())).toEqual(snapshot.state)
-    expect(plainState(svc.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(svc.store))))
+    expect(plainState(svc.store.allAccounts())).toEqual(
+      plainState(replayAccounts(storedMainChain(svc.store)))
+    )
     expect(svc.pool.all().map((t) => t.id)).toEqual(snapshot.pool)
     expect(svc.wallet.address).toBe(snapshot.wallet)
     expect(svc.store.txLocation(main.blocks[1].transactions[1].id)).toEqual(snapshot.loc)
@@ -112,7 +126,9 @@ describe('reopening a data dir', () => {
     side.mineMany(2)
     for (const b of side.blocks.slice(-2)) expect(svc.submitBlock(b).kind).toBe('accepted')
     expect(svc.chain.tip().hash).toBe(side.tip.hash)
-    expect(plainState(svc.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(svc.store))))
+    expect(plainState(svc.store.allAccounts())).toEqual(
+      plainState(replayAccounts(storedMainChain(svc.store)))
+    )
   })
 
   it('opens at once after the process holding the dir was killed, with every committed block', async () => {
@@ -151,20 +167,26 @@ describe('one data dir, one process', () => {
     submitAll(c.chain, blocks)
     c.close()
     const holder = await holdInChild(d)
-    expect(() => SqliteStore.open({ dataDir: d, network: 'regtest', genesisHash: REGTEST.genesisHash })).toThrow(StoreLockedError)
+    expect(() =>
+      SqliteStore.open({ dataDir: d, network: 'regtest', genesisHash: REGTEST.genesisHash })
+    ).toThrow(StoreLockedError)
     expect(() => NodeService.open({ dataDir: d, network: REGTEST })).toThrow(StoreLockedError)
     await holder.kill()
     const again = openChain(d)
     cleanups.unshift(again.close)
     expect(again.chain.tip().hash).toBe(blocks[2].hash)
-    expect(plainState(again.store.allAccounts())).toEqual(plainState(replayAccounts(storedMainChain(again.store))))
+    expect(plainState(again.store.allAccounts())).toEqual(
+      plainState(replayAccounts(storedMainChain(again.store)))
+    )
   })
 
   it('refuses a second open of the same dir in the same process', () => {
     const d = dir()
     const first = openChain(d)
     cleanups.unshift(first.close)
-    expect(() => SqliteStore.open({ dataDir: d, network: 'regtest', genesisHash: REGTEST.genesisHash })).toThrow(StoreLockedError)
+    expect(() =>
+      SqliteStore.open({ dataDir: d, network: 'regtest', genesisHash: REGTEST.genesisHash })
+    ).toThrow(StoreLockedError)
     submitAll(first.chain, buildChain(2))
     expect(first.chain.tip().index).toBe(3)
   })
@@ -174,11 +196,17 @@ describe('a data dir that is not ours', () => {
   it('refuses a regtest dir opened as main with NetworkMismatchError', async () => {
     const d = dir()
     openChain(d).close()
-    expect(() => SqliteStore.open({ dataDir: d, network: 'main', genesisHash: NETWORKS.main.genesisHash })).toThrow(NetworkMismatchError)
-    expect(() => NodeService.open({ dataDir: d, network: NETWORKS.main })).toThrow(NetworkMismatchError)
+    expect(() =>
+      SqliteStore.open({ dataDir: d, network: 'main', genesisHash: NETWORKS.main.genesisHash })
+    ).toThrow(NetworkMismatchError)
+    expect(() => NodeService.open({ dataDir: d, network: NETWORKS.main })).toThrow(
+      NetworkMismatchError
+    )
     expect(await openInChild(d, 'main')).toMatchObject({ error: 'NetworkMismatchError' })
     // A genesis that does not match under the same network name is refused too.
-    expect(() => SqliteStore.open({ dataDir: d, network: 'regtest', genesisHash: NETWORKS.main.genesisHash })).toThrow(NetworkMismatchError)
+    expect(() =>
+      SqliteStore.open({ dataDir: d, network: 'regtest', genesisHash: NETWORKS.main.genesisHash })
+    ).toThrow(NetworkMismatchError)
     // The refused opens released the dir and changed nothing.
     const again = openChain(d)
     cleanups.unshift(again.close)

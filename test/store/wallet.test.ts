@@ -4,7 +4,15 @@
  * tightened if loosened, a damaged file refused; its transfers are well-formed, enter the pool
  * with sequential nonces and are accepted in a mined block.
  */
-import { chmodSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  lstatSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { checkTransactionForm, NETWORKS } from '../../src/main/core'
@@ -62,7 +70,11 @@ describe('wallet', () => {
   it('names the file and the problem for a wallet holding null or garbage, and never writes over it', () => {
     const d = dir()
     const file = join(d, WALLET_FILE)
-    for (const [content, problem] of [['null', /holds null/], ['{"version":1', /not JSON/], ['[1,2]', /holds a list/]] as const) {
+    for (const [content, problem] of [
+      ['null', /holds null/],
+      ['{"version":1', /not JSON/],
+      ['[1,2]', /holds a list/]
+    ] as const) {
       writeFileSync(file, content, { mode: 0o600 })
       expect(() => Wallet.loadOrCreate(d)).toThrow(WalletFileError)
       expect(() => Wallet.loadOrCreate(d)).toThrow(problem)
@@ -79,11 +91,20 @@ describe('wallet', () => {
 
   it('signs transfers that validate, on its own network only', () => {
     const w = Wallet.loadOrCreate(dir())
-    const tx = w.transfer({ recipient: bob.address, amount: 5, fee: 1, nonce: 0 }, REGTEST.genesisHash)
+    const tx = w.transfer(
+      { recipient: bob.address, amount: 5, fee: 1, nonce: 0 },
+      REGTEST.genesisHash
+    )
     expect(tx.sender).toBe(w.address)
     expect(checkTransactionForm(tx, REGTEST.genesisHash)).toEqual({ ok: true, value: undefined })
-    expect(checkTransactionForm(tx, NETWORKS.main.genesisHash)).toMatchObject({ ok: false, code: 'bad_transaction' })
-    expect(checkTransactionForm({ ...tx, amount: 6 }, REGTEST.genesisHash)).toMatchObject({ ok: false, code: 'bad_transaction' })
+    expect(checkTransactionForm(tx, NETWORKS.main.genesisHash)).toMatchObject({
+      ok: false,
+      code: 'bad_transaction'
+    })
+    expect(checkTransactionForm({ ...tx, amount: 6 }, REGTEST.genesisHash)).toMatchObject({
+      ok: false,
+      code: 'bad_transaction'
+    })
   })
 
   it('sends from the wallet with sequential nonces, and the transfers are mined', () => {
@@ -93,11 +114,19 @@ describe('wallet', () => {
     const b = new ChainBuilder({ payTo: svc.wallet.address })
     b.mineMany(2)
     for (const blk of b.blocks) svc.submitBlock(blk)
-    const sent = [1, 2, 3].map((amount) => svc.sendFromWallet({ recipient: bob.address, amount, fee: 1 }))
+    const sent = [1, 2, 3].map((amount) =>
+      svc.sendFromWallet({ recipient: bob.address, amount, fee: 1 })
+    )
     expect(sent.map((s) => s.kind)).toEqual(['accepted', 'accepted', 'accepted'])
     expect(svc.pool.all().map((t) => t.nonce)).toEqual([0, 1, 2])
-    expect(svc.sendFromWallet({ recipient: bob.address, amount: 1000, fee: 0 })).toMatchObject({ kind: 'invalid', code: 'insufficient_funds' })
-    expect(svc.sendFromWallet({ recipient: '0', amount: 1, fee: 0 })).toMatchObject({ kind: 'invalid', code: 'bad_transaction' })
+    expect(svc.sendFromWallet({ recipient: bob.address, amount: 1000, fee: 0 })).toMatchObject({
+      kind: 'invalid',
+      code: 'insufficient_funds'
+    })
+    expect(svc.sendFromWallet({ recipient: '0', amount: 1, fee: 0 })).toMatchObject({
+      kind: 'invalid',
+      code: 'bad_transaction'
+    })
     const blk = b.mine(svc.pool.template(999, svc.store))
     expect(svc.submitBlock(blk)).toMatchObject({ kind: 'accepted', status: 'main' })
     expect(svc.pool.size).toBe(0)

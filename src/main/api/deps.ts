@@ -28,7 +28,10 @@ export interface UiApiDeps {
   url: string
   launch: { port: number; host: string }
   /** The one owner of the API token and the mining-thread count (node/settings.ts). */
-  settings: Pick<NodeSettings, 'apiToken' | 'apiTokenFrom' | 'threads' | 'threadsFrom' | 'setApiToken' | 'setThreads'>
+  settings: Pick<
+    NodeSettings,
+    'apiToken' | 'apiTokenFrom' | 'threads' | 'threadsFrom' | 'setApiToken' | 'setThreads'
+  >
   /** The local-node registry (app/local-nodes.ts): the live entries of nodes on this machine. */
   registry?: { list(): ReadonlyArray<{ url: string }> }
   /** Start another node on this machine (its own data dir, a free port); returns its URL. */

@@ -18,7 +18,10 @@ export interface UiEvents {
   subscribe(cb: (e: NodeEvent) => void): () => void
 }
 
-export function createEvents(deps: Pick<UiApiDeps, 'service' | 'mining' | 'peers'>, view: StatusView): UiEvents {
+export function createEvents(
+  deps: Pick<UiApiDeps, 'service' | 'mining' | 'peers'>,
+  view: StatusView
+): UiEvents {
   const { service, mining, peers } = deps
   const chain = service.chain
   const { status, miningStatus } = view
@@ -103,15 +106,32 @@ export function createEvents(deps: Pick<UiApiDeps, 'service' | 'mining' | 'peers
     const onFound = (b: Block) => {
       const h = chain.header(b.hash)
       if (!h || !chain.isOnMain(h) || !notified(b.hash)) return
-      notice({ kind: 'mined', index: b.index, hash: b.hash, reward: b.transactions[0]?.amount ?? 0 })
+      notice({
+        kind: 'mined',
+        index: b.index,
+        hash: b.hash,
+        reward: b.transactions[0]?.amount ?? 0
+      })
     }
     const onReceived = (acc: AcceptedBlock) => {
       if (acc.status !== 'main') return
       const me = service.wallet.address
       for (const b of acc.reorg?.connected ?? [acc.block]) {
         for (const t of b.transactions) {
-          if (t.recipient !== me || t.sender === me || t.sender === COINBASE_SENDER || !notified(t.id)) continue
-          notice({ kind: 'received', txId: t.id, amount: t.amount, sender: t.sender, blockIndex: b.index })
+          if (
+            t.recipient !== me ||
+            t.sender === me ||
+            t.sender === COINBASE_SENDER ||
+            !notified(t.id)
+          )
+            continue
+          notice({
+            kind: 'received',
+            txId: t.id,
+            amount: t.amount,
+            sender: t.sender,
+            blockIndex: b.index
+          })
         }
       }
     }

@@ -18,7 +18,8 @@ export function guarded<A extends unknown[], T>(
       // A full or damaged store: the call fails with the reason (the status banner says it too).
       if (e instanceof StorageUnavailableError) return errResult('unavailable', e.message)
       const f = storageFaultOf(e)
-      if (f !== undefined) return errResult('unavailable', `the data dir could not be written or read (${f.code})`)
+      if (f !== undefined)
+        return errResult('unavailable', `the data dir could not be written or read (${f.code})`)
       throw e
     }
   }

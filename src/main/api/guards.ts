@@ -30,7 +30,8 @@ export function str(v: unknown, name: string, re?: RegExp, maxLen = 2048): strin
 /** A peer URL by the one rule (src/shared/peer-url.ts), as its origin. */
 export function httpUrl(v: unknown, name = 'url'): string {
   const url = normalizeUrl(str(v, name))
-  if (url === undefined) throw new BadArgument(`${name} must be an http(s) URL such as http://127.0.0.1:5000`)
+  if (url === undefined)
+    throw new BadArgument(`${name} must be an http(s) URL such as http://127.0.0.1:5000`)
   return url
 }
 

@@ -14,7 +14,12 @@ export interface History {
   total: number
 }
 
-export function historyOf(service: NodeService, address: string, offset: number, limit: number): History {
+export function historyOf(
+  service: NodeService,
+  address: string,
+  offset: number,
+  limit: number
+): History {
   const store = service.store
   const pending: HistoryEntry[] = service.pool
     .all()

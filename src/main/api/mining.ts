@@ -7,11 +7,19 @@ import type { StatusView } from './status'
 import { blockSummary } from './views'
 
 /** The API methods this area answers (handlers.ts: each method is answered by one area). */
-export const MINING_METHODS = ['mineOnce', 'startMining', 'stopMining', 'getMining'] as const satisfies readonly ApiMethod[]
+export const MINING_METHODS = [
+  'mineOnce',
+  'startMining',
+  'stopMining',
+  'getMining'
+] as const satisfies readonly ApiMethod[]
 
 export type MiningHandlers = Pick<NodeApiHandlers, (typeof MINING_METHODS)[number]>
 
-export function miningHandlers(deps: Pick<UiApiDeps, 'service' | 'mining' | 'settings'>, view: StatusView): MiningHandlers {
+export function miningHandlers(
+  deps: Pick<UiApiDeps, 'service' | 'mining' | 'settings'>,
+  view: StatusView
+): MiningHandlers {
   const { mining } = deps
   const chain = deps.service.chain
 

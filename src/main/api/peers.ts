@@ -18,7 +18,9 @@ export const PEER_METHODS = [
 
 export type PeerHandlers = Pick<NodeApiHandlers, (typeof PEER_METHODS)[number]>
 
-export function peerHandlers(deps: Pick<UiApiDeps, 'service' | 'peers' | 'url' | 'registry' | 'spawnLocalNode'>): PeerHandlers {
+export function peerHandlers(
+  deps: Pick<UiApiDeps, 'service' | 'peers' | 'url' | 'registry' | 'spawnLocalNode'>
+): PeerHandlers {
   const { service, peers } = deps
 
   return {
@@ -28,7 +30,9 @@ export function peerHandlers(deps: Pick<UiApiDeps, 'service' | 'peers' | 'url' |
 
     addPeer: guarded(async (url) => peers.add(httpUrl(url))),
     removePeer: guarded(async (url) => peers.remove(httpUrl(url))),
-    banPeer: guarded(async (url, minutes) => peers.ban(httpUrl(url), int(minutes, 'minutes', 1, 525600))),
+    banPeer: guarded(async (url, minutes) =>
+      peers.ban(httpUrl(url), int(minutes, 'minutes', 1, 525600))
+    ),
     unbanPeer: guarded(async (url) => peers.unban(httpUrl(url))),
 
     resolve: guarded(async () => okResult(await peers.resolve())),
@@ -56,7 +60,8 @@ export function peerHandlers(deps: Pick<UiApiDeps, 'service' | 'peers' | 'url' |
     },
 
     startLocalNode: guarded(async () => {
-      if (!deps.spawnLocalNode) return errResult<LocalNode>('unavailable', 'this node cannot start other nodes')
+      if (!deps.spawnLocalNode)
+        return errResult<LocalNode>('unavailable', 'this node cannot start other nodes')
       const url = await deps.spawnLocalNode()
       const added = await peers.add(url)
       if (!added.ok) return errResult<LocalNode>(added.error, added.message)

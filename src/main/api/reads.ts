@@ -41,13 +41,16 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
     async listBlocks(fromIndex, limit) {
       const from = int(fromIndex, 'fromIndex')
       const n = int(limit, 'limit', 1, MAX_PAGE)
-      return store.summaries('main-desc', from === 0 ? chain.tip().index : from, n).map(summaryFromRow)
+      return store
+        .summaries('main-desc', from === 0 ? chain.tip().index : from, n)
+        .map(summaryFromRow)
     },
 
     async getChainView(fromIndex, toIndex) {
       const from = int(fromIndex, 'fromIndex')
       const to = int(toIndex, 'toIndex')
-      if (to < from || to - from > 2000) throw new BadArgument('toIndex must be within 2000 of fromIndex')
+      if (to < from || to - from > 2000)
+        throw new BadArgument('toIndex must be within 2000 of fromIndex')
       return store.summaries('range', from, to).map(chainNodeFromRow)
     },
 
@@ -75,12 +78,16 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
       const o = int(offset, 'offset')
       const n = int(limit, 'limit', 1, MAX_PAGE)
       if (!b) return errResult('not_found', 'no block with this hash is known')
-      return okResult({ transactions: b.transactions.slice(o, o + n).map(txToWire), total: b.transactions.length })
+      return okResult({
+        transactions: b.transactions.slice(o, o + n).map(txToWire),
+        total: b.transactions.length
+      })
     }),
 
     getTransaction: guarded(async (id) => {
       const f = service.findTransaction(str(id, 'id', HASH))
-      if (!f) return errResult('not_found', 'no transaction with this id is in the main chain or pending')
+      if (!f)
+        return errResult('not_found', 'no transaction with this id is in the main chain or pending')
       return okResult({
         transaction: txToWire(f.tx),
         status: f.blockHash === null ? ('pending' as const) : ('confirmed' as const),
@@ -109,7 +116,9 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
       const q = str(query, 'query', undefined, 200).trim().toLowerCase()
       if (/^\d+$/.test(q)) {
         const hash = store.getMainHash(Number(q))
-        return hash ? okResult({ kind: 'block' as const, hash }) : errResult('not_found', `no block at index ${q}`)
+        return hash
+          ? okResult({ kind: 'block' as const, hash })
+          : errResult('not_found', `no block at index ${q}`)
       }
       if (isHash(q)) {
         if (store.hasBlock(q)) return okResult({ kind: 'block' as const, hash: q })
@@ -117,7 +126,10 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
         return errResult('not_found', 'no block or transaction with this hash is known')
       }
       if (isAddress(q)) return okResult({ kind: 'address' as const, address: q })
-      return errResult('invalid_field', 'search for a block index, a block hash, a transaction id or an address')
+      return errResult(
+        'invalid_field',
+        'search for a block index, a block hash, a transaction id or an address'
+      )
     })
   }
 }

@@ -4,7 +4,14 @@
  * (node/settings.ts); port, host, network and data dir are saved for the next start.
  */
 import { checkThreads, checkToken } from '../node/settings'
-import type { ApiMethod, Language, NodeApiHandlers, NodeEvent, Settings, Theme } from '../../shared/api'
+import type {
+  ApiMethod,
+  Language,
+  NodeApiHandlers,
+  NodeEvent,
+  Settings,
+  Theme
+} from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { guarded } from './guarded'
 import { BadArgument, errResult, int, okResult, str } from './guards'
@@ -12,7 +19,10 @@ import { fullPath, shownPath } from './paths'
 import { isObject } from '../core'
 
 /** The API methods this area answers (handlers.ts: each method is answered by one area). */
-export const SETTINGS_METHODS = ['getSettings', 'updateSettings'] as const satisfies readonly ApiMethod[]
+export const SETTINGS_METHODS = [
+  'getSettings',
+  'updateSettings'
+] as const satisfies readonly ApiMethod[]
 
 export type SettingsHandlers = Pick<NodeApiHandlers, (typeof SETTINGS_METHODS)[number]>
 
@@ -62,30 +72,55 @@ export function settingsHandlers(
       if (!isObject(patch)) throw new BadArgument('settings must be an object')
       const p = patch as Record<string, unknown>
       // Checked before anything is saved: a bad switch value must not leave the theme half-applied.
-      const notifications = p.notifications === undefined ? undefined : bool(p.notifications, 'notifications')
-      const welcomeSeen = p.welcomeSeen === undefined ? undefined : bool(p.welcomeSeen, 'welcomeSeen')
+      const notifications =
+        p.notifications === undefined ? undefined : bool(p.notifications, 'notifications')
+      const welcomeSeen =
+        p.welcomeSeen === undefined ? undefined : bool(p.welcomeSeen, 'welcomeSeen')
       if (p.theme !== undefined) store.putSetting('theme', str(p.theme, 'theme', /^(light|dark)$/))
-      if (p.language !== undefined) store.putSetting('language', str(p.language, 'language', /^(en|zh-CN)$/))
-      if (notifications !== undefined) store.putSetting('notifications', notifications ? 'on' : 'off')
+      if (p.language !== undefined)
+        store.putSetting('language', str(p.language, 'language', /^(en|zh-CN)$/))
+      if (notifications !== undefined)
+        store.putSetting('notifications', notifications ? 'on' : 'off')
       if (welcomeSeen !== undefined) store.putSetting('welcomeSeen', welcomeSeen ? 'yes' : 'no')
       // The node's own rules (node/settings.ts), both checked before either is applied.
-      const threads = p.miningThreads === undefined ? undefined : checkThreads(p.miningThreads, 'miningThreads')
-      const token = p.apiToken === undefined || p.apiToken === '' ? undefined : checkToken(p.apiToken, 'apiToken')
-      for (const c of [threads, token]) if (c !== undefined && !c.ok) return errResult<Settings>('invalid_field', c.message)
-      if (p.miningThreads !== undefined) await deps.settings.setThreads(p.miningThreads, (n) => mining.setThreads(n))
+      const threads =
+        p.miningThreads === undefined ? undefined : checkThreads(p.miningThreads, 'miningThreads')
+      const token =
+        p.apiToken === undefined || p.apiToken === ''
+          ? undefined
+          : checkToken(p.apiToken, 'apiToken')
+      for (const c of [threads, token])
+        if (c !== undefined && !c.ok) return errResult<Settings>('invalid_field', c.message)
+      if (p.miningThreads !== undefined)
+        await deps.settings.setThreads(p.miningThreads, (n) => mining.setThreads(n))
       // In force for the next request: the control and UI routes read the token through its owner.
       if (p.apiToken !== undefined) deps.settings.setApiToken(p.apiToken)
       const launch = {
         port: p.port === undefined ? deps.launch.port : int(p.port, 'port', 0, 65535),
-        host: p.host === undefined ? deps.launch.host : str(p.host, 'host', /^[0-9A-Za-z.:[\]-]{1,255}$/),
-        network: p.network === undefined ? service.network.name : (str(p.network, 'network', /^(main|regtest)$/) as Settings['network']),
-        dataDir: p.dataDir === undefined ? service.dataDir : fullPath(str(p.dataDir, 'dataDir', /^[^\0]{1,1024}$/))
+        host:
+          p.host === undefined
+            ? deps.launch.host
+            : str(p.host, 'host', /^[0-9A-Za-z.:[\]-]{1,255}$/),
+        network:
+          p.network === undefined
+            ? service.network.name
+            : (str(p.network, 'network', /^(main|regtest)$/) as Settings['network']),
+        dataDir:
+          p.dataDir === undefined
+            ? service.dataDir
+            : fullPath(str(p.dataDir, 'dataDir', /^[^\0]{1,1024}$/))
       }
       const changedLaunch =
-        launch.port !== deps.launch.port || launch.host !== deps.launch.host ||
-        launch.network !== service.network.name || launch.dataDir !== service.dataDir
+        launch.port !== deps.launch.port ||
+        launch.host !== deps.launch.host ||
+        launch.network !== service.network.name ||
+        launch.dataDir !== service.dataDir
       if (changedLaunch) {
-        if (!deps.saveLaunchSettings) return errResult<Settings>('unavailable', 'port, host, network and data dir are set by command-line flags on this node')
+        if (!deps.saveLaunchSettings)
+          return errResult<Settings>(
+            'unavailable',
+            'port, host, network and data dir are set by command-line flags on this node'
+          )
         deps.saveLaunchSettings(launch)
       }
       const s = settings()

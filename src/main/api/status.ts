@@ -12,7 +12,9 @@ export interface StatusView {
   miningStatus(): MiningStatus
 }
 
-export function createStatusView(deps: Pick<UiApiDeps, 'service' | 'mining' | 'peers' | 'url'>): StatusView {
+export function createStatusView(
+  deps: Pick<UiApiDeps, 'service' | 'mining' | 'peers' | 'url'>
+): StatusView {
   const { service, mining, peers } = deps
 
   function miningStatus(): MiningStatus {

@@ -7,7 +7,10 @@ import { historyOf } from './history'
 import { isObject } from '../core'
 
 /** The API methods this area answers (handlers.ts: each method is answered by one area). */
-export const WALLET_METHODS = ['getWallet', 'sendTransaction'] as const satisfies readonly ApiMethod[]
+export const WALLET_METHODS = [
+  'getWallet',
+  'sendTransaction'
+] as const satisfies readonly ApiMethod[]
 
 export type WalletHandlers = Pick<NodeApiHandlers, (typeof WALLET_METHODS)[number]>
 

@@ -68,14 +68,20 @@ export type ParsedArgs =
  * The config a command line asks for (the desktop app's entry uses this). Throws UsageError on
  * an unknown flag or a bad value, and on --help (callers that print help use parseCommandLine).
  */
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): NodeConfig {
+export function parseArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env
+): NodeConfig {
   const r = parseCommandLine(argv, env)
   if (r.kind === 'run') return r.config
   throw new UsageError(r.kind === 'error' ? r.message : `no node config: --${r.kind} was given`)
 }
 
 /** Parse argv (without the node and script paths). Unknown flags and bad values are errors. */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env
+): ParsedArgs {
   let port = DEFAULT_PORT
   let host = DEFAULT_HOST
   let dataDir: string | undefined
@@ -94,11 +100,16 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   let logLevel: LogLevel | undefined
   let logFormat: LogFormat | undefined
   if (env.BLOCKFORGE_LOG_LEVEL) {
-    if (!isLogLevel(env.BLOCKFORGE_LOG_LEVEL)) return { kind: 'error', message: `BLOCKFORGE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }
+    if (!isLogLevel(env.BLOCKFORGE_LOG_LEVEL))
+      return {
+        kind: 'error',
+        message: `BLOCKFORGE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`
+      }
     logLevel = env.BLOCKFORGE_LOG_LEVEL
   }
   if (env.BLOCKFORGE_LOG_FORMAT) {
-    if (!isLogFormat(env.BLOCKFORGE_LOG_FORMAT)) return { kind: 'error', message: 'BLOCKFORGE_LOG_FORMAT must be pretty or json' }
+    if (!isLogFormat(env.BLOCKFORGE_LOG_FORMAT))
+      return { kind: 'error', message: 'BLOCKFORGE_LOG_FORMAT must be pretty or json' }
     logFormat = env.BLOCKFORGE_LOG_FORMAT
   }
   for (let i = 0; i < argv.length; i++) {
@@ -120,13 +131,18 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       case '--port': {
         const v = value()
         const n = Number(v)
-        if (v === undefined || !/^[0-9]{1,5}$/.test(v) || n > 65535) return { kind: 'error', message: `--port needs a number from 0 to 65535, got ${v ?? 'nothing'}` }
+        if (v === undefined || !/^[0-9]{1,5}$/.test(v) || n > 65535)
+          return {
+            kind: 'error',
+            message: `--port needs a number from 0 to 65535, got ${v ?? 'nothing'}`
+          }
         port = n
         break
       }
       case '--host': {
         const v = value()
-        if (!v || !/^[0-9A-Za-z.:[\]-]{1,255}$/.test(v)) return { kind: 'error', message: `--host needs an address, got ${v ?? 'nothing'}` }
+        if (!v || !/^[0-9A-Za-z.:[\]-]{1,255}$/.test(v))
+          return { kind: 'error', message: `--host needs an address, got ${v ?? 'nothing'}` }
         host = v.replace(/^\[(.*)\]$/, '$1')
         break
       }
@@ -138,7 +154,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }
       case '--network': {
         const v = value()
-        if (!isNetworkName(v)) return { kind: 'error', message: `--network must be main or regtest, got ${v ?? 'nothing'}` }
+        if (!isNetworkName(v))
+          return {
+            kind: 'error',
+            message: `--network must be main or regtest, got ${v ?? 'nothing'}`
+          }
         network = v
         break
       }
@@ -146,7 +166,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         const v = value()
         // The one peer-URL rule (shared/peer-url.ts): what the node would drop later is refused now.
         if (v === undefined || normalizeUrl(v) === undefined) {
-          return { kind: 'error', message: `--peer needs an http(s) URL such as http://127.0.0.1:5001, got ${v ?? 'nothing'}` }
+          return {
+            kind: 'error',
+            message: `--peer needs an http(s) URL such as http://127.0.0.1:5001, got ${v ?? 'nothing'}`
+          }
         }
         peers.push(v!)
         break
@@ -162,7 +185,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       case '--threads': {
         const v = value()
         // Checked here, before anything is opened (the same rule as Settings and the miner).
-        const t = checkThreads(v !== undefined && /^[0-9]{1,6}$/.test(v) ? Number(v) : v, '--threads')
+        const t = checkThreads(
+          v !== undefined && /^[0-9]{1,6}$/.test(v) ? Number(v) : v,
+          '--threads'
+        )
         if (!t.ok) return { kind: 'error', message: t.message }
         threads = t.value
         break
@@ -175,13 +201,21 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }
       case '--log-level': {
         const v = value()
-        if (!isLogLevel(v)) return { kind: 'error', message: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${v ?? 'nothing'}` }
+        if (!isLogLevel(v))
+          return {
+            kind: 'error',
+            message: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${v ?? 'nothing'}`
+          }
         logLevel = v
         break
       }
       case '--log-format': {
         const v = value()
-        if (!isLogFormat(v)) return { kind: 'error', message: `--log-format must be pretty or json, got ${v ?? 'nothing'}` }
+        if (!isLogFormat(v))
+          return {
+            kind: 'error',
+            message: `--log-format must be pretty or json, got ${v ?? 'nothing'}`
+          }
         logFormat = v
         break
       }
@@ -191,6 +225,19 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   return {
     kind: 'run',
-    config: { port, host, dataDir: dataDir ?? defaultDataDir(network, env), network, peers, mine, apiToken, apiTokenFrom, threads, serveUi, logLevel, logFormat }
+    config: {
+      port,
+      host,
+      dataDir: dataDir ?? defaultDataDir(network, env),
+      network,
+      peers,
+      mine,
+      apiToken,
+      apiTokenFrom,
+      threads,
+      serveUi,
+      logLevel,
+      logFormat
+    }
   }
 }

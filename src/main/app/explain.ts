@@ -23,7 +23,9 @@ export class UsageError extends Error {
 function fileInTheWay(dataDir: string): string {
   for (let p = resolve(dataDir); ; p = dirname(p)) {
     if (existsSync(p)) {
-      return p === resolve(dataDir) || statSync(p).isDirectory() ? 'is not a folder' : `cannot be made: ${p} is a file, not a folder`
+      return p === resolve(dataDir) || statSync(p).isDirectory()
+        ? 'is not a folder'
+        : `cannot be made: ${p} is a file, not a folder`
     }
     if (dirname(p) === p) return 'is not a folder'
   }
@@ -47,7 +49,8 @@ export function explain(e: unknown, cfg: { host: string; port: number; dataDir: 
       return `the data dir ${cfg.dataDir} ${fileInTheWay(cfg.dataDir)}`
     case 'ENOENT':
       // mkdir of a data dir under a read-only or missing parent.
-      if (err.syscall === 'mkdir') return `the data dir ${cfg.dataDir} cannot be created (${err.code}): its parent folder is missing or read-only`
+      if (err.syscall === 'mkdir')
+        return `the data dir ${cfg.dataDir} cannot be created (${err.code}): its parent folder is missing or read-only`
       break
     case 'ENOSPC':
     case 'EDQUOT':
@@ -55,7 +58,14 @@ export function explain(e: unknown, cfg: { host: string; port: number; dataDir: 
       return `the disk holding the data dir ${cfg.dataDir} is full (${err.code}): free some space and start the node again`
   }
   // Store and wallet errors are written as one line naming the file and what to do.
-  const oneLiners = ['StoreLockedError', 'NetworkMismatchError', 'StoreDamagedError', 'ChainLostError', 'ForeignDatabaseError', 'WalletFileError']
+  const oneLiners = [
+    'StoreLockedError',
+    'NetworkMismatchError',
+    'StoreDamagedError',
+    'ChainLostError',
+    'ForeignDatabaseError',
+    'WalletFileError'
+  ]
   if (oneLiners.includes(err?.name)) return err.message
   if (err?.code === 'SQLITE_CANTOPEN' || err?.code?.startsWith('SQLITE_READONLY')) {
     return `the data dir ${cfg.dataDir} is not writable (${err.code})`

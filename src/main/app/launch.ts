@@ -3,7 +3,16 @@
  * the launch settings the app keeps for its next start, and spawning a second local node.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { homedir, networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -14,8 +23,10 @@ import { isNetworkName, type NetworkName } from '../core'
 /** The per-user folder Blockforge keeps its data dirs and launch settings in. */
 export function configRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.BLOCKFORGE_HOME) return env.BLOCKFORGE_HOME
-  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Blockforge')
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Blockforge')
+  if (process.platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Blockforge')
+  if (process.platform === 'darwin')
+    return join(homedir(), 'Library', 'Application Support', 'Blockforge')
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Blockforge')
 }
 
@@ -33,7 +44,8 @@ export function readLaunchSettings(root = configRoot()): LaunchSettings {
   try {
     const v = JSON.parse(readFileSync(join(root, LAUNCH_FILE), 'utf8')) as Record<string, unknown>
     const out: LaunchSettings = {}
-    if (typeof v.port === 'number' && Number.isInteger(v.port) && v.port >= 0 && v.port < 65536) out.port = v.port
+    if (typeof v.port === 'number' && Number.isInteger(v.port) && v.port >= 0 && v.port < 65536)
+      out.port = v.port
     if (typeof v.host === 'string') out.host = v.host
     if (isNetworkName(v.network)) out.network = v.network
     if (typeof v.dataDir === 'string') out.dataDir = v.dataDir
@@ -57,7 +69,9 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
     srv.once('error', reject)
     srv.listen(0, host, () => {
       const addr = srv.address()
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))))
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))
+      )
     })
   })
 }
@@ -70,7 +84,9 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
  */
 export function headlessEntry(moduleUrl: string = import.meta.url): string {
   const file = fileURLToPath(moduleUrl)
-  return file.endsWith('.ts') ? resolve(dirname(file), '../../../out/node/headless.js') : resolve(dirname(file), '../node/headless.js')
+  return file.endsWith('.ts')
+    ? resolve(dirname(file), '../../../out/node/headless.js')
+    : resolve(dirname(file), '../node/headless.js')
 }
 
 /**
@@ -80,8 +96,15 @@ export function headlessEntry(moduleUrl: string = import.meta.url): string {
 function buildIfStale(entry: string): void {
   const script = resolve(dirname(entry), '../../scripts/build-headless.mjs')
   if (!existsSync(script)) return
-  const r = spawnSync(process.execPath, [script, '--if-stale'], { env: asNode(process.env), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`the headless node could not be built: ${(r.stderr ?? '').trim() || r.error?.message}`)
+  const r = spawnSync(process.execPath, [script, '--if-stale'], {
+    env: asNode(process.env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8'
+  })
+  if (r.status !== 0)
+    throw new Error(
+      `the headless node could not be built: ${(r.stderr ?? '').trim() || r.error?.message}`
+    )
 }
 
 /** Inside Electron, process.execPath is the app: with this it runs a script as plain Node instead. */
@@ -135,9 +158,14 @@ export function undoNewFolder(dir: string): () => void {
  * (it needs a zone to be used). A machine without a network keeps loopback. Any other host is
  * returned as it is.
  */
-export function reachableHost(host: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string {
+export function reachableHost(
+  host: string,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()
+): string {
   if (host !== '0.0.0.0' && host !== '::' && host !== '') return host
-  const all = Object.values(interfaces).flatMap((l) => l ?? []).filter((i) => !i.internal)
+  const all = Object.values(interfaces)
+    .flatMap((l) => l ?? [])
+    .filter((i) => !i.internal)
   const v4 = all.find((i) => i.family === 'IPv4' && !i.address.startsWith('169.254.'))
   const v6 = all.find((i) => i.family === 'IPv6' && !/^fe[89ab]/i.test(i.address))
   const pick = host === '::' ? (v6 ?? v4) : v4
@@ -175,10 +203,14 @@ export async function spawnLocalNode(opts: SpawnOptions): Promise<SpawnedNode> {
   const args = [
     ...(opts.execArgv ?? []),
     entry,
-    '--port', String(port),
-    '--host', opts.host,
-    '--network', opts.network,
-    '--data-dir', dataDir,
+    '--port',
+    String(port),
+    '--host',
+    opts.host,
+    '--network',
+    opts.network,
+    '--data-dir',
+    dataDir,
     ...opts.peers.flatMap((p) => ['--peer', p])
   ]
   // The token goes in the environment, not on the command line: any user of the machine can
@@ -186,7 +218,10 @@ export async function spawnLocalNode(opts: SpawnOptions): Promise<SpawnedNode> {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) }
   if (opts.apiToken) env.BLOCKFORGE_API_TOKEN = opts.apiToken
   else delete env.BLOCKFORGE_API_TOKEN
-  const child = spawn(process.execPath, args, { env: asNode(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, {
+    env: asNode(env),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   return new Promise((resolve, reject) => {
     let err = ''
     child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)))

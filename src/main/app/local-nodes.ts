@@ -29,7 +29,10 @@ export class LocalRegistry {
   /** Announce this process's node; returns the function that withdraws it. */
   register(entry: Omit<LocalNodeEntry, 'pid' | 'startedAt'>): () => void {
     mkdirSync(this.dir, { recursive: true })
-    const file = join(this.dir, `${process.pid}-${Buffer.from(entry.url).toString('hex').slice(-16)}.json`)
+    const file = join(
+      this.dir,
+      `${process.pid}-${Buffer.from(entry.url).toString('hex').slice(-16)}.json`
+    )
     const body: LocalNodeEntry = { ...entry, pid: process.pid, startedAt: Date.now() }
     writeFileSync(file, JSON.stringify(body))
     return () => rmSync(file, { force: true })

@@ -20,7 +20,13 @@ import type { PeerLimits } from '../p2p/types'
 import { VerifyPool } from '../p2p/verify-pool'
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
 import { UsageError } from './explain'
-import { configRoot, reachableHost, saveLaunchSettings, spawnLocalNode, undoNewFolder } from './launch'
+import {
+  configRoot,
+  reachableHost,
+  saveLaunchSettings,
+  spawnLocalNode,
+  undoNewFolder
+} from './launch'
 import { MiningController } from '../node/mining'
 import { NodeService } from '../node/service'
 import { checkThreads, checkToken, NodeSettings } from '../node/settings'
@@ -100,7 +106,10 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
   const network = NETWORKS[cfg.network]
   const logger = cfg.logger ?? nullLogger()
   const log = logger.child({ module: 'node' })
-  const verifyPool = new VerifyPool({ genesisHash: network.genesisHash, workerPath: cfg.verifyWorkerPath })
+  const verifyPool = new VerifyPool({
+    genesisHash: network.genesisHash,
+    workerPath: cfg.verifyWorkerPath
+  })
   let service: NodeService
   let settings: NodeSettings
   let engine: MinerEngine
@@ -116,7 +125,11 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
   }
   try {
     // The one owner of the token and the thread count: flags for this run, else what Settings saved.
-    settings = new NodeSettings(service.store, { apiToken: cfg.apiToken, apiTokenFrom: cfg.apiTokenFrom, threads: cfg.threads }, logger.child({ module: 'settings' }))
+    settings = new NodeSettings(
+      service.store,
+      { apiToken: cfg.apiToken, apiTokenFrom: cfg.apiTokenFrom, threads: cfg.threads },
+      logger.child({ module: 'settings' })
+    )
     engine = new MinerEngine({ threads: settings.threads, workerPath: cfg.minerWorkerPath })
   } catch (e) {
     await verifyPool.close()
@@ -129,8 +142,24 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
   // Blocks, reorganisations, refusals, storage state (said once when it starts and once when it
   // ends, issue #8) and the miner: node-events.ts.
   const unlog = logNodeEvents(logger, { service, mining })
-  const peers = new PeerManager({ service, selfUrl: publicUrl(cfg.host, cfg.port), verifyPool, limits: cfg.peerLimits, logger: logger.child({ module: 'p2p' }) })
-  const app = createHttpServer({ service, peers, mining, apiToken, log: logger.child({ module: 'http' }), limits: cfg.httpLimits }, { listenHost: cfg.host })
+  const peers = new PeerManager({
+    service,
+    selfUrl: publicUrl(cfg.host, cfg.port),
+    verifyPool,
+    limits: cfg.peerLimits,
+    logger: logger.child({ module: 'p2p' })
+  })
+  const app = createHttpServer(
+    {
+      service,
+      peers,
+      mining,
+      apiToken,
+      log: logger.child({ module: 'http' }),
+      limits: cfg.httpLimits
+    },
+    { listenHost: cfg.host }
+  )
   const shutdown = async (): Promise<void> => {
     await app.close().catch(() => undefined)
     await peers.close()
@@ -153,18 +182,20 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       launch: { port: cfg.port, host: cfg.host },
       settings,
       registry: new LocalRegistry(join(configRoot(), 'nodes')),
-      spawnLocalNode: cfg.startLocalNode ?? (async (): Promise<string> => {
-        // The built headless node, with plain node (launch.ts finds and, from source, builds it).
-        const spawned = await spawnLocalNode({
-          network: cfg.network,
-          host: cfg.host,
-          dataDirBase: cfg.dataDir,
-          peers: [url],
-          apiToken: settings.apiToken()
-        })
-        spawned.child.unref()
-        return spawned.url
-      }),
+      spawnLocalNode:
+        cfg.startLocalNode ??
+        (async (): Promise<string> => {
+          // The built headless node, with plain node (launch.ts finds and, from source, builds it).
+          const spawned = await spawnLocalNode({
+            network: cfg.network,
+            host: cfg.host,
+            dataDirBase: cfg.dataDir,
+            peers: [url],
+            apiToken: settings.apiToken()
+          })
+          spawned.child.unref()
+          return spawned.url
+        }),
       saveLaunchSettings: (s: Parameters<typeof saveLaunchSettings>[0]) => saveLaunchSettings(s)
     }
     ui = createUiApi(deps)
@@ -187,7 +218,15 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
 
   const tip = service.chain.tip()
   log.info(
-    { url, network: cfg.network, dataDir: cfg.dataDir, height: tip.index, tip: shortHash(tip.hash), peers: peers.urls().length, apiTokenSet: apiToken() !== undefined },
+    {
+      url,
+      network: cfg.network,
+      dataDir: cfg.dataDir,
+      height: tip.index,
+      tip: shortHash(tip.hash),
+      peers: peers.urls().length,
+      apiTokenSet: apiToken() !== undefined
+    },
     'node started'
   )
   peers.start(cfg.peers)

@@ -127,7 +127,8 @@ export class Chain {
       if (h === undefined) return undefined
       // A header read inside a caller's transaction may belong to a block that is rolled back.
       if (this.store.inTransaction?.()) return h
-      if (this.headerCache.size >= 4096) this.headerCache.delete(this.headerCache.keys().next().value!)
+      if (this.headerCache.size >= 4096)
+        this.headerCache.delete(this.headerCache.keys().next().value!)
       this.headerCache.set(hash, h)
     }
     return h
@@ -153,7 +154,10 @@ export class Chain {
     }
     let expectedDifficulty = parent.difficulty
     if (needRetarget) {
-      if (oldest === undefined) throw new Error(`ancestor ${childIndex - params.retargetInterval} of ${parent.hash} missing`)
+      if (oldest === undefined)
+        throw new Error(
+          `ancestor ${childIndex - params.retargetInterval} of ${parent.hash} missing`
+        )
       expectedDifficulty = retarget(params, {
         parentIndex: parent.index,
         parentDifficulty: parent.difficulty,
@@ -211,8 +215,12 @@ export class Chain {
    * the orphan set: the hash is the header's and the work it claims is done.
    */
   private checkStandalone(block: Block): Check | Failure {
-    if (blockHash(block) !== block.hash) return fail('bad_hash', 'hash is not SHA-256 of the header')
-    if (block.difficulty < this.network.params.minDifficulty || leadingZeroBits(block.hash) < block.difficulty) {
+    if (blockHash(block) !== block.hash)
+      return fail('bad_hash', 'hash is not SHA-256 of the header')
+    if (
+      block.difficulty < this.network.params.minDifficulty ||
+      leadingZeroBits(block.hash) < block.difficulty
+    ) {
       return fail('bad_pow', `the hash does not meet difficulty ${block.difficulty}`)
     }
     return { ok: true, value: undefined }
@@ -244,7 +252,8 @@ export class Chain {
       // A block from the future may become valid; every other header failure is final for this
       // hash, provided the hash is really this header's: one that only claims another block's hash
       // (bad_hash, or a rule checked before it) must not get that block refused.
-      if (f.code !== 'time_too_new' && blockHash(block) === block.hash) this.rememberInvalid(block.hash, f)
+      if (f.code !== 'time_too_new' && blockHash(block) === block.hash)
+        this.rememberInvalid(block.hash, f)
       return { ...f, kind: 'invalid' }
     }
     // Body failures are not remembered by hash: the hash commits to the transaction ids only, and an

@@ -52,7 +52,12 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 class FieldError extends Error {}
 
 /** A JSON integer per PROTOCOL §1: whole, 0 <= n <= max. `1.0` is 1 (JSON numbers are values). */
-function int(obj: Record<string, unknown>, field: string, path: string, max = MAX_JSON_INT): number {
+function int(
+  obj: Record<string, unknown>,
+  field: string,
+  path: string,
+  max = MAX_JSON_INT
+): number {
   const v = obj[field]
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
     throw new FieldError(`${path}${field} must be a whole number from 0 to ${max}, got ${show(v)}`)
@@ -60,7 +65,13 @@ function int(obj: Record<string, unknown>, field: string, path: string, max = MA
   return v
 }
 
-function str(obj: Record<string, unknown>, field: string, path: string, re: RegExp, what: string): string {
+function str(
+  obj: Record<string, unknown>,
+  field: string,
+  path: string,
+  re: RegExp,
+  what: string
+): string {
   const v = obj[field]
   if (typeof v !== 'string' || !re.test(v)) {
     throw new FieldError(`${path}${field} must be ${what}, got ${show(v)}`)
@@ -116,7 +127,17 @@ export function parseBlock(v: unknown): Result<Block> {
     const hash = str(v, 'hash', '', HASH_PATTERN, '64 lowercase hex characters')
     if (!Array.isArray(v.transactions)) throw new FieldError('transactions must be a list')
     const transactions = v.transactions.map((t, i) => txFromObject(t, `transactions[${i}].`))
-    return ok({ version, index, timestamp, previousHash, merkleRoot, difficulty, proof, hash, transactions })
+    return ok({
+      version,
+      index,
+      timestamp,
+      previousHash,
+      merkleRoot,
+      difficulty,
+      proof,
+      hash,
+      transactions
+    })
   } catch (e) {
     if (e instanceof FieldError) return fail('invalid_field', e.message)
     throw e

@@ -16,6 +16,12 @@ export interface CoinbaseTerms {
 
 /** PROTOCOL §3 and §4 rule 5: sender "0", fee 0, nonce = index, no key or signature, id on `genesisHash`'s network. */
 export function createCoinbase(terms: CoinbaseTerms, genesisHash: string): Transaction {
-  const body = { sender: COINBASE_SENDER, recipient: terms.recipient, amount: terms.amount, fee: 0, nonce: terms.index }
+  const body = {
+    sender: COINBASE_SENDER,
+    recipient: terms.recipient,
+    amount: terms.amount,
+    fee: 0,
+    nonce: terms.index
+  }
   return { ...body, id: txId(body, genesisHash), publicKey: null, signature: null }
 }

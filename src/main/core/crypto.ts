@@ -17,7 +17,11 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
 export function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   if (seed.length !== 32) throw new Error('an Ed25519 seed is 32 bytes')
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8'
+  })
 }
 
 export function publicKeyFromSeed(seed: Uint8Array): Buffer {
@@ -39,7 +43,11 @@ export function signEd25519(seed: Uint8Array, message: Uint8Array): string {
  * Strict Ed25519 verification as node:crypto (OpenSSL) does it: a non-canonical R or public key,
  * or S >= L, fails. Any malformed input is a failed verification, never an exception.
  */
-export function verifyEd25519(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean {
+export function verifyEd25519(
+  publicKeyHex: string,
+  message: Uint8Array,
+  signatureHex: string
+): boolean {
   try {
     const key = createPublicKey({
       key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKeyHex, 'hex')]),

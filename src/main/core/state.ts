@@ -68,5 +68,6 @@ export function applyBlock(state: StateOverlay, block: Pick<Block, 'transactions
 
 /** Undo a connected block: its transactions in reverse order. */
 export function revertBlock(state: StateOverlay, block: Pick<Block, 'transactions'>): void {
-  for (let i = block.transactions.length - 1; i >= 0; i--) revertTransaction(state, block.transactions[i])
+  for (let i = block.transactions.length - 1; i >= 0; i--)
+    revertTransaction(state, block.transactions[i])
 }

@@ -10,7 +10,13 @@ import { merkleRoot } from './merkle'
 import type { Network } from './networks'
 import { leadingZeroBits } from './pow'
 import { applyTransaction, StateOverlay, type StateView } from './state'
-import { COINBASE_SENDER, isCoinbase, type Block, type BlockHeader, type Transaction } from './types'
+import {
+  COINBASE_SENDER,
+  isCoinbase,
+  type Block,
+  type BlockHeader,
+  type Transaction
+} from './types'
 
 /**
  * Signature check, injectable so a node can verify in parallel ahead of time and answer from a
@@ -33,7 +39,10 @@ export function checkTransactionForm(
   verifier: SignatureVerifier = verifyWithNodeCrypto
 ): Check {
   if (isCoinbase(tx)) {
-    return fail('bad_transaction', `transaction ${short(tx.id)} is a coinbase; only a block's first transaction may be one`)
+    return fail(
+      'bad_transaction',
+      `transaction ${short(tx.id)} is a coinbase; only a block's first transaction may be one`
+    )
   }
   if (tx.recipient === COINBASE_SENDER) {
     return fail('bad_transaction', `transaction ${short(tx.id)}: recipient "0" is not an address`)
@@ -42,15 +51,23 @@ export function checkTransactionForm(
     return fail('bad_transaction', `transaction ${short(tx.id)} has no public key or signature`)
   }
   if (addressOf(tx.publicKey) !== tx.sender) {
-    return fail('bad_sender', `transaction ${short(tx.id)}: sender ${tx.sender} is not the address of its public key`)
+    return fail(
+      'bad_sender',
+      `transaction ${short(tx.id)}: sender ${tx.sender} is not the address of its public key`
+    )
   }
-  if (tx.amount < 1) return fail('bad_transaction', `transaction ${short(tx.id)}: amount must be at least 1`)
+  if (tx.amount < 1)
+    return fail('bad_transaction', `transaction ${short(tx.id)}: amount must be at least 1`)
   const bytes = txSigningBytes(tx, genesisHash)
   const id = txId(tx, genesisHash)
   if (id !== tx.id) {
-    return fail('bad_transaction', `transaction id ${short(tx.id)} does not match its contents (expected ${short(id)}; is it for another network?)`)
+    return fail(
+      'bad_transaction',
+      `transaction id ${short(tx.id)} does not match its contents (expected ${short(id)}; is it for another network?)`
+    )
   }
-  if (!verifier(tx, bytes)) return fail('bad_signature', `transaction ${short(tx.id)}: the signature does not verify`)
+  if (!verifier(tx, bytes))
+    return fail('bad_signature', `transaction ${short(tx.id)}: the signature does not verify`)
   return OK
 }
 
@@ -58,10 +75,16 @@ export function checkTransactionForm(
 export function checkTransactionState(tx: Transaction, state: StateView): Check {
   const acc = state.account(tx.sender)
   if (tx.nonce !== acc.nonce) {
-    return fail('bad_nonce', `transaction ${short(tx.id)}: nonce ${tx.nonce}, but the sender's next nonce is ${acc.nonce}`)
+    return fail(
+      'bad_nonce',
+      `transaction ${short(tx.id)}: nonce ${tx.nonce}, but the sender's next nonce is ${acc.nonce}`
+    )
   }
   if (BigInt(acc.balance) < BigInt(tx.amount) + BigInt(tx.fee)) {
-    return fail('insufficient_funds', `transaction ${short(tx.id)}: amount ${tx.amount} + fee ${tx.fee} exceeds the sender's balance ${acc.balance}`)
+    return fail(
+      'insufficient_funds',
+      `transaction ${short(tx.id)}: amount ${tx.amount} + fee ${tx.fee} exceeds the sender's balance ${acc.balance}`
+    )
   }
   return OK
 }
@@ -88,25 +111,47 @@ export function checkHeader(block: Block, ctx: ParentContext, network: Network):
   const p = ctx.parent
   if (block.version !== 1) return fail('bad_version', `version ${block.version}, must be 1`)
   if (block.index !== p.index + 1) {
-    return fail('bad_index', `index ${block.index}, but the parent's index is ${p.index} (expected ${p.index + 1})`)
+    return fail(
+      'bad_index',
+      `index ${block.index}, but the parent's index is ${p.index} (expected ${p.index + 1})`
+    )
   }
   if (block.previousHash !== p.hash) {
-    return fail('bad_previous_hash', `previous_hash ${short(block.previousHash)} is not the parent's hash ${short(p.hash)}`)
+    return fail(
+      'bad_previous_hash',
+      `previous_hash ${short(block.previousHash)} is not the parent's hash ${short(p.hash)}`
+    )
   }
   const hash = blockHash(block)
-  if (hash !== block.hash) return fail('bad_hash', `hash ${short(block.hash)} is not SHA-256 of the header (${short(hash)})`)
+  if (hash !== block.hash)
+    return fail(
+      'bad_hash',
+      `hash ${short(block.hash)} is not SHA-256 of the header (${short(hash)})`
+    )
   if (block.difficulty !== ctx.expectedDifficulty) {
-    return fail('bad_difficulty', `difficulty ${block.difficulty}, expected ${ctx.expectedDifficulty} at index ${block.index}`)
+    return fail(
+      'bad_difficulty',
+      `difficulty ${block.difficulty}, expected ${ctx.expectedDifficulty} at index ${block.index}`
+    )
   }
   const zeros = leadingZeroBits(block.hash)
   if (zeros < block.difficulty) {
-    return fail('bad_pow', `${zeros} leading zero bits, need ${block.difficulty} (index=${block.index} hash=${short(block.hash)})`)
+    return fail(
+      'bad_pow',
+      `${zeros} leading zero bits, need ${block.difficulty} (index=${block.index} hash=${short(block.hash)})`
+    )
   }
   if (block.timestamp <= ctx.medianTimePast) {
-    return fail('time_too_old', `timestamp ${block.timestamp} is not after the median of recent blocks ${ctx.medianTimePast}`)
+    return fail(
+      'time_too_old',
+      `timestamp ${block.timestamp} is not after the median of recent blocks ${ctx.medianTimePast}`
+    )
   }
   if (block.timestamp > ctx.now + network.params.maxFutureMs) {
-    return fail('time_too_new', `timestamp ${block.timestamp} is more than ${network.params.maxFutureMs} ms ahead of this node's clock`)
+    return fail(
+      'time_too_new',
+      `timestamp ${block.timestamp} is more than ${network.params.maxFutureMs} ms ahead of this node's clock`
+    )
   }
   return OK
 }
@@ -115,14 +160,23 @@ export function checkHeader(block: Block, ctx: ParentContext, network: Network):
 export function checkBody(block: Block, network: Network): Check {
   const txs = block.transactions
   const max = network.params.maxBlockTxs
-  if (txs.length > max) return fail('too_many_txs', `${txs.length} transactions, at most ${max} (coinbase included)`)
+  if (txs.length > max)
+    return fail('too_many_txs', `${txs.length} transactions, at most ${max} (coinbase included)`)
   const cb = txs[0]
-  if (cb === undefined || !isCoinbase(cb)) return fail('bad_coinbase', 'the first transaction must be a coinbase (sender "0")')
-  if (cb.publicKey !== null || cb.signature !== null) return fail('bad_coinbase', 'a coinbase has public_key and signature null')
+  if (cb === undefined || !isCoinbase(cb))
+    return fail('bad_coinbase', 'the first transaction must be a coinbase (sender "0")')
+  if (cb.publicKey !== null || cb.signature !== null)
+    return fail('bad_coinbase', 'a coinbase has public_key and signature null')
   if (cb.fee !== 0) return fail('bad_coinbase', `coinbase fee ${cb.fee}, must be 0`)
-  if (cb.nonce !== block.index) return fail('bad_coinbase', `coinbase nonce ${cb.nonce}, must be the block's index ${block.index}`)
-  if (cb.recipient === COINBASE_SENDER) return fail('bad_coinbase', 'the coinbase recipient must be an address')
-  if (txId(cb, network.genesisHash) !== cb.id) return fail('bad_coinbase', `coinbase id ${short(cb.id)} does not match its contents`)
+  if (cb.nonce !== block.index)
+    return fail(
+      'bad_coinbase',
+      `coinbase nonce ${cb.nonce}, must be the block's index ${block.index}`
+    )
+  if (cb.recipient === COINBASE_SENDER)
+    return fail('bad_coinbase', 'the coinbase recipient must be an address')
+  if (txId(cb, network.genesisHash) !== cb.id)
+    return fail('bad_coinbase', `coinbase id ${short(cb.id)} does not match its contents`)
   for (let i = 1; i < txs.length; i++) {
     if (isCoinbase(txs[i])) return fail('bad_coinbase', `transaction ${i} is a second coinbase`)
   }
@@ -132,7 +186,11 @@ export function checkBody(block: Block, network: Network): Check {
     seen.add(tx.id)
   }
   const root = merkleRoot(txs.map((t) => t.id))
-  if (root !== block.merkleRoot) return fail('bad_merkle_root', `merkle_root ${short(block.merkleRoot)} does not match the transactions (${short(root)})`)
+  if (root !== block.merkleRoot)
+    return fail(
+      'bad_merkle_root',
+      `merkle_root ${short(block.merkleRoot)} does not match the transactions (${short(root)})`
+    )
   return OK
 }
 
@@ -160,7 +218,10 @@ export function checkTransactions(
   const cb = txs[0]
   const want = BigInt(network.params.blockReward) + fees
   if (BigInt(cb.amount) !== want) {
-    return fail('bad_coinbase', `coinbase amount ${cb.amount}, must be reward ${network.params.blockReward} + fees ${fees} = ${want}`)
+    return fail(
+      'bad_coinbase',
+      `coinbase amount ${cb.amount}, must be reward ${network.params.blockReward} + fees ${fees} = ${want}`
+    )
   }
   applyTransaction(overlay, cb)
   return OK

@@ -72,7 +72,11 @@ function queryToken(req: FastifyRequest): string | undefined {
 }
 
 /** The token the request presents (header, query or cookie), when it matches `token`. */
-export function presentsToken(req: FastifyRequest, token: string | undefined, viaQuery = false): boolean {
+export function presentsToken(
+  req: FastifyRequest,
+  token: string | undefined,
+  viaQuery = false
+): boolean {
   if (!token) return false
   for (const t of [bearer(req), viaQuery ? queryToken(req) : undefined, cookieToken(req)]) {
     if (t !== undefined && same(t, token)) return true
@@ -88,13 +92,21 @@ export function mayControl(req: FastifyRequest, token: string | undefined): bool
 }
 
 /** UI routes: the token when one is configured, else loopback only. */
-export function mayUseUi(req: FastifyRequest, token: string | undefined, viaQuery = false): boolean {
+export function mayUseUi(
+  req: FastifyRequest,
+  token: string | undefined,
+  viaQuery = false
+): boolean {
   if (token) return presentsToken(req, token, viaQuery)
   return isLoopback(req.socket.remoteAddress)
 }
 
 /** Why a control request is refused (403 forbidden), or undefined when it may go ahead. */
-export function controlRefusal(req: FastifyRequest, token: string | undefined, origins: NodeOrigins): string | undefined {
+export function controlRefusal(
+  req: FastifyRequest,
+  token: string | undefined,
+  origins: NodeOrigins
+): string | undefined {
   const web = origins.refusal(req)
   if (web !== undefined) return web
   if (mayControl(req, token)) return undefined
@@ -112,7 +124,8 @@ export function uiRefusal(
   origins: NodeOrigins,
   opts: { viaQuery: boolean; navigation: boolean }
 ): string | undefined {
-  const web = opts.navigation && origins.hostAllowed(requestHost(req)) ? undefined : origins.refusal(req)
+  const web =
+    opts.navigation && origins.hostAllowed(requestHost(req)) ? undefined : origins.refusal(req)
   if (web !== undefined) return web
   if (mayUseUi(req, token, opts.viaQuery)) return undefined
   return token

@@ -29,7 +29,10 @@ import { Readable } from 'node:stream'
 
 /** The store's side of it (SqliteStore.mainBlockJson). */
 export interface ChainJsonSource {
-  mainBlockJson(afterHeight: number, maxBytes: number): { height: number; hash: string; parent: string; json: string }[]
+  mainBlockJson(
+    afterHeight: number,
+    maxBytes: number
+  ): { height: number; hash: string; parent: string; json: string }[]
 }
 
 /** Block JSON read per page: a fraction of a millisecond of work between two turns of the loop. */
@@ -61,9 +64,13 @@ class ChainStream extends Readable {
   ) {
     super({ highWaterMark: PAGE_BYTES })
     const stallMs = opts.stallMs ?? STALL_MS
-    this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastRead > stallMs) this.destroy(new Error(`the client read nothing for ${stallMs} ms`))
-    }, Math.max(50, stallMs / 4))
+    this.watchdog = setInterval(
+      () => {
+        if (Date.now() - this.lastRead > stallMs)
+          this.destroy(new Error(`the client read nothing for ${stallMs} ms`))
+      },
+      Math.max(50, stallMs / 4)
+    )
     this.watchdog.unref()
   }
 
@@ -140,7 +147,11 @@ export const DEFAULT_GATE: GateLimits = { active: 4, queued: 32, waitMs: 10_000,
  */
 export class Gate {
   private running = 0
-  private readonly waiting: { grant: (release: (() => void) | undefined) => void; timer: NodeJS.Timeout; leave: () => void }[] = []
+  private readonly waiting: {
+    grant: (release: (() => void) | undefined) => void
+    timer: NodeJS.Timeout
+    leave: () => void
+  }[] = []
   /** Slots held (running or waiting) per address. */
   private readonly held = new Map<string, number>()
 

@@ -68,7 +68,12 @@ export function fileLimit(procLimits = '/proc/self/limits'): number {
 export function defaultConnectionLimits(files = fileLimit()): ConnectionLimits {
   const maxConnections = Math.max(32, Math.min(8192, files - Math.max(128, Math.floor(files / 4))))
   const maxPerAddress = Math.max(16, Math.min(256, Math.floor(maxConnections / 4)))
-  return { maxConnections, maxPerAddress, firstRequestMs: 5_000, localReserve: localReserveFor(maxConnections, maxPerAddress) }
+  return {
+    maxConnections,
+    maxPerAddress,
+    firstRequestMs: 5_000,
+    localReserve: localReserveFor(maxConnections, maxPerAddress)
+  }
 }
 
 function localReserveFor(maxConnections: number, maxPerAddress: number): number {
@@ -96,10 +101,14 @@ export interface ConnectionStats {
 }
 
 /** Apply `limits` to `server` (an http.Server before or after listen). */
-export function limitConnections(server: Server, partial: Partial<ConnectionLimits> = {}): ConnectionStats {
+export function limitConnections(
+  server: Server,
+  partial: Partial<ConnectionLimits> = {}
+): ConnectionStats {
   const limits = { ...defaultConnectionLimits(), ...partial }
   // Caps given without a reserve get the reserve that goes with them, not the defaults'.
-  if (partial.localReserve === undefined) limits.localReserve = localReserveFor(limits.maxConnections, limits.maxPerAddress)
+  if (partial.localReserve === undefined)
+    limits.localReserve = localReserveFor(limits.maxConnections, limits.maxPerAddress)
   server.maxConnections = limits.maxConnections
   const othersCap = Math.max(0, limits.maxConnections - limits.localReserve)
   /** Open connections per remote address, oldest first. */

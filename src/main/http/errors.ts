@@ -12,8 +12,16 @@ export interface ErrorBody {
   message: string
 }
 
-export function sendError(reply: FastifyReply, status: number, error: ErrorBody['error'], message: string): FastifyReply {
-  return reply.code(status).type('application/json').send({ error, message } satisfies ErrorBody)
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: ErrorBody['error'],
+  message: string
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json')
+    .send({ error, message } satisfies ErrorBody)
 }
 
 interface AjvIssue {
@@ -42,7 +50,8 @@ export function validationError(context: string, issues: AjvIssue[]): ErrorBody 
     return { error: 'invalid_json', message: 'the body must be a JSON object' }
   }
   const field = fieldName(issue)
-  const where = context === 'querystring' ? 'query parameter ' : context === 'headers' ? 'header ' : ''
+  const where =
+    context === 'querystring' ? 'query parameter ' : context === 'headers' ? 'header ' : ''
   const what = issue.keyword === 'required' ? 'is missing' : (issue.message ?? 'is not valid')
   const shown = field === '' ? context : field
   return { error: 'invalid_field', message: `${where}${shown} ${what}` }
@@ -71,14 +80,18 @@ export function errorHandler(log: Logger, storageFault?: (e: unknown) => string 
     if (BODY_CODES.has(err.code) || err instanceof SyntaxError) {
       return sendError(reply, 400, 'invalid_json', `the body is not a JSON object: ${err.message}`)
     }
-    if (status === 404) return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)
+    if (status === 404)
+      return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)
     if (status >= 400 && status < 500) return sendError(reply, 400, 'invalid_json', err.message)
     // A full disk or a damaged database file (in a handler, or in a stream before it answered):
     // 503 naming it, and the node's storage state says so (NodeService).
     const storage = storageFault?.(err)
     if (storage !== undefined) return sendError(reply, 503, 'unavailable', storage)
     // The query is left out: it may carry the API token (`?token=`), and secrets are never logged.
-    log.error({ err, method: req.method, url: req.url.split('?')[0] }, 'internal error answering a request')
+    log.error(
+      { err, method: req.method, url: req.url.split('?')[0] },
+      'internal error answering a request'
+    )
     return sendError(reply, 500, 'internal', 'the node failed to answer this request')
   }
 }

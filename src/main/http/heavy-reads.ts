@@ -49,7 +49,8 @@ export class HeavyReads {
   /** Queue `unit` for `address`; false (and nothing queued) when over the bounds. */
   submit(address: string, unit: () => void): boolean {
     const q = this.queues.get(address)
-    if ((q?.length ?? 0) >= this.limits.perAddress || this.waiting >= this.limits.total) return false
+    if ((q?.length ?? 0) >= this.limits.perAddress || this.waiting >= this.limits.total)
+      return false
     this.enqueue(address, unit)
     return true
   }

@@ -9,7 +9,10 @@ type Json = Record<string, unknown>
 
 function parameters(r: RouteDef): Json[] {
   const out: Json[] = []
-  for (const [where, schema] of [['path', r.schema?.params], ['query', r.schema?.querystring]] as const) {
+  for (const [where, schema] of [
+    ['path', r.schema?.params],
+    ['query', r.schema?.querystring]
+  ] as const) {
     const s = schema as { properties?: Record<string, Json>; required?: string[] } | undefined
     for (const [name, p] of Object.entries(s?.properties ?? {})) {
       out.push({
@@ -36,13 +39,22 @@ export function openApiDocument(routes: readonly RouteDef[], extra: Json = {}): 
       responses: Object.fromEntries(
         Object.entries(r.responses).map(([code, a]) => [
           code,
-          { description: a.description, ...(a.schema ? { content: { 'application/json': { schema: a.schema } } } : {}) }
+          {
+            description: a.description,
+            ...(a.schema ? { content: { 'application/json': { schema: a.schema } } } : {})
+          }
         ])
       )
     }
     if (r.schema?.body) {
-      op.requestBody = { required: true, content: { 'application/json': { schema: r.schema.body } } }
-      ;(op.responses as Json)[413] ??= { description: 'payload_too_large (over 2 MiB)', content: { 'application/json': { schema: S.error } } }
+      op.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: r.schema.body } }
+      }
+      ;(op.responses as Json)[413] ??= {
+        description: 'payload_too_large (over 2 MiB)',
+        content: { 'application/json': { schema: S.error } }
+      }
     }
     if (r.control) op.security = [{}, { bearer: [] }]
     paths[path] = { ...(paths[path] ?? {}), [r.method.toLowerCase()]: op }

@@ -55,7 +55,8 @@ export function hostHeaderProblem(req: FastifyRequest): string | undefined {
 /** A Host header's name (lowercase, IPv6 without brackets) and port; undefined if malformed. */
 export function parseHost(header: string): { name: string; port: number | undefined } | undefined {
   // Only what a Host can hold: no path, userinfo, query or spaces for URL parsing to reinterpret.
-  if (header.length > 300 || !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?$/.test(header)) return undefined
+  if (header.length > 300 || !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?$/.test(header))
+    return undefined
   let u: URL
   try {
     u = new URL(`http://${header}`)
@@ -69,7 +70,10 @@ export function parseHost(header: string): { name: string; port: number | undefi
 
 /** An address or name as parseHost reports it: `[::1]` and `::1` are one name. */
 function canonical(name: string): string {
-  return parseHost(name.includes(':') && !name.startsWith('[') ? `[${name}]` : name)?.name ?? name.toLowerCase()
+  return (
+    parseHost(name.includes(':') && !name.startsWith('[') ? `[${name}]` : name)?.name ??
+    name.toLowerCase()
+  )
 }
 
 function isLoopbackName(name: string): boolean {
@@ -89,7 +93,8 @@ export class NodeOrigins {
 
   private names(b: Bound | undefined): Set<string> {
     const out = new Set<string>()
-    if (this.configuredHost !== undefined && !WILDCARDS.has(this.configuredHost)) out.add(canonical(this.configuredHost))
+    if (this.configuredHost !== undefined && !WILDCARDS.has(this.configuredHost))
+      out.add(canonical(this.configuredHost))
     if (b === undefined) return out
     if (!WILDCARDS.has(b.address)) out.add(canonical(b.address))
     else {

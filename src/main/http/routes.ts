@@ -106,9 +106,15 @@ type Slice = { from: number; limit: number; whole: boolean } | { error: string }
 function slice(q: { from?: string; limit?: string }): Slice {
   const from = q.from === undefined ? 1 : Number(q.from)
   const limit = q.limit === undefined ? PAGE : Number(q.limit)
-  if (!Number.isSafeInteger(from) || from < 1) return { error: 'query parameter from must be a whole number of at least 1' }
-  if (!Number.isSafeInteger(limit) || limit < 1) return { error: 'query parameter limit must be a whole number of at least 1' }
-  return { from, limit: Math.min(limit, PAGE), whole: q.from === undefined && q.limit === undefined }
+  if (!Number.isSafeInteger(from) || from < 1)
+    return { error: 'query parameter from must be a whole number of at least 1' }
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    return { error: 'query parameter limit must be a whole number of at least 1' }
+  return {
+    from,
+    limit: Math.min(limit, PAGE),
+    whole: q.from === undefined && q.limit === undefined
+  }
 }
 
 /**
@@ -116,9 +122,16 @@ function slice(q: { from?: string; limit?: string }): Slice {
  * not hash to its hash field, or whose transactions are not the ones its Merkle root names, is
  * refused with the rule it breaks (PROTOCOL §4 rules 1 and 6) instead.
  */
-function tamperedCopy(service: NodeService, b: Block): { code: 'bad_hash' | 'bad_merkle_root'; message: string } | undefined {
+function tamperedCopy(
+  service: NodeService,
+  b: Block
+): { code: 'bad_hash' | 'bad_merkle_root'; message: string } | undefined {
   if (!service.store.hasBlock(b.hash)) return undefined
-  if (blockHash(b) !== b.hash) return { code: 'bad_hash', message: `hash ${b.hash.slice(0, 12)}… is not SHA-256 of the header` }
+  if (blockHash(b) !== b.hash)
+    return {
+      code: 'bad_hash',
+      message: `hash ${b.hash.slice(0, 12)}… is not SHA-256 of the header`
+    }
   if (merkleRoot(b.transactions.map((t) => t.id)) !== b.merkleRoot) {
     return { code: 'bad_merkle_root', message: 'merkle_root does not match the transaction ids' }
   }
@@ -176,7 +189,11 @@ function wholeChain(
 ): FastifyReply {
   const address = hostOf(req.socket)
   const heavy = limitsOf(ctx).heavy
-  const stream = chainJsonStream(ctx.service.store, { head, tail, schedule: (unit) => heavy.always(address, unit) })
+  const stream = chainJsonStream(ctx.service.store, {
+    head,
+    tail,
+    schedule: (unit) => heavy.always(address, unit)
+  })
   stream.once('close', release)
   return reply.type('application/json; charset=utf-8').send(stream)
 }
@@ -195,7 +212,9 @@ async function pagedRead(
   wrap: (blocks: string) => string
 ): Promise<FastifyReply> {
   const build = (): string | undefined =>
-    req.socket.destroyed ? undefined : wrap(ctx.service.store.mainBlockJsonSlice(s.from, s.limit).join(','))
+    req.socket.destroyed
+      ? undefined
+      : wrap(ctx.service.store.mainBlockJsonSlice(s.from, s.limit).join(','))
   let body: string | undefined
   if (s.limit <= LIGHT_PAGE) body = build()
   else {
@@ -217,7 +236,12 @@ export const ROUTES: RouteDef[] = guardStorage([
       // A healthy node answers exactly the fields §7 lists (other implementations may compare
       // them as a whole); `storage` is added only while the disk is full or the store damaged.
       const { storage, ...status } = service.status()
-      return { ...status, peers: peers.urls().length, version: PROTOCOL_VERSION, ...(storage.state === 'ok' ? {} : { storage }) }
+      return {
+        ...status,
+        peers: peers.urls().length,
+        version: PROTOCOL_VERSION,
+        ...(storage.state === 'ok' ? {} : { storage })
+      }
     }
   },
   {
@@ -226,7 +250,7 @@ export const ROUTES: RouteDef[] = guardStorage([
     summary: 'The main chain, whole or a slice (the walkthrough\'s {"chain", "length"})',
     schema: { querystring: S.sliceQuery },
     responses: {
-      200: ok('main-chain blocks; length is the whole chain\'s', S.chainAnswer),
+      200: ok("main-chain blocks; length is the whole chain's", S.chainAnswer),
       400: bad('invalid_field'),
       503: bad('unavailable: too many whole-chain or block reads at once (Retry-After)')
     },
@@ -239,7 +263,13 @@ export const ROUTES: RouteDef[] = guardStorage([
         return wholeChain(ctx, req, reply, release, '{"chain":[', (last) => `],"length":${last}}`)
       }
       // `length` read in the same turn as the blocks: the page and the length agree.
-      return pagedRead(ctx, req, reply, s, (blocks) => `{"chain":[${blocks}],"length":${ctx.service.chain.tip().index}}`)
+      return pagedRead(
+        ctx,
+        req,
+        reply,
+        s,
+        (blocks) => `{"chain":[${blocks}],"length":${ctx.service.chain.tip().index}}`
+      )
     }
   },
   {
@@ -263,7 +293,11 @@ export const ROUTES: RouteDef[] = guardStorage([
     url: '/blocks/:hash',
     summary: 'Any known block, main chain or side branch',
     schema: { params: S.hashParams },
-    responses: { 200: ok('the block', S.block), 400: bad('invalid_field: not a hash'), 404: bad('not_found') },
+    responses: {
+      200: ok('the block', S.block),
+      400: bad('invalid_field: not a hash'),
+      404: bad('not_found')
+    },
     handler: ({ service }, req, reply) => {
       const { hash } = req.params as { hash: string }
       const b = service.store.getBlock(hash)
@@ -292,12 +326,20 @@ export const ROUTES: RouteDef[] = guardStorage([
       const o = service.submitBlock(parsed.value, source, 'http')
       switch (o.kind) {
         case 'accepted':
-          return reply.code(201).send({ message: `Block ${o.block.index} accepted (${o.status} chain)`, status: o.status })
+          return reply.code(201).send({
+            message: `Block ${o.block.index} accepted (${o.status} chain)`,
+            status: o.status
+          })
         case 'known':
           return reply.code(200).send({ message: 'Block already known', hash: o.hash })
         case 'orphan':
           peers.onOrphan(o.hash, source)
-          return sendError(reply, 202, 'unknown_parent', `parent ${o.missing} is not known yet; the node is fetching it`)
+          return sendError(
+            reply,
+            202,
+            'unknown_parent',
+            `parent ${o.missing} is not known yet; the node is fetching it`
+          )
         case 'invalid':
           return sendError(reply, 400, o.code, o.message)
       }
@@ -318,14 +360,19 @@ export const ROUTES: RouteDef[] = guardStorage([
       const parsed = parseTransaction(req.body)
       if (!parsed.ok) return sendError(reply, 400, parsed.code, parsed.message)
       // A known id is only "known" if the rest of the transaction is the one that id names.
-      if (service.pool.has(parsed.value.id) || service.store.txLocation(parsed.value.id) !== undefined) {
+      if (
+        service.pool.has(parsed.value.id) ||
+        service.store.txLocation(parsed.value.id) !== undefined
+      ) {
         const form = checkTransactionForm(parsed.value, service.network.genesisHash)
         if (!form.ok) return sendError(reply, 400, form.code, form.message)
       }
       const o = service.submitTransaction(parsed.value, sourceOf(req))
       switch (o.kind) {
         case 'accepted':
-          return reply.code(202).send({ message: 'Transaction added to the pending pool', id: o.tx.id })
+          return reply
+            .code(202)
+            .send({ message: 'Transaction added to the pending pool', id: o.tx.id })
         case 'known':
           return reply.code(200).send({ message: 'Transaction already known', id: o.id })
         case 'invalid':
@@ -337,7 +384,12 @@ export const ROUTES: RouteDef[] = guardStorage([
     method: 'GET',
     url: '/transactions/pending',
     summary: 'The pending pool, in arrival order',
-    responses: { 200: ok('pending transactions', { type: 'object', properties: { transactions: { type: 'array', items: S.transaction } } }) },
+    responses: {
+      200: ok('pending transactions', {
+        type: 'object',
+        properties: { transactions: { type: 'array', items: S.transaction } }
+      })
+    },
     handler: ({ service }) => ({ transactions: service.pool.all().map(txToWire) })
   },
   {
@@ -345,12 +397,27 @@ export const ROUTES: RouteDef[] = guardStorage([
     url: '/transactions/:id',
     summary: 'A transaction in the main chain or pending',
     schema: { params: S.idParams },
-    responses: { 200: ok('where it is', S.txLookup), 400: bad('invalid_field: not an id'), 404: bad('not_found') },
+    responses: {
+      200: ok('where it is', S.txLookup),
+      400: bad('invalid_field: not an id'),
+      404: bad('not_found')
+    },
     handler: ({ service }, req, reply) => {
       const { id } = req.params as { id: string }
       const f = service.findTransaction(id)
-      if (f === undefined) return sendError(reply, 404, 'not_found', `no transaction ${id} in the main chain or the pool`)
-      return { transaction: txToWire(f.tx), block_hash: f.blockHash, block_index: f.blockIndex, confirmations: f.confirmations }
+      if (f === undefined)
+        return sendError(
+          reply,
+          404,
+          'not_found',
+          `no transaction ${id} in the main chain or the pool`
+        )
+      return {
+        transaction: txToWire(f.tx),
+        block_hash: f.blockHash,
+        block_index: f.blockIndex,
+        confirmations: f.confirmations
+      }
     }
   },
   {
@@ -409,10 +476,19 @@ export const ROUTES: RouteDef[] = guardStorage([
     handler: ({ service }, req, reply) => {
       const body = req.body as { recipient: string; amount: number; fee?: number; sender?: string }
       if (body.sender !== undefined && body.sender !== service.wallet.address) {
-        return sendError(reply, 400, 'bad_sender', `this node signs only for its wallet ${service.wallet.address}`)
+        return sendError(
+          reply,
+          400,
+          'bad_sender',
+          `this node signs only for its wallet ${service.wallet.address}`
+        )
       }
       const next = service.chain.tip().index + 1
-      const o = service.sendFromWallet({ recipient: body.recipient, amount: body.amount, fee: body.fee ?? 0 })
+      const o = service.sendFromWallet({
+        recipient: body.recipient,
+        amount: body.amount,
+        fee: body.fee ?? 0
+      })
       if (o.kind === 'invalid') return sendError(reply, 400, o.code, o.message)
       const id = o.kind === 'accepted' ? o.tx.id : o.id
       return reply.code(201).send({ message: `Transaction will be added to Block ${next}`, id })
@@ -425,7 +501,10 @@ export const ROUTES: RouteDef[] = guardStorage([
     control: true,
     schema: { body: S.register },
     responses: {
-      201: ok('"New nodes have been added"; total_nodes: all peers; rejected: with why', S.registered),
+      201: ok(
+        '"New nodes have been added"; total_nodes: all peers; rejected: with why',
+        S.registered
+      ),
       400: bad('invalid_field: nodes missing or not a list of http(s) URLs'),
       403: bad('forbidden')
     },
@@ -434,19 +513,36 @@ export const ROUTES: RouteDef[] = guardStorage([
       const urls: string[] = []
       for (let i = 0; i < nodes.length; i++) {
         const u = normalizeUrl(nodes[i])
-        if (u === undefined) return sendError(reply, 400, 'invalid_field', `nodes[${i}] must be an http(s) URL such as http://127.0.0.1:5001`)
+        if (u === undefined)
+          return sendError(
+            reply,
+            400,
+            'invalid_field',
+            `nodes[${i}] must be an http(s) URL such as http://127.0.0.1:5001`
+          )
         if (!urls.includes(u)) urls.push(u)
       }
-      const results = await Promise.all(urls.map(async (url) => ({ url, r: await peers.register(url) })))
-      const rejected = results.flatMap(({ url, r }) => (r.ok ? [] : [{ url, error: r.error, message: r.message }]))
+      const results = await Promise.all(
+        urls.map(async (url) => ({ url, r: await peers.register(url) }))
+      )
+      const rejected = results.flatMap(({ url, r }) =>
+        r.ok ? [] : [{ url, error: r.error, message: r.message }]
+      )
       // Kept, but not answering yet: said, so a typo in a port is not mistaken for a peer.
       const pending = results.flatMap(({ url, r }) =>
-        r.ok && r.unreachable !== undefined ? [{ url, error: 'unreachable', message: r.unreachable }] : []
+        r.ok && r.unreachable !== undefined
+          ? [{ url, error: 'unreachable', message: r.unreachable }]
+          : []
       )
       // §7 keeps 400 for a body that is not a list of URLs; a URL refused on its merits (another
       // network, this node itself, the same node as a peer under another name, banned) is
       // reported in `rejected`, as the walkthrough answers 201.
-      return reply.code(201).send({ message: 'New nodes have been added', total_nodes: peers.urls(), rejected, pending })
+      return reply.code(201).send({
+        message: 'New nodes have been added',
+        total_nodes: peers.urls(),
+        rejected,
+        pending
+      })
     }
   },
   {
@@ -471,7 +567,14 @@ export const ROUTES: RouteDef[] = guardStorage([
         throw e
       }
       const key = r.replaced ? 'new_chain' : 'chain'
-      return wholeChain(ctx, req, reply, release, `{"message":${JSON.stringify(r.message)},"${key}":[`, () => ']}')
+      return wholeChain(
+        ctx,
+        req,
+        reply,
+        release,
+        `{"message":${JSON.stringify(r.message)},"${key}":[`,
+        () => ']}'
+      )
     }
   }
 ])

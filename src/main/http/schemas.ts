@@ -6,9 +6,21 @@
  */
 import { FORMATS, MAX_JSON_INT, MAX_U32, NETWORK_NAMES } from '../core'
 
-export const hash = { type: 'string', pattern: FORMATS.hash, description: '64 lowercase hex' } as const
-export const address = { type: 'string', pattern: FORMATS.address, description: '40 lowercase hex' } as const
-const party = { type: 'string', pattern: FORMATS.party, description: 'an address, or "0" for the coinbase' } as const
+export const hash = {
+  type: 'string',
+  pattern: FORMATS.hash,
+  description: '64 lowercase hex'
+} as const
+export const address = {
+  type: 'string',
+  pattern: FORMATS.address,
+  description: '40 lowercase hex'
+} as const
+const party = {
+  type: 'string',
+  pattern: FORMATS.party,
+  description: 'an address, or "0" for the coinbase'
+} as const
 const u53 = { type: 'integer', minimum: 0, maximum: MAX_JSON_INT } as const
 const u32 = { type: 'integer', minimum: 0, maximum: MAX_U32 } as const
 
@@ -31,7 +43,17 @@ export const transaction = {
 export const block = {
   type: 'object',
   description: 'PROTOCOL §4 wire form',
-  required: ['index', 'timestamp', 'transactions', 'proof', 'previous_hash', 'merkle_root', 'difficulty', 'version', 'hash'],
+  required: [
+    'index',
+    'timestamp',
+    'transactions',
+    'proof',
+    'previous_hash',
+    'merkle_root',
+    'difficulty',
+    'version',
+    'hash'
+  ],
   properties: {
     index: u53,
     timestamp: u53,
@@ -70,7 +92,17 @@ export const sliceQuery = {
 
 export const status = {
   type: 'object',
-  required: ['network', 'genesis_hash', 'index', 'tip_hash', 'total_work', 'difficulty', 'pending', 'peers', 'version'],
+  required: [
+    'network',
+    'genesis_hash',
+    'index',
+    'tip_hash',
+    'total_work',
+    'difficulty',
+    'pending',
+    'peers',
+    'version'
+  ],
   properties: {
     network: { type: 'string', enum: NETWORK_NAMES },
     genesis_hash: hash,
@@ -151,7 +183,11 @@ export const newTransaction = {
     recipient: party,
     amount: u53,
     fee: { ...u53, default: 0 },
-    sender: { type: 'string', maxLength: 64, description: "if given, must be the node wallet's address" }
+    sender: {
+      type: 'string',
+      maxLength: 64,
+      description: "if given, must be the node wallet's address"
+    }
   }
 } as const
 
@@ -179,16 +215,25 @@ export const registered = {
       items: {
         type: 'object',
         required: ['url', 'error', 'message'],
-        properties: { url: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } }
+        properties: {
+          url: { type: 'string' },
+          error: { type: 'string' },
+          message: { type: 'string' }
+        }
       }
     },
     pending: {
       type: 'array',
-      description: 'URLs kept as peers that do not answer yet (checked again on every poll), with why',
+      description:
+        'URLs kept as peers that do not answer yet (checked again on every poll), with why',
       items: {
         type: 'object',
         required: ['url', 'error', 'message'],
-        properties: { url: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } }
+        properties: {
+          url: { type: 'string' },
+          error: { type: 'string' },
+          message: { type: 'string' }
+        }
       }
     }
   }
@@ -206,4 +251,8 @@ export const resolved = {
 
 export const hashParams = { type: 'object', required: ['hash'], properties: { hash } } as const
 export const idParams = { type: 'object', required: ['id'], properties: { id: hash } } as const
-export const addressParams = { type: 'object', required: ['address'], properties: { address } } as const
+export const addressParams = {
+  type: 'object',
+  required: ['address'],
+  properties: { address }
+} as const

@@ -21,7 +21,10 @@ import { answerTooLargeInFull } from './too-large'
 export const BODY_LIMIT = 2 * 1024 * 1024
 
 /** `listenHost`: the --host value, a name the node answers to besides its address (origins.ts). */
-export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string } = {}): FastifyInstance {
+export function createHttpServer(
+  ctx: RouteContext,
+  opts: { listenHost?: string } = {}
+): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
@@ -35,7 +38,12 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
     ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
     frameworkErrors: (err, req, reply) => {
       if (err.code === 'FST_ERR_BAD_URL') {
-        return sendError(reply, 400, 'invalid_field', `the URL ${req.url.slice(0, 80)} is not valid`)
+        return sendError(
+          reply,
+          400,
+          'invalid_field',
+          `the URL ${req.url.slice(0, 80)} is not valid`
+        )
       }
       return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.slice(0, 80)}`)
     }
@@ -44,7 +52,12 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
   limitConnections(app.server, ctx.limits?.connections)
   answerTooLargeInFull(app)
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`)
+    sendError(
+      reply,
+      404,
+      'not_found',
+      `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`
+    )
   )
   app.addHook('onRequest', (req, reply, done) => {
     reply.header(NODE_ID_HEADER, ctx.peers.nodeId)
@@ -59,7 +72,15 @@ export function createHttpServer(ctx: RouteContext, opts: { listenHost?: string 
   // (the UI's ?token=) nor any header.
   app.addHook('onResponse', (req, reply, done) => {
     if (ctx.log.isLevelEnabled('debug')) {
-      ctx.log.debug({ method: req.method, url: req.url.split('?')[0].slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'answered')
+      ctx.log.debug(
+        {
+          method: req.method,
+          url: req.url.split('?')[0].slice(0, 200),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime)
+        },
+        'answered'
+      )
     }
     done()
   })

@@ -25,7 +25,10 @@ export const statusWithStorage = {
   }
 } as const
 
-const unavailable = { description: 'unavailable: the disk is full or the database file is damaged', schema: S.error }
+const unavailable = {
+  description: 'unavailable: the disk is full or the database file is damaged',
+  schema: S.error
+}
 
 /**
  * The 503 answer's message when `e` is a storage fault (reported to the node, which then pauses
@@ -43,6 +46,11 @@ export function storageFaultMessage(service: NodeService, e: unknown): string | 
  * the route type so that this file need not import routes.ts, which imports it: the type comes
  * from where the result goes (`ROUTES: RouteDef[]`), and the routes are checked against it.
  */
-export function guardStorage<R extends { responses: Record<number, { description: string; schema?: object }> }>(routes: NoInfer<R>[]): R[] {
-  return routes.map((r) => ({ ...r, responses: { ...r.responses, 503: r.responses[503] ?? unavailable } }))
+export function guardStorage<
+  R extends { responses: Record<number, { description: string; schema?: object }> }
+>(routes: NoInfer<R>[]): R[] {
+  return routes.map((r) => ({
+    ...r,
+    responses: { ...r.responses, 503: r.responses[503] ?? unavailable }
+  }))
 }

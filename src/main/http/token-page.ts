@@ -47,7 +47,11 @@ export function pageLanguage(acceptLanguage: string | string[] | undefined): Pag
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
     const q = qParam === undefined ? 1 : Number(qParam.slice(2))
     if (!(q > 0)) continue
-    const lang: PageLanguage | undefined = tag.startsWith('zh') ? 'zh-CN' : tag.startsWith('en') ? 'en' : undefined
+    const lang: PageLanguage | undefined = tag.startsWith('zh')
+      ? 'zh-CN'
+      : tag.startsWith('en')
+        ? 'en'
+        : undefined
     if (lang !== undefined && (best === undefined || q > best.q)) best = { lang, q }
   }
   return best?.lang ?? 'en'

@@ -17,7 +17,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 export const DRAIN_MAX_BYTES = 64 * 1024 * 1024
 export const DRAIN_MAX_MS = 15_000
 
-function drainRest(req: FastifyRequest, reply: FastifyReply, maxBytes: number, maxMs: number): void {
+function drainRest(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  maxBytes: number,
+  maxMs: number
+): void {
   // Neither Fastify's `Connection: close` nor a client's own (node:http without an agent sends
   // one) may close the socket when the answer is written: the rest of the body is read first.
   // A client that asked to close still closes once it has sent everything and read the 413.
@@ -46,9 +51,14 @@ function drainRest(req: FastifyRequest, reply: FastifyReply, maxBytes: number, m
 }
 
 /** Register the hook on `app`; the caps can be lowered for tests. */
-export function answerTooLargeInFull(app: FastifyInstance, maxBytes = DRAIN_MAX_BYTES, maxMs = DRAIN_MAX_MS): void {
+export function answerTooLargeInFull(
+  app: FastifyInstance,
+  maxBytes = DRAIN_MAX_BYTES,
+  maxMs = DRAIN_MAX_MS
+): void {
   app.addHook('onSend', (req, reply, payload, done) => {
-    if (reply.statusCode === 413 && !req.raw.complete && !req.raw.socket.destroyed) drainRest(req, reply, maxBytes, maxMs)
+    if (reply.statusCode === 413 && !req.raw.complete && !req.raw.socket.destroyed)
+      drainRest(req, reply, maxBytes, maxMs)
     done(null, payload)
   })
 }

@@ -58,7 +58,11 @@ const CSP = UI_CSP_HTTP
 
 const methods = new Set<string>(API_METHODS)
 
-export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: UiRouteOptions): void {
+export function registerUiRoutes(
+  app: FastifyInstance,
+  ui: UiTransport,
+  opts: UiRouteOptions
+): void {
   const tokenNow = (): string | undefined => currentToken(opts.apiToken)
   const origins = originsOf(app)
   const guard =
@@ -83,7 +87,8 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
       try {
         return reply.code(200).send(await fn(...args))
       } catch (e) {
-        if (e instanceof Error && e.name === 'BadArgument') return sendError(reply, 400, 'invalid_field', e.message)
+        if (e instanceof Error && e.name === 'BadArgument')
+          return sendError(reply, 400, 'invalid_field', e.message)
         throw e
       }
     }
@@ -112,7 +117,8 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
   if (root === undefined) return
   const serveFile = async (reply: FastifyReply, rel: string): Promise<FastifyReply> => {
     const file = resolve(root, '.' + rel)
-    if (file !== root && !file.startsWith(root + sep)) return sendError(reply, 404, 'not_found', 'no such file')
+    if (file !== root && !file.startsWith(root + sep))
+      return sendError(reply, 404, 'not_found', 'no such file')
     let body: Buffer
     try {
       body = await readFile(file)
@@ -134,7 +140,8 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
     const token = tokenNow()
     const why = uiRefusal(req, token, origins, { viaQuery: true, navigation: true })
     if (why === undefined) return done()
-    if (!token || !origins.hostAllowed(requestHost(req))) return void sendError(reply, 403, 'forbidden', why)
+    if (!token || !origins.hostAllowed(requestHost(req)))
+      return void sendError(reply, 403, 'forbidden', why)
     const q = req.query as { token?: unknown } | undefined
     void reply
       .code(403)
@@ -151,7 +158,10 @@ export function registerUiRoutes(app: FastifyInstance, ui: UiTransport, opts: Ui
     const token = tokenNow()
     // Only the right token becomes the cookie: a link elsewhere must not replace a good one.
     if (token && typeof q.token === 'string' && isToken(q.token, token)) {
-      reply.header('set-cookie', `${tokenCookie(req)}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`)
+      reply.header(
+        'set-cookie',
+        `${tokenCookie(req)}=${encodeURIComponent(q.token)}; HttpOnly; SameSite=Strict; Path=/`
+      )
     }
     return serveFile(reply, '/index.html')
   })

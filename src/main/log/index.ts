@@ -40,7 +40,10 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`)], censor: '[redacted]' }
+      redact: {
+        paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`)],
+        censor: '[redacted]'
+      }
     },
     opts.format === 'json' ? destination : prettyStream(destination)
   )

@@ -21,7 +21,14 @@ const COLOURS: Record<string, string> = {
 const RESET = '\x1b[0m'
 
 /** pino's numeric levels, for records written with the default level formatter. */
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal'
+}
 
 function value(v: unknown): string {
   if (typeof v === 'string') return v === '' || /[\s"=]/.test(v) ? JSON.stringify(v) : v
@@ -37,7 +44,10 @@ export function formatRecord(json: string, opts: { colour?: boolean } = {}): str
   } catch {
     return json.replace(/\n$/, '')
   }
-  const level = typeof r.level === 'number' ? (LEVEL_NAMES[r.level] ?? String(r.level)) : String(r.level ?? 'info')
+  const level =
+    typeof r.level === 'number'
+      ? (LEVEL_NAMES[r.level] ?? String(r.level))
+      : String(r.level ?? 'info')
   const time = typeof r.time === 'number' ? new Date(r.time).toISOString() : String(r.time ?? '')
   const label = level.toUpperCase().padEnd(5)
   const head = `${time} ${opts.colour === true && COLOURS[level] ? `${COLOURS[level]}${label}${RESET}` : label}`
@@ -50,7 +60,12 @@ export function formatRecord(json: string, opts: { colour?: boolean } = {}): str
     if (k === 'err' && typeof v === 'object' && v !== null && 'message' in v) {
       const e = v as { message: unknown; stack?: unknown }
       fields.push(`err=${value(e.message)}`)
-      if (typeof e.stack === 'string') stack = `\n    ${e.stack.split('\n').slice(1).map((l) => l.trim()).join('\n    ')}`
+      if (typeof e.stack === 'string')
+        stack = `\n    ${e.stack
+          .split('\n')
+          .slice(1)
+          .map((l) => l.trim())
+          .join('\n    ')}`
       continue
     }
     fields.push(`${k}=${value(v)}`)
@@ -63,12 +78,16 @@ export function formatRecord(json: string, opts: { colour?: boolean } = {}): str
  * A stream for pino that writes readable lines to `destination`. Colour only on a terminal
  * (`isTTY`), never when NO_COLOR is set (no-color.org).
  */
-export function prettyStream(destination: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): { write(chunk: string): void } {
+export function prettyStream(
+  destination: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv = process.env
+): { write(chunk: string): void } {
   const colour = (destination as { isTTY?: boolean }).isTTY === true && !env.NO_COLOR
   return {
     write(chunk: string): void {
       // pino writes one record per call; a chunk with several lines is split to be safe.
-      for (const line of chunk.split('\n')) if (line !== '') destination.write(`${formatRecord(line, { colour })}\n`)
+      for (const line of chunk.split('\n'))
+        if (line !== '') destination.write(`${formatRecord(line, { colour })}\n`)
     }
   }
 }

@@ -105,7 +105,12 @@ export class PendingPool {
    * a validated block): well-formedness does not depend on the tip, and re-verifying every
    * signature on each new block cost ~0.65 s per block with a full pool.
    */
-  private admit(tx: Transaction, state: StateView, checkForm: boolean, countCredits: boolean): AddOutcome {
+  private admit(
+    tx: Transaction,
+    state: StateView,
+    checkForm: boolean,
+    countCredits: boolean
+  ): AddOutcome {
     if (this.byId.has(tx.id)) return { ok: true, value: 'known' }
     if (checkForm) {
       const form = checkTransactionForm(tx, this.genesisHash, this.verifier)
@@ -114,16 +119,27 @@ export class PendingPool {
     const acc = state.account(tx.sender)
     const next = acc.nonce + this.bySenderOf(tx.sender).length
     if (tx.nonce !== next) {
-      return fail('bad_nonce', `nonce ${tx.nonce}, but the sender's next nonce is ${next} (counting ${next - acc.nonce} pending)`)
+      return fail(
+        'bad_nonce',
+        `nonce ${tx.nonce}, but the sender's next nonce is ${next} (counting ${next - acc.nonce} pending)`
+      )
     }
     const available =
-      BigInt(acc.balance) - this.committed(tx.sender) + (countCredits ? this.credited(tx.sender) : 0n)
+      BigInt(acc.balance) -
+      this.committed(tx.sender) +
+      (countCredits ? this.credited(tx.sender) : 0n)
     const need = BigInt(tx.amount) + BigInt(tx.fee)
     if (available < need) {
-      return fail('insufficient_funds', `amount + fee ${need} exceeds what the sender has after its pending transactions (${available})`)
+      return fail(
+        'insufficient_funds',
+        `amount + fee ${need} exceeds what the sender has after its pending transactions (${available})`
+      )
     }
     if (this.byId.size >= this.maxSize && (countCredits || !this.evictFor(tx, state))) {
-      return fail('bad_transaction', `the pending pool is full (${this.maxSize}); offer a higher fee than the cheapest pending transaction`)
+      return fail(
+        'bad_transaction',
+        `the pending pool is full (${this.maxSize}); offer a higher fee than the cheapest pending transaction`
+      )
     }
     this.insert(tx)
     return OK
@@ -210,7 +226,8 @@ export class PendingPool {
     for (const list of this.bySender.values()) heads.push({ tx: list[0], rest: list.slice(1) })
     const balance = new Map<string, bigint>()
     const bal = (a: string): bigint => balance.get(a) ?? BigInt(state.account(a).balance)
-    const affordable = (t: Transaction): boolean => bal(t.sender) >= BigInt(t.amount) + BigInt(t.fee)
+    const affordable = (t: Transaction): boolean =>
+      bal(t.sender) >= BigInt(t.amount) + BigInt(t.fee)
     const better = (a: Transaction, b: Transaction): boolean =>
       a.fee !== b.fee ? a.fee > b.fee : order.get(a.id)! < order.get(b.id)!
     const out: Transaction[] = []

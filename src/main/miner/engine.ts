@@ -468,7 +468,8 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
 /** The one thread rule (node/settings.ts), also the bound of the shared control block (MAX_WORKERS). */
 function checkThreads(n: number): number {
   const c = checkThreadRule(n)
-  if (!c.ok || c.value > MAX_WORKERS) throw new RangeError(c.ok ? `threads must be at most ${MAX_WORKERS}, got ${n}` : c.message)
+  if (!c.ok || c.value > MAX_WORKERS)
+    throw new RangeError(c.ok ? `threads must be at most ${MAX_WORKERS}, got ${n}` : c.message)
   return c.value
 }
 

@@ -14,9 +14,7 @@ import { setPriority } from 'node:os'
 /** Lowest nice value for a Linux thread. */
 export const MINER_NICE = 19
 
-export type PriorityPlan =
-  | { kind: 'thread'; nice: number }
-  | { kind: 'none'; why: string }
+export type PriorityPlan = { kind: 'thread'; nice: number } | { kind: 'none'; why: string }
 
 /** What a miner thread on `platform` may do about its priority. */
 export function minerPriorityPlan(platform: NodeJS.Platform): PriorityPlan {

@@ -84,7 +84,10 @@ export class MiningController extends EventEmitter<MiningEvents> {
       this.emit('state', this.state())
     })
     engine.on('worker-error', (e) => {
-      this.emit('error', new Error(`mining worker ${e.workerId} crashed and was restarted: ${String(e.error)}`))
+      this.emit(
+        'error',
+        new Error(`mining worker ${e.workerId} crashed and was restarted: ${String(e.error)}`)
+      )
     })
     // Stale work is dropped as soon as the tip or the pool changes.
     node.on('block', (a: AcceptedBlock) => {
@@ -153,7 +156,8 @@ export class MiningController extends EventEmitter<MiningEvents> {
    */
   mineOnce(): Promise<Block> {
     if (this.closed) return Promise.reject(new Error('the node is shutting down'))
-    if (!this.node.storageOk()) return Promise.reject(new StorageUnavailableError(this.node.storageHealth()))
+    if (!this.node.storageOk())
+      return Promise.reject(new StorageUnavailableError(this.node.storageHealth()))
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject })
       this.ensureLoop()
@@ -238,7 +242,12 @@ export class MiningController extends EventEmitter<MiningEvents> {
       } finally {
         this.current = undefined
       }
-      const block: Block = { ...template.header, proof: solution.proof, hash: solution.hash, transactions: template.transactions }
+      const block: Block = {
+        ...template.header,
+        proof: solution.proof,
+        hash: solution.hash,
+        transactions: template.transactions
+      }
       // Validated like any other block before it is connected and offered to peers.
       let outcome: ReturnType<NodeService['submitBlock']>
       try {
@@ -249,7 +258,8 @@ export class MiningController extends EventEmitter<MiningEvents> {
         continue
       }
       if (outcome.kind !== 'accepted') {
-        if (outcome.kind === 'invalid') this.report(new Error(`mined block refused: ${outcome.code}: ${outcome.message}`))
+        if (outcome.kind === 'invalid')
+          this.report(new Error(`mined block refused: ${outcome.code}: ${outcome.message}`))
         continue
       }
       this.blocksFound++

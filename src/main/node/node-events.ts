@@ -54,9 +54,18 @@ export function formatHashRate(h: number): string {
 }
 
 /** Start logging `node`'s events on `logger` (children per module); returns the stop function. */
-const SOURCE_WORDS: Record<string, string> = { mined: 'mined here', peer: 'from peers', http: 'posted over HTTP', local: 'added here' }
+const SOURCE_WORDS: Record<string, string> = {
+  mined: 'mined here',
+  peer: 'from peers',
+  http: 'posted over HTTP',
+  local: 'added here'
+}
 
-export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: () => number; summaryMs?: number } = {}): () => void {
+export function logNodeEvents(
+  logger: Logger,
+  node: LoggedNode,
+  opts: { now?: () => number; summaryMs?: number } = {}
+): () => void {
   const now = opts.now ?? Date.now
   const summaryMs = opts.summaryMs ?? SUMMARY_MS
   const chainLog = logger.child({ module: 'chain' })
@@ -72,7 +81,8 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
   // The last rate the miner measured: its state says 0 once it stops, and nothing before its first
   // progress report, while the blocks being summarised were mined at this rate.
   let lastHashRate = 0
-  const hashRate = (): Record<string, string> => (lastHashRate > 0 ? { hashRate: formatHashRate(lastHashRate) } : {})
+  const hashRate = (): Record<string, string> =>
+    lastHashRate > 0 ? { hashRate: formatHashRate(lastHashRate) } : {}
 
   const flush = (): void => {
     clearTimeout(timer)
@@ -82,7 +92,10 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
     if (p === undefined) return
     lastInfoAt = now()
     if (p.count === 1 && p.from.mined === 1) {
-      minerLog.info({ index: p.last.index, hash: shortHash(p.last.hash), txs: p.txs, ...hashRate() }, 'mined a block')
+      minerLog.info(
+        { index: p.last.index, hash: shortHash(p.last.hash), txs: p.txs, ...hashRate() },
+        'mined a block'
+      )
       return
     }
     const mined = p.from.mined ?? 0
@@ -108,11 +121,21 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
       .join(', ')
 
   const connected = (b: Block, via: BlockVia | 'local', peer: string | undefined): void => {
-    const fields = { index: b.index, hash: shortHash(b.hash), txs: b.transactions.length, source: via, ...(peer ? { peer } : {}) }
+    const fields = {
+      index: b.index,
+      hash: shortHash(b.hash),
+      txs: b.transactions.length,
+      source: via,
+      ...(peer ? { peer } : {})
+    }
     chainLog.debug(fields, 'block connected')
     if (pending === undefined && now() - lastInfoAt >= summaryMs) {
       lastInfoAt = now()
-      if (via === 'mined') minerLog.info({ index: b.index, hash: fields.hash, txs: fields.txs, ...hashRate() }, 'mined a block')
+      if (via === 'mined')
+        minerLog.info(
+          { index: b.index, hash: fields.hash, txs: fields.txs, ...hashRate() },
+          'mined a block'
+        )
       else chainLog.info(fields, 'block connected')
       return
     }
@@ -131,7 +154,15 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
     const m = a.origin
     const via = m.via ?? 'local'
     if (a.status === 'side') {
-      chainLog.debug({ index: a.block.index, hash: shortHash(a.block.hash), source: via, ...(m.source ? { peer: m.source } : {}) }, 'block on a side branch')
+      chainLog.debug(
+        {
+          index: a.block.index,
+          hash: shortHash(a.block.hash),
+          source: via,
+          ...(m.source ? { peer: m.source } : {})
+        },
+        'block on a side branch'
+      )
       return
     }
     if (a.reorg !== undefined) {
@@ -165,14 +196,24 @@ export function logNodeEvents(logger: Logger, node: LoggedNode, opts: { now?: ()
       const dropped = w?.dropped ?? 0
       w = { start: t, lines: 0, dropped: 0 }
       windows.set(r.what, w)
-      if (dropped > 0) chainLog.warn({ what: r.what, count: dropped }, `${dropped} more ${r.what}s were refused in the last minute (not logged one by one)`)
+      if (dropped > 0)
+        chainLog.warn(
+          { what: r.what, count: dropped },
+          `${dropped} more ${r.what}s were refused in the last minute (not logged one by one)`
+        )
     }
     if (w.lines >= REFUSALS_PER_WINDOW) {
       w.dropped++
       return
     }
     w.lines++
-    const fields = { code: r.code, [r.what === 'block' ? 'hash' : 'id']: shortHash(r.id), ...(r.index !== undefined ? { index: r.index } : {}), from: r.from, reason: r.message }
+    const fields = {
+      code: r.code,
+      [r.what === 'block' ? 'hash' : 'id']: shortHash(r.id),
+      ...(r.index !== undefined ? { index: r.index } : {}),
+      from: r.from,
+      reason: r.message
+    }
     // A refused block costs its sender work and says someone is on another chain or hostile;
     // a refused transaction is routine (a spent balance, a nonce raced by another send).
     if (r.what === 'block') chainLog.warn(fields, `refused a block: ${r.code}`)

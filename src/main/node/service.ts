@@ -21,7 +21,12 @@ import { Chain, type AcceptedBlock, type BlockVia, type SubmitOutcome } from '..
 import { PendingPool } from '../mempool/pool'
 import type { StorageHealth } from '../../shared/api'
 import type { HeaderEntry } from '../chain/store'
-import { notWritable, StorageUnavailableError, StoreDamagedError, storageFaultOf } from '../store/faults'
+import {
+  notWritable,
+  StorageUnavailableError,
+  StoreDamagedError,
+  storageFaultOf
+} from '../store/faults'
 import { DB_FILE, SqliteStore } from '../store/sqlite-store'
 import { Wallet } from '../wallet/wallet'
 
@@ -124,7 +129,13 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       store.close()
       if (storageFaultOf(e)?.fault === 'damaged') {
         // A read-only data dir shows up as an I/O error: say that, not "damaged".
-        throw notWritable(opts.dataDir) ?? new StoreDamagedError(`${opts.dataDir}/${DB_FILE}`, `${(e as { code: string }).code}: ${(e as Error).message}`)
+        throw (
+          notWritable(opts.dataDir) ??
+          new StoreDamagedError(
+            `${opts.dataDir}/${DB_FILE}`,
+            `${(e as { code: string }).code}: ${(e as Error).message}`
+          )
+        )
       }
       throw e
     }
@@ -165,10 +176,14 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
           `restore the data dir from a backup, or move ${DB_FILE} away to download the chain again from peers`
       )
     } else if (this.health.state !== 'damaged') {
-      const why = f.code === 'SQLITE_FULL' || f.code === 'ENOSPC' || f.code === 'EDQUOT'
-        ? `the disk holding ${this.dataDir} is full`
-        : `${this.dataDir} cannot be written (${ro?.code ?? f.code})`
-      this.setHealth('full', `${why}: the last write was rolled back; mining and catching up are paused and resume by themselves once space is freed`)
+      const why =
+        f.code === 'SQLITE_FULL' || f.code === 'ENOSPC' || f.code === 'EDQUOT'
+          ? `the disk holding ${this.dataDir} is full`
+          : `${this.dataDir} cannot be written (${ro?.code ?? f.code})`
+      this.setHealth(
+        'full',
+        `${why}: the last write was rolled back; mining and catching up are paused and resume by themselves once space is freed`
+      )
     }
     return true
   }
@@ -199,7 +214,8 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   private setHealth(state: StorageHealth['state'], message: string | null): void {
     const h = this.health
     if (h.state === state && h.message === message) return
-    this.health = state === 'ok' ? HEALTHY : { state, message, since: h.state === state ? h.since : this.now() }
+    this.health =
+      state === 'ok' ? HEALTHY : { state, message, since: h.state === state ? h.since : this.now() }
     if (state === 'full' && this.probeTimer === undefined) {
       this.probeTimer = setInterval(() => {
         if (this.store.db.open) this.checkStorage()
@@ -222,7 +238,15 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   submitBlock(block: Block, source?: string, via?: BlockVia): SubmitOutcome {
     const o = this.guardWrite(() => this.chain.submit(block, { source, via }))
     if (o.kind === 'invalid') {
-      this.emit('refused', { what: 'block', code: o.code, message: o.message, id: block.hash, index: block.index, via, from: source ?? via ?? 'local' })
+      this.emit('refused', {
+        what: 'block',
+        code: o.code,
+        message: o.message,
+        id: block.hash,
+        index: block.index,
+        via,
+        from: source ?? via ?? 'local'
+      })
     }
     return o
   }
@@ -248,7 +272,8 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
       // Rolled back: nothing of the batch is stored, so nothing of it may stay in memory.
       this.chain.forgetCaches()
       this.restorePool()
-      if (!(e instanceof StorageUnavailableError) && this.reportStorageError(e)) throw new StorageUnavailableError(this.health)
+      if (!(e instanceof StorageUnavailableError) && this.reportStorageError(e))
+        throw new StorageUnavailableError(this.health)
       throw e
     }
     return outcomes
@@ -268,8 +293,15 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     if (a.status === 'main') {
       const before = this.pool.size
       const previous = this.pool.all()
-      const abandoned = a.reorg ? a.reorg.disconnected.slice().reverse().flatMap((b) => b.transactions) : []
-      const mined = new Set((a.reorg?.connected ?? [a.block]).flatMap((b) => b.transactions.map((t) => t.id)))
+      const abandoned = a.reorg
+        ? a.reorg.disconnected
+            .slice()
+            .reverse()
+            .flatMap((b) => b.transactions)
+        : []
+      const mined = new Set(
+        (a.reorg?.connected ?? [a.block]).flatMap((b) => b.transactions.map((t) => t.id))
+      )
       const candidates = [...abandoned, ...previous].filter((t) => !mined.has(t.id))
       this.pool.rebuild(this.store, candidates)
       // An empty pool that stays empty (every block of a catch-up) has nothing to rewrite.
@@ -290,19 +322,31 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
 
   /** Offer a signed transaction to the pending pool. */
   submitTransaction(tx: Transaction, source?: string, via: 'http' | 'wallet' = 'http'): TxOutcome {
-    if (this.pool.has(tx.id) || this.store.txLocation(tx.id) !== undefined) return { kind: 'known', id: tx.id }
+    if (this.pool.has(tx.id) || this.store.txLocation(tx.id) !== undefined)
+      return { kind: 'known', id: tx.id }
     if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
     const before = this.pool.size
     const r = this.pool.add(tx, this.store)
     if (!r.ok) {
-      this.emit('refused', { what: 'transaction', code: r.code, message: r.message, id: tx.id, via, from: source ?? via })
+      this.emit('refused', {
+        what: 'transaction',
+        code: r.code,
+        message: r.message,
+        id: tx.id,
+        via,
+        from: source ?? via
+      })
       return { ...r, kind: 'invalid' }
     }
     if (r.value === 'known') return { kind: 'known', id: tx.id }
     try {
       // A full pool made room by evicting a cheaper transaction: persist the pool as it now is,
       // or the evicted one would come back on the next start.
-      this.guardWrite(() => (this.pool.size <= before ? this.store.replacePending(this.pool.all()) : this.store.addPending(tx)))
+      this.guardWrite(() =>
+        this.pool.size <= before
+          ? this.store.replacePending(this.pool.all())
+          : this.store.addPending(tx)
+      )
     } catch (e) {
       // Not stored, so not accepted (PROTOCOL §6: 202 means stored): the pool goes back to what is.
       this.restorePool()
@@ -333,7 +377,10 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     const picked = this.pool.template(params.maxBlockTxs - 1, this.store)
     const fees = picked.reduce((s, t) => s + t.fee, 0)
     const index = tip.index + 1
-    const coinbase = createCoinbase({ index, recipient: payTo, amount: params.blockReward + fees }, this.network.genesisHash)
+    const coinbase = createCoinbase(
+      { index, recipient: payTo, amount: params.blockReward + fees },
+      this.network.genesisHash
+    )
     const transactions = [coinbase, ...picked]
     return {
       header: {
@@ -387,7 +434,13 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
 
   /** Where a transaction is: confirmed on the main chain, pending, or unknown. */
   findTransaction(id: string):
-    | { tx: Transaction; blockHash: string; blockIndex: number; confirmations: number; timestamp: number }
+    | {
+        tx: Transaction
+        blockHash: string
+        blockIndex: number
+        confirmations: number
+        timestamp: number
+      }
     | { tx: Transaction; blockHash: null; blockIndex: null; confirmations: 0; timestamp: null }
     | undefined {
     const loc = this.store.txLocation(id)

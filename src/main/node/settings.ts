@@ -24,8 +24,12 @@ const TOKEN = new RegExp(API_TOKEN_PATTERN)
 
 /** A mining-thread count: a whole number from THREADS_MIN to THREADS_MAX. */
 export function checkThreads(n: unknown, what = 'threads'): Checked<number> {
-  if (typeof n === 'number' && Number.isInteger(n) && n >= THREADS_MIN && n <= THREADS_MAX) return { ok: true, value: n }
-  return { ok: false, message: `${what} must be a whole number from ${THREADS_MIN} to ${THREADS_MAX}, got ${String(n).slice(0, 20) || 'nothing'}` }
+  if (typeof n === 'number' && Number.isInteger(n) && n >= THREADS_MIN && n <= THREADS_MAX)
+    return { ok: true, value: n }
+  return {
+    ok: false,
+    message: `${what} must be a whole number from ${THREADS_MIN} to ${THREADS_MAX}, got ${String(n).slice(0, 20) || 'nothing'}`
+  }
 }
 
 /**
@@ -78,14 +82,22 @@ export class NodeSettings {
     const tokenOk = savedToken === undefined || savedToken === '' || checkToken(savedToken).ok
     const threadsOk = savedThreads === undefined || checkThreads(Number(savedThreads)).ok
     if (!tokenOk) log.warn('the saved API token breaks the token rules and is not used')
-    if (!threadsOk) log.warn({ saved: savedThreads }, `the saved mining-thread count is not from ${THREADS_MIN} to ${THREADS_MAX}; not used`)
+    if (!threadsOk)
+      log.warn(
+        { saved: savedThreads },
+        `the saved mining-thread count is not from ${THREADS_MIN} to ${THREADS_MAX}; not used`
+      )
 
-    if (startup.apiToken !== undefined) this.token = { value: startup.apiToken, from: startup.apiTokenFrom ?? 'command-line' }
-    else if (savedToken !== undefined && tokenOk) this.token = { value: savedToken || undefined, from: 'settings' }
+    if (startup.apiToken !== undefined)
+      this.token = { value: startup.apiToken, from: startup.apiTokenFrom ?? 'command-line' }
+    else if (savedToken !== undefined && tokenOk)
+      this.token = { value: savedToken || undefined, from: 'settings' }
     else this.token = { value: undefined, from: 'default' }
 
-    if (startup.threads !== undefined) this.threadCount = { value: startup.threads, from: 'command-line' }
-    else if (savedThreads !== undefined && threadsOk) this.threadCount = { value: Number(savedThreads), from: 'settings' }
+    if (startup.threads !== undefined)
+      this.threadCount = { value: startup.threads, from: 'command-line' }
+    else if (savedThreads !== undefined && threadsOk)
+      this.threadCount = { value: Number(savedThreads), from: 'settings' }
     else this.threadCount = { value: defaultThreads(), from: 'default' }
   }
 
@@ -113,7 +125,11 @@ export class NodeSettings {
     this.store.putSetting(TOKEN_KEY, c.value)
     this.token = { value: c.value || undefined, from: 'settings' }
     // Never the token itself: that a new one is in force is all the log may say.
-    this.log.info(c.value ? 'a new API token is in force' : 'API token removed; control routes and the UI answer loopback only')
+    this.log.info(
+      c.value
+        ? 'a new API token is in force'
+        : 'API token removed; control routes and the UI answer loopback only'
+    )
     return c
   }
 

@@ -39,7 +39,8 @@ export class Gossip {
       if (this.quiet(a.origin.source)) return
       this.relayBlock(a.block, a.origin.source)
     }
-    const onTx = (tx: Transaction, m: { source?: string }): void => this.relayTransaction(tx, m.source)
+    const onTx = (tx: Transaction, m: { source?: string }): void =>
+      this.relayTransaction(tx, m.source)
     service.on('block', onBlock)
     service.on('transaction', onTx)
     this.unwire = () => {
@@ -58,7 +59,10 @@ export class Gossip {
   }
 
   relayTransaction(tx: Transaction, except?: string): void {
-    this.broadcast({ path: '/transactions', body: txToWire(tx), what: `transaction ${tx.id.slice(0, 12)}` }, except)
+    this.broadcast(
+      { path: '/transactions', body: txToWire(tx), what: `transaction ${tx.id.slice(0, 12)}` },
+      except
+    )
   }
 
   private broadcast(item: Item, except?: string): void {
@@ -96,7 +100,8 @@ export class Gossip {
         }
         // 503 `unavailable` is a peer saying its disk is full or its store damaged (or it is busy):
         // not junk from it, and no reason to ban an honest node that will be back.
-        if (res.status >= 500 && res.status !== 503) this.net.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
+        if (res.status >= 500 && res.status !== 503)
+          this.net.offence(p, OFFENCE.garbage, `${item.what}: answered ${res.status}`)
       }
     } finally {
       this.busy.delete(url)

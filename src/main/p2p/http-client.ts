@@ -38,7 +38,14 @@ export interface PeerRequest {
 }
 
 export type PeerResponse =
-  | { ok: true; status: number; json: unknown; bytesIn: number; bytesOut: number; nodeId: string | null }
+  | {
+      ok: true
+      status: number
+      json: unknown
+      bytesIn: number
+      bytesOut: number
+      nodeId: string | null
+    }
   | {
       ok: false
       /**
@@ -122,7 +129,15 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
     let socketAt = 0
     let socket: { bytesRead: number } | undefined
     const fail = (reason: FailReason, message: string, element?: true): void =>
-      finish({ ok: false, reason, message, status, bytesIn, bytesOut, ...(element ? { element } : {}) })
+      finish({
+        ok: false,
+        reason,
+        message,
+        status,
+        bytesIn,
+        bytesOut,
+        ...(element ? { element } : {})
+      })
     const finish = (r: PeerResponse): void => {
       if (settled) return
       settled = true
@@ -141,7 +156,9 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
       method: req.method ?? 'GET',
       headers: {
         accept: 'application/json',
-        ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(bytesOut) }),
+        ...(payload === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'content-length': String(bytesOut) }),
         ...req.headers
       }
     })
@@ -156,8 +173,13 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
       const read = socket === undefined ? 0 : socket.bytesRead - socketAt
       const dripping = read > 0 && read < (DRIP_BYTES_PER_SEC * req.timeoutMs) / 1000
       r.destroy()
-      if (dripping) fail('slow', `answer not complete within ${req.timeoutMs} ms (${read} bytes by then)`)
-      else fail('timeout', `no answer within ${req.timeoutMs} ms${read > 0 ? ` (${read} bytes of it by then)` : ''}`)
+      if (dripping)
+        fail('slow', `answer not complete within ${req.timeoutMs} ms (${read} bytes by then)`)
+      else
+        fail(
+          'timeout',
+          `no answer within ${req.timeoutMs} ms${read > 0 ? ` (${read} bytes of it by then)` : ''}`
+        )
     }
     // setImmediate: let reads already pending run first (timers come before them in a loop turn).
     timer = setTimeout(() => setImmediate(cut), req.timeoutMs)
@@ -198,7 +220,14 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
           return fail('bad_json', 'the answer is not JSON')
         }
         const id = res.headers['x-node-id']
-        finish({ ok: true, status: status ?? 0, json, bytesIn, bytesOut, nodeId: typeof id === 'string' ? id : null })
+        finish({
+          ok: true,
+          status: status ?? 0,
+          json,
+          bytesIn,
+          bytesOut,
+          nodeId: typeof id === 'string' ? id : null
+        })
       })
     })
     r.end(payload)

@@ -101,7 +101,12 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       dropped: (url) => this.bootstrap.delete(url)
     })
     // Each is given what it uses, and the other only as a function: no import between them.
-    this.syncer = new Syncer(this, this.service, (b, except) => this.gossip.relayBlock(b, except), opts.verifyPool)
+    this.syncer = new Syncer(
+      this,
+      this.service,
+      (b, except) => this.gossip.relayBlock(b, except),
+      opts.verifyPool
+    )
     this.gossip = new Gossip(this, this.service, (source) => this.syncer.isQuiet(source))
   }
 
@@ -112,7 +117,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       if (url === undefined) continue
       // Named on the command line: the user's own choice, which lifts an earlier removal.
       this.table.unremove(url)
-      if (this.isSelf(url)) this.log.warn({ peer: url, from: '--peer', reason: 'it is this node' }, 'peer refused')
+      if (this.isSelf(url))
+        this.log.warn({ peer: url, from: '--peer', reason: 'it is this node' }, 'peer refused')
       else if (!this.table.has(url)) this.bootstrap.add(url)
     }
     this.gossip.start()
@@ -189,7 +195,12 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       const self = new URL(this.selfUrl)
       const loop = (h: string): boolean =>
         h === 'localhost' || h === '[::1]' || h === '0.0.0.0' || h === '[::]' || /^127\./.test(h)
-      return u.port === self.port && u.protocol === self.protocol && loop(u.hostname) && loop(self.hostname)
+      return (
+        u.port === self.port &&
+        u.protocol === self.protocol &&
+        loop(u.hostname) &&
+        loop(self.hostname)
+      )
     } catch {
       return false
     }
@@ -240,11 +251,14 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       p.bytesOut += res.bytesOut
     }
     if (!res.ok) {
-      const code = res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
+      const code =
+        res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
       return { ok: false, code, message: `${url}: ${res.message}`, reason: res.reason }
     }
-    if (res.nodeId === this.nodeId) return { ok: false, code: 'this_node', message: `${url} is this node` }
-    if (res.status !== 200) return { ok: false, code: 'unreachable', message: `${url}/status answered ${res.status}` }
+    if (res.nodeId === this.nodeId)
+      return { ok: false, code: 'this_node', message: `${url} is this node` }
+    if (res.status !== 200)
+      return { ok: false, code: 'unreachable', message: `${url}/status answered ${res.status}` }
     const s = parseStatus(res.json)
     if (typeof s === 'string') return { ok: false, code: 'bad_answer', message: `${url}: ${s}` }
     if (s.genesisHash !== this.service.network.genesisHash) {
@@ -258,7 +272,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
   }
 
   /** PeerControl.probe: a URL's network and height, for local discovery. */
-  async probe(url: string): Promise<{ genesis_hash: string; index: number; network: string } | undefined> {
+  async probe(
+    url: string
+  ): Promise<{ genesis_hash: string; index: number; network: string } | undefined> {
     const res = await peerRequest(url + '/status', {
       timeoutMs: this.limits.statusTimeoutMs,
       maxBytes: this.limits.statusMaxBytes,
@@ -266,7 +282,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     })
     if (!res.ok || res.status !== 200) return undefined
     const s = parseStatus(res.json)
-    return typeof s === 'string' ? undefined : { genesis_hash: s.genesisHash, index: s.index, network: s.network }
+    return typeof s === 'string'
+      ? undefined
+      : { genesis_hash: s.genesisHash, index: s.index, network: s.network }
   }
 
   // ---- adding and learning -----------------------------------------------------------------
@@ -289,28 +307,50 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
 
   private async tryAdd(rawUrl: string, by: AddedBy): Promise<ApiResult<PeerInfo>> {
     const url = normalizeUrl(rawUrl)
-    if (url === undefined) return { ok: false, error: 'invalid_field', message: `${String(rawUrl)} is not an http(s) URL` }
+    if (url === undefined)
+      return {
+        ok: false,
+        error: 'invalid_field',
+        message: `${String(rawUrl)} is not an http(s) URL`
+      }
     if (this.isSelf(url)) return { ok: false, error: 'this_node', message: `${url} is this node` }
     if (by === 'user') this.table.unremove(url)
-    else if (this.table.isRemoved(url)) return { ok: false, error: 'removed', message: `${url} was removed by the user` }
+    else if (this.table.isRemoved(url))
+      return { ok: false, error: 'removed', message: `${url} was removed by the user` }
     const known = this.table.get(url)
     if (known && this.isBanned(known)) {
-      return { ok: false, error: 'banned', message: `${url} is banned until ${new Date(known.bannedUntil!).toISOString()}` }
+      return {
+        ok: false,
+        error: 'banned',
+        message: `${url} is banned until ${new Date(known.bannedUntil!).toISOString()}`
+      }
     }
     if (!known && this.active().length >= this.limits.maxPeers && !this.evictOne()) {
-      return { ok: false, error: 'peer_limit', message: `this node already has ${this.limits.maxPeers} peers` }
+      return {
+        ok: false,
+        error: 'peer_limit',
+        message: `this node already has ${this.limits.maxPeers} peers`
+      }
     }
     const probe = await this.probeStatus(url)
     if (!probe.ok) {
-      if (known && probe.code === 'wrong_genesis') this.offence(known, OFFENCE.wrongGenesis, probe.message)
+      if (known && probe.code === 'wrong_genesis')
+        this.offence(known, OFFENCE.wrongGenesis, probe.message)
       return { ok: false, error: probe.code, message: probe.message }
     }
     // The same node under another name (localhost and 127.0.0.1, a host name and its address):
     // its answers carry the same node id as a peer we already have.
-    const twin = probe.nodeId === null ? undefined : this.table.all().find((q) => q.url !== url && q.nodeId === probe.nodeId)
+    const twin =
+      probe.nodeId === null
+        ? undefined
+        : this.table.all().find((q) => q.url !== url && q.nodeId === probe.nodeId)
     if (twin !== undefined) {
       this.bootstrap.delete(url)
-      return { ok: false, error: 'same_node', message: `${url} is the same node as the peer ${twin.url}` }
+      return {
+        ok: false,
+        error: 'same_node',
+        message: `${url} is the same node as the peer ${twin.url}`
+      }
     }
     const p = known ?? this.table.insert(url)
     this.bootstrap.delete(url)
@@ -334,9 +374,14 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     const url = normalizeUrl(rawUrl)!
     const why = `${r.message}; kept as a peer and tried again on every poll`
     this.log.warn({ peer: url, reason: why }, 'peer not reachable yet')
-    if (this.table.has(url)) return { ok: true, value: this.info(this.table.get(url)!), unreachable: why }
+    if (this.table.has(url))
+      return { ok: true, value: this.info(this.table.get(url)!), unreachable: why }
     if (this.active().length >= this.limits.maxPeers && !this.evictOne()) {
-      return { ok: false, error: 'peer_limit', message: `this node already has ${this.limits.maxPeers} peers` }
+      return {
+        ok: false,
+        error: 'peer_limit',
+        message: `this node already has ${this.limits.maxPeers} peers`
+      }
     }
     const p = this.table.insert(url)
     p.reachable = false
@@ -352,7 +397,13 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       .sort((a, b) => a.score - b.score || (a.lastContact ?? 0) - (b.lastContact ?? 0))
     if (victims.length === 0) return false
     this.table.drop(victims[0].url)
-    this.log.info({ peer: victims[0].url, reason: `unreachable; room made for a new peer (at most ${this.limits.maxPeers})` }, 'peer dropped')
+    this.log.info(
+      {
+        peer: victims[0].url,
+        reason: `unreachable; room made for a new peer (at most ${this.limits.maxPeers})`
+      },
+      'peer dropped'
+    )
     return true
   }
 
@@ -362,7 +413,14 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
    */
   learn(rawUrl: string): void {
     const url = normalizeUrl(rawUrl)
-    if (url === undefined || this.closed || this.table.has(url) || this.isSelf(url) || this.table.isRemoved(url)) return
+    if (
+      url === undefined ||
+      this.closed ||
+      this.table.has(url) ||
+      this.isSelf(url) ||
+      this.table.isRemoved(url)
+    )
+      return
     if (this.learning.has(url) || this.learning.size >= 16) return
     const failedAt = this.recentlyFailed.get(url)
     if (failedAt !== undefined && this.now() - failedAt < 60_000) return
@@ -448,7 +506,9 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     if (this.closed) return
     if (!this.polling) {
       this.polling = true
-      void Promise.all([...this.bootstrap].map((u) => this.addBootstrap(u))).finally(() => (this.polling = false))
+      void Promise.all([...this.bootstrap].map((u) => this.addBootstrap(u))).finally(
+        () => (this.polling = false)
+      )
     }
     for (const p of this.active()) {
       if (p.polling) continue
@@ -466,7 +526,11 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     const r = await this.tryAdd(url, 'user')
     if (r.ok) return
     if (r.error === 'unreachable' || r.error === 'peer_limit') {
-      if (!this.bootstrapSaid.has(url)) this.log.warn({ peer: url, from: '--peer', reason: r.message }, 'peer not reachable yet; tried again on every poll')
+      if (!this.bootstrapSaid.has(url))
+        this.log.warn(
+          { peer: url, from: '--peer', reason: r.message },
+          'peer not reachable yet; tried again on every poll'
+        )
       this.bootstrapSaid.add(url)
       return
     }

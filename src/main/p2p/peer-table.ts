@@ -51,7 +51,13 @@ const MAX_REMOVED = 1024
 const PERSIST_EVERY_MS = 60_000
 
 /** A peer record as first held: known from the store, or just added. */
-function newPeer(url: string, score: number, addedAt: number, lastContact: number | null, bannedUntil: number | null): PeerEntry {
+function newPeer(
+  url: string,
+  score: number,
+  addedAt: number,
+  lastContact: number | null,
+  bannedUntil: number | null
+): PeerEntry {
   return {
     url,
     score,
@@ -126,7 +132,8 @@ export class PeerTable {
 
   /** Drop a peer from the table (eviction, too many bans, the user's remove). */
   drop(url: string): ApiResult<null> {
-    if (!this.peers.delete(url)) return { ok: false, error: 'not_found', message: `${url} is not a peer` }
+    if (!this.peers.delete(url))
+      return { ok: false, error: 'not_found', message: `${url} is not a peer` }
     this.o.dropped(url)
     if (!this.o.closed()) this.o.store.deletePeer(url)
     this.o.changed()
@@ -139,7 +146,13 @@ export class PeerTable {
     if (!force && now - p.lastPersist < PERSIST_EVERY_MS) return
     p.lastPersist = now
     if (this.o.closed()) return
-    this.o.store.putPeer({ url: p.url, score: p.score, addedAt: p.addedAt, lastSeen: p.lastContact, bannedUntil: p.bannedUntil })
+    this.o.store.putPeer({
+      url: p.url,
+      score: p.score,
+      addedAt: p.addedAt,
+      lastSeen: p.lastContact,
+      bannedUntil: p.bannedUntil
+    })
   }
 
   // ---- removed by the user -----------------------------------------------------------------
@@ -159,7 +172,10 @@ export class PeerTable {
       this.removed.delete(old)
     }
     this.saveRemoved()
-    this.o.log.info({ peer: url, reason: 'by the user; not taken back until added again' }, 'peer removed')
+    this.o.log.info(
+      { peer: url, reason: 'by the user; not taken back until added again' },
+      'peer removed'
+    )
     return r
   }
 
@@ -169,7 +185,8 @@ export class PeerTable {
   }
 
   private saveRemoved(): void {
-    if (!this.o.closed()) this.o.store.putSetting(REMOVED_SETTING, JSON.stringify([...this.removed]))
+    if (!this.o.closed())
+      this.o.store.putSetting(REMOVED_SETTING, JSON.stringify([...this.removed]))
   }
 
   // ---- score and ban -----------------------------------------------------------------------
@@ -227,7 +244,13 @@ export class PeerTable {
     while (banned.length > this.o.limits.maxBanned) {
       const old = banned.shift()!.url
       this.drop(old)
-      this.o.log.info({ peer: old, reason: `more than ${this.o.limits.maxBanned} banned peers: the oldest ban is forgotten` }, 'peer dropped')
+      this.o.log.info(
+        {
+          peer: old,
+          reason: `more than ${this.o.limits.maxBanned} banned peers: the oldest ban is forgotten`
+        },
+        'peer dropped'
+      )
     }
     this.persist(p, true)
     this.o.changed()

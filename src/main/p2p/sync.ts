@@ -19,7 +19,13 @@ import type { ResolveOutcome } from '../../shared/api'
 import { OFFENCE, type PeerEntry, type SyncNet, type SyncNode } from './types'
 import type { VerifyPool } from './verify-pool'
 import { StorageUnavailableError } from '../store/faults'
-import { blockListMaxBytes, MAX_BLOCK_WIRE_BYTES, normalizeUrl, parseBlockList, parseOneBlock } from './wire'
+import {
+  blockListMaxBytes,
+  MAX_BLOCK_WIRE_BYTES,
+  normalizeUrl,
+  parseBlockList,
+  parseOneBlock
+} from './wire'
 
 /** Blocks asked for per request (the protocol's cap for GET /blocks). */
 export const BATCH = 500
@@ -90,7 +96,8 @@ export class Syncer {
     if (a.status !== 'main') return
     const own = this.service.wallet.address
     const joined = a.reorg?.connected ?? [a.block]
-    if (a.origin.source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own)) this.replacedSinceResolve = true
+    if (a.origin.source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own))
+      this.replacedSinceResolve = true
   }
 
   /** Blocks from `source` are being caught up: gossip relays only each batch's last block. */
@@ -126,7 +133,10 @@ export class Syncer {
     clearTimeout(this.stallTimer)
     this.stallTimer = undefined
     while (!this.net.closed && this.syncing.size < MAX_SYNCS && this.wanted.size > 0) {
-      const lastProgress = Math.max(-Infinity, ...[...this.syncing.values()].map((s) => s.progressAt))
+      const lastProgress = Math.max(
+        -Infinity,
+        ...[...this.syncing.values()].map((s) => s.progressAt)
+      )
       const wait = lastProgress + this.net.limits.stallMs - Date.now()
       if (this.syncing.size > 0 && wait > 0) {
         this.stallTimer = setTimeout(() => this.schedule(), wait + 5)
@@ -147,12 +157,20 @@ export class Syncer {
       .map((u) => this.net.get(u))
       .filter(
         (p): p is PeerEntry =>
-          p !== undefined && !this.net.isBanned(p) && p.status !== null && !this.syncing.has(p.url) && now >= p.retryAt
+          p !== undefined &&
+          !this.net.isBanned(p) &&
+          p.status !== null &&
+          !this.syncing.has(p.url) &&
+          now >= p.retryAt
       )
       .sort(
         (a, b) =>
           a.syncFailures - b.syncFailures ||
-          (b.status!.totalWork > a.status!.totalWork ? 1 : b.status!.totalWork < a.status!.totalWork ? -1 : 0)
+          (b.status!.totalWork > a.status!.totalWork
+            ? 1
+            : b.status!.totalWork < a.status!.totalWork
+              ? -1
+              : 0)
       )
     for (const p of queue) {
       this.wanted.delete(p.url)
@@ -177,7 +195,10 @@ export class Syncer {
           } else {
             p.syncFailures++
             p.retryAt = Date.now() + Math.min(60_000, 500 * 2 ** p.syncFailures)
-            this.net.log.info({ peer: p.url, failures: p.syncFailures, retryMs: p.retryAt - Date.now() }, 'catch-up got nothing new')
+            this.net.log.info(
+              { peer: p.url, failures: p.syncFailures, retryMs: p.retryAt - Date.now() },
+              'catch-up got nothing new'
+            )
           }
         },
         (e: unknown) => this.net.log.error({ peer: p.url, err: e }, 'catch-up stopped')
@@ -213,7 +234,8 @@ export class Syncer {
     const fork = await this.findFork(p, s.index)
     if (fork === undefined) return false
     // Said once at each end: the blocks in between are summarised by the chain's log lines.
-    if (s.index > fork) this.net.log.info({ peer: p.url, fork, from: fork + 1, to: s.index }, 'catching up')
+    if (s.index > fork)
+      this.net.log.info({ peer: p.url, fork, from: fork + 1, to: s.index }, 'catching up')
     this.quiet.add(p.url)
     let last: Block | undefined
     let accepted = 0
@@ -254,7 +276,10 @@ export class Syncer {
     }
     if (s.index > fork) {
       const tip = this.service.chain.tip()
-      this.net.log.info({ peer: p.url, blocks: accepted, tip: tip.index, peerTip: s.index }, accepted > 0 ? 'catch-up done' : 'catch-up ended with nothing new')
+      this.net.log.info(
+        { peer: p.url, blocks: accepted, tip: tip.index, peerTip: s.index },
+        accepted > 0 ? 'catch-up done' : 'catch-up ended with nothing new'
+      )
     }
     // The rest of the network hears of the new tip once; it fetches what it lacks from us.
     if (last !== undefined && this.service.chain.tip().hash === last.hash) this.relay(last, p.url)
@@ -278,7 +303,10 @@ export class Syncer {
    * go to the store COMMIT_EVERY at a time (one SQLite commit each), with HTTP requests and
    * timers let in between.
    */
-  private async submitBatch(p: PeerEntry, batch: Batch): Promise<{ stop: boolean; accepted: number; last?: Block }> {
+  private async submitBatch(
+    p: PeerEntry,
+    batch: Batch
+  ): Promise<{ stop: boolean; accepted: number; last?: Block }> {
     const blocks = batch.blocks
     let last: Block | undefined
     let accepted = 0
@@ -297,7 +325,12 @@ export class Syncer {
       for (let j = 0; j < outcomes.length; j++) {
         const o = outcomes[j]
         if (o.kind === 'invalid') {
-          if (o.code !== 'time_too_new') this.net.offence(p, OFFENCE.invalidBlock, `block ${chunk[j].index}: ${o.code}: ${o.message}`)
+          if (o.code !== 'time_too_new')
+            this.net.offence(
+              p,
+              OFFENCE.invalidBlock,
+              `block ${chunk[j].index}: ${o.code}: ${o.message}`
+            )
           return { stop: true, accepted, last }
         }
         if (o.kind === 'orphan') return { stop: true, accepted, last }
@@ -404,7 +437,11 @@ export class Syncer {
       const order = [...(first ? [first] : []), ...this.net.active().filter((p) => p !== first)]
       for (const p of order) {
         let missing = chain.missingAncestor(orphan)
-        for (let step = 0; step < ANCESTOR_STEPS && missing !== undefined && !this.net.closed; step++) {
+        for (
+          let step = 0;
+          step < ANCESTOR_STEPS && missing !== undefined && !this.net.closed;
+          step++
+        ) {
           const res = await this.net.request(p.url, `/blocks/${missing}`, {
             timeoutMs: this.net.limits.blockTimeoutMs,
             maxBytes: MAX_BLOCK_WIRE_BYTES
@@ -428,10 +465,12 @@ export class Syncer {
             throw e
           }
           if (o.kind === 'invalid') {
-            if (o.code !== 'time_too_new') this.net.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
+            if (o.code !== 'time_too_new')
+              this.net.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
             break
           }
-          missing = o.kind === 'orphan' ? chain.missingAncestor(b.hash) : chain.missingAncestor(orphan)
+          missing =
+            o.kind === 'orphan' ? chain.missingAncestor(b.hash) : chain.missingAncestor(orphan)
         }
         if (chain.missingAncestor(orphan) === undefined) return
         // A long way behind: batched catch-up from this peer if it has more work.

@@ -107,7 +107,10 @@ export class VerifyPool {
   private run(i: number, packed: Buffer): Promise<Uint8Array> {
     const slot = this.slot(i)
     const id = this.nextJob++
-    const ab = packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength) as ArrayBuffer
+    const ab = packed.buffer.slice(
+      packed.byteOffset,
+      packed.byteOffset + packed.byteLength
+    ) as ArrayBuffer
     return new Promise((resolve, reject) => {
       slot.jobs.set(id, { resolve, reject })
       const req: VerifyRequest = { id, packed: ab }

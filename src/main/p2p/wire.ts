@@ -2,7 +2,17 @@
  * Checks on what peers answer (PROTOCOL §7). Anything a peer sends is untrusted input: these
  * return values, and the peer manager scores a peer down for answers that do not fit.
  */
-import { blockToWire, isHash, isObject, MAX_JSON_INT, MAX_U32, NETWORK_PARAMS, parseBlock, type Block, type Transaction } from '../core'
+import {
+  blockToWire,
+  isHash,
+  isObject,
+  MAX_JSON_INT,
+  MAX_U32,
+  NETWORK_PARAMS,
+  parseBlock,
+  type Block,
+  type Transaction
+} from '../core'
 
 // The peer-URL rule lives in src/shared so the Peers screen applies the same one.
 export { normalizeUrl } from '../../shared/peer-url'
@@ -41,7 +51,8 @@ export const MAX_BLOCK_WIRE_BYTES: number = (() => {
     transactions: []
   }
   const headerBytes = JSON.stringify(blockToWire(header)).length
-  const txBytes = JSON.stringify(blockToWire({ ...header, transactions: [tx] })).length - headerBytes
+  const txBytes =
+    JSON.stringify(blockToWire({ ...header, transactions: [tx] })).length - headerBytes
   return 2 * (headerBytes + maxTxs * (txBytes + 1))
 })()
 
@@ -64,8 +75,10 @@ export function parseStatus(v: unknown): PeerStatus | string {
   const { network, genesis_hash, index, tip_hash, total_work } = v
   if (!isHash(genesis_hash)) return 'status.genesis_hash is not a hash'
   if (!isHash(tip_hash)) return 'status.tip_hash is not a hash'
-  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 1) return 'status.index is not a block index'
-  if (typeof total_work !== 'string' || !/^[0-9]{1,100}$/.test(total_work)) return 'status.total_work is not a decimal string'
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 1)
+    return 'status.index is not a block index'
+  if (typeof total_work !== 'string' || !/^[0-9]{1,100}$/.test(total_work))
+    return 'status.total_work is not a decimal string'
   return {
     network: typeof network === 'string' ? network.slice(0, 32) : '',
     genesisHash: genesis_hash,
@@ -80,16 +93,23 @@ export function parseStatus(v: unknown): PeerStatus | string {
  * index `from`, as far as they do (PROTOCOL §7: "a valid prefix is kept, the rest refused"), and
  * what was wrong with the rest, if anything. A reply that is no list at all is only an error.
  */
-export function parseBlockList(v: unknown, from: number, limit: number): { blocks: Block[]; fault?: string } | string {
+export function parseBlockList(
+  v: unknown,
+  from: number,
+  limit: number
+): { blocks: Block[]; fault?: string } | string {
   if (!isObject(v) || !Array.isArray(v.blocks)) return 'answer has no "blocks" list'
-  if (v.blocks.length > limit) return `answer has ${v.blocks.length} blocks, more than the ${limit} asked for`
+  if (v.blocks.length > limit)
+    return `answer has ${v.blocks.length} blocks, more than the ${limit} asked for`
   const out: Block[] = []
   for (let i = 0; i < v.blocks.length; i++) {
     const r = parseBlock(v.blocks[i])
     if (!r.ok) return { blocks: out, fault: `blocks[${i}]: ${r.message}` }
     const b = r.value
-    if (b.index !== from + i) return { blocks: out, fault: `blocks[${i}] has index ${b.index}, expected ${from + i}` }
-    if (i > 0 && b.previousHash !== out[i - 1].hash) return { blocks: out, fault: `blocks[${i}] does not follow blocks[${i - 1}]` }
+    if (b.index !== from + i)
+      return { blocks: out, fault: `blocks[${i}] has index ${b.index}, expected ${from + i}` }
+    if (i > 0 && b.previousHash !== out[i - 1].hash)
+      return { blocks: out, fault: `blocks[${i}] does not follow blocks[${i - 1}]` }
     out.push(b)
   }
   return { blocks: out }
@@ -99,6 +119,7 @@ export function parseBlockList(v: unknown, from: number, limit: number): { block
 export function parseOneBlock(v: unknown, hash: string): Block | string {
   const r = parseBlock(v)
   if (!r.ok) return r.message
-  if (r.value.hash !== hash) return `asked for block ${hash.slice(0, 12)}…, got ${r.value.hash.slice(0, 12)}…`
+  if (r.value.hash !== hash)
+    return `asked for block ${hash.slice(0, 12)}…, got ${r.value.hash.slice(0, 12)}…`
   return r.value
 }

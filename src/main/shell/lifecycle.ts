@@ -73,11 +73,20 @@ export const QUIT_LIMIT_MS = 5_000
  * is consistent at every instant (one SQLite transaction per change), so exiting without the
  * close loses nothing but the last checkpoint, which the next start replays.
  */
-export async function withTimeLimit(work: Promise<unknown>, ms: number): Promise<'done' | 'timed-out'> {
+export async function withTimeLimit(
+  work: Promise<unknown>,
+  ms: number
+): Promise<'done' | 'timed-out'> {
   let timer: NodeJS.Timeout | undefined
   const limit = new Promise<'timed-out'>((r) => (timer = setTimeout(() => r('timed-out'), ms)))
   try {
-    return await Promise.race([work.then(() => 'done' as const, () => 'done' as const), limit])
+    return await Promise.race([
+      work.then(
+        () => 'done' as const,
+        () => 'done' as const
+      ),
+      limit
+    ])
   } finally {
     clearTimeout(timer)
   }

@@ -29,7 +29,11 @@ export interface MenuState {
 }
 
 /** The main screens and their shortcuts, in the order of the sidebar. */
-export const SCREEN_SHORTCUTS: readonly { target: ShowTarget; label: string; accelerator: string }[] = [
+export const SCREEN_SHORTCUTS: readonly {
+  target: ShowTarget
+  label: string
+  accelerator: string
+}[] = [
   { target: 'dashboard', label: 'Dashboard', accelerator: 'CmdOrCtrl+1' },
   { target: 'chain', label: 'Chain', accelerator: 'CmdOrCtrl+2' },
   { target: 'wallet', label: 'Wallet', accelerator: 'CmdOrCtrl+3' },
@@ -40,7 +44,10 @@ export const SCREEN_SHORTCUTS: readonly { target: ShowTarget; label: string; acc
 
 export function menuTemplate(actions: MenuActions, state: MenuState): MenuItemConstructorOptions[] {
   const mac = state.platform === 'darwin'
-  const about: MenuItemConstructorOptions = { label: 'About Blockforge', click: () => actions.show('about') }
+  const about: MenuItemConstructorOptions = {
+    label: 'About Blockforge',
+    click: () => actions.show('about')
+  }
   const screens: MenuItemConstructorOptions[] = SCREEN_SHORTCUTS.map((s) => ({
     label: s.label,
     accelerator: s.accelerator,
@@ -51,7 +58,10 @@ export function menuTemplate(actions: MenuActions, state: MenuState): MenuItemCo
     { type: 'separator' },
     { label: 'Reload Window', click: () => actions.reloadWindow() },
     ...(state.dev
-      ? ([{ role: 'forceReload' }, { role: 'toggleDevTools' }] satisfies MenuItemConstructorOptions[])
+      ? ([
+          { role: 'forceReload' },
+          { role: 'toggleDevTools' }
+        ] satisfies MenuItemConstructorOptions[])
       : []),
     { type: 'separator' },
     { role: 'resetZoom' },
@@ -65,12 +75,21 @@ export function menuTemplate(actions: MenuActions, state: MenuState): MenuItemCo
       ? []
       : [
           { type: 'separator' },
-          ...state.windowless.map((url) => ({ label: `Open Node ${url}`, click: () => actions.openNodeWindow(url) }))
+          ...state.windowless.map((url) => ({
+            label: `Open Node ${url}`,
+            click: () => actions.openNodeWindow(url)
+          }))
         ]
   const window: MenuItemConstructorOptions[] = [
     { role: 'minimize' },
     // Zoom and Bring All to Front are macOS window commands (no action elsewhere).
-    ...(mac ? ([{ role: 'zoom' }, { type: 'separator' }, { role: 'front' }] satisfies MenuItemConstructorOptions[]) : []),
+    ...(mac
+      ? ([
+          { role: 'zoom' },
+          { type: 'separator' },
+          { role: 'front' }
+        ] satisfies MenuItemConstructorOptions[])
+      : []),
     { role: 'close' },
     ...nodes
   ]
@@ -104,7 +123,11 @@ export function menuTemplate(actions: MenuActions, state: MenuState): MenuItemCo
     {
       label: 'File',
       submenu: [
-        { label: 'Start Another Local Node', accelerator: 'CmdOrCtrl+Shift+N', click: () => actions.startLocalNode() },
+        {
+          label: 'Start Another Local Node',
+          accelerator: 'CmdOrCtrl+Shift+N',
+          click: () => actions.startLocalNode()
+        },
         { type: 'separator' },
         { label: 'Reset This Node…', click: () => actions.resetNode() },
         { type: 'separator' },

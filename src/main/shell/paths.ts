@@ -50,7 +50,8 @@ export interface PathSetter {
 
 /** Creates the folders (setPath throws for a missing one) and points Electron at them. */
 export function applyProfilePaths(paths: ProfilePaths, app: PathSetter): void {
-  for (const dir of [paths.userData, paths.sessionData, paths.crashDumps, paths.logs]) mkdirSync(dir, { recursive: true })
+  for (const dir of [paths.userData, paths.sessionData, paths.crashDumps, paths.logs])
+    mkdirSync(dir, { recursive: true })
   app.setPath('userData', paths.userData)
   app.setPath('sessionData', paths.sessionData)
   app.setPath('crashDumps', paths.crashDumps)

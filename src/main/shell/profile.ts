@@ -33,7 +33,10 @@ export function profileDir(base: string, n: number): string {
 }
 
 /** The first `<base>-n` (n >= 2) that does not exist yet: a fresh profile for a new local node. */
-export function unusedProfileDir(base: string, exists: (p: string) => boolean = existsSync): string {
+export function unusedProfileDir(
+  base: string,
+  exists: (p: string) => boolean = existsSync
+): string {
   let n = 2
   while (exists(profileDir(base, n))) n++
   return profileDir(base, n)
@@ -50,7 +53,7 @@ export async function openProfile<C extends ProfileConfig, N>(
   freePort: (host: string) => Promise<number>
 ): Promise<{ node: N; cfg: C }> {
   let current = { ...cfg }
-  for (let n = 1; n <= MAX_PROFILES; ) {
+  for (let n = 1; n <= MAX_PROFILES;) {
     try {
       return { node: await start(current), cfg: current }
     } catch (e) {
@@ -64,10 +67,22 @@ export async function openProfile<C extends ProfileConfig, N>(
       }
     }
   }
-  throw new Error(`no free profile among ${cfg.dataDir} .. ${profileDir(cfg.dataDir, MAX_PROFILES)}`)
+  throw new Error(
+    `no free profile among ${cfg.dataDir} .. ${profileDir(cfg.dataDir, MAX_PROFILES)}`
+  )
 }
 
-const VALUE_FLAGS = new Set(['--port', '--host', '--data-dir', '--network', '--peer', '--api-token', '--threads', '--log-level', '--log-format'])
+const VALUE_FLAGS = new Set([
+  '--port',
+  '--host',
+  '--data-dir',
+  '--network',
+  '--peer',
+  '--api-token',
+  '--threads',
+  '--log-level',
+  '--log-format'
+])
 const BOOL_FLAGS = new Set(['--mine'])
 
 /**
@@ -93,7 +108,12 @@ export function hasFlag(flags: readonly string[], name: string): boolean {
 }
 
 /** Saved launch settings as flags, to go before the command line's own (later flags win). */
-export function launchFlags(s: { port?: number; host?: string; network?: string; dataDir?: string }): string[] {
+export function launchFlags(s: {
+  port?: number
+  host?: string
+  network?: string
+  dataDir?: string
+}): string[] {
   return [
     ...(s.port !== undefined ? ['--port', String(s.port)] : []),
     ...(s.host !== undefined ? ['--host', s.host] : []),

@@ -10,7 +10,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
  * packaged app never trusts it: the variable would make it load any page with the full API,
  * wallet sends included.
  */
-export function devServerUrl(packaged: boolean, env: NodeJS.ProcessEnv = process.env): string | null {
+export function devServerUrl(
+  packaged: boolean,
+  env: NodeJS.ProcessEnv = process.env
+): string | null {
   if (packaged) return null
   const url = env.ELECTRON_RENDERER_URL
   return url && env.NODE_ENV_ELECTRON_VITE !== 'production' ? url : null

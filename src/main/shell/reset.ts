@@ -11,11 +11,20 @@ import { DB_FILE } from '../store/sqlite-store'
 import { WALLET_FILE } from '../wallet/wallet'
 
 /** The store's files: the database, its write-ahead log and index, a rollback journal. */
-export const CHAIN_FILES = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, `${DB_FILE}-journal`] as const
+export const CHAIN_FILES = [
+  DB_FILE,
+  `${DB_FILE}-wal`,
+  `${DB_FILE}-shm`,
+  `${DB_FILE}-journal`
+] as const
 
 export type ResetResult =
   | { ok: true; removed: string[] }
-  | { ok: false; error: 'not_a_profile' | 'not_a_data_dir' | 'outside_profile' | 'remove_failed'; message: string }
+  | {
+      ok: false
+      error: 'not_a_profile' | 'not_a_data_dir' | 'outside_profile' | 'remove_failed'
+      message: string
+    }
 
 export interface ResetOptions {
   deleteWallet: boolean
@@ -34,7 +43,8 @@ function inside(child: string, parent: string): boolean {
  * a folder without a store.
  */
 export function resetDataDir(dataDir: string, opts: ResetOptions): ResetResult {
-  if (!isAbsolute(dataDir)) return { ok: false, error: 'not_a_profile', message: `${dataDir} is not an absolute path` }
+  if (!isAbsolute(dataDir))
+    return { ok: false, error: 'not_a_profile', message: `${dataDir} is not an absolute path` }
   let dir: string
   try {
     dir = realpathSync(dataDir)
@@ -52,25 +62,35 @@ export function resetDataDir(dataDir: string, opts: ResetOptions): ResetResult {
     return { ok: false, error: 'not_a_profile', message: `${dataDir} is not a node's data dir` }
   }
   if (lstatSync(join(dir, DB_FILE), { throwIfNoEntry: false }) === undefined) {
-    return { ok: false, error: 'not_a_data_dir', message: `${dataDir} holds no Blockforge chain (${DB_FILE})` }
+    return {
+      ok: false,
+      error: 'not_a_data_dir',
+      message: `${dataDir} holds no Blockforge chain (${DB_FILE})`
+    }
   }
   const names: string[] = [...CHAIN_FILES, ...(opts.deleteWallet ? [WALLET_FILE] : [])]
   const targets = names.map((n) => join(dir, n))
   // By construction each target is in `dir`; checked anyway, since a slip here deletes a wallet.
   const stray = targets.find((t) => !inside(dirname(t), dir))
-  if (stray) return { ok: false, error: 'outside_profile', message: `${stray} is outside ${dataDir}` }
+  if (stray)
+    return { ok: false, error: 'outside_profile', message: `${stray} is outside ${dataDir}` }
   const removed: string[] = []
   for (const t of targets) {
     const st = lstatSync(t, { throwIfNoEntry: false })
     if (st === undefined) continue
     // A folder under one of our names is not ours to delete. A symbolic link is removed itself,
     // never what it points at (perhaps another profile's file).
-    if (st.isDirectory()) return { ok: false, error: 'remove_failed', message: `${t} is a folder, not the node's file` }
+    if (st.isDirectory())
+      return { ok: false, error: 'remove_failed', message: `${t} is a folder, not the node's file` }
     try {
       unlinkSync(t)
       removed.push(t)
     } catch (e) {
-      return { ok: false, error: 'remove_failed', message: `could not remove ${t}: ${(e as Error).message}` }
+      return {
+        ok: false,
+        error: 'remove_failed',
+        message: `could not remove ${t}: ${(e as Error).message}`
+      }
     }
   }
   return { ok: true, removed }

@@ -11,7 +11,10 @@ export const CSP = UI_CSP
  * The permissions the UI uses: writing text to the clipboard (the copy buttons) and desktop
  * notifications (a block found, coins received; the UI asks only when Settings allows them).
  */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'notifications'])
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set([
+  'clipboard-sanitized-write',
+  'notifications'
+])
 
 /** Adds the CSP header (the page also carries it as a meta tag) and refuses other permissions. */
 export function hardenSession(session: Session): void {

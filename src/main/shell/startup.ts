@@ -22,14 +22,18 @@ export function startupFailure(
   if (err?.code === 'EADDRINUSE') {
     hint = `Another program is using port ${cfg.port}. Start Blockforge without --port (it then picks a free one) or with another port.`
   } else if (err?.name === 'StoreLockedError') {
-    hint = 'Another Blockforge is running with this data dir. Close it, or start without --data-dir to get a profile of your own.'
+    hint =
+      'Another Blockforge is running with this data dir. Close it, or start without --data-dir to get a profile of your own.'
   } else if (err?.name === 'UsageError') {
     hint = 'Check the flags Blockforge was started with.'
   } else {
     hint = `Check the data dir ${cfg.dataDir}: it must be a folder you can write to, on a disk with free space.`
   }
   const log = logDir === null ? '' : `\n\nThe log files are in ${logDir}.`
-  return { title: 'Blockforge could not start its node', content: `${capitalise(line)}.\n\n${hint}${log}` }
+  return {
+    title: 'Blockforge could not start its node',
+    content: `${capitalise(line)}.\n\n${hint}${log}`
+  }
 }
 
 function capitalise(s: string): string {

@@ -11,14 +11,20 @@ import { pluck, prepare, type Db } from './statements'
 
 function statements(db: Db) {
   return {
-    header: prepare<[hash: string], HeaderRow>(db, `SELECT ${HEADER_COLUMNS} FROM blocks WHERE hash = ?`),
+    header: prepare<[hash: string], HeaderRow>(
+      db,
+      `SELECT ${HEADER_COLUMNS} FROM blocks WHERE hash = ?`
+    ),
     block: prepare<[hash: string], BlockRow>(db, 'SELECT * FROM blocks WHERE hash = ?'),
     has: pluck<[hash: string], 1>(db, 'SELECT 1 FROM blocks WHERE hash = ?'),
     mainHash: pluck<[height: number], string>(db, 'SELECT hash FROM main_chain WHERE height = ?'),
     // One row always: NULL while the main chain is empty.
     tipHeight: pluck<[], number | null>(db, 'SELECT MAX(height) FROM main_chain'),
     children: pluck<[hash: string], string>(db, 'SELECT hash FROM blocks WHERE parent = ?'),
-    account: prepare<[address: string], Account>(db, 'SELECT balance, nonce FROM accounts WHERE address = ?'),
+    account: prepare<[address: string], Account>(
+      db,
+      'SELECT balance, nonce FROM accounts WHERE address = ?'
+    ),
     insertBlock: prepare<
       [
         hash: string,
@@ -34,8 +40,14 @@ function statements(db: Db) {
         txs: string,
         receivedAt: number
       ]
-    >(db, `INSERT INTO blocks (${HEADER_COLUMNS}, txs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    setMain: prepare<[height: number, hash: string]>(db, 'INSERT OR REPLACE INTO main_chain (height, hash) VALUES (?, ?)'),
+    >(
+      db,
+      `INSERT INTO blocks (${HEADER_COLUMNS}, txs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    ),
+    setMain: prepare<[height: number, hash: string]>(
+      db,
+      'INSERT OR REPLACE INTO main_chain (height, hash) VALUES (?, ?)'
+    ),
     unsetMain: prepare<[height: number]>(db, 'DELETE FROM main_chain WHERE height = ?'),
     putAccount: prepare<[address: string, balance: number, nonce: number]>(
       db,

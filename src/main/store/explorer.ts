@@ -26,7 +26,8 @@ export interface TxLocation {
   position: number
 }
 
-const WIRE_COLUMNS = 'm.height, b.hash, b.parent, b.version, b.timestamp, b.merkle_root, b.difficulty, b.proof, b.txs'
+const WIRE_COLUMNS =
+  'm.height, b.hash, b.parent, b.version, b.timestamp, b.merkle_root, b.difficulty, b.proof, b.txs'
 
 const SUMMARY_COLUMNS = `b.hash, b.height, b.parent, b.timestamp, b.difficulty, b.tx_count, b.total_work,
       json_extract(b.txs, '$[0].recipient') AS miner, json_extract(b.txs, '$[0].amount') AS reward,
@@ -60,13 +61,19 @@ function statements(db: Db) {
       db,
       'SELECT block_hash AS blockHash, height, position FROM tx_index WHERE id = ?'
     ),
-    addressCount: pluck<[address: string], number>(db, 'SELECT COUNT(*) FROM address_tx WHERE address = ?'),
+    addressCount: pluck<[address: string], number>(
+      db,
+      'SELECT COUNT(*) FROM address_tx WHERE address = ?'
+    ),
     addressPage: prepare<[address: string, limit: number, offset: number], TxLocation>(
       db,
       'SELECT a.height, a.position, t.block_hash AS blockHash FROM address_tx a JOIN tx_index t ON t.id = a.id WHERE a.address = ? ORDER BY a.height DESC, a.position DESC LIMIT ? OFFSET ?'
     ),
     countBlocks: pluck<[], number>(db, 'SELECT COUNT(*) FROM blocks'),
-    accounts: prepare<[], { address: string } & Account>(db, 'SELECT address, balance, nonce FROM accounts')
+    accounts: prepare<[], { address: string } & Account>(
+      db,
+      'SELECT address, balance, nonce FROM accounts'
+    )
   }
 }
 
@@ -91,7 +98,10 @@ export class ExplorerQueries {
    * its blocks' size. The statement is finished before returning: the connection stays free
    * for writes between pages (better-sqlite3 refuses writes while a statement iterates).
    */
-  mainBlockJson(afterHeight: number, maxBytes: number): { height: number; hash: string; parent: string; json: string }[] {
+  mainBlockJson(
+    afterHeight: number,
+    maxBytes: number
+  ): { height: number; hash: string; parent: string; json: string }[] {
     const out: { height: number; hash: string; parent: string; json: string }[] = []
     let bytes = 0
     for (const r of this.q.wireAfter.iterate(afterHeight)) {
@@ -129,7 +139,11 @@ export class ExplorerQueries {
   }
 
   /** Main-chain transaction ids touching `address`, newest first. */
-  addressHistory(address: string, offset: number, limit: number): { ids: TxLocation[]; total: number } {
+  addressHistory(
+    address: string,
+    offset: number,
+    limit: number
+  ): { ids: TxLocation[]; total: number } {
     const total = this.q.addressCount.get(address)!
     const rows = this.q.addressPage.all(address, limit, offset)
     return { ids: rows, total }
@@ -141,6 +155,8 @@ export class ExplorerQueries {
 
   /** Every account with a non-zero balance or nonce (tests, replay checks). */
   allAccounts(): Map<string, Account> {
-    return new Map(this.q.accounts.all().map((r) => [r.address, { balance: r.balance, nonce: r.nonce }]))
+    return new Map(
+      this.q.accounts.all().map((r) => [r.address, { balance: r.balance, nonce: r.nonce }])
+    )
   }
 }

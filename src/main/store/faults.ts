@@ -18,9 +18,15 @@ export function storageFaultOf(e: unknown): { fault: StorageFault; code: string 
   const code = (e as { code?: unknown } | null)?.code
   if (typeof code !== 'string') return undefined
   // SQLite turns ENOSPC into SQLITE_FULL; max_page_count gives the same code.
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { fault: 'full', code }
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT')
+    return { fault: 'full', code }
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return { fault: 'full', code }
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+  if (
+    code.startsWith('SQLITE_CORRUPT') ||
+    code === 'SQLITE_NOTADB' ||
+    code.startsWith('SQLITE_IOERR') ||
+    code === 'EIO'
+  ) {
     return { fault: 'damaged', code }
   }
   return undefined

@@ -10,7 +10,10 @@ export class KeyValues {
   constructor(db: Db, table: 'meta' | 'settings') {
     this.q = {
       get: pluck<[key: string], string>(db, `SELECT value FROM ${table} WHERE key = ?`),
-      put: prepare<[key: string, value: string]>(db, `INSERT OR REPLACE INTO ${table} (key, value) VALUES (?, ?)`)
+      put: prepare<[key: string, value: string]>(
+        db,
+        `INSERT OR REPLACE INTO ${table} (key, value) VALUES (?, ?)`
+      )
     }
   }
 

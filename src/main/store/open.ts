@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { WALLET_FILE } from '../wallet/wallet'
-import { ChainLostError, ForeignDatabaseError, notWritable, StoreDamagedError, storageFaultOf } from './faults'
+import {
+  ChainLostError,
+  ForeignDatabaseError,
+  notWritable,
+  StoreDamagedError,
+  storageFaultOf
+} from './faults'
 import { pluck, type Db } from './statements'
 
 export const DB_FILE = 'blockforge.sqlite'
@@ -34,7 +40,10 @@ export function damagedOr(e: unknown, file: string): unknown {
   // An I/O error on a data dir that cannot be written is that (headless explains EROFS, EACCES).
   const ro = f.code.startsWith('SQLITE_IOERR') ? notWritable(dirname(file)) : undefined
   if (ro !== undefined) return ro
-  return new StoreDamagedError(file, `${f.code}: ${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}`)
+  return new StoreDamagedError(
+    file,
+    `${f.code}: ${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}`
+  )
 }
 
 /**
@@ -45,7 +54,8 @@ export function damagedOr(e: unknown, file: string): unknown {
 export function checkIntegrity(db: Db, file: string): void {
   const rows = db.pragma('quick_check(3)', { simple: false }) as { quick_check: string }[]
   const found = rows.map((r) => r.quick_check.replace(/\s+/g, ' ').trim())
-  if (found.length !== 1 || found[0] !== 'ok') throw new StoreDamagedError(file, found.join('; ').slice(0, 300))
+  if (found.length !== 1 || found[0] !== 'ok')
+    throw new StoreDamagedError(file, found.join('; ').slice(0, 300))
 }
 
 export interface OpenHandle {
@@ -88,7 +98,10 @@ export function openHandle(dataDir: string): OpenHandle {
     // Before anything writes to the file (WAL mode is recorded in its header): a database with
     // tables but no schema version of ours is another program's, and is left as it is.
     if ((db.pragma('user_version', { simple: true }) as number) === 0) {
-      const tables = pluck<[], string>(db, "SELECT name FROM sqlite_master WHERE type = 'table'").all()
+      const tables = pluck<[], string>(
+        db,
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+      ).all()
       if (tables.length > 0) throw new ForeignDatabaseError(file, tables)
     }
     db.pragma('journal_mode = WAL')

@@ -18,7 +18,15 @@ function statements(db: Db) {
       db,
       'SELECT url, score, added_at AS addedAt, last_seen AS lastSeen, banned_until AS bannedUntil FROM peers ORDER BY added_at'
     ),
-    put: prepare<[url: string, score: number, addedAt: number, lastSeen: number | null, bannedUntil: number | null]>(
+    put: prepare<
+      [
+        url: string,
+        score: number,
+        addedAt: number,
+        lastSeen: number | null,
+        bannedUntil: number | null
+      ]
+    >(
       db,
       'INSERT OR REPLACE INTO peers (url, score, added_at, last_seen, banned_until) VALUES (?, ?, ?, ?, ?)'
     ),

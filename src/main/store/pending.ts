@@ -13,7 +13,10 @@ function statements(db: Db) {
       db,
       'INSERT OR IGNORE INTO pending (id, seq, tx) VALUES (?, (SELECT IFNULL(MAX(seq), 0) + 1 FROM pending), ?)'
     ),
-    insert: prepare<[id: string, seq: number, tx: string]>(db, 'INSERT INTO pending (id, seq, tx) VALUES (?, ?, ?)')
+    insert: prepare<[id: string, seq: number, tx: string]>(
+      db,
+      'INSERT INTO pending (id, seq, tx) VALUES (?, ?, ?)'
+    )
   }
 }
 

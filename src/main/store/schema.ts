@@ -67,11 +67,13 @@ export const MIGRATIONS: readonly Migration[] = [
     const slice = db.prepare(
       'SELECT b.hash, b.height, b.txs FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height > ? ORDER BY m.height LIMIT 1000'
     )
-    const addTx = db.prepare('INSERT INTO tx_index (id, block_hash, height, position) VALUES (?, ?, ?, ?)')
+    const addTx = db.prepare(
+      'INSERT INTO tx_index (id, block_hash, height, position) VALUES (?, ?, ?, ?)'
+    )
     const addAddr = db.prepare(
       'INSERT OR IGNORE INTO address_tx (address, height, position, id) VALUES (?, ?, ?, ?)'
     )
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = slice.all(after) as { hash: string; height: number; txs: string }[]
       if (rows.length === 0) break
       for (const r of rows) {

@@ -49,7 +49,10 @@ export class SqliteStore implements ChainStore {
     this.peers = new PeerRepository(db)
     this.settings = new KeyValues(db, 'settings')
     this.meta = new KeyValues(db, 'meta')
-    this.spaceProbe = prepare<[bytes: number]>(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('space_probe', zeroblob(?))")
+    this.spaceProbe = prepare<[bytes: number]>(
+      db,
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('space_probe', zeroblob(?))"
+    )
   }
 
   /**
@@ -168,7 +171,10 @@ export class SqliteStore implements ChainStore {
     return this.explorer.mainBlocks(from, limit)
   }
 
-  mainBlockJson(afterHeight: number, maxBytes: number): ReturnType<ExplorerQueries['mainBlockJson']> {
+  mainBlockJson(
+    afterHeight: number,
+    maxBytes: number
+  ): ReturnType<ExplorerQueries['mainBlockJson']> {
     return this.explorer.mainBlockJson(afterHeight, maxBytes)
   }
 
@@ -184,7 +190,11 @@ export class SqliteStore implements ChainStore {
     return this.explorer.txLocation(id)
   }
 
-  addressHistory(address: string, offset: number, limit: number): { ids: TxLocation[]; total: number } {
+  addressHistory(
+    address: string,
+    offset: number,
+    limit: number
+  ): { ids: TxLocation[]; total: number } {
     return this.explorer.addressHistory(address, offset, limit)
   }
 

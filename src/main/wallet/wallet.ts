@@ -3,7 +3,15 @@
  * owner-only permissions (0600). It signs transfers; the key never leaves the main process.
  */
 import { randomBytes } from 'node:crypto'
-import { chmodSync, linkSync, lstatSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import {
   addressOf,
@@ -45,7 +53,10 @@ function readSeed(file: string): Buffer {
     text = readFileSync(file, 'utf8')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e)
-    throw new WalletFileError(file, code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`)
+    throw new WalletFileError(
+      file,
+      code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code})`
+    )
   }
   let parsed: unknown
   try {
@@ -54,10 +65,14 @@ function readSeed(file: string): Buffer {
     throw new WalletFileError(file, text.trim() === '' ? 'is empty' : 'is not JSON')
   }
   if (!isObject(parsed)) {
-    throw new WalletFileError(file, `holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}, not a wallet`)
+    throw new WalletFileError(
+      file,
+      `holds ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}, not a wallet`
+    )
   }
   const w = parsed as Partial<WalletFile>
-  if (w.version !== 1) throw new WalletFileError(file, `has version ${JSON.stringify(w.version)}, not 1`)
+  if (w.version !== 1)
+    throw new WalletFileError(file, `has version ${JSON.stringify(w.version)}, not 1`)
   // A 32-byte seed has a hash's form: 64 lowercase hex.
   if (!isHash(w.seed)) {
     throw new WalletFileError(file, 'has no valid seed (64 hex digits)')

@@ -4,7 +4,12 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
   { path: '/chain', name: 'chain', component: () => import('./views/ChainView.vue') },
-  { path: '/block/:hash', name: 'block', component: () => import('./views/BlockView.vue'), props: true },
+  {
+    path: '/block/:hash',
+    name: 'block',
+    component: () => import('./views/BlockView.vue'),
+    props: true
+  },
   {
     path: '/tx/:id',
     name: 'transaction',
@@ -21,7 +26,11 @@ export const routes: RouteRecordRaw[] = [
   { path: '/mining', name: 'mining', component: () => import('./views/MiningView.vue') },
   { path: '/peers', name: 'peers', component: () => import('./views/PeersView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') }
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundView.vue')
+  }
 ]
 
 export function createAppRouter() {

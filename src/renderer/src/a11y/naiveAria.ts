@@ -22,7 +22,9 @@ export interface NaiveAriaLabels {
 
 /** Card headings: the title is a level-2 heading, the header around it a plain container. */
 function fixCardHeadings(root: ParentNode): void {
-  root.querySelectorAll('.n-card-header[role="heading"]').forEach((el) => el.removeAttribute('role'))
+  root
+    .querySelectorAll('.n-card-header[role="heading"]')
+    .forEach((el) => el.removeAttribute('role'))
   root
     .querySelectorAll('.n-card-header__main[role="heading"]:not([aria-level])')
     .forEach((el) => el.setAttribute('aria-level', '2'))
@@ -31,11 +33,15 @@ function fixCardHeadings(root: ParentNode): void {
 /** Names for the number inputs' step buttons: the − is always first, the + always last. */
 function fixNumberButtons(root: ParentNode, labels: NaiveAriaLabels): void {
   root.querySelectorAll('.n-input-number').forEach((field) => {
-    const buttons = field.querySelectorAll<HTMLButtonElement>('.n-input__prefix button, .n-input__suffix button')
+    const buttons = field.querySelectorAll<HTMLButtonElement>(
+      '.n-input__prefix button, .n-input__suffix button'
+    )
     if (buttons.length < 2) return
     const [minus, plus] = [buttons[0], buttons[buttons.length - 1]]
-    if (minus.getAttribute('aria-label') !== labels.decrease) minus.setAttribute('aria-label', labels.decrease)
-    if (plus.getAttribute('aria-label') !== labels.increase) plus.setAttribute('aria-label', labels.increase)
+    if (minus.getAttribute('aria-label') !== labels.decrease)
+      minus.setAttribute('aria-label', labels.decrease)
+    if (plus.getAttribute('aria-label') !== labels.increase)
+      plus.setAttribute('aria-label', labels.increase)
   })
 }
 
@@ -63,7 +69,10 @@ export function applyNaiveAria(root: ParentNode, labels: NaiveAriaLabels): void 
  * Applies the fixes now and after every change to the tree under `root`, once per batch of changes.
  * `labels` is read each time, so a change of language is picked up by calling `refresh()`.
  */
-export function watchNaiveAria(root: HTMLElement, labels: () => NaiveAriaLabels): { refresh(): void; stop(): void } {
+export function watchNaiveAria(
+  root: HTMLElement,
+  labels: () => NaiveAriaLabels
+): { refresh(): void; stop(): void } {
   let queued = false
   const refresh = () => applyNaiveAria(root, labels())
   const observer = new MutationObserver(() => {

@@ -26,7 +26,8 @@ export interface ChainLayout {
  */
 export function layoutChain(nodes: readonly ChainNode[], fromIndex: number): ChainLayout {
   const sorted = [...nodes].sort(
-    (a, b) => a.index - b.index || Number(b.onMain) - Number(a.onMain) || a.hash.localeCompare(b.hash)
+    (a, b) =>
+      a.index - b.index || Number(b.onMain) - Number(a.onMain) || a.hash.localeCompare(b.hash)
   )
   const byHash = new Map<string, PlacedBlock>()
   /** For each side lane, the last column it holds. */

@@ -67,11 +67,21 @@ export function checkSend(d: SendDraft, balance: number): SendCheck {
 
   const amount = whole(d.amount, 1)
   if ('error' in amount) {
-    out.amount = amount.error === 'required' ? 'amountRequired' : amount.error === 'tooLarge' ? 'amountTooLarge' : 'amountInteger'
+    out.amount =
+      amount.error === 'required'
+        ? 'amountRequired'
+        : amount.error === 'tooLarge'
+          ? 'amountTooLarge'
+          : 'amountInteger'
   }
   const fee = whole(d.fee, 0)
   if ('error' in fee) {
-    out.fee = fee.error === 'required' ? 'feeRequired' : fee.error === 'tooLarge' ? 'feeTooLarge' : 'feeInteger'
+    out.fee =
+      fee.error === 'required'
+        ? 'feeRequired'
+        : fee.error === 'tooLarge'
+          ? 'feeTooLarge'
+          : 'feeInteger'
   }
 
   if ('value' in amount && 'value' in fee) {

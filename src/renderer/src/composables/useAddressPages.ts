@@ -20,7 +20,10 @@ export interface AddressPages extends Resource<AddressInfo | null> {
  * fetched again quietly on each new block or reorg, and on `refresh` changing. `address` may be
  * empty until it is known (the wallet's, before the wallet has loaded): nothing is fetched then.
  */
-export function useAddressPages(address: () => string | undefined, refresh?: WatchSource<unknown>): AddressPages {
+export function useAddressPages(
+  address: () => string | undefined,
+  refresh?: WatchSource<unknown>
+): AddressPages {
   const { revision } = storeToRefs(useChainStore())
   const page = ref(1)
   watch(address, () => (page.value = 1))

@@ -26,12 +26,17 @@ export interface NotificationHost {
 }
 
 export function browserHost(): NotificationHost {
-  const g = globalThis as unknown as { Notification?: NotificationHost['Notification']; navigator?: Navigator }
+  const g = globalThis as unknown as {
+    Notification?: NotificationHost['Notification']
+    navigator?: Navigator
+  }
   const permissions = g.navigator?.permissions
   return {
     Notification: typeof g.Notification === 'function' ? g.Notification : undefined,
     hasBeenActive: () => g.navigator?.userActivation?.hasBeenActive ?? false,
-    queryPermission: permissions ? async () => (await permissions.query({ name: 'notifications' })).state : undefined
+    queryPermission: permissions
+      ? async () => (await permissions.query({ name: 'notifications' })).state
+      : undefined
   }
 }
 
@@ -41,7 +46,9 @@ export function browserHost(): NotificationHost {
  * (the npm Chromium the tests may run) reports 'denied' for a granted permission, and the
  * Permissions API is what Electron's permission check handler answers too.
  */
-export async function notificationPermission(host: NotificationHost = browserHost()): Promise<Permission | 'unsupported'> {
+export async function notificationPermission(
+  host: NotificationHost = browserHost()
+): Promise<Permission | 'unsupported'> {
   const N = host.Notification
   if (!N) return 'unsupported'
   try {
@@ -54,7 +61,9 @@ export async function notificationPermission(host: NotificationHost = browserHos
 }
 
 /** Asks for permission if it was never asked (call from the gesture: the Settings switch). */
-export async function askNotificationPermission(host: NotificationHost = browserHost()): Promise<Permission | 'unsupported'> {
+export async function askNotificationPermission(
+  host: NotificationHost = browserHost()
+): Promise<Permission | 'unsupported'> {
   const N = host.Notification
   const now = await notificationPermission(host)
   if (!N || now !== 'default') return now
@@ -66,7 +75,11 @@ export async function askNotificationPermission(host: NotificationHost = browser
 }
 
 /** The notification's text: "Block #12 found: +50 coins", "Received 5 coins from 1a2b3c4d…". */
-export function noticeText(t: (key: string, values?: Record<string, unknown>) => string, coins: (n: number) => string, n: Notice): string {
+export function noticeText(
+  t: (key: string, values?: Record<string, unknown>) => string,
+  coins: (n: number) => string,
+  n: Notice
+): string {
   return n.kind === 'mined'
     ? t('notices.mined', { index: n.index, coins: coins(n.reward) })
     : t('notices.received', { coins: coins(n.amount), sender: `${n.sender.slice(0, 8)}…` })
@@ -83,7 +96,8 @@ export function useDesktopNotices(host: NotificationHost = browserHost()): {
   const { t, locale } = useI18n()
   const settings = useSettingsStore()
   let requested = false
-  const coins = (n: number): string => t('common.coins', { n: new Intl.NumberFormat(locale.value).format(n) }, n)
+  const coins = (n: number): string =>
+    t('common.coins', { n: new Intl.NumberFormat(locale.value).format(n) }, n)
 
   async function show(n: Notice): Promise<void> {
     if (!settings.settings?.notifications) return
@@ -96,7 +110,10 @@ export function useDesktopNotices(host: NotificationHost = browserHost()): {
     }
     if (permission !== 'granted') return
     // The tag replaces rather than stacks a notification told of twice (two windows, a reload).
-    new N(noticeText(t, coins, n), { tag: n.kind === 'mined' ? n.hash : n.txId, lang: locale.value })
+    new N(noticeText(t, coins, n), {
+      tag: n.kind === 'mined' ? n.hash : n.txId,
+      lang: locale.value
+    })
   }
 
   return {

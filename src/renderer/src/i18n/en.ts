@@ -122,7 +122,8 @@ const en = {
     onMain: 'Main chain',
     side: 'Side branch',
     confirmations: 'no confirmations | {n} confirmation | {n} confirmations',
-    sideHint: 'This block is valid but not on the chain with the most work; its transactions do not count.',
+    sideHint:
+      'This block is valid but not on the chain with the most work; its transactions do not count.',
     parent: 'Parent',
     genesisParent: 'none (genesis)',
     children: 'Children',
@@ -206,7 +207,8 @@ const en = {
     mineOnce: 'Mine one block',
     minedOne: 'Mined block {index}',
     workers: 'Workers',
-    workersHint: 'Parallel hashing threads, 1 to {max}; this machine has {cores} cores, and more threads than cores do not mine faster',
+    workersHint:
+      'Parallel hashing threads, 1 to {max}; this machine has {cores} cores, and more threads than cores do not mine faster',
     active: 'Mining',
     inactive: 'Stopped',
     hashRate: 'Hash rate',
@@ -306,23 +308,28 @@ const en = {
     reset: 'Undo changes',
     desktop: 'Desktop',
     notifications: 'Notifications',
-    notificationsHint: 'A desktop notification when this node finds a block or the wallet receives coins.',
-    notificationsBlocked: 'Notifications are blocked for this app: allow them in the browser or system settings.',
+    notificationsHint:
+      'A desktop notification when this node finds a block or the wallet receives coins.',
+    notificationsBlocked:
+      'Notifications are blocked for this app: allow them in the browser or system settings.',
     notificationsUnsupported: 'This browser cannot show desktop notifications.'
   },
   /** The first-run screen: shown once per data dir, reopened from the navigation. */
   welcome: {
     title: 'Welcome to Blockforge',
-    intro: 'Blockforge is a blockchain node you can see into: mine blocks, send coins and watch every block, transaction and reorganisation as it happens, on this machine and between nodes.',
+    intro:
+      'Blockforge is a blockchain node you can see into: mine blocks, send coins and watch every block, transaction and reorganisation as it happens, on this machine and between nodes.',
     walletCreated: 'Your wallet was created',
     walletExisting: 'Your wallet',
     address: 'Its address (where others send you coins):',
     addressLabel: 'wallet address',
     keyTitle: 'Back up your key',
-    keyBody: 'The wallet’s private key is in this file, and it is the only copy: if it is lost, so are the coins. Back it up. A node’s data directory holds the chain and the wallet.',
+    keyBody:
+      'The wallet’s private key is in this file, and it is the only copy: if it is lost, so are the coins. Back it up. A node’s data directory holds the chain and the wallet.',
     keyFileLabel: 'wallet file',
     peersTitle: 'Connect a second node',
-    peersBody: 'On the Peers screen, press “Start another local node”, or add another node’s address (for example http://192.168.1.20:5000) under “Add a peer”. Nodes that know each other share blocks and transactions by themselves.',
+    peersBody:
+      'On the Peers screen, press “Start another local node”, or add another node’s address (for example http://192.168.1.20:5000) under “Add a peer”. Nodes that know each other share blocks and transactions by themselves.',
     mineTitle: 'Try it',
     mineBody: 'Mine a block on the Mining screen, then send coins from the Wallet screen.',
     close: 'Get started'

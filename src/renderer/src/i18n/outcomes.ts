@@ -39,7 +39,9 @@ export function useOutcomes() {
   /** A refusal's headline from its code; a code this UI has no words for is named as it is. */
   function refusalTitle(r: Refusal): string {
     const why = reason(r.error)
-    return why !== null ? t('outcomes.refused', { reason: why }) : t('outcomes.unknown', { code: r.error })
+    return why !== null
+      ? t('outcomes.refused', { reason: why })
+      : t('outcomes.unknown', { code: r.error })
   }
 
   /** A headline, then the node's own text as detail (left out when it says nothing more). */
@@ -59,7 +61,9 @@ export function useOutcomes() {
    */
   function peerNotAdded(url: string, r: Refusal): string {
     const why = reason(r.error)
-    return why === null ? refusal(r) : withDetail(t('outcomes.peerNotAdded', { url, reason: why }), r)
+    return why === null
+      ? refusal(r)
+      : withDetail(t('outcomes.peerNotAdded', { url, reason: why }), r)
   }
 
   /** Resolve's outcome from its value, never from the node's English message. */

@@ -87,7 +87,8 @@ const zhCN: Messages = {
   chain: {
     title: '区块链',
     graphTitle: '最近的区块与分支',
-    graphHint: '每个方框是一个区块，并连向它的父区块。最上面一行是主链（工作量最多），下面几行是节点保留的侧分支。',
+    graphHint:
+      '每个方框是一个区块，并连向它的父区块。最上面一行是主链（工作量最多），下面几行是节点保留的侧分支。',
     graphLabel: '第 {from} 至 {to} 个区块，包括主链和侧分支',
     older: '更早',
     newer: '更新',
@@ -96,7 +97,8 @@ const zhCN: Messages = {
     side: '侧分支',
     listTitle: '全部主链区块',
     listHint: '共 {n} 个区块，最新的在前',
-    reorg: '在区块 {index} 处发生链重组：{disconnected} 个区块离开主链，{connected} 个区块加入主链。',
+    reorg:
+      '在区块 {index} 处发生链重组：{disconnected} 个区块离开主链，{connected} 个区块加入主链。',
     noBlocks: '此范围内没有区块',
     blockButton: '#{index} {txs} tx {hash}：区块 {index}，{txs} 笔交易，{branch}'
   },
@@ -202,7 +204,8 @@ const zhCN: Messages = {
     mineOnce: '挖一个区块',
     minedOne: '已挖出区块 {index}',
     workers: '工作线程',
-    workersHint: '并行计算哈希的线程数，1 到 {max}；本机有 {cores} 个核心，线程多于核心不会挖得更快',
+    workersHint:
+      '并行计算哈希的线程数，1 到 {max}；本机有 {cores} 个核心，线程多于核心不会挖得更快',
     active: '挖矿中',
     inactive: '已停止',
     hashRate: '算力',
@@ -307,16 +310,19 @@ const zhCN: Messages = {
   },
   welcome: {
     title: '欢迎使用 Blockforge',
-    intro: 'Blockforge 是一个看得见内部的区块链节点：挖矿、转账，并实时查看每个区块、每笔交易和每次链重组，无论在本机还是在节点之间。',
+    intro:
+      'Blockforge 是一个看得见内部的区块链节点：挖矿、转账，并实时查看每个区块、每笔交易和每次链重组，无论在本机还是在节点之间。',
     walletCreated: '已为你创建钱包',
     walletExisting: '你的钱包',
     address: '钱包地址（别人向你转账时使用）：',
     addressLabel: '钱包地址',
     keyTitle: '备份你的私钥',
-    keyBody: '钱包的私钥保存在这个文件中，而且是唯一的副本：文件丢失，币也随之丢失。请备份它。节点的数据目录包含区块链和钱包。',
+    keyBody:
+      '钱包的私钥保存在这个文件中，而且是唯一的副本：文件丢失，币也随之丢失。请备份它。节点的数据目录包含区块链和钱包。',
     keyFileLabel: '钱包文件',
     peersTitle: '连接第二个节点',
-    peersBody: '在“对等节点”页面点击“再启动一个本地节点”，或在“添加节点”中输入另一个节点的地址（例如 http://192.168.1.20:5000）。互相认识的节点会自动交换区块和交易。',
+    peersBody:
+      '在“对等节点”页面点击“再启动一个本地节点”，或在“添加节点”中输入另一个节点的地址（例如 http://192.168.1.20:5000）。互相认识的节点会自动交换区块和交易。',
     mineTitle: '试一试',
     mineBody: '在“挖矿”页面挖一个区块，然后在“钱包”页面转账。',
     close: '开始使用'

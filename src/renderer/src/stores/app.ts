@@ -21,7 +21,9 @@ export const useAppStore = defineStore('app', () => {
   const aboutOpen = ref(false)
 
   const welcomeOpen = computed(
-    () => welcomeAsked.value || (settings.settings !== null && !settings.settings.welcomeSeen && !welcomeClosed.value)
+    () =>
+      welcomeAsked.value ||
+      (settings.settings !== null && !settings.settings.welcomeSeen && !welcomeClosed.value)
   )
 
   async function load(): Promise<void> {

@@ -23,7 +23,8 @@ export const useWalletStore = defineStore('wallet', () => {
    * so even two calls in the same tick send once.
    */
   async function send(req: SendRequest): Promise<ApiResult<{ id: string }> | Busy | undefined> {
-    if (sending.value) return { ok: false, error: 'busy', message: 'a send is already on its way to the node' }
+    if (sending.value)
+      return { ok: false, error: 'busy', message: 'a send is already on its way to the node' }
     sending.value = true
     try {
       const r = await track(() => api.sendTransaction(req))
