@@ -203,6 +203,17 @@ export const register = {
   }
 } as const
 
+/** One URL of /nodes/register's answer that did not become a peer (now), with why. */
+const urlOutcome = {
+  type: 'object',
+  required: ['url', 'error', 'message'],
+  properties: {
+    url: { type: 'string' },
+    error: { type: 'string' },
+    message: { type: 'string' }
+  }
+} as const
+
 export const registered = {
   type: 'object',
   required: ['message', 'total_nodes'],
@@ -212,29 +223,13 @@ export const registered = {
     rejected: {
       type: 'array',
       description: 'URLs that were not added, with why (unreachable, another network, this node)',
-      items: {
-        type: 'object',
-        required: ['url', 'error', 'message'],
-        properties: {
-          url: { type: 'string' },
-          error: { type: 'string' },
-          message: { type: 'string' }
-        }
-      }
+      items: urlOutcome
     },
     pending: {
       type: 'array',
       description:
         'URLs kept as peers that do not answer yet (checked again on every poll), with why',
-      items: {
-        type: 'object',
-        required: ['url', 'error', 'message'],
-        properties: {
-          url: { type: 'string' },
-          error: { type: 'string' },
-          message: { type: 'string' }
-        }
-      }
+      items: urlOutcome
     }
   }
 } as const
