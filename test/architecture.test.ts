@@ -7,7 +7,9 @@
  * - the chain core is pure (node:crypto and its own siblings only), and so are fork choice
  *   (chain/) and the pending pool (mempool/), which import the core and nothing else, so all three
  *   run in plain Node, in a worker and in tests;
- * - the renderer never reaches into the node; only the Electron shell imports electron.
+ * - the renderer never reaches into the node; only the Electron shell imports electron;
+ * - the transports (http/, api/, p2p/) meet the node only through its facade (node/facade.ts):
+ *   the concrete NodeService is built by the composition root alone.
  *
  * BF_ARCH_ROOT=<a checkout> runs the same rules on another tree (an older commit, say): today's
  * tree must pass, and the tree before the composition root moved to src/main/app must not.
@@ -36,13 +38,13 @@ const LAYERS: Record<string, readonly string[]> = {
   log: [],
   // persistence: implements chain's ChainStore port; knows the wallet's file name beside its own
   store: ['core', 'chain', 'wallet'],
-  // NodeService, the mining controller, settings: the facade the transports use
+  // NodeService behind NodeFacade, the mining controller, settings: what the transports use
   node: ['core', 'chain', 'mempool', 'store', 'wallet', 'log'],
-  // adapters above the facade
+  // adapters above the facade: they reach the chain, the store and the wallet only through it
   miner: ['core', 'node'],
-  p2p: ['core', 'chain', 'store', 'node', 'log'],
-  http: ['core', 'chain', 'store', 'node', 'p2p', 'log'],
-  api: ['core', 'chain', 'store', 'wallet', 'node', 'http', 'package.json'],
+  p2p: ['core', 'node', 'log'],
+  http: ['core', 'node', 'p2p', 'log'],
+  api: ['core', 'node', 'http', 'package.json'],
   // the composition root: builds a running node from all of the above
   app: [
     'core',
@@ -108,6 +110,20 @@ function layerViolations(edges: readonly ImportEdge[]): string[] {
   return out
 }
 
+/** Where the concrete NodeService may be imported: its own folder and the composition root. */
+const SERVICE_FILE = 'src/main/node/service.ts'
+const MAY_BUILD_THE_NODE = ['node', 'app']
+
+/** One line per import of the concrete NodeService from a folder that should see only the facade. */
+function facadeBypasses(edges: readonly ImportEdge[]): string[] {
+  return edges
+    .filter((e) => e.to === SERVICE_FILE && !MAY_BUILD_THE_NODE.includes(areaOf(e.from)))
+    .map(
+      (e) =>
+        `${e.from}:${e.line} imports ${e.spec}${e.typeOnly ? ' (type only)' : ''}: use NodeFacade (node/facade.ts)`
+    )
+}
+
 /** One line per cycle: the files in order, so the message says which import to cut. */
 function cycleReport(edges: readonly ImportEdge[]): string[] {
   return importCycles(edges).map((c) => {
@@ -157,6 +173,14 @@ describe('architecture', () => {
         allowed.filter((b) => b.endsWith('.ts')),
         a
       ).toEqual([])
+  })
+
+  it('lets the transports meet the node only through NodeFacade, never the concrete NodeService', () => {
+    expect(facadeBypasses(graph)).toEqual([])
+    // The rule has something to check: the facade is what they import.
+    expect(
+      graph.some((e) => e.from.startsWith('src/main/p2p/') && e.to === 'src/main/node/facade.ts')
+    ).toBe(true)
   })
 
   it('has no import cycle among the files of src/, type-only imports included', () => {
@@ -224,12 +248,22 @@ describe('architecture rules on a tree made to break them', () => {
   )
   write('src/main/p2p/sync.ts', "import type { a } from './peer-manager'\nexport const s = 2\n")
   write('src/main/widgets/w.ts', "export const w = await import('../core')\n")
+  write(
+    'src/main/http/routes.ts',
+    "import type { NodeService } from '../node/service'\nexport type R = NodeService\n"
+  )
   const edges = importGraph(dir.path)
 
   it('names the import that points up, with its line and the rule it breaks', () => {
     expect(layerViolations(edges)).toEqual([
       "src/main/node/service.ts:1 imports ../app/run (type only): node → app is not allowed ('app' sits above 'node')",
       "src/main/widgets/w.ts: the folder 'widgets' has no row in LAYERS (test/architecture.test.ts): say what it may import"
+    ])
+  })
+
+  it('names a transport that reaches past the facade for the concrete class', () => {
+    expect(facadeBypasses(edges)).toEqual([
+      'src/main/http/routes.ts:1 imports ../node/service (type only): use NodeFacade (node/facade.ts)'
     ])
   })
 

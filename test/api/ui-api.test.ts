@@ -110,3 +110,39 @@ describe('UI API', () => {
     expect(tx).toMatchObject({ ok: true, value: { status: 'pending', confirmations: 0 } })
   })
 })
+
+describe('discoverLocalNodes', () => {
+  it('tells each other node on this machine by what its /status says: its network, genesis and height', async () => {
+    // A second node on the other network, announced in this machine's registry as the app does.
+    const otherDir = tempDir()
+    const other = await startNode({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: otherDir.path,
+      network: 'main',
+      peers: [],
+      mine: false,
+      threads: 1
+    })
+    try {
+      const found = await node.api.discoverLocalNodes()
+      const entry = found.find((n) => n.url === other.url)
+      const status = (await (await fetch(`${other.url}/status`)).json()) as {
+        genesis_hash: string
+        index: number
+      }
+      expect(entry).toEqual({
+        url: other.url,
+        network: 'main',
+        genesisHash: status.genesis_hash,
+        index: status.index,
+        connected: false,
+        self: false
+      })
+      expect(entry?.genesisHash).not.toBe(node.service.network.genesisHash)
+    } finally {
+      await other.close()
+      otherDir.remove()
+    }
+  })
+})

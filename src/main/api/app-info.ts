@@ -3,10 +3,8 @@
  * process.versions, so they are there exactly when the node runs inside Electron; the shell
  * adds its own (shell/app-info.ts).
  */
-import { join } from 'node:path'
 import pkg from '../../../package.json'
 import { PROTOCOL_VERSION } from '../http/routes'
-import { WALLET_FILE } from '../wallet/wallet'
 import type { ApiMethod, AppInfo, NodeApiHandlers } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { shownPath } from './paths'
@@ -32,10 +30,10 @@ export function appInfoHandlers(deps: Pick<UiApiDeps, 'service'>): AppInfoHandle
         // As Settings shows folders (~/… under the home folder): what a user reads as their own
         // and may show in a screenshot without their account name.
         dataDir: shownPath(service.dataDir),
-        walletFile: shownPath(join(service.dataDir, WALLET_FILE)),
+        walletFile: shownPath(service.walletFile),
         // The node logs to its terminal; the Electron shell adds its log folder (shell/app-info.ts).
         logDir: null,
-        walletCreated: service.wallet.created
+        walletCreated: service.walletCreated
       }
     }
   }

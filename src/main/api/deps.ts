@@ -4,7 +4,7 @@
  */
 import type { EventEmitter } from 'node:events'
 import type { MiningController } from '../node/mining'
-import type { NodeService } from '../node/service'
+import type { NodeFacade } from '../node/facade'
 import type { NodeSettings } from '../node/settings'
 import type { ApiResult, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
 
@@ -17,20 +17,28 @@ export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
   unban(url: string): ApiResult<null>
   resolve(): Promise<ResolveOutcome>
   /** Fetch a peer's /status (for local discovery); undefined when unreachable. */
-  probe(url: string): Promise<{ genesis_hash: string; index: number; network: string } | undefined>
+  probe(url: string): Promise<{ genesisHash: string; index: number; network: string } | undefined>
 }
 
 export interface UiApiDeps {
-  service: NodeService
+  /** The node, as the transports see it. */
+  service: NodeFacade
   mining: MiningController
   peers: PeerControl
   /** This node's base URL. */
   url: string
   launch: { port: number; host: string }
-  /** The one owner of the API token and the mining-thread count (node/settings.ts). */
+  /** The one owner of the settings: API token, mining threads, the UI's preferences (node/settings.ts). */
   settings: Pick<
     NodeSettings,
-    'apiToken' | 'apiTokenFrom' | 'threads' | 'threadsFrom' | 'setApiToken' | 'setThreads'
+    | 'apiToken'
+    | 'apiTokenFrom'
+    | 'threads'
+    | 'threadsFrom'
+    | 'setApiToken'
+    | 'setThreads'
+    | 'preferences'
+    | 'setPreferences'
   >
   /** The local-node registry (app/local-nodes.ts): the live entries of nodes on this machine. */
   registry?: { list(): ReadonlyArray<{ url: string }> }

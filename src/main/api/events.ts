@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { COINBASE_SENDER, type Block } from '../core'
-import type { AcceptedBlock } from '../chain/chain'
+import type { AcceptedBlock } from '../node/facade'
 import type { NodeEvent, Notice } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import type { StatusView } from './status'
@@ -23,7 +23,6 @@ export function createEvents(
   view: StatusView
 ): UiEvents {
   const { service, mining, peers } = deps
-  const chain = service.chain
   const { status, miningStatus } = view
 
   const events = new EventEmitter()
@@ -35,7 +34,7 @@ export function createEvents(
   const pushStatus = () => {
     statusTimer ??= setTimeout(() => {
       statusTimer = undefined
-      if (service.store.db.open) push({ type: 'status', status: status() })
+      if (service.isOpen()) push({ type: 'status', status: status() })
     }, 100)
   }
 
@@ -59,8 +58,8 @@ export function createEvents(
     if (wired) return
     wired = true
     const onBlock = (acc: AcceptedBlock) => {
-      if (!service.store.db.open) return
-      const h = chain.header(acc.block.hash)
+      if (!service.isOpen()) return
+      const h = service.header(acc.block.hash)
       if (h) push({ type: 'block', block: blockSummary(acc.block, h, acc.status === 'main') })
       if (acc.reorg) {
         push({
@@ -75,7 +74,7 @@ export function createEvents(
     // The storage banner: pushed at once, not coalesced, so a full disk shows without delay.
     const onStorage = () => {
       try {
-        if (service.store.db.open) push({ type: 'status', status: status() })
+        if (service.isOpen()) push({ type: 'status', status: status() })
       } catch {
         // Reading the status hit the damage itself: the next status poll tells.
       }
@@ -90,7 +89,7 @@ export function createEvents(
     const pushMining = () => {
       miningTimer = undefined
       lastMining = Date.now()
-      if (service.store.db.open) push({ type: 'mining', mining: miningStatus() })
+      if (service.isOpen()) push({ type: 'mining', mining: miningStatus() })
     }
     const onMining = () => {
       if (miningTimer) return
@@ -104,8 +103,8 @@ export function createEvents(
     }
     // Desktop notifications (the renderer decides whether to show them, by Settings).
     const onFound = (b: Block) => {
-      const h = chain.header(b.hash)
-      if (!h || !chain.isOnMain(h) || !notified(b.hash)) return
+      const h = service.header(b.hash)
+      if (!h || !service.isOnMain(h) || !notified(b.hash)) return
       notice({
         kind: 'mined',
         index: b.index,
@@ -115,7 +114,7 @@ export function createEvents(
     }
     const onReceived = (acc: AcceptedBlock) => {
       if (acc.status !== 'main') return
-      const me = service.wallet.address
+      const me = service.walletAddress
       for (const b of acc.reorg?.connected ?? [acc.block]) {
         for (const t of b.transactions) {
           if (

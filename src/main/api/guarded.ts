@@ -3,7 +3,7 @@
  * storage fault becomes an error value the renderer can show, never an opaque throw.
  */
 import type { ApiResult } from '../../shared/api'
-import { StorageUnavailableError, storageFaultOf } from '../store/faults'
+import { StorageUnavailableError, storageFaultOf } from '../node/facade'
 import { BadArgument, errResult } from './guards'
 
 /** Wrap a handler so a BadArgument becomes an ApiResult error (or a throw for plain returns). */

@@ -3,7 +3,7 @@
  * (newest first), then a page of confirmed ones from the store's address index.
  */
 import type { Block } from '../core'
-import type { NodeService } from '../node/service'
+import type { NodeFacade } from '../node/facade'
 import type { HistoryEntry } from '../../shared/api'
 import { historyEntry } from './views'
 
@@ -15,24 +15,23 @@ export interface History {
 }
 
 export function historyOf(
-  service: NodeService,
+  service: Pick<NodeFacade, 'pendingTransactions' | 'addressHistory' | 'block'>,
   address: string,
   offset: number,
   limit: number
 ): History {
-  const store = service.store
-  const pending: HistoryEntry[] = service.pool
-    .all()
+  const pending: HistoryEntry[] = service
+    .pendingTransactions()
     .filter((t) => t.sender === address || t.recipient === address)
     .reverse()
     .map((t) => historyEntry(t, address, null, null, null))
-  const confirmed = store.addressHistory(address, offset, limit)
+  const confirmed = service.addressHistory(address, offset, limit)
   // Several transfers of a page are often in one block: each block is read once.
   const blocks = new Map<string, Block>()
   const history = confirmed.ids.map((loc) => {
     let b = blocks.get(loc.blockHash)
     if (!b) {
-      b = store.getBlock(loc.blockHash)!
+      b = service.block(loc.blockHash)!
       blocks.set(b.hash, b)
     }
     return historyEntry(b.transactions[loc.position], address, b.hash, b.index, b.timestamp)

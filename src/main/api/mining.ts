@@ -20,14 +20,13 @@ export function miningHandlers(
   deps: Pick<UiApiDeps, 'service' | 'mining' | 'settings'>,
   view: StatusView
 ): MiningHandlers {
-  const { mining } = deps
-  const chain = deps.service.chain
+  const { mining, service } = deps
 
   return {
     mineOnce: guarded(async () => {
       const b = await mining.mineOnce()
-      const h = chain.header(b.hash)!
-      return okResult(blockSummary(b, h, chain.isOnMain(h)))
+      const h = service.header(b.hash)!
+      return okResult(blockSummary(b, h, service.isOnMain(h)))
     }),
 
     startMining: guarded(async (threads) => {

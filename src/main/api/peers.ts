@@ -49,8 +49,8 @@ export function peerHandlers(
           found.push({
             url: e.url,
             network: (s?.network ?? service.network.name) as LocalNode['network'],
-            genesisHash: s?.genesis_hash ?? service.network.genesisHash,
-            index: s?.index ?? service.chain.tip().index,
+            genesisHash: s?.genesisHash ?? service.network.genesisHash,
+            index: s?.index ?? service.tip().index,
             connected: mine.has(e.url),
             self
           })

@@ -9,7 +9,7 @@ import { guarded } from './guarded'
 import { ADDRESS, BadArgument, errResult, HASH, int, okResult, str } from './guards'
 import { historyOf } from './history'
 import type { StatusView } from './status'
-import { blockSummary, chainNodeFromRow, summaryFromRow } from './views'
+import { blockSummary, chainNodeFromListing, summaryFromListing } from './views'
 
 /** The most blocks, transactions or history lines one call returns. */
 const MAX_PAGE = 500
@@ -30,8 +30,6 @@ export type ReadHandlers = Pick<NodeApiHandlers, (typeof READ_METHODS)[number]>
 
 export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView): ReadHandlers {
   const { service } = deps
-  const store = service.store
-  const chain = service.chain
 
   return {
     async getStatus() {
@@ -41,9 +39,9 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
     async listBlocks(fromIndex, limit) {
       const from = int(fromIndex, 'fromIndex')
       const n = int(limit, 'limit', 1, MAX_PAGE)
-      return store
-        .summaries('main-desc', from === 0 ? chain.tip().index : from, n)
-        .map(summaryFromRow)
+      return service
+        .blockListings('main-desc', from === 0 ? service.tip().index : from, n)
+        .map(summaryFromListing)
     },
 
     async getChainView(fromIndex, toIndex) {
@@ -51,30 +49,31 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
       const to = int(toIndex, 'toIndex')
       if (to < from || to - from > 2000)
         throw new BadArgument('toIndex must be within 2000 of fromIndex')
-      return store.summaries('range', from, to).map(chainNodeFromRow)
+      return service.blockListings('range', from, to).map(chainNodeFromListing)
     },
 
     getBlock: guarded(async (hash) => {
-      const h = chain.header(str(hash, 'hash', HASH))
+      const h = service.header(str(hash, 'hash', HASH))
       if (!h) return errResult<BlockDetail>('not_found', 'no block with this hash is known')
-      const b = store.getBlock(h.hash)!
-      const onMain = chain.isOnMain(h)
-      const children = store
+      const b = service.block(h.hash)!
+      const onMain = service.isOnMain(h)
+      const next = service.mainHash(h.index + 1)
+      const children = service
         .childrenOf(h.hash)
-        .map((c) => ({ hash: c, onMain: store.getMainHash(h.index + 1) === c }))
+        .map((c) => ({ hash: c, onMain: next === c }))
         .sort((a, b) => Number(b.onMain) - Number(a.onMain))
       return okResult<BlockDetail>({
         ...blockSummary(b, h, onMain),
         version: b.version,
         proof: b.proof,
         merkleRoot: b.merkleRoot,
-        confirmations: onMain ? chain.tip().index - b.index + 1 : 0,
+        confirmations: onMain ? service.tip().index - b.index + 1 : 0,
         children
       })
     }),
 
     getBlockTransactions: guarded(async (hash, offset, limit) => {
-      const b = store.getBlock(str(hash, 'hash', HASH))
+      const b = service.block(str(hash, 'hash', HASH))
       const o = int(offset, 'offset')
       const n = int(limit, 'limit', 1, MAX_PAGE)
       if (!b) return errResult('not_found', 'no block with this hash is known')
@@ -102,7 +101,7 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
       const a = str(address, 'address', ADDRESS)
       const from = int(offset, 'offset')
       const h = historyOf(service, a, from, int(limit, 'limit', 1, MAX_PAGE))
-      const acc = store.account(a)
+      const acc = service.account(a)
       return okResult({
         address: a,
         balance: acc.balance,
@@ -115,13 +114,13 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
     search: guarded(async (query) => {
       const q = str(query, 'query', undefined, 200).trim().toLowerCase()
       if (/^\d+$/.test(q)) {
-        const hash = store.getMainHash(Number(q))
+        const hash = service.mainHash(Number(q))
         return hash
           ? okResult({ kind: 'block' as const, hash })
           : errResult('not_found', `no block at index ${q}`)
       }
       if (isHash(q)) {
-        if (store.hasBlock(q)) return okResult({ kind: 'block' as const, hash: q })
+        if (service.hasBlock(q)) return okResult({ kind: 'block' as const, hash: q })
         if (service.findTransaction(q)) return okResult({ kind: 'transaction' as const, id: q })
         return errResult('not_found', 'no block or transaction with this hash is known')
       }

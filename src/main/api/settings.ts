@@ -1,7 +1,7 @@
 /**
- * Settings from the UI. The look (theme, language, notifications, first run seen) is kept in
- * the store's settings table; the API token and thread count go through their one owner
- * (node/settings.ts); port, host, network and data dir are saved for the next start.
+ * Settings from the UI. The look (theme, language, notifications, first run seen), the API token
+ * and the thread count go through their one owner (node/settings.ts), which keeps them in the
+ * data dir; port, host, network and data dir are saved for the next start.
  */
 import { checkThreads, checkToken } from '../node/settings'
 import type {
@@ -38,12 +38,6 @@ export function settingsHandlers(
   push: (e: NodeEvent) => void
 ): SettingsHandlers {
   const { service, mining } = deps
-  const store = service.store
-
-  const setting = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
-    const v = store.getSetting(key)
-    return (allowed as readonly string[]).includes(v ?? '') ? (v as T) : fallback
-  }
 
   function settings(): Settings {
     return {
@@ -55,11 +49,7 @@ export function settingsHandlers(
       miningThreads: deps.settings.threads,
       apiTokenFrom: deps.settings.apiTokenFrom,
       miningThreadsFrom: deps.settings.threadsFrom,
-      theme: setting<Theme>('theme', ['light', 'dark'], 'light'),
-      language: setting<Language>('language', ['en', 'zh-CN'], 'en'),
-      // Stored as text like the others; anything but the two words reads as the default.
-      notifications: setting('notifications', ['on', 'off'], 'on') === 'on',
-      welcomeSeen: setting('welcomeSeen', ['yes', 'no'], 'no') === 'yes'
+      ...deps.settings.preferences()
     }
   }
 
@@ -76,12 +66,13 @@ export function settingsHandlers(
         p.notifications === undefined ? undefined : bool(p.notifications, 'notifications')
       const welcomeSeen =
         p.welcomeSeen === undefined ? undefined : bool(p.welcomeSeen, 'welcomeSeen')
-      if (p.theme !== undefined) store.putSetting('theme', str(p.theme, 'theme', /^(light|dark)$/))
-      if (p.language !== undefined)
-        store.putSetting('language', str(p.language, 'language', /^(en|zh-CN)$/))
-      if (notifications !== undefined)
-        store.putSetting('notifications', notifications ? 'on' : 'off')
-      if (welcomeSeen !== undefined) store.putSetting('welcomeSeen', welcomeSeen ? 'yes' : 'no')
+      const theme =
+        p.theme === undefined ? undefined : (str(p.theme, 'theme', /^(light|dark)$/) as Theme)
+      const language =
+        p.language === undefined
+          ? undefined
+          : (str(p.language, 'language', /^(en|zh-CN)$/) as Language)
+      deps.settings.setPreferences({ theme, language, notifications, welcomeSeen })
       // The node's own rules (node/settings.ts), both checked before either is applied.
       const threads =
         p.miningThreads === undefined ? undefined : checkThreads(p.miningThreads, 'miningThreads')

@@ -29,27 +29,27 @@ export function createStatusView(
     const s = service.status()
     const m = mining.state()
     try {
-      lastBalance = service.store.account(service.wallet.address).balance
+      lastBalance = service.account(service.walletAddress).balance
     } catch (e) {
       if (!service.reportStorageError(e)) throw e
     }
     return {
-      network: service.network.name,
-      genesisHash: service.network.genesisHash,
+      network: s.network,
+      genesisHash: s.genesisHash,
       index: s.index,
-      tipHash: s.tip_hash,
-      totalWork: s.total_work,
+      tipHash: s.tipHash,
+      totalWork: s.totalWork.toString(),
       difficulty: s.difficulty,
-      pending: service.pool.size,
+      pending: s.pending,
       peers: peers.list().filter((p) => p.state !== 'banned').length,
       version: PROTOCOL_VERSION,
       url: deps.url,
       dataDir: service.dataDir,
-      walletAddress: service.wallet.address,
+      walletAddress: service.walletAddress,
       walletBalance: lastBalance,
       mining: m.active,
       hashRate: m.hashRate,
-      storage: service.storageHealth()
+      storage: s.storage
     }
   }
 

@@ -1,35 +1,23 @@
 /**
  * The node's values as the UI contract (src/shared/api.ts) shows them: block summaries from a
- * block or a summary row, a transfer as a line of an address's history. Pure conversions.
+ * block or a listing, a transfer as a line of an address's history. Pure conversions.
  */
 import { txToWire, type Block, type Transaction } from '../core'
-import type { HeaderEntry } from '../chain/store'
-import type { BlockSummaryRow } from '../store/sqlite-store'
+import type { BlockListing, HeaderEntry } from '../node/facade'
 import type { BlockSummary, ChainNode, HistoryEntry } from '../../shared/api'
 
-export function summaryFromRow(r: BlockSummaryRow): BlockSummary {
-  return {
-    hash: r.hash,
-    index: r.height,
-    timestamp: r.timestamp,
-    previousHash: r.parent,
-    difficulty: r.difficulty,
-    txCount: r.tx_count,
-    miner: r.miner ?? '',
-    reward: r.reward ?? 0,
-    onMain: r.on_main === 1,
-    totalWork: r.total_work
-  }
+export function summaryFromListing(l: BlockListing): BlockSummary {
+  return { ...l, miner: l.miner ?? '', reward: l.reward ?? 0 }
 }
 
-export function chainNodeFromRow(r: BlockSummaryRow): ChainNode {
+export function chainNodeFromListing(l: BlockListing): ChainNode {
   return {
-    hash: r.hash,
-    index: r.height,
-    previousHash: r.parent,
-    onMain: r.on_main === 1,
-    txCount: r.tx_count,
-    timestamp: r.timestamp
+    hash: l.hash,
+    index: l.index,
+    previousHash: l.previousHash,
+    onMain: l.onMain,
+    txCount: l.txCount,
+    timestamp: l.timestamp
   }
 }
 

@@ -16,19 +16,18 @@ export type WalletHandlers = Pick<NodeApiHandlers, (typeof WALLET_METHODS)[numbe
 
 export function walletHandlers(deps: Pick<UiApiDeps, 'service'>): WalletHandlers {
   const { service } = deps
-  const store = service.store
 
   return {
     async getWallet() {
-      const w = service.wallet
-      const acc = store.account(w.address)
-      const h = historyOf(service, w.address, 0, 50)
+      const address = service.walletAddress
+      const acc = service.account(address)
+      const h = historyOf(service, address, 0, 50)
       return {
-        address: w.address,
-        publicKey: w.publicKey,
+        address,
+        publicKey: service.walletPublicKey,
         balance: acc.balance,
         nonce: acc.nonce,
-        pendingNonce: service.pool.nextNonce(w.address, store),
+        pendingNonce: service.nextNonce(address),
         pending: h.pending,
         history: h.history
       }

@@ -144,6 +144,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
   const unlog = logNodeEvents(logger, { service, mining })
   const peers = new PeerManager({
     service,
+    store: service.store,
     selfUrl: publicUrl(cfg.host, cfg.port),
     verifyPool,
     limits: cfg.peerLimits,
@@ -216,7 +217,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     throw e
   }
 
-  const tip = service.chain.tip()
+  const tip = service.tip()
   log.info(
     {
       url,

@@ -41,7 +41,7 @@ import {
   type Block
 } from '../core'
 import type { MiningController } from '../node/mining'
-import type { NodeService } from '../node/service'
+import type { NodeFacade } from '../node/facade'
 import type { PeerManager } from '../p2p/peer-manager'
 import { normalizeUrl } from '../p2p/wire'
 import { chainJsonStream, DEFAULT_GATE, Gate, type GateLimits } from './chain-stream'
@@ -58,7 +58,7 @@ export const PROTOCOL_VERSION = 1
 export const PAGE = 500
 
 export interface RouteContext {
-  service: NodeService
+  service: NodeFacade
   peers: PeerManager
   mining: MiningController
   /** The API token in force, read on every control request (auth.ts TokenSource). */
@@ -123,10 +123,10 @@ function slice(q: { from?: string; limit?: string }): Slice {
  * refused with the rule it breaks (PROTOCOL §4 rules 1 and 6) instead.
  */
 function tamperedCopy(
-  service: NodeService,
+  service: NodeFacade,
   b: Block
 ): { code: 'bad_hash' | 'bad_merkle_root'; message: string } | undefined {
-  if (!service.store.hasBlock(b.hash)) return undefined
+  if (!service.hasBlock(b.hash)) return undefined
   if (blockHash(b) !== b.hash)
     return {
       code: 'bad_hash',
@@ -189,7 +189,7 @@ function wholeChain(
 ): FastifyReply {
   const address = hostOf(req.socket)
   const heavy = limitsOf(ctx).heavy
-  const stream = chainJsonStream(ctx.service.store, {
+  const stream = chainJsonStream(ctx.service, {
     head,
     tail,
     schedule: (unit) => heavy.always(address, unit)
@@ -214,7 +214,7 @@ async function pagedRead(
   const build = (): string | undefined =>
     req.socket.destroyed
       ? undefined
-      : wrap(ctx.service.store.mainBlockJsonSlice(s.from, s.limit).join(','))
+      : wrap(ctx.service.mainBlockJsonSlice(s.from, s.limit).join(','))
   let body: string | undefined
   if (s.limit <= LIGHT_PAGE) body = build()
   else {
@@ -235,12 +235,18 @@ export const ROUTES: RouteDef[] = guardStorage([
     handler: ({ service, peers }) => {
       // A healthy node answers exactly the fields §7 lists (other implementations may compare
       // them as a whole); `storage` is added only while the disk is full or the store damaged.
-      const { storage, ...status } = service.status()
+      const s = service.status()
       return {
-        ...status,
+        network: s.network,
+        genesis_hash: s.genesisHash,
+        index: s.index,
+        tip_hash: s.tipHash,
+        total_work: s.totalWork.toString(),
+        difficulty: s.difficulty,
+        pending: s.pending,
         peers: peers.urls().length,
         version: PROTOCOL_VERSION,
-        ...(storage.state === 'ok' ? {} : { storage })
+        ...(s.storage.state === 'ok' ? {} : { storage: s.storage })
       }
     }
   },
@@ -268,7 +274,7 @@ export const ROUTES: RouteDef[] = guardStorage([
         req,
         reply,
         s,
-        (blocks) => `{"chain":[${blocks}],"length":${ctx.service.chain.tip().index}}`
+        (blocks) => `{"chain":[${blocks}],"length":${ctx.service.tip().index}}`
       )
     }
   },
@@ -300,7 +306,7 @@ export const ROUTES: RouteDef[] = guardStorage([
     },
     handler: ({ service }, req, reply) => {
       const { hash } = req.params as { hash: string }
-      const b = service.store.getBlock(hash)
+      const b = service.block(hash)
       if (b === undefined) return sendError(reply, 404, 'not_found', `no block ${hash}`)
       return blockToWire(b)
     }
@@ -360,10 +366,7 @@ export const ROUTES: RouteDef[] = guardStorage([
       const parsed = parseTransaction(req.body)
       if (!parsed.ok) return sendError(reply, 400, parsed.code, parsed.message)
       // A known id is only "known" if the rest of the transaction is the one that id names.
-      if (
-        service.pool.has(parsed.value.id) ||
-        service.store.txLocation(parsed.value.id) !== undefined
-      ) {
+      if (service.knowsTransaction(parsed.value.id)) {
         const form = checkTransactionForm(parsed.value, service.network.genesisHash)
         if (!form.ok) return sendError(reply, 400, form.code, form.message)
       }
@@ -390,7 +393,7 @@ export const ROUTES: RouteDef[] = guardStorage([
         properties: { transactions: { type: 'array', items: S.transaction } }
       })
     },
-    handler: ({ service }) => ({ transactions: service.pool.all().map(txToWire) })
+    handler: ({ service }) => ({ transactions: service.pendingTransactions().map(txToWire) })
   },
   {
     method: 'GET',
@@ -428,7 +431,7 @@ export const ROUTES: RouteDef[] = guardStorage([
     responses: { 200: ok('the account', S.account), 400: bad('invalid_field: not an address') },
     handler: ({ service }, req) => {
       const { address } = req.params as { address: string }
-      const a = service.store.account(address)
+      const a = service.account(address)
       return { address, balance: a.balance, nonce: a.nonce }
     }
   },
@@ -475,15 +478,15 @@ export const ROUTES: RouteDef[] = guardStorage([
     },
     handler: ({ service }, req, reply) => {
       const body = req.body as { recipient: string; amount: number; fee?: number; sender?: string }
-      if (body.sender !== undefined && body.sender !== service.wallet.address) {
+      if (body.sender !== undefined && body.sender !== service.walletAddress) {
         return sendError(
           reply,
           400,
           'bad_sender',
-          `this node signs only for its wallet ${service.wallet.address}`
+          `this node signs only for its wallet ${service.walletAddress}`
         )
       }
-      const next = service.chain.tip().index + 1
+      const next = service.tip().index + 1
       const o = service.sendFromWallet({
         recipient: body.recipient,
         amount: body.amount,

@@ -4,8 +4,7 @@
  * answer is 503 `unavailable` naming the problem, and the fault becomes the node's storage state
  * (mining and catching up pause or stop on it). Other errors stay 500s for our own bugs.
  */
-import type { NodeService } from '../node/service'
-import { StorageUnavailableError } from '../store/faults'
+import { StorageUnavailableError, type NodeFacade } from '../node/facade'
 import * as S from './schemas'
 
 /** GET /status with the storage field (docs/protocol-notes.md). */
@@ -35,7 +34,10 @@ const unavailable = {
  * or stops mining and catching up), or undefined for anything else. The server's error handler
  * calls it for every error a request raises, in a handler or in a stream before it answered.
  */
-export function storageFaultMessage(service: NodeService, e: unknown): string | undefined {
+export function storageFaultMessage(
+  service: Pick<NodeFacade, 'reportStorageError' | 'storageHealth'>,
+  e: unknown
+): string | undefined {
   if (e instanceof StorageUnavailableError) return e.message
   if (!service.reportStorageError(e)) return undefined
   return service.storageHealth().message ?? 'the node cannot use its data dir'

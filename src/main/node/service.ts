@@ -1,7 +1,9 @@
 /**
  * NodeService: the one place that owns a running node's state (store, chain, pending pool,
- * wallet) and the operations every transport uses: HTTP routes, peer sync, the miner loop and
- * the UI API all go through it. Events tell the rest of the node what changed.
+ * wallet) and the operations every transport uses. The transports (HTTP routes, peer sync,
+ * gossip, the UI API) know it only as NodeFacade (facade.ts); the store, chain, pool and wallet
+ * are public for the composition root, the mining controller beside it and the tests.
+ * Events tell the rest of the node what changed.
  */
 import { EventEmitter } from 'node:events'
 import {
@@ -10,14 +12,22 @@ import {
   fail,
   merkleRoot,
   verifyWithNodeCrypto,
+  type Account,
   type Block,
-  type BlockHeader,
-  type Failure,
   type Network,
   type SignatureVerifier,
   type Transaction
 } from '../core'
 import { Chain, type AcceptedBlock, type BlockVia, type SubmitOutcome } from '../chain/chain'
+import type {
+  BlockJson,
+  BlockTemplate,
+  ChainStatus,
+  FoundTransaction,
+  NodeFacade,
+  NodeServiceEvents,
+  TxOutcome
+} from './facade'
 import { PendingPool } from '../mempool/pool'
 import type { StorageHealth } from '../../shared/api'
 import type { HeaderEntry } from '../chain/store'
@@ -27,46 +37,18 @@ import {
   StoreDamagedError,
   storageFaultOf
 } from '../store/faults'
-import { DB_FILE, SqliteStore } from '../store/sqlite-store'
-import { Wallet } from '../wallet/wallet'
+import { DB_FILE, SqliteStore, type BlockListing, type TxLocation } from '../store/sqlite-store'
+import { Wallet, WALLET_FILE } from '../wallet/wallet'
+import { join } from 'node:path'
 
-export type TxOutcome =
-  | { kind: 'accepted'; tx: Transaction }
-  | { kind: 'known'; id: string }
-  | (Failure & { kind: 'invalid' })
-
-export interface BlockTemplate {
-  header: Omit<BlockHeader, 'proof'>
-  transactions: Transaction[]
-}
-
-export type { BlockVia } from '../chain/chain'
-
-/** Data the node refused, with the protocol's rule code (what the log says; nothing else acts on it). */
-export interface Refusal {
-  what: 'block' | 'transaction'
-  code: string
-  message: string
-  /** The block's hash or the transaction's id. */
-  id: string
-  index?: number
-  via?: BlockVia | 'wallet'
-  /** The sender: a peer's URL, else how it came ('http', 'wallet', 'mined'). */
-  from: string
-}
-
-export interface NodeServiceEvents {
-  /** A block was accepted (main or side), possibly with a reorganisation; `origin` says who offered it. */
-  block: [AcceptedBlock]
-  /** A block or transaction broke a rule (PROTOCOL §3, §4) and was refused. */
-  refused: [Refusal]
-  /** A transaction entered the pending pool. */
-  transaction: [Transaction, { source?: string }]
-  /** The pending pool changed size. */
-  pending: [number]
-  /** The storage became full, damaged, or ok again. */
-  storage: [StorageHealth]
-}
+export type {
+  BlockTemplate,
+  BlockVia,
+  ChainStatus,
+  NodeServiceEvents,
+  Refusal,
+  TxOutcome
+} from './facade'
 
 /**
  * How often a full disk is checked for space again (a bounded back-off): mining, catching up and
@@ -84,7 +66,7 @@ export interface NodeServiceOptions {
   maxPending?: number
 }
 
-export class NodeService extends EventEmitter<NodeServiceEvents> {
+export class NodeService extends EventEmitter<NodeServiceEvents> implements NodeFacade {
   readonly network: Network
   readonly store: SqliteStore
   readonly chain: Chain
@@ -401,7 +383,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   /** The tip as last read, so that /status still answers (with the storage state) on damage. */
   private lastTip: { tip: HeaderEntry; difficulty: number } | undefined
 
-  status() {
+  status(): ChainStatus {
     let tip: HeaderEntry
     let difficulty: number
     try {
@@ -422,10 +404,10 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     }
     return {
       network: this.network.name,
-      genesis_hash: this.network.genesisHash,
+      genesisHash: this.network.genesisHash,
       index: tip.index,
-      tip_hash: tip.hash,
-      total_work: tip.totalWork.toString(),
+      tipHash: tip.hash,
+      totalWork: tip.totalWork,
       difficulty,
       pending: this.pool.size,
       storage: this.health
@@ -433,16 +415,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
   }
 
   /** Where a transaction is: confirmed on the main chain, pending, or unknown. */
-  findTransaction(id: string):
-    | {
-        tx: Transaction
-        blockHash: string
-        blockIndex: number
-        confirmations: number
-        timestamp: number
-      }
-    | { tx: Transaction; blockHash: null; blockIndex: null; confirmations: 0; timestamp: null }
-    | undefined {
+  findTransaction(id: string): FoundTransaction | undefined {
     const loc = this.store.txLocation(id)
     if (loc !== undefined) {
       const b = this.store.getBlock(loc.blockHash)!
@@ -457,5 +430,95 @@ export class NodeService extends EventEmitter<NodeServiceEvents> {
     const p = this.pool.get(id)
     if (p) return { tx: p, blockHash: null, blockIndex: null, confirmations: 0, timestamp: null }
     return undefined
+  }
+
+  knowsTransaction(id: string): boolean {
+    return this.pool.has(id) || this.store.txLocation(id) !== undefined
+  }
+
+  // ---- the facade's plain reads (NodeFacade): each one is the owner's answer, passed on ------
+
+  get walletAddress(): string {
+    return this.wallet.address
+  }
+
+  get walletPublicKey(): string {
+    return this.wallet.publicKey
+  }
+
+  get walletCreated(): boolean {
+    return this.wallet.created
+  }
+
+  get walletFile(): string {
+    return join(this.dataDir, WALLET_FILE)
+  }
+
+  isOpen(): boolean {
+    return this.store.db.open
+  }
+
+  tip() {
+    return this.chain.tip()
+  }
+
+  header(hash: string) {
+    return this.chain.header(hash)
+  }
+
+  isOnMain(h: HeaderEntry): boolean {
+    return this.chain.isOnMain(h)
+  }
+
+  missingAncestor(hash: string): string | undefined {
+    return this.chain.missingAncestor(hash)
+  }
+
+  hasBlock(hash: string): boolean {
+    return this.store.hasBlock(hash)
+  }
+
+  block(hash: string): Block | undefined {
+    return this.store.getBlock(hash)
+  }
+
+  mainHash(index: number): string | undefined {
+    return this.store.getMainHash(index)
+  }
+
+  childrenOf(hash: string): string[] {
+    return this.store.childrenOf(hash)
+  }
+
+  blockListings(where: 'main-desc' | 'range', a: number, b: number): BlockListing[] {
+    return this.store.listings(where, a, b)
+  }
+
+  mainBlockJson(afterHeight: number, maxBytes: number): BlockJson[] {
+    return this.store.mainBlockJson(afterHeight, maxBytes)
+  }
+
+  mainBlockJsonSlice(from: number, limit: number): string[] {
+    return this.store.mainBlockJsonSlice(from, limit)
+  }
+
+  account(address: string): Account {
+    return this.store.account(address)
+  }
+
+  addressHistory(
+    address: string,
+    offset: number,
+    limit: number
+  ): { ids: TxLocation[]; total: number } {
+    return this.store.addressHistory(address, offset, limit)
+  }
+
+  pendingTransactions(): Transaction[] {
+    return this.pool.all()
+  }
+
+  nextNonce(address: string): number {
+    return this.pool.nextNonce(address, this.store)
   }
 }

@@ -12,7 +12,13 @@
  * start, where an explicit flag again wins for its run.
  */
 import { availableParallelism } from 'node:os'
-import { API_TOKEN_PATTERN, MINING_THREADS_MAX, type SettingSource } from '../../shared/api'
+import {
+  API_TOKEN_PATTERN,
+  MINING_THREADS_MAX,
+  type Language,
+  type SettingSource,
+  type Theme
+} from '../../shared/api'
 import { nullLogger, type Logger } from '../log'
 
 export const THREADS_MIN = 1
@@ -66,6 +72,22 @@ interface Held<T> {
 
 const TOKEN_KEY = 'apiToken'
 const THREADS_KEY = 'miningThreads'
+
+/** The user's choices in Settings that only the UI acts on, kept in the data dir with the rest. */
+export interface Preferences {
+  theme: Theme
+  language: Language
+  notifications: boolean
+  welcomeSeen: boolean
+}
+
+/** Each preference as stored (text) and the value read when nothing valid is stored. */
+const PREFERENCES: { [K in keyof Preferences]: { stored: readonly string[]; fallback: string } } = {
+  theme: { stored: ['light', 'dark'], fallback: 'light' },
+  language: { stored: ['en', 'zh-CN'], fallback: 'en' },
+  notifications: { stored: ['on', 'off'], fallback: 'on' },
+  welcomeSeen: { stored: ['yes', 'no'], fallback: 'no' }
+}
 
 export class NodeSettings {
   private token: Held<string | undefined>
@@ -131,6 +153,31 @@ export class NodeSettings {
         : 'API token removed; control routes and the UI answer loopback only'
     )
     return c
+  }
+
+  /** The UI's preferences; anything stored that is not one of a preference's words reads as its default. */
+  preferences(): Preferences {
+    const read = (key: keyof Preferences): string => {
+      const v = this.store.getSetting(key)
+      const p = PREFERENCES[key]
+      return v !== undefined && p.stored.includes(v) ? v : p.fallback
+    }
+    return {
+      theme: read('theme') as Theme,
+      language: read('language') as Language,
+      notifications: read('notifications') === 'on',
+      welcomeSeen: read('welcomeSeen') === 'yes'
+    }
+  }
+
+  /** Save the preferences given (checked by the caller: they are typed). */
+  setPreferences(p: Partial<Preferences>): void {
+    if (p.theme !== undefined) this.store.putSetting('theme', p.theme)
+    if (p.language !== undefined) this.store.putSetting('language', p.language)
+    if (p.notifications !== undefined)
+      this.store.putSetting('notifications', p.notifications ? 'on' : 'off')
+    if (p.welcomeSeen !== undefined)
+      this.store.putSetting('welcomeSeen', p.welcomeSeen ? 'yes' : 'no')
   }
 
   /** Set the thread count: `apply` puts it in force (the miner), then it is saved. */

@@ -6,7 +6,7 @@
  * peer cannot make us pile up work; a dropped block is fetched later as an orphan's ancestor.
  */
 import { blockToWire, txToWire, type Block, type Transaction } from '../core'
-import type { AcceptedBlock } from '../chain/chain'
+import type { AcceptedBlock } from '../node/facade'
 import { noAnswer } from './http-client'
 import { OFFENCE, SMALL_ANSWER_MAX_BYTES, type GossipNode, type PeerNet } from './types'
 

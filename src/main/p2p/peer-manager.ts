@@ -18,14 +18,13 @@
 import { EventEmitter, setMaxListeners } from 'node:events'
 import { loggableUrl, nullLogger, type Logger } from '../log'
 import { randomBytes } from 'node:crypto'
-import type { AcceptedBlock } from '../chain/chain'
-import type { NodeService } from '../node/service'
+import type { AcceptedBlock } from '../node/facade'
 import type { ApiResult, PeerInfo, PeerRefusal, ResolveOutcome } from '../../shared/api'
 import { noAnswer, peerRequest, type FailReason, type PeerResponse } from './http-client'
 import { normalizeUrl, parseStatus, type PeerStatus } from './wire'
 import { Syncer } from './sync'
 import { Gossip } from './gossip'
-import { PeerTable } from './peer-table'
+import { PeerTable, type PeerStore } from './peer-table'
 import {
   DEFAULT_LIMITS,
   NODE_URL_HEADER,
@@ -33,13 +32,17 @@ import {
   type AddedBy,
   type PeerEntry,
   type PeerLimits,
+  type PeerNode,
   type PeerRequestOptions,
   type SyncNet
 } from './types'
 import type { VerifyPool } from './verify-pool'
 
 export interface PeerManagerOptions {
-  service: NodeService
+  /** The node, through the port peers need (types.ts). */
+  service: PeerNode
+  /** Where the peer table outlives a restart: the node's store (peer-table.ts). */
+  store: PeerStore
   /** Our base URL, sent as X-Node-Url. */
   selfUrl: string
   verifyPool?: VerifyPool
@@ -59,7 +62,7 @@ type Probe =
   | { ok: false; code: Exclude<PeerRefusal, 'removed'>; message: string; reason?: FailReason }
 
 export class PeerManager extends EventEmitter<PeerManagerEvents> implements SyncNet {
-  readonly service: NodeService
+  readonly service: PeerNode
   selfUrl: string
   readonly limits: PeerLimits
   /** Random per process; answers carry it so a URL that leads back to us is recognised. */
@@ -92,7 +95,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     // Every request in flight listens to it.
     setMaxListeners(0, this.shutdown.signal)
     this.table = new PeerTable({
-      store: this.service.store,
+      store: opts.store,
       limits: this.limits,
       now: this.now,
       log: this.log,
@@ -168,7 +171,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
 
   info(p: PeerEntry): PeerInfo {
     this.table.settle(p)
-    const tip = this.service.chain.tip()
+    const tip = this.service.tip()
     return {
       url: p.url,
       state: this.isBanned(p) ? 'banned' : p.reachable ? 'connected' : 'unreachable',
@@ -274,7 +277,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
   /** PeerControl.probe: a URL's network and height, for local discovery. */
   async probe(
     url: string
-  ): Promise<{ genesis_hash: string; index: number; network: string } | undefined> {
+  ): Promise<{ genesisHash: string; index: number; network: string } | undefined> {
     const res = await peerRequest(url + '/status', {
       timeoutMs: this.limits.statusTimeoutMs,
       maxBytes: this.limits.statusMaxBytes,
@@ -284,7 +287,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     const s = parseStatus(res.json)
     return typeof s === 'string'
       ? undefined
-      : { genesis_hash: s.genesisHash, index: s.index, network: s.network }
+      : { genesisHash: s.genesisHash, index: s.index, network: s.network }
   }
 
   // ---- adding and learning -----------------------------------------------------------------

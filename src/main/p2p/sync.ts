@@ -14,11 +14,11 @@
  * answers are oversized or dripping, is scored down.
  */
 import type { Block } from '../core'
-import type { AcceptedBlock } from '../chain/chain'
+import type { AcceptedBlock } from '../node/facade'
 import type { ResolveOutcome } from '../../shared/api'
 import { OFFENCE, type PeerEntry, type SyncNet, type SyncNode } from './types'
 import type { VerifyPool } from './verify-pool'
-import { StorageUnavailableError } from '../store/faults'
+import { StorageUnavailableError } from '../node/facade'
 import {
   blockListMaxBytes,
   MAX_BLOCK_WIRE_BYTES,
@@ -84,7 +84,7 @@ export class Syncer {
     private readonly relay: (block: Block, except?: string) => void,
     private readonly pool?: VerifyPool
   ) {
-    this.resolvedTip = service.chain.tip().hash
+    this.resolvedTip = service.tip().hash
   }
 
   /**
@@ -94,7 +94,7 @@ export class Syncer {
    */
   noteBlock(a: AcceptedBlock): void {
     if (a.status !== 'main') return
-    const own = this.service.wallet.address
+    const own = this.service.walletAddress
     const joined = a.reorg?.connected ?? [a.block]
     if (a.origin.source !== undefined || joined.some((b) => b.transactions[0]?.recipient !== own))
       this.replacedSinceResolve = true
@@ -115,7 +115,7 @@ export class Syncer {
   consider(p: PeerEntry): void {
     // Paused while the storage is full or damaged: a later poll considers the peer again.
     if (!this.service.storageOk()) return
-    if (p.status === null || p.status.totalWork <= this.service.chain.tip().totalWork) return
+    if (p.status === null || p.status.totalWork <= this.service.tip().totalWork) return
     if (Date.now() < p.retryAt) return
     this.wanted.add(p.url)
     this.schedule()
@@ -151,7 +151,7 @@ export class Syncer {
 
   /** The best queued peer to catch up from now, taken off the queue. */
   private next(): PeerEntry | undefined {
-    const tipWork = this.service.chain.tip().totalWork
+    const tipWork = this.service.tip().totalWork
     const now = Date.now()
     const queue = [...this.wanted]
       .map((u) => this.net.get(u))
@@ -229,7 +229,7 @@ export class Syncer {
   async syncFrom(p: PeerEntry, force: boolean): Promise<boolean> {
     const s = p.status
     if (s === null || this.net.closed || this.net.isBanned(p)) return false
-    if (!force && s.totalWork <= this.service.chain.tip().totalWork) return true
+    if (!force && s.totalWork <= this.service.tip().totalWork) return true
     this.pool?.warm()
     const fork = await this.findFork(p, s.index)
     if (fork === undefined) return false
@@ -275,14 +275,14 @@ export class Syncer {
       this.quiet.delete(p.url)
     }
     if (s.index > fork) {
-      const tip = this.service.chain.tip()
+      const tip = this.service.tip()
       this.net.log.info(
         { peer: p.url, blocks: accepted, tip: tip.index, peerTip: s.index },
         accepted > 0 ? 'catch-up done' : 'catch-up ended with nothing new'
       )
     }
     // The rest of the network hears of the new tip once; it fetches what it lacks from us.
-    if (last !== undefined && this.service.chain.tip().hash === last.hash) this.relay(last, p.url)
+    if (last !== undefined && this.service.tip().hash === last.hash) this.relay(last, p.url)
     return accepted > 0
   }
 
@@ -396,8 +396,8 @@ export class Syncer {
    * lower of the two tips in doubling steps, then bisect. Undefined when the peer fails us.
    */
   private async findFork(p: PeerEntry, peerIndex: number): Promise<number | undefined> {
-    const store = this.service.store
-    let i = Math.min(peerIndex, this.service.chain.tip().index)
+    const node = this.service
+    let i = Math.min(peerIndex, this.service.tip().index)
     let step = 1
     let lo = 1
     let unknown: number | undefined
@@ -405,7 +405,7 @@ export class Syncer {
       const b = await this.getBlocks(p, i, 1)
       if (b === undefined) return undefined
       if (b.blocks.length === 0) return undefined // its chain got shorter meanwhile
-      if (store.hasBlock(b.blocks[0].hash)) {
+      if (node.hasBlock(b.blocks[0].hash)) {
         lo = i
         break
       }
@@ -417,7 +417,7 @@ export class Syncer {
       const mid = Math.floor((lo + unknown) / 2)
       const b = await this.getBlocks(p, mid, 1)
       if (b === undefined || b.blocks.length === 0) return undefined
-      if (store.hasBlock(b.blocks[0].hash)) lo = mid
+      if (node.hasBlock(b.blocks[0].hash)) lo = mid
       else unknown = mid
     }
     return lo
@@ -428,7 +428,7 @@ export class Syncer {
    * ancestors by hash; past ANCESTOR_STEPS, catch up from that peer in batches instead.
    */
   async fetchAncestors(orphan: string, source?: string): Promise<void> {
-    const chain = this.service.chain
+    const node = this.service
     if (this.fetching.has(orphan) || this.fetching.size >= 64) return
     this.fetching.add(orphan)
     try {
@@ -436,7 +436,7 @@ export class Syncer {
       const first = src === undefined ? undefined : await this.net.learned(src)
       const order = [...(first ? [first] : []), ...this.net.active().filter((p) => p !== first)]
       for (const p of order) {
-        let missing = chain.missingAncestor(orphan)
+        let missing = node.missingAncestor(orphan)
         for (
           let step = 0;
           step < ANCESTOR_STEPS && missing !== undefined && !this.net.closed;
@@ -470,9 +470,9 @@ export class Syncer {
             break
           }
           missing =
-            o.kind === 'orphan' ? chain.missingAncestor(b.hash) : chain.missingAncestor(orphan)
+            o.kind === 'orphan' ? node.missingAncestor(b.hash) : node.missingAncestor(orphan)
         }
-        if (chain.missingAncestor(orphan) === undefined) return
+        if (node.missingAncestor(orphan) === undefined) return
         // A long way behind: batched catch-up from this peer if it has more work.
         const s = await this.net.pollOne(p)
         if (s !== undefined) return
@@ -491,7 +491,6 @@ export class Syncer {
    * holds a chain that came from its peers. A chain nobody but this node changed is authoritative.
    */
   async resolve(): Promise<ResolveOutcome> {
-    const chain = this.service.chain
     const before = this.resolvedTip
     for (const p of this.net.active()) {
       // A catch-up from this peer already running brings its chain: let it end first.
@@ -501,7 +500,7 @@ export class Syncer {
         if (s !== undefined) await this.syncFrom(p, true)
       })
     }
-    const after = chain.tip()
+    const after = this.service.tip()
     const replaced = after.hash !== before && this.replacedSinceResolve
     this.replacedSinceResolve = false
     this.resolvedTip = after.hash

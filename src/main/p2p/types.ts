@@ -7,7 +7,7 @@
  *   peer-manager.ts → sync.ts, gossip.ts, peer-table.ts → types.ts, wire.ts, http-client.ts
  */
 import type { Logger } from '../log'
-import type { NodeService } from '../node/service'
+import type { NodeFacade } from '../node/facade'
 import type { PeerResponse } from './http-client'
 import type { PeerStatus } from './wire'
 
@@ -132,11 +132,23 @@ export interface SyncNet extends PeerNet {
 }
 
 /** What catching up uses of the node: its tip and what it lacks, and where blocks go. */
-export type SyncNode = Pick<NodeService, 'storageOk' | 'submitBlock' | 'submitBlocks'> & {
-  readonly chain: Pick<NodeService['chain'], 'tip' | 'missingAncestor'>
-  readonly store: Pick<NodeService['store'], 'hasBlock'>
-  readonly wallet: Pick<NodeService['wallet'], 'address'>
-}
+export type SyncNode = Pick<
+  NodeFacade,
+  | 'storageOk'
+  | 'submitBlock'
+  | 'submitBlocks'
+  | 'tip'
+  | 'missingAncestor'
+  | 'hasBlock'
+  | 'walletAddress'
+>
 
 /** What gossip uses of the node: the blocks and transactions it accepts, as events. */
-export type GossipNode = Pick<NodeService, 'on' | 'off'>
+export type GossipNode = Pick<NodeFacade, 'on' | 'off'>
+
+/**
+ * The peer network's port into the node: what the Syncer and Gossip use, and the network's
+ * genesis (a peer on another network is refused). NodeService satisfies it; the composition
+ * root hands it in, so nothing in p2p/ knows the concrete class.
+ */
+export type PeerNode = SyncNode & GossipNode & Pick<NodeFacade, 'network'>

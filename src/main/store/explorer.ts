@@ -7,18 +7,24 @@ import type { Account, Block } from '../core'
 import { blockFromRow, wireJson, type BlockRow, type WireRow } from './rows'
 import { pluck, prepare, type Db, type Statement } from './statements'
 
-export interface BlockSummaryRow {
+/** A block as lists show it: header fields, where it is, and its coinbase's recipient and amount. */
+export interface BlockListing {
   hash: string
-  height: number
-  parent: string
+  index: number
+  previousHash: string
   timestamp: number
   difficulty: number
-  tx_count: number
-  total_work: string
+  txCount: number
+  /** Decimal: the chain's work up to and including this block. */
+  totalWork: string
+  /** The coinbase's recipient and amount (null only for a block without transactions). */
   miner: string | null
   reward: number | null
-  on_main: 0 | 1
+  onMain: boolean
 }
+
+/** The row the listing queries give (SQLite has no boolean: on_main is 0 or 1). */
+type ListingRow = Omit<BlockListing, 'onMain'> & { onMain: 0 | 1 }
 
 export interface TxLocation {
   blockHash: string
@@ -29,9 +35,10 @@ export interface TxLocation {
 const WIRE_COLUMNS =
   'm.height, b.hash, b.parent, b.version, b.timestamp, b.merkle_root, b.difficulty, b.proof, b.txs'
 
-const SUMMARY_COLUMNS = `b.hash, b.height, b.parent, b.timestamp, b.difficulty, b.tx_count, b.total_work,
+const LISTING_COLUMNS = `b.hash, b.height AS "index", b.parent AS previousHash, b.timestamp, b.difficulty,
+      b.tx_count AS txCount, b.total_work AS totalWork,
       json_extract(b.txs, '$[0].recipient') AS miner, json_extract(b.txs, '$[0].amount') AS reward,
-      (m.hash IS NOT NULL) AS on_main`
+      (m.hash IS NOT NULL) AS onMain`
 
 function statements(db: Db) {
   return {
@@ -49,13 +56,13 @@ function statements(db: Db) {
       `SELECT ${WIRE_COLUMNS}
        FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height >= ? ORDER BY m.height LIMIT ?`
     ),
-    summariesMainDesc: prepare<[fromHeight: number, limit: number], BlockSummaryRow>(
+    listingsMainDesc: prepare<[fromHeight: number, limit: number], ListingRow>(
       db,
-      `SELECT ${SUMMARY_COLUMNS} FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height <= ? ORDER BY m.height DESC LIMIT ?`
+      `SELECT ${LISTING_COLUMNS} FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height <= ? ORDER BY m.height DESC LIMIT ?`
     ),
-    summariesRange: prepare<[from: number, to: number], BlockSummaryRow>(
+    listingsRange: prepare<[from: number, to: number], ListingRow>(
       db,
-      `SELECT ${SUMMARY_COLUMNS} FROM blocks b LEFT JOIN main_chain m ON m.hash = b.hash WHERE b.height BETWEEN ? AND ? ORDER BY b.height, on_main DESC`
+      `SELECT ${LISTING_COLUMNS} FROM blocks b LEFT JOIN main_chain m ON m.hash = b.hash WHERE b.height BETWEEN ? AND ? ORDER BY b.height, onMain DESC`
     ),
     txLocation: prepare<[id: string], TxLocation>(
       db,
@@ -123,15 +130,15 @@ export class ExplorerQueries {
   }
 
   /**
-   * Summaries for lists: header fields, whether on the main chain, and the coinbase's recipient
+   * Listings for lists: header fields, whether on the main chain, and the coinbase's recipient
    * and amount read inside SQLite (so a page of blocks does not parse every transaction).
    * 'main-desc': main-chain blocks from index `a` down, at most `b` of them; 'range': main and
    * side blocks with index in [a, b].
    */
-  summaries(where: 'main-desc' | 'range', a: number, b: number): BlockSummaryRow[] {
-    const q: Statement<[number, number], BlockSummaryRow> =
-      where === 'main-desc' ? this.q.summariesMainDesc : this.q.summariesRange
-    return q.all(a, b)
+  listings(where: 'main-desc' | 'range', a: number, b: number): BlockListing[] {
+    const q: Statement<[number, number], ListingRow> =
+      where === 'main-desc' ? this.q.listingsMainDesc : this.q.listingsRange
+    return q.all(a, b).map((r) => ({ ...r, onMain: r.onMain === 1 }))
   }
 
   txLocation(id: string): TxLocation | undefined {

@@ -13,7 +13,7 @@ import { statfsSync } from 'node:fs'
 import type { Account, Block, Transaction } from '../core'
 import type { ChainChange, ChainStore, HeaderEntry, StoredBlock } from '../chain/store'
 import { SqliteChainStore } from './chain-adapter'
-import { ExplorerQueries, type BlockSummaryRow, type TxLocation } from './explorer'
+import { ExplorerQueries, type BlockListing, type TxLocation } from './explorer'
 import { storageFaultOf } from './faults'
 import { KeyValues } from './key-values'
 import { checkIntegrity, damagedOr, NetworkMismatchError, openHandle } from './open'
@@ -23,7 +23,7 @@ import { migrate } from './schema'
 import { prepare, type Db } from './statements'
 
 export { checkIntegrity, DB_FILE, NetworkMismatchError, StoreLockedError } from './open'
-export type { BlockSummaryRow, PeerRow, TxLocation }
+export type { BlockListing, PeerRow, TxLocation }
 
 export interface OpenOptions {
   dataDir: string
@@ -182,8 +182,8 @@ export class SqliteStore implements ChainStore {
     return this.explorer.mainBlockJsonSlice(from, limit)
   }
 
-  summaries(where: 'main-desc' | 'range', a: number, b: number): BlockSummaryRow[] {
-    return this.explorer.summaries(where, a, b)
+  listings(where: 'main-desc' | 'range', a: number, b: number): BlockListing[] {
+    return this.explorer.listings(where, a, b)
   }
 
   txLocation(id: string): TxLocation | undefined {
