@@ -316,6 +316,12 @@ export type ShowTarget =
 export type NodeEvent =
   | { type: 'status'; status: NodeStatus }
   | { type: 'block'; block: BlockSummary }
+  /**
+   * Blocks accepted in a burst (catching up, fast regtest mining): `count` of them since the last
+   * block event, told as one summary instead of one event each. The status event that follows
+   * has the new tip; lists of blocks refetch.
+   */
+  | { type: 'blocks'; count: number }
   | { type: 'reorg'; forkIndex: number; disconnected: string[]; connected: string[] }
   | { type: 'pending'; count: number }
   | { type: 'peers'; peers: PeerInfo[] }

@@ -11,6 +11,9 @@ import type { UiApiDeps } from './deps'
 import type { StatusView } from './status'
 import { blockSummary } from './views'
 
+/** How long a burst window lasts: blocks within it after the first are pushed as one summary. */
+export const BURST_MS = 200
+
 export interface UiEvents {
   /** Send an event to every subscriber now. */
   push(e: NodeEvent): void
@@ -30,6 +33,9 @@ export function createEvents(
   const push = (e: NodeEvent) => events.emit('event', e)
   let statusTimer: NodeJS.Timeout | undefined
   let miningTimer: NodeJS.Timeout | undefined
+  let burstTimer: NodeJS.Timeout | undefined
+  /** Blocks accepted since the burst window opened, not pushed one by one (see onBlock). */
+  let burst: { count: number; last: NodeEvent | undefined } = { count: 0, last: undefined }
   // Status is derived from many sources; coalesce bursts (a sync of 500 blocks) into one push.
   const pushStatus = () => {
     statusTimer ??= setTimeout(() => {
@@ -57,10 +63,32 @@ export function createEvents(
   function wire(): void {
     if (wired) return
     wired = true
+    // Blocks come one at a time (mined, gossiped) or in thousands (a catch-up, regtest mining).
+    // The first block of a burst is pushed at once; those that follow within BURST_MS are
+    // counted and pushed at the window's end as one 'blocks' summary (or as themselves when
+    // there was one), and the window stays open while blocks keep coming. A catch-up of 5,000
+    // blocks is a few dozen events the UI handles, not 5,000 (issue #12, "the UI at scale").
+    const flushBurst = () => {
+      burstTimer = undefined
+      const { count, last } = burst
+      burst = { count: 0, last: undefined }
+      if (count === 0 || !service.isOpen()) return
+      if (count === 1 && last !== undefined) push(last)
+      else push({ type: 'blocks', count })
+      burstTimer = setTimeout(flushBurst, BURST_MS)
+    }
     const onBlock = (acc: AcceptedBlock) => {
       if (!service.isOpen()) return
       const h = service.header(acc.block.hash)
-      if (h) push({ type: 'block', block: blockSummary(acc.block, h, acc.status === 'main') })
+      const e: NodeEvent | undefined = h
+        ? { type: 'block', block: blockSummary(acc.block, h, acc.status === 'main') }
+        : undefined
+      if (burstTimer === undefined) {
+        if (e) push(e)
+        burstTimer = setTimeout(flushBurst, BURST_MS)
+      } else {
+        burst = { count: burst.count + 1, last: e }
+      }
       if (acc.reorg) {
         push({
           type: 'reorg',
@@ -166,8 +194,11 @@ export function createEvents(
           wired = false
           if (statusTimer) clearTimeout(statusTimer)
           if (miningTimer) clearTimeout(miningTimer)
+          if (burstTimer) clearTimeout(burstTimer)
           statusTimer = undefined
           miningTimer = undefined
+          burstTimer = undefined
+          burst = { count: 0, last: undefined }
         }
       }
     }

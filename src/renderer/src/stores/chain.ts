@@ -44,6 +44,11 @@ export const useChainStore = defineStore('chain', () => {
         }
         revision.value++
         break
+      case 'blocks':
+        // Many blocks at once (catching up): the newest list is read again, once per summary.
+        revision.value++
+        void refreshRecent()
+        break
       case 'reorg':
         lastReorg.value = e
         revision.value++

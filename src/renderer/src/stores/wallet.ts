@@ -39,7 +39,7 @@ export const useWalletStore = defineStore('wallet', () => {
 
   function applyEvent(e: NodeEvent): void {
     // Any change of the chain or of the pool can move our balance or settle a pending transfer.
-    if (e.type === 'block' || e.type === 'reorg' || e.type === 'pending') {
+    if (e.type === 'block' || e.type === 'blocks' || e.type === 'reorg' || e.type === 'pending') {
       if (wallet.value) void refresh()
     } else if (e.type === 'status' && wallet.value) {
       wallet.value = { ...wallet.value, balance: e.status.walletBalance }
