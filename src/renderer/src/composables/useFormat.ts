@@ -22,23 +22,43 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`
 }
 
+/**
+ * One formatter per locale and kind, made on first use. Making an Intl formatter costs far more
+ * than using one (tens to hundreds of microseconds: it loads the locale's data), and a list of
+ * blocks formats two values per row on every scroll frame.
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>()
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
+
+function numberFormat(locale: string): Intl.NumberFormat {
+  let f = numberFormats.get(locale)
+  if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale)))
+  return f
+}
+
+function timeFormat(locale: string): Intl.DateTimeFormat {
+  let f = timeFormats.get(locale)
+  if (!f)
+    timeFormats.set(
+      locale,
+      (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }))
+    )
+  return f
+}
+
 /** Locale-aware formatting of the node's values. */
 export function useFormat() {
   const { t, locale } = useI18n()
 
   const number = (n: number | bigint | string): string => {
     const v = typeof n === 'string' ? BigInt(n) : n
-    return new Intl.NumberFormat(locale.value).format(v)
+    return numberFormat(locale.value).format(v)
   }
 
   const coins = (n: number): string => t('common.coins', { n: number(n) }, n)
 
   const time = (ms: number | null): string =>
-    ms === null
-      ? t('common.never')
-      : new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'medium' }).format(
-          ms
-        )
+    ms === null ? t('common.never') : timeFormat(locale.value).format(ms)
 
   const duration = (ms: number): string => {
     if (ms < 1000) return t('common.milliseconds', { n: Math.max(0, Math.round(ms)) })
