@@ -62,7 +62,10 @@ function statements(db: Db) {
     ),
     listingsRange: prepare<[from: number, to: number], ListingRow>(
       db,
-      `SELECT ${LISTING_COLUMNS} FROM blocks b LEFT JOIN main_chain m ON m.hash = b.hash WHERE b.height BETWEEN ? AND ? ORDER BY b.height, onMain DESC`
+      // Joined on height (main_chain's integer key) as well as hash: on hash alone SQLite builds
+      // an automatic index over the whole main chain for every query (200-370 ms at 100,000
+      // blocks, on each Chain screen open); on height it is one key lookup per block.
+      `SELECT ${LISTING_COLUMNS} FROM blocks b LEFT JOIN main_chain m ON m.height = b.height AND m.hash = b.hash WHERE b.height BETWEEN ? AND ? ORDER BY b.height, onMain DESC`
     ),
     txLocation: prepare<[id: string], TxLocation>(
       db,
