@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The UI at scale (issue #12), measured in Chromium on the browser transport (the built renderer
  * served by a headless node, as `npm run node` serves it), with the page's own clock and its

@@ -53,7 +53,7 @@ describe('block events in bursts', () => {
       const outcomes = node.service.submitBlocks(blocks.slice(i, i + 100), undefined, 'peer')
       expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true)
     }
-    await waitFor(() => blocksTold(seen) === blocks.length, 5000)
+    await waitFor(() => blocksTold(seen) === blocks.length, 'every block told of')
     const blockEvents = seen.filter(({ e }) => e.type === 'block' || e.type === 'blocks')
     // The first is pushed as itself, at once; the rest in one summary per window.
     expect(seen.find(({ e }) => e.type === 'block' || e.type === 'blocks')?.e).toMatchObject({
@@ -68,7 +68,7 @@ describe('block events in bursts', () => {
         seen.some(
           ({ e }) => e.type === 'status' && e.status.tipHash === blocks[blocks.length - 1].hash
         ),
-      5000
+      'a status with the new tip'
     )
   })
 
