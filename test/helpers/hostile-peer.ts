@@ -176,6 +176,12 @@ export async function startHostilePeer(
     req.resume()
     const url = new URL(req.url ?? '/', 'http://x')
     const also = opts.dripAlso ?? []
+    // Gossip asks HEAD /blocks/<hash> before it pushes: these peers want every push (to drip on
+    // it, or just to take it), so they never claim to have a block already.
+    if (req.method === 'HEAD' && url.pathname.startsWith('/blocks/')) {
+      res.writeHead(404)
+      return res.end()
+    }
     if (
       mode === 'drip' &&
       ((url.pathname === '/status' && also.includes('status')) ||

@@ -20,7 +20,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 
 export interface PeerRequest {
-  method?: 'GET' | 'POST'
+  /** HEAD: only the status matters (the answer has no body; its Content-Length is GET's). */
+  method?: 'GET' | 'POST' | 'HEAD'
   /** JSON body (POST). */
   body?: unknown
   /** Whole request, body included. */
@@ -192,7 +193,7 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
     r.on('response', (res: IncomingMessage) => {
       status = res.statusCode
       const declared = Number(res.headers['content-length'] ?? NaN)
-      if (declared > req.maxBytes) {
+      if (declared > req.maxBytes && req.method !== 'HEAD') {
         r.destroy()
         return fail('too_large', `answer of ${declared} bytes is over ${req.maxBytes}`)
       }

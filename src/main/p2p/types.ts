@@ -101,7 +101,7 @@ export type AddedBy = 'user' | 'peer'
 
 /** A request to a peer: deadline and size caps (http-client.ts), method and body. */
 export interface PeerRequestOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'HEAD'
   body?: unknown
   timeoutMs: number
   maxBytes: number
