@@ -3,51 +3,68 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 import vue from '@vitejs/plugin-vue'
 
 /**
- * The unit project, `npm run test:unit`: a loop to run after every change. These tests run in
+ * The unit projects, `npm run test:unit`: a loop to run after every change. These tests run in
  * the test process and its worker threads (at most a helper process or two): no tree of child
  * processes, no browser, no packaging. Two files under these folders are not unit tests and are
  * left out with `!(name)`: store/crash.test.ts SIGKILLs 25 child writers (about 40 s alone) and
  * launcher/start-fallback.test.ts runs `npm start` as a process tree and waits for its build.
  */
-const UNIT = [
+const UNIT_NODE = [
   // architecture, protocol vectors, the repository's own checks
   'test/*.test.ts',
   'test/core/**/*.test.ts',
   'test/chain/**/*.test.ts',
   'test/store/!(crash).test.ts',
   'test/miner/**/*.test.ts',
-  'test/renderer/**/*.test.ts',
   'test/api/**/*.test.ts',
   'test/shell/**/*.test.ts',
   'test/log/**/*.test.ts',
   'test/launcher/!(start-fallback).test.ts'
 ]
+/** The UI's components, stores and logic, in happy-dom (each file says so in its first line). */
+const UNIT_UI = ['test/renderer/**/*.test.ts']
+const UNIT = [...UNIT_NODE, ...UNIT_UI]
 
 /**
- * Unit tests that need the CPU to themselves: engine.test.ts checks that the miner's threads
- * hash, and they run at the lowest priority, so beside another busy test file they can get no
- * CPU at all between two progress reports. They run after the other unit tests, alone.
+ * Unit files share their worker processes (`isolate: false`) instead of each starting one:
+ * starting a process and loading node_modules into it (vitest, fastify, better-sqlite3; vue,
+ * naive-ui and happy-dom for the UI) cost more than most files' tests, and was most of the time
+ * of `npm run test:unit`. Isolation between files is kept where a test can see it, by setup
+ * files that run before every file: test/helpers/fresh-modules.ts evaluates every module outside
+ * node_modules afresh and undoes stubbed variables, globals and fake timers;
+ * test/renderer/shared-dom.ts puts the shared happy-dom window back as new and unmounts what the
+ * file mounted. Files of the two kinds never share a process (one environment per worker).
  */
-const UNIT_ALONE = ['test/miner/engine.test.ts']
+const SHARED_WORKER = { isolate: false } as const
 
 /**
- * `vitest run` (npm test) runs these groups one after another: unit (every core), unit-alone,
- * then slow (vitest's default, one worker fewer than cores, as before the split).
+ * `vitest run` (npm test) runs these groups one after another: unit and unit-ui side by side
+ * (every core between them), then slow (vitest's default, one worker fewer than cores, as
+ * before the split). The miner engine's tests run with the others: their workers hash at normal
+ * priority (at the lowest, the default, they could get no CPU beside another busy file).
  */
 const TEST_PROJECTS: TestProjectInlineConfiguration[] = [
   {
     extends: true,
     test: {
       name: 'unit',
-      include: UNIT,
-      exclude: UNIT_ALONE,
+      include: UNIT_NODE,
+      ...SHARED_WORKER,
+      setupFiles: ['test/helpers/fresh-modules.ts'],
       maxWorkers: '100%',
       sequence: { groupOrder: 0 }
     }
   },
   {
     extends: true,
-    test: { name: 'unit-alone', include: UNIT_ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } }
+    test: {
+      name: 'unit-ui',
+      include: UNIT_UI,
+      ...SHARED_WORKER,
+      setupFiles: ['test/helpers/fresh-modules.ts', 'test/renderer/shared-dom.ts'],
+      maxWorkers: '100%',
+      sequence: { groupOrder: 0 }
+    }
   },
   // Everything else: nodes as child processes (functional, blackbox), security, Chromium end to
   // end, packaging, and the two files UNIT leaves out. It takes every file UNIT does not match,
@@ -58,7 +75,7 @@ const TEST_PROJECTS: TestProjectInlineConfiguration[] = [
       name: 'slow',
       include: ['test/**/*.test.ts'],
       exclude: UNIT,
-      sequence: { groupOrder: 2 }
+      sequence: { groupOrder: 1 }
     }
   }
 ]
@@ -92,6 +109,11 @@ export default defineConfig(({ mode }) => ({
     setupFiles: ['test/helpers/temp-home.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Transformed modules (TypeScript, .vue) are kept in node_modules/.experimental-vitest-cache
+    // between runs, keyed by each file's content, its id and the Vite config: a second run of
+    // `npm run test:unit` skips the CPU the main process spent transforming (about 5 s).
+    // vitest.dev/config/experimental; the default from Vitest 5; `vitest --clearCache` empties it.
+    experimental: { fsModuleCache: true },
     // npm test: `vitest run`, every project; npm run test:unit: the two unit projects.
     projects: mode === 'screenshots' ? [SCREENSHOT_PROJECT] : TEST_PROJECTS
   }

@@ -28,7 +28,10 @@ const endless: MiningWork = { header: { ...header, difficulty: 255 } }
 
 const engines: MinerEngine[] = []
 function engine(threads = 2): MinerEngine {
-  const e = new MinerEngine({ threads })
+  // Normal priority: these tests run beside other busy test files, where workers at the lowest
+  // priority may get no CPU at all between two checks (test/shell/miner-priority.test.ts tests the
+  // default, lowest).
+  const e = new MinerEngine({ threads, priority: 'normal' })
   engines.push(e)
   return e
 }
@@ -149,19 +152,26 @@ describe('MinerEngine', () => {
 
   it('reports progress while mining', async () => {
     const e = engine()
-    const events: MinerProgress[] = []
-    e.on('progress', (p) => events.push(p))
     const p = e.solve({ header: { ...endless.header, difficulty: 40 } })
-    await waitFor('two progress events', () => events.length >= 2)
+    await waitFor('workers hashing', allHashing(e, 2))
+    const before = e.progress().hashes
+    // Awaited, not timed: the first progress event (they come every 500 ms) that shows the hash
+    // count risen past `before`. Events that never show it leave the test to fail at its timeout.
+    const risen = await new Promise<MinerProgress>((resolve) => {
+      const onProgress = (ev: MinerProgress): void => {
+        if (ev.hashes <= before) return
+        e.off('progress', onProgress)
+        resolve(ev)
+      }
+      e.on('progress', onProgress)
+    })
     e.stop()
     await p.catch(() => {})
-    const last = events[events.length - 1]
-    expect(last.active).toBe(true)
-    expect(last.difficulty).toBe(40)
-    expect(last.workers).toBe(2)
-    expect(last.hashes).toBeGreaterThan(events[0].hashes)
-    expect(last.hashRate).toBeGreaterThan(0)
-    expect(last.expectedMs).toBeCloseTo((2 ** 40 / last.hashRate) * 1000, 0)
+    expect(risen.active).toBe(true)
+    expect(risen.difficulty).toBe(40)
+    expect(risen.workers).toBe(2)
+    expect(risen.hashRate).toBeGreaterThan(0)
+    expect(risen.expectedMs).toBeCloseTo((2 ** 40 / risen.hashRate) * 1000, 0)
   })
 
   it('close() ends every worker thread', async () => {

@@ -46,7 +46,6 @@ async function mountIn(
   return m
 }
 
-const toasts = () => [...document.querySelectorAll('.n-message')].map((e) => e.textContent ?? '')
 /** Latin words left in a Chinese text (a code name or an English sentence shown as such). */
 const latinWords = (s: string) => (s.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => w !== 'Blockforge')
 
@@ -192,24 +191,35 @@ const PEER_REFUSALS: Record<PeerRefusal, string> = {
 }
 
 describe("Peers: every reason a peer was not added, in the user's language", () => {
-  async function addRefused(lang: Lang, code: PeerRefusal): Promise<string> {
-    fake.addPeer.mockResolvedValueOnce({ ok: false, error: code, message: PEER_REFUSALS[code] })
-    const { wrapper } = await mountIn(lang, PeersView)
-    const input = wrapper.find(
-      'input[aria-label="' + (lang === 'en' ? 'Peer URL' : '节点 URL') + '"]'
-    )
-    await input.setValue('http://127.0.0.1:5009')
-    await wrapper.find('form.add').trigger('submit')
-    await flushPromises()
-    const all = toasts()
-    wrapper.unmount()
-    document.body.innerHTML = ''
-    return all.join('\n')
+  /**
+   * The Peers screen, mounted once for both languages (mountIn mounts in English and switches,
+   * so a screen mounted "in Chinese" is this same screen after the switch). Each call adds the
+   * peer in `lang` and returns the toasts that add brought, not those of an earlier one.
+   */
+  async function peersScreen() {
+    const { wrapper, i18n } = await mountIn('en', PeersView)
+    return async function addRefused(lang: Lang, code: PeerRefusal): Promise<string> {
+      i18n.global.locale.value = lang
+      await flushPromises()
+      fake.addPeer.mockResolvedValueOnce({ ok: false, error: code, message: PEER_REFUSALS[code] })
+      const before = new Set(document.querySelectorAll('.n-message'))
+      const input = wrapper.find(
+        'input[aria-label="' + (lang === 'en' ? 'Peer URL' : '节点 URL') + '"]'
+      )
+      await input.setValue('http://127.0.0.1:5009')
+      await wrapper.find('form.add').trigger('submit')
+      await flushPromises()
+      return [...document.querySelectorAll('.n-message')]
+        .filter((e) => !before.has(e))
+        .map((e) => e.textContent ?? '')
+        .join('\n')
+    }
   }
 
   it.each(Object.keys(PEER_REFUSALS) as PeerRefusal[])(
     '%s: worded from its code, the node text as detail (en, zh-CN)',
     async (code) => {
+      const addRefused = await peersScreen()
       const en = await addRefused('en', code)
       expect(en).toMatch(/^The node refused to add http:\/\/127\.0\.0\.1:5009: /)
       // A code the UI has no words for would be shown by its name: every one has words.
