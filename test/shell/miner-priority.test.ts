@@ -54,34 +54,49 @@ describe.runIf(process.platform === 'linux')('on Linux, the real miner', () => {
     await engine?.close()
   })
 
-  it('lowers its worker threads and leaves the main thread as it was', async () => {
-    const before = getPriority(0)
-    expect(threadNice().get(process.pid)).toBe(before)
-    engine = new MinerEngine({ threads: 2 })
-    const endless: MiningWork = {
-      header: {
-        version: 1,
-        index: 2,
-        timestamp: 1_700_000_000_000,
-        previousHash: '00'.repeat(32),
-        merkleRoot: '11'.repeat(32),
-        difficulty: 255
-      }
+  const endless: MiningWork = {
+    header: {
+      version: 1,
+      index: 2,
+      timestamp: 1_700_000_000_000,
+      previousHash: '00'.repeat(32),
+      merkleRoot: '11'.repeat(32),
+      difficulty: 255
     }
-    const done = engine.solve(endless).catch(() => undefined)
+  }
+
+  /** Start two workers hashing; the nice value of every thread of the process while they do. */
+  async function niceWhileHashing(e: MinerEngine): Promise<Map<number, number>> {
+    const done = e.solve(endless).catch(() => undefined)
     const t0 = Date.now()
     while (
-      !engine.workerStates().workers.every((w) => w.hashing > 0) ||
-      engine.workerStates().workers.length < 2
+      !e.workerStates().workers.every((w) => w.hashing > 0) ||
+      e.workerStates().workers.length < 2
     ) {
       if (Date.now() - t0 > 20_000) throw new Error('workers did not start')
       await new Promise((r) => setTimeout(r, 10))
     }
     const nice = threadNice()
+    e.stop()
+    await done
+    return nice
+  }
+
+  it('lowers its worker threads and leaves the main thread as it was', async () => {
+    const before = getPriority(0)
+    expect(threadNice().get(process.pid)).toBe(before)
+    engine = new MinerEngine({ threads: 2 })
+    const nice = await niceWhileHashing(engine)
     expect(nice.get(process.pid)).toBe(before)
     expect(getPriority(process.pid)).toBe(before)
     expect([...nice.values()].filter((n) => n === 19).length).toBeGreaterThanOrEqual(2)
-    engine.stop()
-    await done
+  })
+
+  it("leaves every thread at the process's priority when asked for 'normal'", async () => {
+    const before = getPriority(0)
+    engine = new MinerEngine({ threads: 2, priority: 'normal' })
+    const nice = await niceWhileHashing(engine)
+    expect(nice.size).toBeGreaterThanOrEqual(3)
+    expect([...nice.values()].filter((n) => n !== before)).toEqual([])
   })
 })

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -17,7 +18,7 @@ import {
 } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { DB_FILE } from '../../src/main/store/sqlite-store'
 import { WALLET_FILE } from '../../src/main/wallet/wallet'
 import { resetDataDir, resetNode } from '../../src/main/shell/reset'
@@ -38,17 +39,33 @@ function snapshot(dir: string): Record<string, string> {
   )
 }
 
+/**
+ * Two profiles whose nodes ran and stopped, each with a wallet and a chain: made once per file
+ * with real nodes (two starts and two blocks cost more than all the tests that use them), then
+ * copied for each test, which gets its own config root.
+ */
+let template: { dir: string; remove(): void } | undefined
+async function profilesTemplate(): Promise<string> {
+  if (template === undefined) {
+    const t = tempDir('bf-profiles-')
+    for (const name of ['main', 'main-2']) {
+      const node = await startTestNode({ dataDir: join(t.path, name) })
+      await mine(node, 1)
+      await node.stop()
+    }
+    template = { dir: t.path, remove: t.remove }
+  }
+  return template.dir
+}
+afterAll(() => template?.remove())
+
 /** A config root with two profiles whose nodes ran and stopped, each with a wallet and a chain. */
 async function twoProfiles(): Promise<{ root: string; a: string; b: string }> {
   const root = tempDir('bf-root-')
   onTestFinished(root.remove)
+  cpSync(await profilesTemplate(), root.path, { recursive: true })
   const a = join(root.path, 'main')
   const b = join(root.path, 'main-2')
-  for (const dir of [a, b]) {
-    const t = await startTestNode({ dataDir: dir })
-    await mine(t, 1)
-    await t.stop()
-  }
   writeFileSync(join(a, 'notes.txt'), "mine, not the node's")
   return { root: root.path, a, b }
 }

@@ -174,24 +174,28 @@ describe('schema migration', () => {
     expect(again.store.db.prepare('SELECT COUNT(*) FROM tx_index').pluck().get()).toBe(0)
   })
 
-  it('backfills a main chain longer than one migration slice (2,500 blocks)', () => {
+  it('backfills a main chain longer than one migration slice, in slices that end mid-chain', () => {
     const d = tempDir()
     cleanups.push(d.remove)
     const b = new ChainBuilder()
-    buildChain(2_499, b)
+    buildChain(29, b)
     const mainBlocks = [REGTEST.genesis, ...b.blocks]
     writeV1(d.path, mainBlocks, [], [])
+    // Slices of 7 rows: 30 blocks take five, the last a partial one (1,000 rows in the app).
+    const raw = new Database(join(d.path, DB_FILE))
+    migrate(raw, SCHEMA_VERSION, { sliceRows: 7 })
+    raw.close()
     const c = openChain(d.path)
     cleanups.unshift(c.close)
     const txCount = mainBlocks.reduce((s, blk) => s + blk.transactions.length, 0)
     expect(c.store.db.prepare('SELECT COUNT(*) FROM tx_index').pluck().get()).toBe(txCount)
     expect(c.store.db.prepare('SELECT MIN(height), MAX(height) FROM tx_index').raw().get()).toEqual(
-      [2, 2_500]
+      [2, 30]
     )
     const last = b.tip.transactions.at(-1)!
     expect(c.store.txLocation(last.id)).toEqual({
       blockHash: b.tip.hash,
-      height: 2_500,
+      height: 30,
       position: b.tip.transactions.length - 1
     })
   })

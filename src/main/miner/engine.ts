@@ -64,6 +64,13 @@ export interface MinerEngineOptions {
   workerPath?: string | URL
   /** Node options for the workers. Default: ['--import', 'tsx'] for a .ts worker, else []. */
   execArgv?: string[]
+  /**
+   * 'lowest' (the default): the workers hash at the lowest scheduling priority where that lowers
+   * only their threads (priority.ts), so the node's main thread always gets a core. 'normal':
+   * they compete like any thread, for callers whose threads must make progress beside other busy
+   * work (the engine's tests, run beside other test files).
+   */
+  priority?: 'lowest' | 'normal'
 }
 
 export interface WorkerErrorEvent {
@@ -133,6 +140,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   private readonly control = Control.create()
   private readonly workerPath: string | URL
   private readonly execArgv: string[]
+  private readonly lowPriority: boolean
   private count: number
   private slots: Slot[] = []
   private job: Job | null = null
@@ -149,6 +157,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     // TypeScript sources (development, tests) load through tsx; a bundled worker is plain JS.
     const isTs = String(this.workerPath).endsWith('.ts')
     this.execArgv = opts.execArgv ?? (isTs ? ['--import', 'tsx'] : [])
+    this.lowPriority = (opts.priority ?? 'lowest') === 'lowest'
   }
 
   /** Number of worker threads the engine runs while mining. */
@@ -349,7 +358,11 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   }
 
   private spawn(slot: Slot): void {
-    const workerData: WorkerInit = { workerId: slot.id, control: this.control.buffer }
+    const workerData: WorkerInit = {
+      workerId: slot.id,
+      control: this.control.buffer,
+      lowPriority: this.lowPriority
+    }
     let worker: Worker
     try {
       worker = new Worker(this.workerPath, {

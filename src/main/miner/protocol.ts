@@ -31,6 +31,8 @@ export type FromWorker =
 export interface WorkerInit {
   workerId: number
   control: SharedArrayBuffer
+  /** Hash at the lowest scheduling priority (priority.ts); false: the default priority. */
+  lowPriority: boolean
 }
 
 // Layout: Int32 [0] generation; BigInt64 [1] next chunk, [2] hashes; Int32 [8 + id] per-worker

@@ -18,8 +18,8 @@ const port = parentPort
 // Hash at the lowest scheduling priority where that lowers only this thread (Linux): the node's
 // main thread (HTTP, sync, the app's IPC) always gets a core when it needs one, while an otherwise
 // idle machine still gives the miner all of its time. Never the whole process (priority.ts).
-lowerThreadPriority()
-const { workerId, control: buffer } = workerData as WorkerInit
+const { workerId, control: buffer, lowPriority } = workerData as WorkerInit
+if (lowPriority) lowerThreadPriority()
 const control = new Control(buffer)
 const searcher = new Searcher(control)
 let job: SearchJob | null = null

@@ -5,7 +5,12 @@
  */
 import type Database from 'better-sqlite3'
 
-type Migration = (db: Database.Database) => void
+export interface MigrateOptions {
+  /** Main-chain rows read per slice by a migration that walks the chain (default 1,000). */
+  sliceRows?: number
+}
+
+type Migration = (db: Database.Database, opts: Required<MigrateOptions>) => void
 
 export const MIGRATIONS: readonly Migration[] = [
   // v1: blocks (main and side), the main-chain index, account state, pending pool, peers, settings.
@@ -46,7 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `)
   },
   // v2: a transaction index and per-address history for the main chain, backfilled from it.
-  (db) => {
+  (db, opts) => {
     db.exec(`
       CREATE TABLE tx_index (
         id TEXT PRIMARY KEY,
@@ -65,7 +70,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // Read the main chain in slices: better-sqlite3 cannot write on a connection while one of its
     // statements is still iterating, and a whole-chain .all() would grow with the chain.
     const slice = db.prepare(
-      'SELECT b.hash, b.height, b.txs FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height > ? ORDER BY m.height LIMIT 1000'
+      'SELECT b.hash, b.height, b.txs FROM main_chain m JOIN blocks b ON b.hash = m.hash WHERE m.height > ? ORDER BY m.height LIMIT ?'
     )
     const addTx = db.prepare(
       'INSERT INTO tx_index (id, block_hash, height, position) VALUES (?, ?, ?, ?)'
@@ -74,7 +79,11 @@ export const MIGRATIONS: readonly Migration[] = [
       'INSERT OR IGNORE INTO address_tx (address, height, position, id) VALUES (?, ?, ?, ?)'
     )
     for (let after = 0; ;) {
-      const rows = slice.all(after) as { hash: string; height: number; txs: string }[]
+      const rows = slice.all(after, opts.sliceRows) as {
+        hash: string
+        height: number
+        txs: string
+      }[]
       if (rows.length === 0) break
       for (const r of rows) {
         const txs = JSON.parse(r.txs) as { id: string; sender: string; recipient: string }[]
@@ -92,7 +101,12 @@ export const MIGRATIONS: readonly Migration[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length
 
 /** Bring the database to SCHEMA_VERSION (or to `target`, for tests of the migration path). */
-export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
+export function migrate(
+  db: Database.Database,
+  target = SCHEMA_VERSION,
+  opts: MigrateOptions = {}
+): void {
+  const o = { sliceRows: opts.sliceRows ?? 1000 }
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > SCHEMA_VERSION) {
     throw new Error(
@@ -101,7 +115,7 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   }
   if (current >= target) return
   db.transaction(() => {
-    for (let v = current; v < target; v++) MIGRATIONS[v](db)
+    for (let v = current; v < target; v++) MIGRATIONS[v](db, o)
     db.pragma(`user_version = ${target}`)
   })()
 }
