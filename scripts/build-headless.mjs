@@ -3,8 +3,9 @@
  * Builds the headless node to plain JavaScript in out/node/: `headless.js` (the entry, the package's
  * `blockforge` bin, shebang'd and executable) and the two worker entries it starts,
  * `miner-worker.js` and `verify-worker.js`, each one self-contained ES module with every npm
- * package left as an import (better-sqlite3 is a native addon; fastify and pino load parts of
- * themselves at run time).
+ * package left outside the bundle (better-sqlite3 is a native addon; fastify and pino load parts
+ * of themselves at run time), fastify, pino, better-sqlite3 and `node:http(s)` loaded with
+ * `require` (commonJsByRequire below: a faster start).
  *
  *   node scripts/build-headless.mjs             build
  *   node scripts/build-headless.mjs --if-stale  build only when a source file changed since the last build
@@ -38,6 +39,46 @@ const ENTRIES = {
   headless: 'src/main/headless.ts',
   'miner-worker': 'src/main/miner/worker.ts',
   'verify-worker': 'src/main/p2p/verify-worker.ts'
+}
+
+/**
+ * CommonJS is loaded with `require`, not through Node's ESM loader (issue 12: start to first
+ * answer). Measured in CPU profiles of `node out/node/headless.js` starting:
+ * - `import { request } from 'node:http'` in an ES module makes Node build the module's ESM
+ *   namespace, which reads every export, and `http`'s WebSocket, MessageEvent and CloseEvent are
+ *   lazy getters that load undici (Node's fetch, never used here): tens of milliseconds and
+ *   ~4 MB of RSS. `require` returns the module object without touching them.
+ * - `import Fastify from 'fastify'` (and pino, better-sqlite3: CommonJS packages) makes Node
+ *   parse each package's entry with cjs-module-lexer to find its named exports, and go through
+ *   the ESM resolver, for a default import that is `module.exports` either way.
+ * Each becomes a small module of the bundle that requires it (resolved from out/node, as the
+ * import was) and re-exports its plain values (never a getter: reading one is what loads undici).
+ */
+const AS_COMMONJS = /^(node:https?|fastify|pino|better-sqlite3)$/
+
+/** @type {import('esbuild').Plugin} */
+const commonJsByRequire = {
+  name: 'commonjs-by-require',
+  setup(b) {
+    b.onResolve({ filter: AS_COMMONJS }, (args) => ({ path: args.path, namespace: 'required' }))
+    b.onLoad({ filter: /.*/, namespace: 'required' }, async (args) => {
+      // The packages are imported for their default export only (a function each: Fastify, pino,
+      // Database), and are not loaded here; a built-in's plain values are listed from this Node's.
+      const builtin = args.path.startsWith('node:')
+      const mod = builtin ? (await import('node:module')).createRequire(SELF)(args.path) : {}
+      const names = Object.entries(Object.getOwnPropertyDescriptors(mod))
+        .filter(([k, d]) => 'value' in d && /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default')
+        .map(([k]) => k)
+      return {
+        contents:
+          `import { createRequire } from 'node:module'\n` +
+          `const m = createRequire(import.meta.url)(${JSON.stringify(args.path)})\n` +
+          `export default m\n` +
+          names.map((n) => `export const ${n} = m.${n}\n`).join(''),
+        loader: 'js'
+      }
+    })
+  }
 }
 
 /** @param {string} file @returns {[number, number] | null} mtime (ms) and size, or null if missing */
@@ -90,6 +131,7 @@ export async function build(opts = {}) {
     packages: 'external',
     sourcemap: 'linked',
     metafile: true,
+    plugins: [commonJsByRequire],
     write: false,
     logLevel: opts.quiet ? 'error' : 'warning'
   })

@@ -18,6 +18,10 @@
  * - Each page is one unit of the node's heavy-read scheduler when `schedule` is given
  *   (heavy-reads.ts: one unit per turn of the loop, round-robin across addresses), so pages of
  *   streams and paged reads share the loop fairly; otherwise each page has its own setImmediate.
+ * - The pages read from the store can fill the whole-chain answer cache (`fill`, chain-cache.ts);
+ *   a stream given the cached bytes (`cached`) sends slices of them instead, a page per turn of
+ *   the loop, with the same stall rule, and reads nothing. The routes serve those outside the
+ *   gate below: the gate bounds reads of the store, and they make none.
  *
  * Consistency: the pages are read at different moments, and the main chain may change between
  * them. Each page must continue the blocks already sent (its first block's previous_hash is the
@@ -26,6 +30,7 @@
  * that was the node's main chain from genesis, never a spliced one.
  */
 import { Readable } from 'node:stream'
+import type { CacheFiller, CachedChain } from './chain-cache'
 
 /** The store's side of it (SqliteStore.mainBlockJson). */
 export interface ChainJsonSource {
@@ -48,6 +53,14 @@ export interface ChainStreamOptions {
   stallMs?: number
   /** Runs a page's work in its turn (HeavyReads.always, keyed by the client's address). */
   schedule?: (unit: () => void) => void
+  /**
+   * The answer's blocks as bytes already made for the tip now (chain-cache.ts): sent as slices
+   * of that shared Buffer, a page per read, with nothing read from the store and no turn of the
+   * scheduler to wait for (there is no work to share out).
+   */
+  cached?: CachedChain
+  /** Given every page read from the store, and told how the stream ended (chain-cache.ts). */
+  fill?: CacheFiller
 }
 
 class ChainStream extends Readable {
@@ -56,6 +69,8 @@ class ChainStream extends Readable {
   private started = false
   private scheduled = false
   private lastRead = Date.now()
+  /** Bytes of a cached answer's body sent so far. */
+  private sent = 0
   private readonly watchdog: NodeJS.Timeout
 
   constructor(
@@ -78,12 +93,17 @@ class ChainStream extends Readable {
     this.lastRead = Date.now()
     if (this.scheduled) return
     this.scheduled = true
-    // The next page in a later turn of the event loop, after pending I/O: never a tight loop.
-    ;(this.opts.schedule ?? setImmediate)(() => {
+    const cached = this.opts.cached
+    // The next page in a later turn of the event loop, after pending I/O: never a tight loop. A
+    // cached page is no work to share out (a slice of a Buffer), so it skips the scheduler, but
+    // not the turn: twenty readers of a cached chain still let a /status through between pages.
+    const schedule = cached === undefined ? (this.opts.schedule ?? setImmediate) : setImmediate
+    schedule(() => {
       this.scheduled = false
       if (this.destroyed) return
       try {
-        this.page()
+        if (cached === undefined) this.page()
+        else this.cachedPage(cached)
       } catch (e) {
         this.destroy(e instanceof Error ? e : new Error(String(e)))
       }
@@ -91,9 +111,10 @@ class ChainStream extends Readable {
   }
 
   private page(): void {
-    let out = this.started ? '' : this.opts.head
+    if (!this.started) this.push(this.opts.head)
     this.started = true
     const rows = this.source.mainBlockJson(this.after, PAGE_BYTES)
+    let out = ''
     let broken = false
     for (const r of rows) {
       if (this.lastHash !== undefined && r.parent !== this.lastHash) {
@@ -104,16 +125,37 @@ class ChainStream extends Readable {
       this.after = r.height
       this.lastHash = r.hash
     }
-    if (rows.length === 0 || broken) {
-      this.push(out + this.opts.tail(this.after))
-      this.push(null)
-    } else {
-      this.push(out)
+    if (out !== '') {
+      // As bytes here, once: the same Buffer goes to the socket and, while it fills, the cache.
+      const bytes = Buffer.from(out)
+      this.opts.fill?.add(bytes)
+      this.push(bytes)
     }
+    if (rows.length === 0 || broken) {
+      if (broken || this.lastHash === undefined) this.opts.fill?.abandon()
+      else this.opts.fill?.finish(this.lastHash, this.after)
+      this.push(this.opts.tail(this.after))
+      this.push(null)
+    }
+  }
+
+  /** The next slice of a cached answer (head first, tail last). */
+  private cachedPage(c: CachedChain): void {
+    if (!this.started) {
+      this.started = true
+      this.push(this.opts.head)
+    }
+    if (this.sent < c.body.length) {
+      this.push(c.body.subarray(this.sent, (this.sent += PAGE_BYTES)))
+      return
+    }
+    this.push(this.opts.tail(c.lastIndex))
+    this.push(null)
   }
 
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     clearInterval(this.watchdog)
+    this.opts.fill?.abandon() // a client gone (or cut) before the end: nothing kept
     cb(err)
   }
 }

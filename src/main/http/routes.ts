@@ -11,6 +11,9 @@
  *   of them (running or waiting) per remote address, beyond that 503 unavailable with
  *   Retry-After. GET /nodes/resolve, which also returns the whole chain, has its own slots
  *   (control clients never wait behind public readers), taken before any resolve work is done.
+ *   Once a stream has read the chain for the current tip, its bytes are kept (up to 8 MiB,
+ *   chain-cache.ts) and both routes answer from them, without a slot, until the main chain
+ *   changes: the limits are on reading the store, and a cached answer reads nothing.
  * - Paged reads (?from=&limit=, GET /blocks) are written from the stored JSON; those of more
  *   than LIGHT_PAGE blocks, and every page of a whole-chain stream, take turns in one fair
  *   scheduler (heavy-reads.ts); over its queues, 503 unavailable with Retry-After.
@@ -44,6 +47,7 @@ import type { MiningController } from '../node/mining'
 import type { NodeFacade } from '../node/facade'
 import type { PeerManager } from '../p2p/peer-manager'
 import { normalizeUrl } from '../p2p/wire'
+import { ChainAnswerCache, DEFAULT_CACHE_BYTES } from './chain-cache'
 import { chainJsonStream, DEFAULT_GATE, Gate, type GateLimits } from './chain-stream'
 import { hostOf, type ConnectionLimits } from './connections'
 import { DEFAULT_HEAVY, HeavyReads, type HeavyLimits } from './heavy-reads'
@@ -75,6 +79,8 @@ export interface HttpLimits {
   wholeChainReads?: Partial<GateLimits>
   /** The heavy-read scheduler's queues (heavy-reads.ts). */
   heavyReads?: Partial<HeavyLimits>
+  /** The most bytes of whole-chain answer kept for the tip (chain-cache.ts; 0: none). */
+  chainCacheBytes?: number
 }
 
 export interface Answer {
@@ -150,6 +156,7 @@ interface ReadLimits {
   publicChain: Gate
   controlChain: Gate
   heavy: HeavyReads
+  chainCache: ChainAnswerCache
 }
 const readLimits = new WeakMap<RouteContext, ReadLimits>()
 
@@ -160,8 +167,15 @@ function limitsOf(ctx: RouteContext): ReadLimits {
       publicChain: new Gate({ ...DEFAULT_GATE, ...ctx.limits?.wholeChainReads }),
       // A few resolves at once, from whichever control client: their streams cost constant memory.
       controlChain: new Gate({ active: 4, queued: 4, waitMs: 10_000, perAddress: 8 }),
-      heavy: new HeavyReads({ ...DEFAULT_HEAVY, ...ctx.limits?.heavyReads })
+      heavy: new HeavyReads({ ...DEFAULT_HEAVY, ...ctx.limits?.heavyReads }),
+      chainCache: new ChainAnswerCache(
+        () => ctx.service.tip().hash,
+        ctx.limits?.chainCacheBytes ?? DEFAULT_CACHE_BYTES
+      )
     }
+    // A stale answer's memory is given back as soon as the main chain changes, not at the next read.
+    const cache = l.chainCache
+    ctx.service.on('block', () => cache.refresh())
     readLimits.set(ctx, l)
   }
   return l
@@ -177,7 +191,8 @@ const TOO_MANY_WHOLE = `too many whole-chain reads at once: retry shortly, or re
 /**
  * The whole main chain between `head` and `tail`, streamed from the store (chain-stream.ts):
  * constant memory per request, each page a unit of the heavy-read scheduler, and at most a few
- * at once (`release`: the slot taken with Gate.enter, given back when the stream closes).
+ * at once (`release`: the slot taken with Gate.enter, given back when the stream closes). The
+ * pages fill the answer cache (chain-cache.ts) when no other stream is filling it.
  */
 function wholeChain(
   ctx: RouteContext,
@@ -188,13 +203,32 @@ function wholeChain(
   tail: (lastIndex: number) => string
 ): FastifyReply {
   const address = hostOf(req.socket)
-  const heavy = limitsOf(ctx).heavy
+  const { heavy, chainCache } = limitsOf(ctx)
   const stream = chainJsonStream(ctx.service, {
     head,
     tail,
-    schedule: (unit) => heavy.always(address, unit)
+    schedule: (unit) => heavy.always(address, unit),
+    fill: chainCache.filler()
   })
   stream.once('close', release)
+  return reply.type('application/json; charset=utf-8').send(stream)
+}
+
+/**
+ * The whole main chain from the answer cache, when it holds the tip's: slices of one shared
+ * Buffer, so neither the whole-chain gate nor the scheduler is asked (they bound the work and
+ * memory of reading the store, and this reads nothing). The same stream class sends it, so a
+ * reader that stops reading is cut after STALL_MS as before, and the bytes are the same.
+ */
+function cachedChain(
+  ctx: RouteContext,
+  reply: FastifyReply,
+  head: string,
+  tail: (lastIndex: number) => string
+): FastifyReply | undefined {
+  const cached = limitsOf(ctx).chainCache.current()
+  if (cached === undefined) return undefined
+  const stream = chainJsonStream(ctx.service, { head, tail, cached })
   return reply.type('application/json; charset=utf-8').send(stream)
 }
 
@@ -264,9 +298,13 @@ export const ROUTES: RouteDef[] = guardStorage([
       const s = slice(req.query as { from?: string; limit?: string })
       if ('error' in s) return sendError(reply, 400, 'invalid_field', s.error)
       if (s.whole) {
+        const head = '{"chain":['
+        const tail = (last: number): string => `],"length":${last}}`
+        const fromCache = cachedChain(ctx, reply, head, tail)
+        if (fromCache !== undefined) return fromCache
         const release = await limitsOf(ctx).publicChain.enter(hostOf(req.socket))
         if (release === undefined) return busy(reply, TOO_MANY_WHOLE)
-        return wholeChain(ctx, req, reply, release, '{"chain":[', (last) => `],"length":${last}}`)
+        return wholeChain(ctx, req, reply, release, head, tail)
       }
       // `length` read in the same turn as the blocks: the page and the length agree.
       return pagedRead(
@@ -570,14 +608,13 @@ export const ROUTES: RouteDef[] = guardStorage([
         throw e
       }
       const key = r.replaced ? 'new_chain' : 'chain'
-      return wholeChain(
-        ctx,
-        req,
-        reply,
-        release,
-        `{"message":${JSON.stringify(r.message)},"${key}":[`,
-        () => ']}'
-      )
+      const head = `{"message":${JSON.stringify(r.message)},"${key}":[`
+      const fromCache = cachedChain(ctx, reply, head, () => ']}')
+      if (fromCache !== undefined) {
+        release()
+        return fromCache
+      }
+      return wholeChain(ctx, req, reply, release, head, () => ']}')
     }
   }
 ])
