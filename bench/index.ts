@@ -7,12 +7,16 @@
  * `npm run bench -- miner store` runs only the named parts.
  */
 const PARTS: Record<string, () => Promise<Record<string, number>>> = {
+  flask: async () => (await import('./flask')).runFlaskBench(),
   headless: async () => (await import('./headless')).runHeadlessBench(),
   miner: async () => (await import('./miner')).runMinerBench(),
+  network: async () => (await import('./network')).runNetworkBench(),
+  refusals: async () => (await import('./refusals')).runRefusalsBench(),
   resources: async () => (await import('./resources')).runResourcesBench(),
   status: async () => (await import('./status')).runStatusBench(),
   store: async () => (await import('./store')).runStoreBench(),
-  sync: async () => (await import('./sync')).runSyncBench()
+  sync: async () => (await import('./sync')).runSyncBench(),
+  ui: async () => (await import('./ui')).runUiBench()
 }
 
 async function main(): Promise<void> {

@@ -12,8 +12,15 @@
  *    adding the peer to having its tip.
  * 3. Propagation: two connected nodes in this process; a block mined on one, timed from its
  *    acceptance there to its acceptance as the peer's tip (median and p99 over 100 blocks).
+ * 4. Coinbase-only catch-up (issue 12): an empty node in this process catches up with a headless
+ *    node (child process) holding 500 or 1,000 coinbase-only blocks, two ways: the walkthrough's
+ *    POST /nodes/register then GET /nodes/resolve (timed until the resolve's answer is read),
+ *    and the app's addPeer (`peers.add`, as `--peer` does; timed until its tip is the peer's).
+ *    Sizes and ways are interleaved round by round; medians of COINBASE_ROUNDS, with the CPU
+ *    time of this process (the catching-up node) over the same span.
  *
- * `npx tsx bench/sync.ts` prints a table and, last, one JSON line with every figure.
+ * `npx tsx bench/sync.ts` prints a table and, last, one JSON line with every figure;
+ * `npx tsx bench/sync.ts coinbase` runs part 4 only (e.g. under `node --cpu-prof --import tsx`).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -21,6 +28,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createInterface } from 'node:readline'
+import { Session } from 'node:inspector/promises'
+import { writeFileSync } from 'node:fs'
 import {
   isCoinbase,
   NETWORKS,
@@ -32,11 +41,13 @@ import {
 import { NodeService } from '../src/main/node/service'
 import { startNode, type RunningNode } from '../src/main/app/run'
 import { VerifyPool } from '../src/main/p2p/verify-pool'
-import { chainWithTransfers } from '../test/helpers/chain-builder'
+import { chainWithTransfers, emptyBlocks, namedWallet } from '../test/helpers/chain-builder'
 
 const BLOCKS = 5000
 const TRANSFERS = 20_000
 const PROPAGATION_SAMPLES = 100
+const COINBASE_SIZES = [500, 1000] as const
+const COINBASE_ROUNDS = Number(process.env.BF_BENCH_ROUNDS ?? 7)
 const HEADLESS = fileURLToPath(new URL('../src/main/headless.ts', import.meta.url))
 const REGTEST = NETWORKS.regtest
 
@@ -196,6 +207,120 @@ async function measurePropagation(): Promise<number[]> {
   }
 }
 
+type CatchUpWay = 'resolve' | 'add'
+
+/** One catch-up of a fresh node from `src`: wall ms and this process's CPU ms. */
+async function catchUpOnce(
+  src: string,
+  tip: string,
+  way: CatchUpWay
+): Promise<{ ms: number; cpuMs: number }> {
+  const dst = await startTemp()
+  try {
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    if (way === 'resolve') {
+      const reg = await fetch(`${dst.url}/nodes/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ nodes: [src] })
+      })
+      if (reg.status !== 201) throw new Error(`register answered ${reg.status}`)
+      await reg.arrayBuffer()
+      const res = await fetch(`${dst.url}/nodes/resolve`)
+      const body = (await res.json()) as { message: string }
+      if (res.status !== 200) throw new Error(`resolve answered ${res.status}`)
+      if (dst.service.chain.tip().hash !== tip)
+        throw new Error(`resolve ended short: ${body.message}`)
+    } else {
+      const added = await dst.peers.add(src)
+      if (!added.ok) throw new Error(`could not add the source: ${added.message}`)
+      await waitForTip(dst, tip, 60_000)
+    }
+    const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 }
+  } finally {
+    await dst.close()
+  }
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+/** Part 4: coinbase-only catch-up, both ways, both sizes, interleaved; medians. */
+export async function measureCoinbaseCatchUp(
+  log: (s: string) => void = console.log
+): Promise<Record<string, number>> {
+  const payTo = namedWallet('bench-coinbase').address
+  const genesis = {
+    hash: REGTEST.genesisHash,
+    index: 1,
+    timestamp: REGTEST.params.genesisTimestamp
+  }
+  const all = emptyBlocks(genesis, Math.max(...COINBASE_SIZES), payTo)
+  const sources: { n: number; url: string; tip: string; stop: () => Promise<void> }[] = []
+  const out: Record<string, number> = {}
+  try {
+    for (const n of COINBASE_SIZES) {
+      const dir = temp('bf-bench-cb-')
+      await loadSource(dir, all.slice(0, n))
+      const s = await serve(dir)
+      sources.push({ n, url: s.url, tip: all[n - 1].hash, stop: s.stop })
+    }
+    const samples = new Map<string, { ms: number[]; cpu: number[] }>()
+    // BF_CPU_PROF=<file>: a CPU profile of this process over the measured catch-ups only (not
+    // over building and loading the chain), for chrome://inspect or any .cpuprofile reader.
+    const profile = process.env.BF_CPU_PROF
+    const session = profile ? new Session() : undefined
+    for (let r = -1; r < COINBASE_ROUNDS; r++) {
+      if (r === 0 && session) {
+        session.connect()
+        await session.post('Profiler.enable')
+        await session.post('Profiler.setSamplingInterval', { interval: 100 })
+        await session.post('Profiler.start')
+      }
+      for (const src of sources) {
+        for (const way of ['resolve', 'add'] as const) {
+          const x = await catchUpOnce(src.url, src.tip, way)
+          if (r < 0) continue // the first round warms up code paths and connections
+          const k = `${way}_${src.n}`
+          const s = samples.get(k) ?? { ms: [], cpu: [] }
+          s.ms.push(x.ms)
+          s.cpu.push(x.cpuMs)
+          samples.set(k, s)
+        }
+      }
+    }
+    if (session) {
+      const { profile: p } = await session.post('Profiler.stop')
+      writeFileSync(profile!, JSON.stringify(p))
+      session.disconnect()
+      log(`CPU profile of the catch-ups: ${profile}`)
+    }
+    log('')
+    log(
+      `| coinbase-only catch-up (median of ${COINBASE_ROUNDS}) | wall | CPU of the catching-up node |`
+    )
+    log('| --- | --- | --- |')
+    for (const [k, s] of samples) {
+      out[`catchup_${k}_ms`] = +median(s.ms).toFixed(1)
+      out[`catchup_${k}_cpu_ms`] = +median(s.cpu).toFixed(1)
+      const [way, n] = k.split('_')
+      const what =
+        way === 'resolve' ? 'POST /nodes/register + GET /nodes/resolve' : 'addPeer until the tip'
+      log(
+        `| ${n} blocks, ${what} | ${out[`catchup_${k}_ms`]} ms (${Math.min(...s.ms).toFixed(1)}–${Math.max(...s.ms).toFixed(1)}) | ${out[`catchup_${k}_cpu_ms`]} ms |`
+      )
+    }
+    return out
+  } finally {
+    for (const s of sources) await s.stop()
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
@@ -249,14 +374,21 @@ export async function runSyncBench(
     log(
       `| block propagation to a peer's tip, median / p99 (${prop.length} blocks) | ${out.propagation_median_ms} / ${out.propagation_p99_ms} ms |`
     )
-    return out
+    return { ...out, ...(await measureCoinbaseCatchUp(log)) }
   } finally {
     for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runSyncBench().then(
+  const only = process.argv[2] === 'coinbase'
+  const run = only
+    ? () =>
+        measureCoinbaseCatchUp().finally(() => {
+          for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
+        })
+    : runSyncBench
+  run().then(
     (r) => {
       console.log(JSON.stringify(r))
       process.exit(0)

@@ -27,7 +27,7 @@ import {
   type ParentContext,
   type SignatureVerifier
 } from '../core'
-import type { ChainStore, HeaderEntry } from './store'
+import { headerEntry, type ChainStore, type HeaderEntry } from './store'
 
 export const MEDIAN_SPAN = 11
 
@@ -125,13 +125,17 @@ export class Chain {
     if (h === undefined) {
       h = this.store.getHeader(hash)
       if (h === undefined) return undefined
-      // A header read inside a caller's transaction may belong to a block that is rolled back.
-      if (this.store.inTransaction?.()) return h
-      if (this.headerCache.size >= 4096)
-        this.headerCache.delete(this.headerCache.keys().next().value!)
-      this.headerCache.set(hash, h)
+      this.cacheHeader(h)
     }
     return h
+  }
+
+  private cacheHeader(h: HeaderEntry): void {
+    // A header read inside a caller's transaction may belong to a block that is rolled back.
+    if (this.store.inTransaction?.()) return
+    if (this.headerCache.size >= 4096)
+      this.headerCache.delete(this.headerCache.keys().next().value!)
+    this.headerCache.set(h.hash, h)
   }
 
   isOnMain(h: { hash: string; index: number }): boolean {
@@ -275,6 +279,8 @@ export class Chain {
     if (!txs.ok) return bodyFault(txs)
 
     const totalWork = parent.totalWork + blockWork(block.difficulty)
+    // Stored below, in every branch: its child, next in a catch-up, finds its parent here.
+    const stored = (): void => this.cacheHeader(headerEntry(block, totalWork))
     if (extendsTip) {
       this.store.applyChange({
         add: { block, totalWork },
@@ -282,6 +288,7 @@ export class Chain {
         connect: [block],
         accounts: branch.overlay.changes
       })
+      stored()
       return { kind: 'accepted', block, status: 'main', origin }
     }
     if (totalWork > tip.totalWork) {
@@ -292,6 +299,7 @@ export class Chain {
         connect: connected,
         accounts: branch.overlay.changes
       })
+      stored()
       return {
         kind: 'accepted',
         block,
@@ -301,6 +309,7 @@ export class Chain {
       }
     }
     this.store.addSideBlock({ block, totalWork })
+    stored()
     return { kind: 'accepted', block, status: 'side', origin }
   }
 

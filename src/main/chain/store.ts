@@ -11,6 +11,22 @@ export interface HeaderEntry extends BlockHeader {
   readonly txCount: number
 }
 
+/** The header entry of a block about to be stored with `totalWork` (what getHeader will read). */
+export function headerEntry(block: Block, totalWork: bigint): HeaderEntry {
+  return {
+    hash: block.hash,
+    version: block.version,
+    index: block.index,
+    timestamp: block.timestamp,
+    previousHash: block.previousHash,
+    merkleRoot: block.merkleRoot,
+    difficulty: block.difficulty,
+    proof: block.proof,
+    totalWork,
+    txCount: block.transactions.length
+  }
+}
+
 export interface StoredBlock {
   readonly block: Block
   readonly totalWork: bigint

@@ -3,9 +3,9 @@
  * first rule broken, in the spec's order, with its code and a message for a person. Nothing here
  * throws on bad input.
  */
-import { addressOf, verifyEd25519 } from './crypto'
+import { addressOf, sha256Hex, verifyEd25519 } from './crypto'
 import { blockHash, txId, txSigningBytes } from './codec'
-import { fail, OK, type Check } from './errors'
+import { fail, OK, type Check, type Result } from './errors'
 import { merkleRoot } from './merkle'
 import type { Network } from './networks'
 import { leadingZeroBits } from './pow'
@@ -38,6 +38,28 @@ export function checkTransactionForm(
   genesisHash: string,
   verifier: SignatureVerifier = verifyWithNodeCrypto
 ): Check {
+  const unsigned = checkFormBeforeSignature(tx, genesisHash)
+  if (!unsigned.ok) return unsigned
+  return checkSignature(tx, unsigned.value, verifier)
+}
+
+/** The last rule of a transfer's form (PROTOCOL §3): its signature of `signingBytes` verifies. */
+export function checkSignature(
+  tx: Transaction,
+  signingBytes: Buffer,
+  verifier: SignatureVerifier
+): Check {
+  if (!verifier(tx, signingBytes))
+    return fail('bad_signature', `transaction ${short(tx.id)}: the signature does not verify`)
+  return OK
+}
+
+/**
+ * Every well-formedness rule of PROTOCOL §3 that comes before the signature, in the same order
+ * and with the same answers as checkTransactionForm; on success, the signing bytes. The
+ * signature itself (the costly rule, and the last one) is the caller's to check.
+ */
+export function checkFormBeforeSignature(tx: Transaction, genesisHash: string): Result<Buffer> {
   if (isCoinbase(tx)) {
     return fail(
       'bad_transaction',
@@ -59,16 +81,14 @@ export function checkTransactionForm(
   if (tx.amount < 1)
     return fail('bad_transaction', `transaction ${short(tx.id)}: amount must be at least 1`)
   const bytes = txSigningBytes(tx, genesisHash)
-  const id = txId(tx, genesisHash)
+  const id = sha256Hex(bytes) // txId, from the bytes already built
   if (id !== tx.id) {
     return fail(
       'bad_transaction',
       `transaction id ${short(tx.id)} does not match its contents (expected ${short(id)}; is it for another network?)`
     )
   }
-  if (!verifier(tx, bytes))
-    return fail('bad_signature', `transaction ${short(tx.id)}: the signature does not verify`)
-  return OK
+  return { ok: true, value: bytes }
 }
 
 /** PROTOCOL §3: a well-formed transfer against an account state: next nonce, enough balance. */

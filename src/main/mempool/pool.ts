@@ -10,7 +10,8 @@
  * be dropped without leaving a nonce gap (the last of its sender's sequence).
  */
 import {
-  checkTransactionForm,
+  checkFormBeforeSignature,
+  checkSignature,
   fail,
   OK,
   verifyWithNodeCrypto,
@@ -27,6 +28,9 @@ export interface PoolOptions {
 
 export type AddOutcome = Check | { ok: true; value: 'known' }
 
+/** Signature results remembered (a transaction offered again, by another peer or later). */
+const SIGNATURES_REMEMBERED = 1024
+
 export class PendingPool {
   private readonly byId = new Map<string, Transaction>()
   /** Each sender's pending transactions, in nonce order (consecutive). */
@@ -40,6 +44,8 @@ export class PendingPool {
   private readonly credit = new Map<string, bigint>()
   private readonly maxSize: number
   private readonly verifier: SignatureVerifier
+  /** Recent signature checks by id, key and signature: true when it verified. */
+  private readonly signatures = new Map<string, boolean>()
 
   constructor(
     private readonly genesisHash: string,
@@ -113,9 +119,42 @@ export class PendingPool {
   ): AddOutcome {
     if (this.byId.has(tx.id)) return { ok: true, value: 'known' }
     if (checkForm) {
-      const form = checkTransactionForm(tx, this.genesisHash, this.verifier)
+      // PROTOCOL §3's order: the form (the signature last) before the state. A transfer that
+      // breaks a state rule is answered bad_signature if its signature is bad too, so its
+      // signature is checked either way; a repeated offer is answered from memory.
+      const form = checkFormBeforeSignature(tx, this.genesisHash)
       if (!form.ok) return form
+      const sig = checkSignature(tx, form.value, this.rememberedVerifier)
+      if (!sig.ok) return sig
     }
+    const st = this.checkState(tx, state, countCredits)
+    if (!st.ok) return st
+    if (this.byId.size >= this.maxSize && (countCredits || !this.evictFor(tx, state))) {
+      return fail(
+        'bad_transaction',
+        `the pending pool is full (${this.maxSize}); offer a higher fee than the cheapest pending transaction`
+      )
+    }
+    this.insert(tx)
+    return OK
+  }
+
+  /**
+   * The rules a transfer signed by this node's own wallet could break, checked before it is
+   * signed: every form rule but the signature (which the wallet's own key makes good), then the
+   * sender's next nonce and balance as `add` checks them. A refusal here is the very answer `add`
+   * would give the signed transfer, without the signing and verifying. `draft` carries a
+   * placeholder for the signature it does not have yet.
+   */
+  checkBeforeSigning(draft: Transaction, state: StateView): Check {
+    if (this.byId.has(draft.id)) return OK
+    const form = checkFormBeforeSignature(draft, this.genesisHash)
+    if (!form.ok) return form
+    return this.checkState(draft, state, false)
+  }
+
+  /** PROTOCOL §3 against the tip followed by the sender's pending transactions: nonce, funds. */
+  private checkState(tx: Transaction, state: StateView, countCredits: boolean): Check {
     const acc = state.account(tx.sender)
     const next = acc.nonce + this.bySenderOf(tx.sender).length
     if (tx.nonce !== next) {
@@ -135,14 +174,19 @@ export class PendingPool {
         `amount + fee ${need} exceeds what the sender has after its pending transactions (${available})`
       )
     }
-    if (this.byId.size >= this.maxSize && (countCredits || !this.evictFor(tx, state))) {
-      return fail(
-        'bad_transaction',
-        `the pending pool is full (${this.maxSize}); offer a higher fee than the cheapest pending transaction`
-      )
-    }
-    this.insert(tx)
     return OK
+  }
+
+  private readonly rememberedVerifier: SignatureVerifier = (tx, bytes) => {
+    const key = `${tx.id}${tx.publicKey}${tx.signature}`
+    let good = this.signatures.get(key)
+    if (good === undefined) {
+      good = this.verifier(tx, bytes)
+      if (this.signatures.size >= SIGNATURES_REMEMBERED)
+        this.signatures.delete(this.signatures.keys().next().value!)
+      this.signatures.set(key, good)
+    }
+    return good
   }
 
   private insert(tx: Transaction): void {

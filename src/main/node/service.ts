@@ -11,7 +11,9 @@ import {
   createCoinbase,
   fail,
   merkleRoot,
+  txId,
   verifyWithNodeCrypto,
+  type Failure,
   type Account,
   type Block,
   type Network,
@@ -272,7 +274,9 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
 
   /** Keep the pool in step with the main chain (PROTOCOL §6), then tell listeners. */
   private afterBlock(a: AcceptedBlock): void {
-    if (a.status === 'main') {
+    // An empty pool stays empty when the chain just grows (every block of most catch-ups):
+    // nothing to rebuild, store or announce.
+    if (a.status === 'main' && (this.pool.size > 0 || a.reorg !== undefined)) {
       const before = this.pool.size
       const previous = this.pool.all()
       const abandoned = a.reorg
@@ -309,17 +313,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
     if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
     const before = this.pool.size
     const r = this.pool.add(tx, this.store)
-    if (!r.ok) {
-      this.emit('refused', {
-        what: 'transaction',
-        code: r.code,
-        message: r.message,
-        id: tx.id,
-        via,
-        from: source ?? via
-      })
-      return { ...r, kind: 'invalid' }
-    }
+    if (!r.ok) return this.refuseTransaction(tx.id, r, source, via)
     if (r.value === 'known') return { kind: 'known', id: tx.id }
     try {
       // A full pool made room by evicting a cheaper transaction: persist the pool as it now is,
@@ -339,13 +333,48 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
     return { kind: 'accepted', tx }
   }
 
-  /** A transfer signed by this node's wallet, offered to the pool. */
+  private refuseTransaction(
+    id: string,
+    r: Failure,
+    source: string | undefined,
+    via: 'http' | 'wallet'
+  ): TxOutcome {
+    this.emit('refused', {
+      what: 'transaction',
+      code: r.code,
+      message: r.message,
+      id,
+      via,
+      from: source ?? via
+    })
+    return { ...r, kind: 'invalid' }
+  }
+
+  /**
+   * A transfer signed by this node's wallet, offered to the pool. What the signature cannot
+   * change (form, nonce, balance) is checked first: a transfer the wallet cannot pay is refused
+   * with the answer submitTransaction would give, without signing it or checking the signature.
+   */
   sendFromWallet(req: { recipient: string; amount: number; fee: number }): TxOutcome {
     if (req.recipient === COINBASE_SENDER) {
       return { ...fail('bad_transaction', 'recipient "0" is not an address'), kind: 'invalid' }
     }
     const nonce = this.pool.nextNonce(this.wallet.address, this.store)
-    const tx = this.wallet.transfer({ ...req, nonce }, this.network.genesisHash)
+    const genesis = this.network.genesisHash
+    const body = { sender: this.wallet.address, ...req, nonce }
+    // The wallet's key signs it only if it passes: the placeholder is never checked.
+    const draft = {
+      ...body,
+      id: txId(body, genesis),
+      publicKey: this.wallet.publicKey,
+      signature: ''
+    }
+    // Not known, whatever it is: its nonce is the next one, so no transaction of the main chain
+    // or the pool can have its id (the id covers the nonce).
+    if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
+    const r = this.pool.checkBeforeSigning(draft, this.store)
+    if (!r.ok) return this.refuseTransaction(draft.id, r, undefined, 'wallet')
+    const tx = this.wallet.transfer({ ...req, nonce }, genesis)
     return this.submitTransaction(tx, undefined, 'wallet')
   }
 

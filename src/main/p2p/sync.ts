@@ -41,8 +41,15 @@ export function batchThatFits(maxBytes: number): number {
 }
 /** Catch-ups from different peers running at once (a stalled one lets the next start). */
 export const MAX_SYNCS = 3
-/** Blocks connected per store commit while catching up. */
-export const COMMIT_EVERY = 100
+/**
+ * Blocks connected per store commit while catching up: at most COMMIT_EVERY, and fewer once they
+ * carry COMMIT_TXS transactions (coinbases included). A commit costs about as much as
+ * connecting tens of coinbase-only blocks (its pages are written to the WAL), so small blocks go
+ * 500 to a commit; blocks full of transfers still commit every 100 or so, which bounds how long the
+ * event loop is held between commits (HTTP requests and timers are let in after each).
+ */
+export const COMMIT_EVERY = 500
+export const COMMIT_TXS = 600
 /** Ancestors of an orphan fetched one by one before falling back to a batched catch-up. */
 export const ANCESTOR_STEPS = 16
 
@@ -51,8 +58,32 @@ interface Batch {
   limit: number
   /** The answer went on with blocks that did not parse or link up: nothing to ask for after it. */
   truncated: boolean
-  /** Per chunk of COMMIT_EVERY blocks: resolves once its signatures were checked on the pool. */
-  checked: Promise<unknown>[]
+  /**
+   * The blocks in commit-sized chunks (COMMIT_EVERY, COMMIT_TXS), each with a promise that
+   * resolves once its signatures were checked on the pool.
+   */
+  chunks: { blocks: Block[]; checked: Promise<unknown> }[]
+}
+
+/** Consecutive runs of `blocks` of at most COMMIT_EVERY blocks and, past one, COMMIT_TXS txs. */
+export function commitChunks(blocks: readonly Block[]): Block[][] {
+  const out: Block[][] = []
+  let cur: Block[] = []
+  let txs = 0
+  for (const b of blocks) {
+    if (
+      cur.length > 0 &&
+      (cur.length >= COMMIT_EVERY || txs + b.transactions.length > COMMIT_TXS)
+    ) {
+      out.push(cur)
+      cur = []
+      txs = 0
+    }
+    cur.push(b)
+    txs += b.transactions.length
+  }
+  if (cur.length > 0) out.push(cur)
+  return out
 }
 
 /** Batches fetched and checked ahead of the one being connected. */
@@ -230,7 +261,9 @@ export class Syncer {
     const s = p.status
     if (s === null || this.net.closed || this.net.isBanned(p)) return false
     if (!force && s.totalWork <= this.service.tip().totalWork) return true
-    this.pool?.warm()
+    // The verify pool is not warmed here: its workers start with the first batch that has
+    // transfers to check (a coinbase-only catch-up, or one block, needs none; starting two under
+    // tsx cost about 0.1 s of CPU each, on the cores the catch-up itself needs).
     const fork = await this.findFork(p, s.index)
     if (fork === undefined) return false
     // Said once at each end: the blocks in between are summarised by the chain's log lines.
@@ -290,30 +323,31 @@ export class Syncer {
   private async prepare(p: PeerEntry, from: number, limit: number): Promise<Batch | undefined> {
     const got = await this.getBlocks(p, from, limit)
     if (got === undefined) return undefined
-    const checked: Promise<unknown>[] = []
-    for (let i = 0; i < got.blocks.length; i += COMMIT_EVERY) {
-      const txs = got.blocks.slice(i, i + COMMIT_EVERY).flatMap((b) => b.transactions)
-      checked.push(this.pool ? this.pool.prime(txs) : Promise.resolve())
-    }
-    return { ...got, checked }
+    const chunks = commitChunks(got.blocks).map((blocks) => ({
+      blocks,
+      // Coinbase-only chunks have nothing to check: no worker is started for them.
+      checked:
+        this.pool && blocks.some((b) => b.transactions.length > 1)
+          ? this.pool.prime(blocks.flatMap((b) => b.transactions))
+          : Promise.resolve()
+    }))
+    return { ...got, chunks }
   }
 
   /**
    * Offer a batch in order; stop at the first block that is invalid or does not connect. Blocks
-   * go to the store COMMIT_EVERY at a time (one SQLite commit each), with HTTP requests and
-   * timers let in between.
+   * go to the store a chunk at a time (commitChunks: one SQLite commit each), with HTTP requests
+   * and timers let in between.
    */
   private async submitBatch(
     p: PeerEntry,
     batch: Batch
   ): Promise<{ stop: boolean; accepted: number; last?: Block }> {
-    const blocks = batch.blocks
     let last: Block | undefined
     let accepted = 0
-    for (let i = 0; i < blocks.length; i += COMMIT_EVERY) {
-      await batch.checked[i / COMMIT_EVERY]
+    for (const { blocks: chunk, checked } of batch.chunks) {
+      await checked
       if (this.net.closed) return { stop: true, accepted, last }
-      const chunk = blocks.slice(i, i + COMMIT_EVERY)
       let outcomes: ReturnType<typeof this.service.submitBlocks>
       try {
         outcomes = this.service.submitBlocks(chunk, p.url, 'peer')
@@ -497,7 +531,9 @@ export class Syncer {
       await this.syncing.get(p.url)?.done
       await this.exclusive(async () => {
         const s = await this.net.pollOne(p, false)
-        if (s !== undefined) await this.syncFrom(p, true)
+        // A peer whose tip we hold has nothing we lack: a block is stored only once its
+        // ancestors are (the usual case after POST /nodes/register, whose catch-up just ended).
+        if (s !== undefined && !this.service.hasBlock(s.tipHash)) await this.syncFrom(p, true)
       })
     }
     const after = this.service.tip()

@@ -6,6 +6,10 @@
  * check runs for every transfer, only earlier and on several cores.
  *
  * The worker starts like the miner's: the .ts file beside this one under tsx, or a built path.
+ *
+ * Workers start on first need (a batch of at least minBatch transfers: a catch-up of
+ * coinbase-only blocks never starts one) and stop after idleMs without work, so an idle node
+ * holds no worker thread (each costs about 10 MB of RSS).
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -30,7 +34,12 @@ export interface VerifyPoolOptions {
   cacheSize?: number
   /** Batches smaller than this are left to the inline check (default 32). */
   minBatch?: number
+  /** Workers are stopped after this long without a job (default IDLE_MS). */
+  idleMs?: number
 }
+
+/** How long the workers outlive their last job: a catch-up's batches come well within it. */
+export const IDLE_MS = 15_000
 
 interface Job {
   resolve: (r: Uint8Array) => void
@@ -40,6 +49,8 @@ interface Job {
 interface Slot {
   worker: Worker
   jobs: Map<number, Job>
+  /** Stopped on purpose (idle): its exit is not a failure. */
+  stopping: boolean
 }
 
 const key = (id: string, tx: Transaction): string => `${id}${tx.publicKey}${tx.signature}`
@@ -51,11 +62,13 @@ export class VerifyPool {
   private readonly execArgv: string[]
   private readonly cacheSize: number
   private readonly minBatch: number
+  private readonly idleMs: number
   private readonly good = new Set<string>()
   private slots: Slot[] = []
   private nextJob = 1
   private closed = false
   private failures = 0
+  private idleTimer: NodeJS.Timeout | undefined
 
   /** A verifier for NodeService: a remembered good signature, else node:crypto. */
   readonly verifier: SignatureVerifier = (tx, bytes) =>
@@ -69,6 +82,12 @@ export class VerifyPool {
     this.execArgv = opts.execArgv ?? (isTs ? ['--import', 'tsx'] : [])
     this.cacheSize = opts.cacheSize ?? 100_000
     this.minBatch = opts.minBatch ?? 32
+    this.idleMs = opts.idleMs ?? IDLE_MS
+  }
+
+  /** Worker threads running now (started on first need, stopped when idle). */
+  get running(): number {
+    return this.slots.filter(Boolean).length
   }
 
   private slot(i: number): Slot {
@@ -76,16 +95,18 @@ export class VerifyPool {
     if (s === undefined) {
       const worker = new Worker(this.workerPath, { execArgv: this.execArgv })
       worker.unref()
-      const slot: Slot = { worker, jobs: new Map() }
+      const slot: Slot = { worker, jobs: new Map(), stopping: false }
       worker.on('message', (m: VerifyResponse) => {
         const job = slot.jobs.get(m.id)
         slot.jobs.delete(m.id)
         job?.resolve(m.results)
+        this.scheduleIdle()
       })
       const fail = (e: Error): void => {
         for (const j of slot.jobs.values()) j.reject(e)
         slot.jobs.clear()
         if (this.slots[i] === slot) delete this.slots[i]
+        if (slot.stopping) return
         // A worker that cannot start (e.g. a wrong workerPath in a build) is not retried forever:
         // the chain's inline check does the work.
         if (!this.closed && ++this.failures >= 3) void this.close()
@@ -102,9 +123,32 @@ export class VerifyPool {
   warm(): void {
     if (this.closed) return
     for (let i = 0; i < this.threads; i++) this.slot(i)
+    this.scheduleIdle()
+  }
+
+  /** Once no job is in flight, stop the workers after idleMs (a new job cancels that). */
+  private scheduleIdle(): void {
+    clearTimeout(this.idleTimer)
+    this.idleTimer = undefined
+    if (this.closed || this.slots.some((s) => s !== undefined && s.jobs.size > 0)) return
+    this.idleTimer = setTimeout(() => this.stopIdle(), this.idleMs)
+    this.idleTimer.unref()
+  }
+
+  private stopIdle(): void {
+    this.idleTimer = undefined
+    if (this.slots.some((s) => s !== undefined && s.jobs.size > 0)) return
+    const slots = this.slots.filter(Boolean)
+    this.slots = []
+    for (const s of slots) {
+      s.stopping = true
+      void s.worker.terminate()
+    }
   }
 
   private run(i: number, packed: Buffer): Promise<Uint8Array> {
+    clearTimeout(this.idleTimer)
+    this.idleTimer = undefined
     const slot = this.slot(i)
     const id = this.nextJob++
     const ab = packed.buffer.slice(
@@ -170,6 +214,7 @@ export class VerifyPool {
 
   async close(): Promise<void> {
     this.closed = true
+    clearTimeout(this.idleTimer)
     const slots = this.slots.filter(Boolean)
     this.slots = []
     await Promise.all(slots.map((s) => s.worker.terminate()))
