@@ -57,6 +57,17 @@ describe('chain store', () => {
     expect(chain.revision).toBe(1)
   })
 
+  it('takes a summary of many blocks by reading the newest again, once', async () => {
+    const chain = useChainStore()
+    await chain.load()
+    fake.listBlocks.mockClear()
+    chain.applyEvent({ type: 'blocks', count: 300 })
+    await flushPromises()
+    expect(fake.listBlocks).toHaveBeenCalledTimes(1)
+    expect(fake.listBlocks).toHaveBeenCalledWith(0, 10)
+    expect(chain.revision).toBe(1)
+  })
+
   it('remembers a reorg and refetches the recent blocks', async () => {
     const chain = useChainStore()
     await chain.load()
@@ -243,5 +254,27 @@ describe('useBlockPages', () => {
     await flushPromises()
     expect(pages.rowAt(2)?.index).toBe(249)
     expect(pages.rowAt(1)).toBeUndefined()
+  })
+
+  it('holds at most MAX_PAGES pages, dropping those farthest from where the list is read', async () => {
+    const { ref } = await import('vue')
+    const { useBlockPages, MAX_PAGES, PAGE_SIZE } =
+      await import('@renderer/composables/useBlockPages')
+    const tip = ref(100_000)
+    const pages = useBlockPages(tip, ref(null))
+    // Scroll from the tip down through MAX_PAGES + 5 pages, one row of each.
+    for (let p = 0; p < MAX_PAGES + 5; p++) {
+      pages.rowAt(p * PAGE_SIZE)
+      await flushPromises()
+    }
+    fake.listBlocks.mockClear()
+    // Where the reader is now: still held, nothing fetched.
+    const last = (MAX_PAGES + 4) * PAGE_SIZE
+    expect(pages.rowAt(last)?.index).toBe(100_000 - last)
+    expect(pages.rowAt(last - PAGE_SIZE)?.index).toBe(100_000 - last + PAGE_SIZE)
+    expect(fake.listBlocks).not.toHaveBeenCalled()
+    // The tip's page, the farthest: dropped, so reading it fetches it again.
+    expect(pages.rowAt(0)).toBeUndefined()
+    expect(fake.listBlocks).toHaveBeenCalledWith(100_000, PAGE_SIZE)
   })
 })
