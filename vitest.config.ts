@@ -17,6 +17,7 @@ const UNIT_NODE = [
   'test/store/!(crash).test.ts',
   'test/miner/**/*.test.ts',
   'test/api/**/*.test.ts',
+  'test/p2p/**/*.test.ts',
   'test/shell/**/*.test.ts',
   'test/log/**/*.test.ts',
   'test/launcher/!(start-fallback).test.ts'

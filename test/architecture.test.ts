@@ -17,7 +17,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { importCycles, importGraph, type ImportEdge } from './helpers/imports'
+import { readFileSync } from 'node:fs'
+import { importCycles, importGraph, sourceFiles, type ImportEdge } from './helpers/imports'
 import { tempDir } from './helpers/temp'
 
 const ROOT = process.env.BF_ARCH_ROOT ?? join(__dirname, '..')
@@ -44,7 +45,7 @@ const LAYERS: Record<string, readonly string[]> = {
   miner: ['core', 'node'],
   p2p: ['core', 'node', 'log'],
   http: ['core', 'node', 'p2p', 'log'],
-  api: ['core', 'node', 'http', 'package.json'],
+  api: ['core', 'node', 'package.json'],
   // the composition root: builds a running node from all of the above
   app: [
     'core',
@@ -110,6 +111,73 @@ function layerViolations(edges: readonly ImportEdge[]): string[] {
   return out
 }
 
+/**
+ * Packages that stand for a layer's job: only the areas named may import them (the rest reach
+ * that job through the layer). A package not listed may be imported where LAYERS allows.
+ */
+const PACKAGES: Record<string, readonly string[]> = {
+  'better-sqlite3': ['store'],
+  fastify: ['http'],
+  pino: ['log'],
+  electron: ['shell', 'index.ts', 'preload']
+}
+
+/** One line per import of a package from an area PACKAGES does not give it to. */
+function packageViolations(edges: readonly ImportEdge[]): string[] {
+  return edges
+    .filter((e) => e.to === undefined && !e.spec.startsWith('.') && !e.spec.startsWith('node:'))
+    .flatMap((e) => {
+      const name = e.spec.startsWith('@')
+        ? e.spec.split('/').slice(0, 2).join('/')
+        : e.spec.split('/')[0]
+      const allowed = PACKAGES[name]
+      const area = areaOf(e.from)
+      if (allowed === undefined || allowed.includes(area)) return []
+      return [
+        `${e.from}:${e.line} imports ${e.spec}: only ${allowed.join(', ')} may (PACKAGES in test/architecture.test.ts)`
+      ]
+    })
+}
+
+/** One line per file of src/main whose folder has no row in LAYERS, whatever it imports. */
+function unlistedFiles(files: readonly string[]): string[] {
+  return files
+    .filter((f) => LAYERS[areaOf(f)] === undefined)
+    .map(
+      (f) =>
+        `${f}: the folder '${areaOf(f)}' has no row in LAYERS (test/architecture.test.ts): say what it may import`
+    )
+}
+
+/**
+ * The layers table of docs/ARCHITECTURE.md as { area: what it may import }: each row's
+ * backticked folders or entries, and its "may import" cell ("everything below" for the
+ * composition root; "nothing" and "`node:crypto` only" are no folder).
+ */
+function documentedLayers(markdown: string): Record<string, string[] | 'everything below'> {
+  const out: Record<string, string[] | 'everything below'> = {}
+  const lines = markdown.split('\n')
+  const head = lines.findIndex((l) => /^\| layer \| folder \| may import \|/.test(l))
+  // The table's rows: from its header to the first line that is not a row.
+  for (const line of lines.slice(head + 2)) {
+    if (!line.startsWith('|')) break
+    const cells = line.split('|').map((c) => c.trim())
+    if (cells.length < 5 || !cells[2].includes('`')) continue
+    const names = [...cells[2].matchAll(/`([^`]+)`/g)].map((m) =>
+      m[1].replace(/\/$/, '').replace(/^src\//, '')
+    )
+    const may = cells[3]
+    const list =
+      may === 'everything below'
+        ? 'everything below'
+        : may === 'nothing' || may.includes('only')
+          ? []
+          : may.split(',').map((x) => x.trim())
+    for (const n of names) out[n] = list
+  }
+  return out
+}
+
 /** Where the concrete NodeService may be imported: its own folder and the composition root. */
 const SERVICE_FILE = 'src/main/node/service.ts'
 const MAY_BUILD_THE_NODE = ['node', 'app']
@@ -156,6 +224,34 @@ describe('architecture', () => {
 
   it('imports only down the layers: each folder of src/main imports only what LAYERS allows', () => {
     expect(layerViolations(graph)).toEqual([])
+  })
+
+  it('gives every file of src/main a folder with a row in LAYERS, even one that imports no file', () => {
+    const files = sourceFiles(ROOT, 'src/main')
+    expect(files.length).toBeGreaterThan(100)
+    expect(unlistedFiles(files)).toEqual([])
+  })
+
+  it("keeps each layer's packages in its layer: SQLite in store, Fastify in http, pino in log, Electron in the shell", () => {
+    expect(packageViolations(graph)).toEqual([])
+    // The rule has something to check: each package is imported where it belongs.
+    for (const pkg of Object.keys(PACKAGES)) expect(graph.some((e) => e.spec === pkg)).toBe(true)
+  })
+
+  it('says in docs/ARCHITECTURE.md what LAYERS says, row by row', () => {
+    const doc = documentedLayers(readFileSync(join(ROOT, 'docs/ARCHITECTURE.md'), 'utf8'))
+    const rows = Object.keys(LAYERS).filter((a) => !['preload', 'renderer'].includes(a))
+    expect(Object.keys(doc).sort()).toEqual(rows.sort())
+    for (const a of rows) {
+      const d = doc[a]
+      if (d === 'everything below') {
+        // The composition root may import every folder below it, and no entry.
+        expect(
+          LAYERS[a].every((b) => !b.endsWith('.ts')),
+          a
+        ).toBe(true)
+      } else expect([...LAYERS[a]].sort(), `${a}'s row in docs/ARCHITECTURE.md`).toEqual(d.sort())
+    }
   })
 
   it('keeps LAYERS itself one way: no folder may import a folder that may import it', () => {
@@ -247,17 +343,30 @@ describe('architecture rules on a tree made to break them', () => {
     "import { g } from './gossip'\nimport { s } from './sync'\nexport const a = 1\nexport const h = () => g + s\n"
   )
   write('src/main/p2p/sync.ts', "import type { a } from './peer-manager'\nexport const s = 2\n")
-  write('src/main/widgets/w.ts', "export const w = await import('../core')\n")
+  write('src/main/__unlisted__/w.ts', "export const w = await import('../core')\n")
   write(
     'src/main/http/routes.ts',
     "import type { NodeService } from '../node/service'\nexport type R = NodeService\n"
   )
+  write('src/main/http/db.ts', "import Database from 'better-sqlite3'\nexport const d = Database\n")
+  write('src/main/__quiet__/q.ts', 'export const q = 1\n')
   const edges = importGraph(dir.path)
 
   it('names the import that points up, with its line and the rule it breaks', () => {
     expect(layerViolations(edges)).toEqual([
-      "src/main/node/service.ts:1 imports ../app/run (type only): node → app is not allowed ('app' sits above 'node')",
-      "src/main/widgets/w.ts: the folder 'widgets' has no row in LAYERS (test/architecture.test.ts): say what it may import"
+      "src/main/__unlisted__/w.ts: the folder '__unlisted__' has no row in LAYERS (test/architecture.test.ts): say what it may import",
+      "src/main/node/service.ts:1 imports ../app/run (type only): node → app is not allowed ('app' sits above 'node')"
+    ])
+  })
+
+  it('names a package used outside its layer, and a folder without a row that imports nothing', () => {
+    expect(packageViolations(edges)).toEqual([
+      'src/main/chain/chain.ts:2 imports better-sqlite3: only store may (PACKAGES in test/architecture.test.ts)',
+      'src/main/http/db.ts:1 imports better-sqlite3: only store may (PACKAGES in test/architecture.test.ts)'
+    ])
+    expect(unlistedFiles(sourceFiles(dir.path, 'src/main'))).toEqual([
+      "src/main/__quiet__/q.ts: the folder '__quiet__' has no row in LAYERS (test/architecture.test.ts): say what it may import",
+      "src/main/__unlisted__/w.ts: the folder '__unlisted__' has no row in LAYERS (test/architecture.test.ts): say what it may import"
     ])
   })
 

@@ -85,12 +85,12 @@ function refreshMenu(): void {
 }
 
 /** The window's handlers: the node's own, with what only the shell knows added to getAppInfo. */
-function handlersFor(entry: OpenNode): ReturnType<typeof withShellInfo> {
+function windowHandlers(entry: OpenNode): ReturnType<typeof withShellInfo> {
   return withShellInfo(entry.node.api, { logDir: paths?.logs ?? '', versions: process.versions })
 }
 
 function attach(entry: OpenNode, win: BrowserWindow): void {
-  attachWindow(win.webContents, handlersFor(entry), (cb) => entry.node.subscribe(cb))
+  attachWindow(win.webContents, windowHandlers(entry), (cb) => entry.node.subscribe(cb))
 }
 
 function openWindow(entry: OpenNode): BrowserWindow {

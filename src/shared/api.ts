@@ -65,7 +65,7 @@ export interface TransactionView {
   amount: number
   fee: number
   nonce: number
-  public_key: string | null
+  publicKey: string | null
   signature: string | null
 }
 

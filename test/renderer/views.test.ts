@@ -225,7 +225,7 @@ describe('TransactionView', () => {
           amount: 7,
           fee: 1,
           nonce: 0,
-          public_key: 'c'.repeat(64),
+          publicKey: 'c'.repeat(64),
           signature: 'd'.repeat(128)
         },
         status: 'pending',
@@ -256,7 +256,7 @@ describe('WalletView', () => {
               amount: 7,
               fee: 1,
               nonce: 0,
-              public_key: null,
+              publicKey: null,
               signature: null
             },
             blockHash: null,

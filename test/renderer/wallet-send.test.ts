@@ -186,7 +186,7 @@ function historyOf(address: string, total: number) {
         amount: 50,
         fee: 0,
         nonce: index,
-        public_key: null,
+        publicKey: null,
         signature: null
       },
       blockHash: hash(index),

@@ -4,7 +4,7 @@
  * adds its own (shell/app-info.ts).
  */
 import pkg from '../../../package.json'
-import { PROTOCOL_VERSION } from '../http/routes'
+import { PROTOCOL_VERSION } from '../core'
 import type { ApiMethod, AppInfo, NodeApiHandlers } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { shownPath } from './paths'

@@ -2,14 +2,14 @@
  * Reading the chain: the status, pages of blocks, a block, a transaction, an address, search.
  * Nothing here writes; every argument is checked (guards.ts) before the store is read.
  */
-import { isAddress, isHash, txToWire } from '../core'
+import { isAddress, isHash } from '../core'
 import type { ApiMethod, BlockDetail, NodeApiHandlers } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { guarded } from './guarded'
 import { ADDRESS, BadArgument, errResult, HASH, int, okResult, str } from './guards'
 import { historyOf } from './history'
 import type { StatusView } from './status'
-import { blockSummary, chainNodeFromListing, summaryFromListing } from './views'
+import { blockSummary, chainNodeFromListing, summaryFromListing, txView } from './views'
 
 /** The most blocks, transactions or history lines one call returns. */
 const MAX_PAGE = 500
@@ -78,7 +78,7 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
       const n = int(limit, 'limit', 1, MAX_PAGE)
       if (!b) return errResult('not_found', 'no block with this hash is known')
       return okResult({
-        transactions: b.transactions.slice(o, o + n).map(txToWire),
+        transactions: b.transactions.slice(o, o + n).map(txView),
         total: b.transactions.length
       })
     }),
@@ -88,7 +88,7 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
       if (!f)
         return errResult('not_found', 'no transaction with this id is in the main chain or pending')
       return okResult({
-        transaction: txToWire(f.tx),
+        transaction: txView(f.tx),
         status: f.blockHash === null ? ('pending' as const) : ('confirmed' as const),
         blockHash: f.blockHash,
         blockIndex: f.blockIndex,

@@ -3,7 +3,7 @@
  * pushed by the events (events.ts), one instance shared by both so they tell the same.
  */
 import { availableParallelism } from 'node:os'
-import { PROTOCOL_VERSION } from '../http/routes'
+import { PROTOCOL_VERSION } from '../core'
 import type { MiningStatus, NodeStatus } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 

@@ -2,9 +2,23 @@
  * The node's values as the UI contract (src/shared/api.ts) shows them: block summaries from a
  * block or a listing, a transfer as a line of an address's history. Pure conversions.
  */
-import { txToWire, type Block, type Transaction } from '../core'
+import type { Block, Transaction } from '../core'
 import type { BlockListing, HeaderEntry } from '../node/facade'
-import type { BlockSummary, ChainNode, HistoryEntry } from '../../shared/api'
+import type { BlockSummary, ChainNode, HistoryEntry, TransactionView } from '../../shared/api'
+
+/** A transaction as the UI shows it (camelCase, as the node's own value; not the wire's form). */
+export function txView(t: Transaction): TransactionView {
+  return {
+    id: t.id,
+    sender: t.sender,
+    recipient: t.recipient,
+    amount: t.amount,
+    fee: t.fee,
+    nonce: t.nonce,
+    publicKey: t.publicKey,
+    signature: t.signature
+  }
+}
 
 export function summaryFromListing(l: BlockListing): BlockSummary {
   return { ...l, miner: l.miner ?? '', reward: l.reward ?? 0 }
@@ -49,7 +63,7 @@ export function historyEntry(
   if (t.recipient === address) delta += t.amount
   if (t.sender === address) delta -= t.amount + t.fee
   return {
-    transaction: txToWire(t),
+    transaction: txView(t),
     blockHash,
     blockIndex,
     timestamp,

@@ -14,6 +14,8 @@ import {
   type TransactionWire
 } from './types'
 
+/** The protocol's version, as GET /status reports it (PROTOCOL.md §7) and the UI shows it. */
+export const PROTOCOL_VERSION = 1
 export const MAX_U32 = 2 ** 32 - 1
 export const MAX_JSON_INT = Number.MAX_SAFE_INTEGER // 2^53 - 1
 

@@ -4,7 +4,7 @@
  * protocol's codes, so a bad request never gets a 5xx or an answer of another shape.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import type { Logger } from 'pino'
+import type { Logger } from '../log'
 import type { ApiCode } from '../core'
 
 export interface ErrorBody {

@@ -32,7 +32,7 @@
  *   X-Node-Url (anyone can send that header); only what we fetch from a peer scores it down.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Logger } from 'pino'
+import type { Logger } from '../log'
 import {
   blockHash,
   blockToWire,
@@ -40,6 +40,7 @@ import {
   merkleRoot,
   parseBlock,
   parseTransaction,
+  PROTOCOL_VERSION,
   txToWire,
   type Block
 } from '../core'
@@ -57,7 +58,6 @@ import * as S from './schemas'
 import { guardStorage, statusWithStorage } from './storage-guard'
 import { trustedSender } from './sender'
 
-export const PROTOCOL_VERSION = 1
 /** GET /chain and GET /blocks: default and cap of `limit` (PROTOCOL §7). */
 export const PAGE = 500
 

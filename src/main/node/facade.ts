@@ -2,7 +2,7 @@
  * NodeFacade: everything the transports may ask of a running node. The HTTP routes, the UI API,
  * peer sync and gossip meet the node only through this interface, as Bitcoin Core's GUI meets
  * its node only through `interfaces::Node`: narrow queries that answer in domain values
- * (camelCase; the wire's snake_case is the codec's and the HTTP layer's business), the writes
+ * (camelCase; the wire's snake_case is the codec's, the HTTP layer's and the store's rows'), the writes
  * that go through the node's rules, and the events that say what changed.
  *
  * NodeService implements it. Its store, chain, pending pool and wallet stay behind it: the

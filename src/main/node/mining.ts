@@ -8,7 +8,8 @@ import { EventEmitter } from 'node:events'
 import type { Block, BlockHeader } from '../core'
 import type { AcceptedBlock } from '../chain/chain'
 import { StorageUnavailableError } from '../store/faults'
-import { STORAGE_RETRY_MS, type NodeService } from './service'
+import type { NodeFacade } from './facade'
+import { STORAGE_RETRY_MS } from './service'
 
 export interface Solution {
   proof: number
@@ -75,7 +76,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
   private wake: (() => void) | undefined
 
   constructor(
-    private readonly node: NodeService,
+    private readonly node: NodeFacade,
     readonly engine: PowEngine
   ) {
     super()
@@ -110,7 +111,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
     const p = this.progress
     let difficulty = p?.difficulty ?? 0
     try {
-      if (p === undefined) difficulty = this.node.chain.nextDifficulty()
+      if (p === undefined) difficulty = this.node.status().difficulty
     } catch (e) {
       // A damaged store must not make a state report (an event listener) throw.
       if (!this.node.reportStorageError(e)) throw e
@@ -221,7 +222,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
         await this.pause(STORAGE_RETRY_MS)
         continue
       }
-      let template: ReturnType<NodeService['blockTemplate']>
+      let template: ReturnType<NodeFacade['blockTemplate']>
       try {
         template = this.node.blockTemplate()
       } catch (e) {
@@ -249,7 +250,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
         transactions: template.transactions
       }
       // Validated like any other block before it is connected and offered to peers.
-      let outcome: ReturnType<NodeService['submitBlock']>
+      let outcome: ReturnType<NodeFacade['submitBlock']>
       try {
         outcome = this.node.submitBlock(block, undefined, 'mined')
       } catch (e) {

@@ -16,13 +16,12 @@
  * to REFUSALS_PER_WINDOW lines a minute per kind: anyone can post junk, and it must not be able
  * to fill a disk through the log.
  */
-import type { Logger } from 'pino'
 import type { AcceptedBlock } from '../chain/chain'
 import type { Block } from '../core'
 import type { StorageHealth } from '../../shared/api'
 import type { MiningController, MiningState } from './mining'
-import type { BlockVia, NodeService, Refusal } from './service'
-import { shortHash } from '../log'
+import type { BlockVia, NodeFacade, Refusal } from './facade'
+import { shortHash, type Logger } from '../log'
 
 /** At most one info line about connected blocks per this long while blocks come faster. */
 export const SUMMARY_MS = 1_000
@@ -30,7 +29,7 @@ export const REFUSALS_PER_WINDOW = 20
 export const REFUSAL_WINDOW_MS = 60_000
 
 export interface LoggedNode {
-  service: NodeService
+  service: Pick<NodeFacade, 'on' | 'off'>
   mining: MiningController
 }
 
