@@ -111,9 +111,11 @@ class ChainStream extends Readable {
   }
 
   private page(): void {
+    // Read before anything is pushed: a store that fails on the first page (damaged, say) must
+    // fail the request before its status line is sent, so that it is answered 503, not cut off.
+    const rows = this.source.mainBlockJson(this.after, PAGE_BYTES)
     if (!this.started) this.push(this.opts.head)
     this.started = true
-    const rows = this.source.mainBlockJson(this.after, PAGE_BYTES)
     let out = ''
     let broken = false
     for (const r of rows) {
