@@ -45,6 +45,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { mulberry32 as rng } from '../test/helpers/prng'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const HEADLESS = join(ROOT, 'out', 'node', 'headless.js')
@@ -58,18 +59,6 @@ const ROUND_TIMEOUT_MS = 20_000
 const CONVERGE_TIMEOUT_MS = 120_000
 
 // ---------------------------------------------------------------- small tools
-
-/** mulberry32: a seeded RNG, so a run's graph, miners and split can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 

@@ -30,21 +30,11 @@ import {
   type Key
 } from '../helpers/chain-builder'
 import { tempDir } from '../helpers/temp'
+import { mulberry32 as prng } from '../helpers/prng'
 
 const KILLS = 25
 const SCRIPT = resolve(__dirname, '../helpers/kill-writer.ts')
 const SEED = Number(process.env.BLOCKFORGE_CRASH_SEED ?? Date.now() % 2 ** 31)
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 /**
  * The blocks in the order a node would receive them: in each round two branches leave the current
