@@ -5,34 +5,19 @@
  * through the same subscription both transports use.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startNode, type RunningNode } from '../../src/main/app/run'
+import type { RunningNode } from '../../src/main/app/run'
 import { BURST_MS } from '../../src/main/api/events'
 import type { NodeEvent } from '../../src/shared/api'
 import { buildChain } from '../helpers/chain-builder'
-import { waitFor } from '../helpers/node-harness'
-import { tempDir } from '../helpers/temp'
+import { closeAll, startTestNode, waitFor } from '../helpers/node-harness'
 
 let node: RunningNode
-let dir: ReturnType<typeof tempDir>
 
 beforeEach(async () => {
-  dir = tempDir()
-  node = await startNode({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: dir.path,
-    network: 'regtest',
-    peers: [],
-    mine: false,
-    threads: 1,
-    announce: false
-  })
+  node = (await startTestNode()).node
 })
 
-afterEach(async () => {
-  await node.close()
-  dir.remove()
-})
+afterEach(closeAll)
 
 /** Every event pushed from now on, with when it came. */
 function record(): { at: number; e: NodeEvent }[] {

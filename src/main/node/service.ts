@@ -362,7 +362,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
     const nonce = this.pool.nextNonce(this.wallet.address, this.store)
     const genesis = this.network.genesisHash
     const body = { sender: this.wallet.address, ...req, nonce }
-    // The wallet's key signs it only if it passes: the placeholder is never checked.
+    // The wallet's key signs it only if it passes; the draft's empty signature is never checked.
     const draft = {
       ...body,
       id: txId(body, genesis),
