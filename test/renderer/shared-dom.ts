@@ -9,10 +9,10 @@
  *   keep no state between two mounts that a test can see: a new Pinia, router and i18n are made
  *   for every mount (mount.ts);
  * - the window: storage, the page's URL, <html>'s attributes and <body> are as a new window's;
- * - after the file: every app it mounted is unmounted, so that its watchers, listeners and
- *   timers stop rather than react in the next file.
+ * - after each test: every app it mounted is unmounted, so that its watchers, listeners and
+ *   timers stop rather than react in the next test or file.
  */
-import { afterAll } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 import { config } from '@vue/test-utils'
 import type { App, Plugin } from 'vue'
 
@@ -51,6 +51,12 @@ const track: Plugin = {
 }
 // Replaced, not pushed: the previous file's tracker must not stay in the shared config.
 config.global.plugins = [track]
+
+// After each test, not only after the file: an app left mounted would go on reacting to the
+// fake API's events and the shared stores in the tests after it (and each made them slower).
+afterEach(() => {
+  for (const app of [...mounted]) app.unmount()
+})
 
 afterAll(() => {
   for (const app of [...mounted]) app.unmount()
