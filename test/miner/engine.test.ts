@@ -1,11 +1,12 @@
 /**
- * MinerEngine with real worker threads (worker.ts under tsx, as in development): solutions at
- * several difficulties check out with node:crypto; newer work and stop() make the workers drop the
+ * MinerEngine with real worker threads, bundled to plain JavaScript as the built app runs them
+ * (one test runs worker.ts under tsx, as in development): solutions at several difficulties check
+ * out with node:crypto; newer work and stop() make the workers drop the
  * old work (watched through the shared per-worker state and the hash counter); close() ends the
  * threads; a crashed or killed worker is reported, restarted and given the current work.
  * Difficulty 255 stands for work that never ends. No speed is asserted.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { blockHash } from '../../src/main/core/codec'
 import { leadingZeroBits } from '../../src/main/core/pow'
 import {
@@ -15,6 +16,7 @@ import {
   type MiningWork,
   type WorkerErrorEvent
 } from '../../src/main/miner'
+import { bundledWorker } from '../helpers/worker-bundle'
 
 const header: MiningWork['header'] = {
   version: 1,
@@ -26,12 +28,21 @@ const header: MiningWork['header'] = {
 }
 const endless: MiningWork = { header: { ...header, difficulty: 255 } }
 
+let workerPath: string
+beforeAll(async () => {
+  workerPath = await bundledWorker('miner')
+})
+
 const engines: MinerEngine[] = []
-function engine(threads = 2): MinerEngine {
+function engine(threads = 2, opts: { tsx?: boolean } = {}): MinerEngine {
   // Normal priority: these tests run beside other busy test files, where workers at the lowest
   // priority may get no CPU at all between two checks (test/shell/miner-priority.test.ts tests the
   // default, lowest).
-  const e = new MinerEngine({ threads, priority: 'normal' })
+  const e = new MinerEngine({
+    threads,
+    priority: 'normal',
+    workerPath: opts.tsx ? undefined : workerPath
+  })
   engines.push(e)
   return e
 }
@@ -77,6 +88,12 @@ describe('MinerEngine', () => {
       expectValid(work, await e.solve(work))
     }
     expect(e.progress().active).toBe(false)
+  })
+
+  it('mines with worker.ts itself under tsx, as in development', async () => {
+    const e = engine(1, { tsx: true })
+    const work = { header: { ...header, difficulty: 8 } }
+    expectValid(work, await e.solve(work))
   })
 
   it('rejects the older solve() when newer work comes, and the workers switch to it', async () => {
