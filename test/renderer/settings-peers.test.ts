@@ -79,42 +79,46 @@ describe("Settings: the workers field takes exactly what is typed, within the no
     }
   }
 
-  it.each([
-    ['0', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
-    ['-3', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
-    ['2.5', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
-    ['abc', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
-    [
-      String(MINING_THREADS_MAX + 1),
-      `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`
-    ],
-    ['300', `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`],
-    ['', 'Enter the number of mining workers']
-  ])('refuses %j with a message by the field and saves nothing', async (typed, message) => {
+  // One form, each value typed in turn as a user correcting themselves would: what the field
+  // says and what is saved depend only on what it holds now.
+  it('refuses each out-of-bounds or non-whole value with a message by the field and saves nothing', async () => {
+    const bounds = `Mining workers is a whole number from 1 to ${MINING_THREADS_MAX}`
     fake.getSettings.mockResolvedValue(settings({ miningThreads: 2 }))
     const f = await settingsForm()
-    await f.type(typed)
-    // Left as typed: no number input clamping or rounding it on blur.
-    expect(f.input().element.value).toBe(typed)
-    expect(f.feedback()).toBe(message)
-    expect(f.input().attributes('aria-invalid')).toBe('true')
-    await f.save()
-    expect(fake.updateSettings).not.toHaveBeenCalled()
+    for (const [typed, message] of [
+      ['0', bounds],
+      ['-3', bounds],
+      ['2.5', bounds],
+      ['abc', bounds],
+      [String(MINING_THREADS_MAX + 1), bounds],
+      ['300', bounds],
+      ['', 'Enter the number of mining workers']
+    ]) {
+      await f.type(typed)
+      // Left as typed: no number input clamping or rounding it on blur.
+      expect(f.input().element.value, `typed ${JSON.stringify(typed)}`).toBe(typed)
+      expect(f.feedback(), `typed ${JSON.stringify(typed)}`).toBe(message)
+      expect(f.input().attributes('aria-invalid'), `typed ${JSON.stringify(typed)}`).toBe('true')
+      await f.save()
+      expect(fake.updateSettings, `typed ${JSON.stringify(typed)}`).not.toHaveBeenCalled()
+    }
   })
 
-  it.each([['1'], ['8'], [String(MINING_THREADS_MAX)], [' 12 ']])(
-    'saves %j as exactly that number',
-    async (typed) => {
-      fake.getSettings.mockResolvedValue(settings({ miningThreads: 2 }))
-      fake.updateSettings.mockImplementation(async (p) => ({ ok: true, value: settings({ ...p }) }))
-      const f = await settingsForm()
+  it('saves each whole number within bounds as exactly that number', async () => {
+    fake.getSettings.mockResolvedValue(settings({ miningThreads: 2 }))
+    fake.updateSettings.mockImplementation(async (p) => ({ ok: true, value: settings({ ...p }) }))
+    const f = await settingsForm()
+    const typedValues = ['1', '8', String(MINING_THREADS_MAX), ' 12 ']
+    for (const [i, typed] of typedValues.entries()) {
       await f.type(typed)
-      expect(f.feedback()).toBe('')
+      expect(f.feedback(), `typed ${JSON.stringify(typed)}`).toBe('')
       await f.save()
-      expect(fake.updateSettings).toHaveBeenCalledTimes(1)
-      expect(fake.updateSettings).toHaveBeenCalledWith({ miningThreads: Number(typed.trim()) })
+      expect(fake.updateSettings, `typed ${JSON.stringify(typed)}`).toHaveBeenCalledTimes(i + 1)
+      expect(fake.updateSettings, `typed ${JSON.stringify(typed)}`).toHaveBeenLastCalledWith({
+        miningThreads: Number(typed.trim())
+      })
     }
-  )
+  })
 
   it('sends nothing else when only another field changed', async () => {
     fake.getSettings.mockResolvedValue(settings({ miningThreads: 2, host: '127.0.0.1' }))
@@ -216,27 +220,27 @@ describe("Peers: every reason a peer was not added, in the user's language", () 
     }
   }
 
-  it.each(Object.keys(PEER_REFUSALS) as PeerRefusal[])(
-    '%s: worded from its code, the node text as detail (en, zh-CN)',
-    async (code) => {
-      const addRefused = await peersScreen()
+  // One screen, every code in turn (as a user trying several URLs would meet them).
+  it('words every refusal from its code, the node text as detail (en, zh-CN)', async () => {
+    const addRefused = await peersScreen()
+    for (const code of Object.keys(PEER_REFUSALS) as PeerRefusal[]) {
       const en = await addRefused('en', code)
-      expect(en).toMatch(/^The node refused to add http:\/\/127\.0\.0\.1:5009: /)
+      expect(en, code).toMatch(/^The node refused to add http:\/\/127\.0\.0\.1:5009: /)
       // A code the UI has no words for would be shown by its name: every one has words.
-      expect(en).not.toContain(`(${code})`)
-      expect(en).toContain(`(${PEER_REFUSALS[code]})`)
-      expect(fake.addPeer).toHaveBeenCalledWith('http://127.0.0.1:5009')
+      expect(en, code).not.toContain(`(${code})`)
+      expect(en, code).toContain(`(${PEER_REFUSALS[code]})`)
+      expect(fake.addPeer, code).toHaveBeenLastCalledWith('http://127.0.0.1:5009')
 
       const zh = await addRefused('zh-CN', code)
-      expect(zh).toMatch(/^节点拒绝添加 http:\/\/127\.0\.0\.1:5009：/)
+      expect(zh, code).toMatch(/^节点拒绝添加 http:\/\/127\.0\.0\.1:5009：/)
       // Outside the node's own words (the detail) and the URL, nothing is in English.
       const headline = zh
         .replace(`（${PEER_REFUSALS[code]}）`, '')
         .replace('http://127.0.0.1:5009', '')
-      expect(headline).not.toContain(code)
-      expect(latinWords(headline)).toEqual([])
+      expect(headline, code).not.toContain(code)
+      expect(latinWords(headline), code).toEqual([])
     }
-  )
+  })
 })
 
 describe('Address and Transaction screens: a refusal by its code', () => {

@@ -67,40 +67,48 @@ function later<T>() {
 }
 
 describe('send form: exactly the values typed, or nothing', () => {
-  it.each([
-    ['-5', 'The amount is a whole number of at least 1'],
-    ['0', 'The amount is a whole number of at least 1'],
-    ['2.5', 'The amount is a whole number of at least 1'],
-    ['1e3', 'The amount is a whole number of at least 1'],
-    ['abc', 'The amount is a whole number of at least 1'],
-    ['', 'Enter an amount'],
-    ['9007199254740992', 'The amount can be at most 9,007,199,254,740,991']
-  ])('refuses amount %j with a message by the amount field', async (typed, message) => {
+  // One form each, the values typed in turn as a user correcting themselves would: what a field
+  // says and whether anything is sent depend only on what the fields hold now.
+  it('refuses each amount that is not a whole number from 1 to the largest, by the amount field', async () => {
     const f = await form()
     await f.type('Recipient address', ADDR_B)
-    await f.type('Amount', typed)
-    await f.clickSend()
-    expect(f.input('Amount').element.value).toBe(typed)
-    expect(f.feedback('Amount')).toBe(message)
-    expect(f.input('Amount').attributes('aria-invalid')).toBe('true')
-    expect(f.feedback('Fee')).not.toContain('fee is')
-    expect(fake.sendTransaction).not.toHaveBeenCalled()
+    for (const [typed, message] of [
+      ['-5', 'The amount is a whole number of at least 1'],
+      ['0', 'The amount is a whole number of at least 1'],
+      ['2.5', 'The amount is a whole number of at least 1'],
+      ['1e3', 'The amount is a whole number of at least 1'],
+      ['abc', 'The amount is a whole number of at least 1'],
+      ['', 'Enter an amount'],
+      ['9007199254740992', 'The amount can be at most 9,007,199,254,740,991']
+    ]) {
+      await f.type('Amount', typed)
+      await f.clickSend()
+      const what = `amount ${JSON.stringify(typed)}`
+      expect(f.input('Amount').element.value, what).toBe(typed)
+      expect(f.feedback('Amount'), what).toBe(message)
+      expect(f.input('Amount').attributes('aria-invalid'), what).toBe('true')
+      expect(f.feedback('Fee'), what).not.toContain('fee is')
+      expect(fake.sendTransaction, what).not.toHaveBeenCalled()
+    }
   })
 
-  it.each([
-    ['-1', 'The fee is a whole number of at least 0'],
-    ['1.5', 'The fee is a whole number of at least 0'],
-    ['', 'Enter a fee (0 for none)']
-  ])('refuses fee %j with a message by the fee field', async (typed, message) => {
+  it('refuses each fee that is not a whole number of at least 0, by the fee field', async () => {
     const f = await form()
     await f.type('Recipient address', ADDR_B)
     await f.type('Amount', '5')
-    await f.type('Fee', typed)
-    await f.clickSend()
-    expect(f.input('Fee').element.value).toBe(typed)
-    expect(f.feedback('Fee')).toBe(message)
-    expect(f.feedback('Amount')).toBe('')
-    expect(fake.sendTransaction).not.toHaveBeenCalled()
+    for (const [typed, message] of [
+      ['-1', 'The fee is a whole number of at least 0'],
+      ['1.5', 'The fee is a whole number of at least 0'],
+      ['', 'Enter a fee (0 for none)']
+    ]) {
+      await f.type('Fee', typed)
+      await f.clickSend()
+      const what = `fee ${JSON.stringify(typed)}`
+      expect(f.input('Fee').element.value, what).toBe(typed)
+      expect(f.feedback('Fee'), what).toBe(message)
+      expect(f.feedback('Amount'), what).toBe('')
+      expect(fake.sendTransaction, what).not.toHaveBeenCalled()
+    }
   })
 
   it('refuses a recipient that is not an address, by the recipient field', async () => {
