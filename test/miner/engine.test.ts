@@ -34,14 +34,15 @@ beforeAll(async () => {
 })
 
 const engines: MinerEngine[] = []
-function engine(threads = 2, opts: { tsx?: boolean } = {}): MinerEngine {
+function engine(threads = 2, opts: { tsx?: boolean; idleMs?: number } = {}): MinerEngine {
   // Normal priority: these tests run beside other busy test files, where workers at the lowest
   // priority may get no CPU at all between two checks (test/shell/miner-priority.test.ts tests the
   // default, lowest).
   const e = new MinerEngine({
     threads,
     priority: 'normal',
-    workerPath: opts.tsx ? undefined : workerPath
+    workerPath: opts.tsx ? undefined : workerPath,
+    idleMs: opts.idleMs
   })
   engines.push(e)
   return e
@@ -189,6 +190,27 @@ describe('MinerEngine', () => {
     expect(risen.workers).toBe(2)
     expect(risen.hashRate).toBeGreaterThan(0)
     expect(risen.expectedMs).toBeCloseTo((2 ** 40 / risen.hashRate) * 1000, 0)
+  })
+
+  it('ends its threads after idleMs without work, and starts them again for the next solve', async () => {
+    const e = engine(2, { idleMs: 100 })
+    const work = { header: { ...header, difficulty: 8 } }
+    expectValid(work, await e.solve(work))
+    const first = [...e.workerHandles().values()]
+    expect(first).toHaveLength(2)
+    const exited = first.map((w) => new Promise<number>((r) => w.once('exit', r)))
+    // Work that comes within idleMs keeps the same threads.
+    expectValid(work, await e.solve(work))
+    expect([...e.workerHandles().values()]).toEqual(first)
+    await Promise.all(exited)
+    expect(e.workerHandles().size).toBe(0)
+    expect(e.progress().workers).toBe(0)
+    // The next solve starts new threads and completes.
+    const next = { header: { ...header, index: 43, difficulty: 12 } }
+    expectValid(next, await e.solve(next))
+    const second = [...e.workerHandles().values()]
+    expect(second).toHaveLength(2)
+    for (const w of second) expect(first).not.toContain(w)
   })
 
   it('close() ends every worker thread', async () => {

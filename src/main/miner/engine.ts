@@ -71,6 +71,8 @@ export interface MinerEngineOptions {
    * work (the engine's tests, run beside other test files).
    */
   priority?: 'lowest' | 'normal'
+  /** The worker threads end after this long without work (default IDLE_MS). */
+  idleMs?: number
 }
 
 export interface WorkerErrorEvent {
@@ -112,6 +114,13 @@ const RATE_WINDOW_MS = 3000
 const STABLE_MS = 10_000
 /** Consecutive quick crashes after which a worker slot stays down until the next solve(). */
 const MAX_CRASHES = 5
+/**
+ * How long the worker threads outlive their last work. Each holds a V8 heap (about 14 MB of RSS
+ * for two), so a node that mined one block (GET /mine, "Mine one block") gives the memory back;
+ * continuous mining and back-to-back GET /mine calls come well within it, and starting the
+ * threads again costs tens of milliseconds.
+ */
+export const IDLE_MS = 15_000
 
 interface Slot {
   readonly id: number
@@ -149,6 +158,8 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   private ticker: NodeJS.Timeout | null = null
   private endedAt = 0
   private closed = false
+  private readonly idleMs: number
+  private idleTimer: NodeJS.Timeout | null = null
 
   constructor(opts: MinerEngineOptions = {}) {
     super()
@@ -158,6 +169,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     const isTs = String(this.workerPath).endsWith('.ts')
     this.execArgv = opts.execArgv ?? (isTs ? ['--import', 'tsx'] : [])
     this.lowPriority = (opts.priority ?? 'lowest') === 'lowest'
+    this.idleMs = opts.idleMs ?? IDLE_MS
   }
 
   /** Number of worker threads the engine runs while mining. */
@@ -180,6 +192,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     } catch (e) {
       return Promise.reject(e)
     }
+    this.cancelIdle()
     const generation = this.control.bump()
     const previous = this.job
     this.job = null
@@ -242,6 +255,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     if (this.closed) return
     this.stop()
     this.stopTicker()
+    this.cancelIdle()
     this.closed = true
     const slots = this.slots
     this.slots = []
@@ -323,7 +337,24 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     // The ticker outlives the job: a miner on an easy chain solves in microseconds, back to back,
     // and must still report its rate. tick() stops it after a whole period without work.
     this.endedAt = performance.now()
+    this.cancelIdle()
+    this.idleTimer = setTimeout(() => void this.endWorkers(), this.idleMs)
+    this.idleTimer.unref()
     this.emit('idle')
+  }
+
+  private cancelIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+  }
+
+  /** No work for idleMs: the threads end (the next solve starts them again). */
+  private async endWorkers(): Promise<void> {
+    this.idleTimer = null
+    if (this.closed || this.job) return
+    const slots = this.slots
+    this.slots = []
+    await Promise.all(slots.map((slot) => this.retire(slot)))
   }
 
   private tick(): void {
@@ -434,7 +465,10 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   private onExit(slot: Slot, code: number): void {
     const error = slot.error ?? new Error(`miner worker ${slot.id} exited with code ${code}`)
     Object.assign(slot, { worker: null, ready: false, error: null })
-    this.control.setWorkerState(slot.id, 0) // it cannot clear its own state any more
+    // It cannot clear its own state any more (unless its id went to a new thread meanwhile: the
+    // engine ended idle threads and a solve started new ones before this one's exit came).
+    if (!this.slots.some((s) => s !== slot && s.id === slot.id))
+      this.control.setWorkerState(slot.id, 0)
     this.crashed(slot, error)
   }
 
