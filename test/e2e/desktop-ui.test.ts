@@ -233,6 +233,11 @@ describe('two nodes driven from the UI', () => {
     }
     await shot('dashboard', '/', 'Dashboard')
     await shot('chain', '/chain', 'Chain')
+    // A block's hash in the list is a plain link (hrefTo) to its page, which the router follows.
+    await pageA.locator('.block-list a[href^="#/block/"]').first().click()
+    await pageA
+      .getByRole('heading', { name: /^Block \d+$/, level: 1 })
+      .waitFor({ timeout: TIMEOUT })
     await shot('block', `/block/${seen.blockHash}`, 'Block 3')
     await shot('transaction', `/tx/${seen.txId}`, 'Transaction')
     await shot('address', `/address/${seen.addressB}`, 'Address')

@@ -4,6 +4,8 @@ import type { ChainNode } from '@shared/api'
 import { layoutChain } from '@renderer/composables/chainLayout'
 import { checkSend, isSendable } from '@renderer/composables/sendForm'
 import { formatBytes, formatHashRate, shortHash } from '@renderer/composables/useFormat'
+import { hrefTo, linkTo } from '@renderer/composables/links'
+import { createAppRouter } from '@renderer/router'
 
 const node = (index: number, hash: string, previousHash: string, onMain = true): ChainNode => ({
   hash,
@@ -103,5 +105,22 @@ describe('formatting', () => {
     expect(formatHashRate(950)).toBe('950 H/s')
     expect(formatHashRate(1_234_567)).toBe('1.23 MH/s')
     expect(formatBytes(2048)).toBe('2.0 KiB')
+  })
+})
+
+describe('hrefTo', () => {
+  it("is where the app's router sends linkTo, for every kind of page", async () => {
+    const router = createAppRouter()
+    for (const hit of [
+      { kind: 'block', hash: 'ab'.repeat(32) },
+      { kind: 'transaction', id: 'cd'.repeat(32) },
+      { kind: 'address', address: 'ef'.repeat(20) }
+    ] as const) {
+      const href = router.resolve(linkTo(hit)).href
+      expect(href.slice(href.indexOf('#')), hit.kind).toBe(hrefTo(hit))
+      // And following the plain link lands on that page, with its parameter.
+      const to = router.resolve(hrefTo(hit).slice(1))
+      expect(to.name).toBe(hit.kind)
+    }
   })
 })
