@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Builds the headless node to plain JavaScript in out/node/: `headless.js` (the entry, the package's
- * `blockforge` bin, shebang'd and executable) and the two worker entries it starts,
- * `miner-worker.js` and `verify-worker.js`, each one self-contained ES module with every npm
+ * `blockforge` bin, shebang'd and executable), the two worker entries it starts,
+ * `miner-worker.js` and `verify-worker.js`, and `validators.cjs`, the HTTP API's request
+ * validators compiled ahead (scripts/validators.ts). The three entries are each one
+ * self-contained ES module with every npm
  * package left outside the bundle (better-sqlite3 is a native addon; fastify and pino load parts
  * of themselves at run time), fastify, pino, better-sqlite3 and `node:http(s)` loaded with
  * `require` (commonJsByRequire below: a faster start).
@@ -24,9 +26,17 @@
  * Outputs are written to temporary names and renamed into place, build-info.json last, so that two
  * `npm run node` started at once on a fresh clone (both building) never run half a file.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const OUT_DIR = join(ROOT, 'out', 'node')
@@ -110,7 +120,40 @@ export function freshness() {
 }
 
 /**
- * Bundles the three entries into out/node.
+ * out/node/validators.cjs: every route's request validator, compiled now instead of on the
+ * node's first request with a body or a query (scripts/validators.ts says how). The generator is
+ * bundled beside the outputs (so that it resolves fastify as the node does), run, and removed.
+ * @param {typeof import('esbuild')} esbuild
+ * @returns {Promise<{ file: string, bytes: number, inputs: string[] }>}
+ */
+async function buildValidators(esbuild) {
+  const gen = join(OUT_DIR, `validators-gen.${process.pid}.mjs`)
+  try {
+    const r = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: [join(ROOT, 'scripts/validators.ts')],
+      outfile: gen,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      packages: 'external',
+      metafile: true,
+      logLevel: 'error'
+    })
+    const { validatorsModule } = await import(pathToFileURL(gen).href)
+    const { code } = await validatorsModule()
+    const tmp = join(OUT_DIR, `validators.cjs.${process.pid}.tmp`)
+    writeFileSync(tmp, code)
+    renameSync(tmp, join(OUT_DIR, 'validators.cjs'))
+    return { file: 'validators.cjs', bytes: code.length, inputs: Object.keys(r.metafile.inputs) }
+  } finally {
+    rmSync(gen, { force: true })
+  }
+}
+
+/**
+ * Bundles the three entries into out/node, with the request validators (buildValidators).
  * @param {{ quiet?: boolean }} [opts] quiet: errors only (a first `npm run node` prints nothing else)
  * @returns {Promise<{ ms: number, bytes: number }>}
  */
@@ -142,6 +185,10 @@ export async function build(opts = {}) {
   const files = [...result.outputFiles].sort(
     (a, b) => Number(a.path.endsWith('headless.js')) - Number(b.path.endsWith('headless.js'))
   )
+  // The validators first too: the entry looks for them beside it.
+  const validators = await buildValidators(esbuild)
+  bytes += validators.bytes
+  outputs.push(validators.file)
   for (const f of files) {
     const tmp = `${f.path}.${process.pid}.tmp`
     writeFileSync(tmp, f.contents)
@@ -152,7 +199,8 @@ export async function build(opts = {}) {
   }
   /** @type {Record<string, [number, number]>} */
   const inputs = {}
-  for (const rel of [...Object.keys(result.metafile.inputs), relative(ROOT, SELF)]) {
+  const read = [...Object.keys(result.metafile.inputs), ...validators.inputs, relative(ROOT, SELF)]
+  for (const rel of new Set(read)) {
     const s = stamp(join(ROOT, rel))
     if (s !== null) inputs[rel] = s
   }
@@ -172,7 +220,7 @@ async function main() {
   const { ms, bytes } = await build({ quiet: ifStale })
   if (!ifStale)
     process.stdout.write(
-      `out/node: headless.js, miner-worker.js, verify-worker.js (${(bytes / 1024).toFixed(0)} kB) in ${ms.toFixed(0)} ms\n`
+      `out/node: headless.js, miner-worker.js, verify-worker.js, validators.cjs (${(bytes / 1024).toFixed(0)} kB) in ${ms.toFixed(0)} ms\n`
     )
 }
 

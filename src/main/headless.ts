@@ -69,11 +69,13 @@ async function main(): Promise<void> {
   // The desktop UI, once built, is served to browsers too (the second transport of the UI API).
   const ui = fileURLToPath(new URL(BUILT ? '../renderer' : '../../out/renderer', import.meta.url))
   if (cfg.serveUi === undefined && existsSync(`${ui}/index.html`)) cfg.serveUi = ui
-  // Built, the workers are the bundles beside this file; from source, their .ts defaults (tsx).
+  // Built, the workers are the bundles beside this file, and the request validators were compiled
+  // with it; from source, the workers' .ts defaults (tsx) and validators compiled on first use.
   const workers = BUILT
     ? {
         minerWorkerPath: fileURLToPath(new URL('./miner-worker.js', import.meta.url)),
-        verifyWorkerPath: fileURLToPath(new URL('./verify-worker.js', import.meta.url))
+        verifyWorkerPath: fileURLToPath(new URL('./verify-worker.js', import.meta.url)),
+        httpValidators: fileURLToPath(new URL('./validators.cjs', import.meta.url))
       }
     : {}
   // The log on stderr (stdout carries only the lines scripts parse); src/main/log.

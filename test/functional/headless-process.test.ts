@@ -263,10 +263,8 @@ describe('a fresh checkout', () => {
     for (const f of ['src', 'node_modules']) symlinkSync(join(ROOT, f), join(clone, f))
     copyFileSync(join(ROOT, 'package.json'), join(clone, 'package.json'))
     mkdirSync(join(clone, 'scripts'))
-    copyFileSync(
-      join(ROOT, 'scripts/build-headless.mjs'),
-      join(clone, 'scripts/build-headless.mjs')
-    )
+    for (const f of ['scripts/build-headless.mjs', 'scripts/validators.ts'])
+      copyFileSync(join(ROOT, f), join(clone, f))
     const flags = ['--port', '0', '--data-dir', join(clone, 'data'), '--network', 'regtest']
 
     // Two started together, as a test suite may: both build, neither runs half a file.

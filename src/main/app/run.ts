@@ -44,6 +44,8 @@ export interface NodeConfig {
   /** Given explicitly: wins over Settings for this run; else Settings' value, else one per core. */
   threads?: number
   minerWorkerPath?: string
+  /** The built node's precompiled request validators (out/node/validators.cjs; http/server.ts). */
+  httpValidators?: string
   /** Built verify-pool worker (Electron); default verify-worker.ts under tsx. */
   verifyWorkerPath?: string
   /** Directory of the built renderer (out/renderer) to serve at / over HTTP. */
@@ -159,7 +161,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       log: logger.child({ module: 'http' }),
       limits: cfg.httpLimits
     },
-    { listenHost: cfg.host }
+    { listenHost: cfg.host, validators: cfg.httpValidators }
   )
   const shutdown = async (): Promise<void> => {
     await app.close().catch(() => undefined)

@@ -38,6 +38,32 @@ function fastifyDependency<T>(name: string): T {
   return createRequire(req.resolve('fastify'))(name) as T
 }
 
+/** Ajv's options for every route's schema: no type coercion ("2" is not 2), nothing removed. */
+export const AJV_OPTIONS = {
+  customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false }
+} as const
+
+/** One route's validator: `POST /nodes/register body`. */
+export function validatorKey(route: { method?: string; url?: string; httpPart?: string }): string {
+  return `${route.method ?? ''} ${route.url ?? ''} ${route.httpPart ?? ''}`
+}
+
+type Validate = ReturnType<ReturnType<ValidatorFactory>>
+
+/**
+ * The validators compiled when the node was built (scripts/build-headless.mjs writes them to
+ * out/node/validators.cjs with Ajv's standalone code, from this file's AJV_OPTIONS and the
+ * route schemas), by validatorKey; undefined where there are none (from source, or unreadable).
+ */
+function loadPrecompiled(path: string | undefined): Record<string, Validate> | undefined {
+  if (path === undefined) return undefined
+  try {
+    return createRequire(import.meta.url)(path) as Record<string, Validate>
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Fastify's validators (Ajv) and serializers (fast-json-stringify), loaded and compiled on first
  * use instead of before the node listens (issue 12: start to first answer, idle memory). Fastify
@@ -46,41 +72,59 @@ function fastifyDependency<T>(name: string): T {
  * never needs either. Each route's validator is compiled the first time a request reaches it,
  * by the same compiler with the same options (so the same checks and the same error messages);
  * response schemas are not given to Fastify, so the serializer compiler is never needed.
+ *
+ * The built node has them compiled already (`precompiled`: the path of validators.cjs): loading
+ * Ajv and compiling the first schema took 90-130 ms of the first request with a body or a query
+ * (the first POST /nodes/register of a fresh node, a peer's first GET /blocks), against a few ms
+ * to load that file. A route missing from it is compiled as above.
  */
-const lazyCompilers = {
-  buildValidator: ((externalSchemas, options) => {
+function lazyCompilers(precompiled?: string) {
+  let table: Record<string, Validate> | undefined | null = null
+  const buildValidator = ((externalSchemas, options) => {
     let compiler: ReturnType<ValidatorFactory> | undefined
     return (route) => {
-      let real: ReturnType<ReturnType<ValidatorFactory>> | undefined
+      let real: Validate | undefined
       const validate = ((data: unknown) => {
-        compiler ??= fastifyDependency<() => ValidatorFactory>('@fastify/ajv-compiler')()(
-          externalSchemas,
-          options
-        )
-        real ??= compiler(route)
+        if (real === undefined) {
+          if (table === null) table = loadPrecompiled(precompiled)
+          real = table?.[validatorKey(route)]
+        }
+        if (real === undefined) {
+          compiler ??= fastifyDependency<() => ValidatorFactory>('@fastify/ajv-compiler')()(
+            externalSchemas,
+            options
+          )
+          real = compiler(route)
+        }
         const ok = real(data)
         // Fastify reads a failed check's errors from the function it was given.
         ;(validate as { errors?: unknown }).errors = (real as { errors?: unknown }).errors
         return ok
-      }) as ReturnType<ReturnType<ValidatorFactory>>
+      }) as Validate
       return validate
     }
-  }) as ValidatorFactory,
-  buildSerializer: ((externalSchemas, options) => {
-    let compiler: ReturnType<SerializerFactory> | undefined
-    return (route) => {
-      compiler ??= fastifyDependency<() => SerializerFactory>(
-        '@fastify/fast-json-stringify-compiler'
-      )()(externalSchemas, options)
-      return compiler(route)
-    }
-  }) as SerializerFactory
+  }) as ValidatorFactory
+  return {
+    buildValidator,
+    buildSerializer: ((externalSchemas, options) => {
+      let compiler: ReturnType<SerializerFactory> | undefined
+      return (route) => {
+        compiler ??= fastifyDependency<() => SerializerFactory>(
+          '@fastify/fast-json-stringify-compiler'
+        )()(externalSchemas, options)
+        return compiler(route)
+      }
+    }) as SerializerFactory
+  }
 }
 
-/** `listenHost`: the --host value, a name the node answers to besides its address (origins.ts). */
+/**
+ * `listenHost`: the --host value, a name the node answers to besides its address (origins.ts).
+ * `validators`: the built node's precompiled validators (validators.cjs; see lazyCompilers).
+ */
 export function createHttpServer(
   ctx: RouteContext,
-  opts: { listenHost?: string } = {}
+  opts: { listenHost?: string; validators?: string } = {}
 ): FastifyInstance {
   const app = Fastify({
     logger: false,
@@ -92,8 +136,8 @@ export function createHttpServer(
     keepAliveTimeout: 5_000,
     // A missing Host is answered below in the protocol's error shape, not by Node's bare 400.
     http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000, requireHostHeader: false },
-    ajv: { customOptions: { coerceTypes: false, allErrors: false, removeAdditional: false } },
-    schemaController: { compilersFactory: lazyCompilers },
+    ajv: AJV_OPTIONS,
+    schemaController: { compilersFactory: lazyCompilers(opts.validators) },
     frameworkErrors: (err, req, reply) => {
       if (err.code === 'FST_ERR_BAD_URL') {
         return sendError(

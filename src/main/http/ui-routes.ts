@@ -58,6 +58,12 @@ const CSP = UI_CSP_HTTP
 
 const methods = new Set<string>(API_METHODS)
 
+/** POST /api/<method>: the UI API call's request (its arguments are checked by the method). */
+export const UI_CALL_SCHEMA = {
+  params: { type: 'object', properties: { method: { type: 'string', maxLength: 64 } } },
+  body: { type: 'object', properties: { args: { type: 'array', maxItems: 8 } } }
+} as const
+
 export function registerUiRoutes(
   app: FastifyInstance,
   ui: UiTransport,
@@ -75,10 +81,7 @@ export function registerUiRoutes(
 
   app.post(`${HTTP_API_PREFIX}:method`, {
     onRequest: guard(false),
-    schema: {
-      params: { type: 'object', properties: { method: { type: 'string', maxLength: 64 } } },
-      body: { type: 'object', properties: { args: { type: 'array', maxItems: 8 } } }
-    },
+    schema: UI_CALL_SCHEMA,
     handler: async (req, reply) => {
       const { method } = req.params as { method: string }
       if (!methods.has(method)) return sendError(reply, 404, 'not_found', `no UI method ${method}`)
