@@ -297,6 +297,16 @@ export class Syncer {
           if (head.from !== from) continue
         }
         if (batch.blocks.length < limit || batch.truncated) end = true
+        // The peer answered: the batches after this one are asked for now, while it is connected
+        // (not once it is: connecting 500 blocks takes longer than the peer takes to answer).
+        while (!end && ahead.length < AHEAD) {
+          const at = ahead.length === 0 ? head.from + limit : ahead[ahead.length - 1].from + limit
+          if (at > s.index) break // nothing there when we asked for its status
+          ahead.push({ from: at, batch: this.prepare(p, at, limit) })
+        }
+        // One turn of the event loop, for those requests to leave before the chunk's connecting
+        // (synchronous) holds the thread.
+        if (ahead.length > 0) await new Promise((r) => setImmediate(r))
         const r = await this.submitBatch(p, batch)
         accepted += r.accepted
         if (r.last) last = r.last
