@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { blockToWire, NETWORKS, type Block } from '../../src/main/core'
 import { createLogger } from '../../src/main/log'
 import { NodeService } from '../../src/main/node/service'
+import { newPeer } from '../../src/main/p2p/peer-table'
 import { AHEAD, BATCH, Syncer } from '../../src/main/p2p/sync'
 import { DEFAULT_LIMITS, type PeerEntry, type SyncNet } from '../../src/main/p2p/types'
 import { emptyBlocks, tipOf } from '../helpers/chain-builder'
@@ -27,12 +28,7 @@ afterEach(() => {
 function peerNet(chain: Block[]): { net: SyncNet; peer: PeerEntry; paths: string[] } {
   const tip = chain[chain.length - 1]
   const peer: PeerEntry = {
-    url: PEER,
-    score: 0,
-    scoreAt: 0,
-    addedAt: 0,
-    lastContact: null,
-    bannedUntil: null,
+    ...newPeer(PEER, 0, 0, null, null),
     status: {
       network: 'regtest',
       genesisHash: genesis.hash,
@@ -41,14 +37,7 @@ function peerNet(chain: Block[]): { net: SyncNet; peer: PeerEntry; paths: string
       // Far more than the empty node's: it catches up.
       totalWork: 1n << 40n
     },
-    reachable: true,
-    bytesIn: 0,
-    bytesOut: 0,
-    lastPersist: 0,
-    polling: false,
-    syncFailures: 0,
-    retryAt: 0,
-    nodeId: null
+    reachable: true
   }
   const paths: string[] = []
   const net: SyncNet = {

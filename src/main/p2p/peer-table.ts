@@ -51,7 +51,7 @@ const MAX_REMOVED = 1024
 const PERSIST_EVERY_MS = 60_000
 
 /** A peer record as first held: known from the store, or just added. */
-function newPeer(
+export function newPeer(
   url: string,
   score: number,
   addedAt: number,
