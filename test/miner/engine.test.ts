@@ -6,6 +6,7 @@
  * threads; a crashed or killed worker is reported, restarted and given the current work.
  * Difficulty 255 stands for work that never ends. No speed is asserted.
  */
+import type { Worker } from 'node:worker_threads'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { blockHash } from '../../src/main/core/codec'
 import { leadingZeroBits } from '../../src/main/core/pow'
@@ -211,6 +212,19 @@ describe('MinerEngine', () => {
     const second = [...e.workerHandles().values()]
     expect(second).toHaveLength(2)
     for (const w of second) expect(first).not.toContain(w)
+  })
+
+  it('close() during the idle ending resolves only once those threads have exited', async () => {
+    const e = engine(2, { idleMs: 20 })
+    const work = { header: { ...header, difficulty: 8 } }
+    expectValid(work, await e.solve(work))
+    const threads = [...e.workerHandles().values()]
+    const exited = new Set<Worker>()
+    for (const w of threads) w.once('exit', () => exited.add(w))
+    // The moment the idle timer has fired: the threads are being ended, not yet gone.
+    await waitFor('the idle ending', () => e.workerHandles().size === 0)
+    await e.close()
+    expect(exited.size).toBe(2)
   })
 
   it('close() ends every worker thread', async () => {

@@ -160,6 +160,8 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   private closed = false
   private readonly idleMs: number
   private idleTimer: NodeJS.Timeout | null = null
+  /** Threads ended for idleness that have not exited yet (close and setThreads wait for them). */
+  private ending: Promise<unknown> = Promise.resolve()
 
   constructor(opts: MinerEngineOptions = {}) {
     super()
@@ -243,7 +245,10 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
    */
   async setThreads(n: number): Promise<void> {
     this.count = checkThreads(n)
-    if (this.closed || (this.slots.length === 0 && !this.job)) return
+    if (this.closed || (this.slots.length === 0 && !this.job)) {
+      await this.ending // threads ended for idleness: gone when this resolves
+      return
+    }
     const removed = this.slots.splice(this.count)
     const endings = removed.map((slot) => this.retire(slot))
     this.ensureWorkers()
@@ -259,7 +264,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     this.closed = true
     const slots = this.slots
     this.slots = []
-    await Promise.all(slots.map((slot) => this.retire(slot)))
+    await Promise.all([this.ending, ...slots.map((slot) => this.retire(slot))])
   }
 
   /** A snapshot of what the 'progress' event reports. */
@@ -354,7 +359,8 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     if (this.closed || this.job) return
     const slots = this.slots
     this.slots = []
-    await Promise.all(slots.map((slot) => this.retire(slot)))
+    this.ending = Promise.all(slots.map((slot) => this.retire(slot)))
+    await this.ending
   }
 
   private tick(): void {
