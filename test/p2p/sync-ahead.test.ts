@@ -90,13 +90,31 @@ describe('catching up in batches', () => {
 
     const batch = (from: number) => `/blocks?from=${from}&limit=${BATCH}`
     expect(batchesAsked()).toEqual([batch(2), batch(502), batch(1002)])
-    // The first batch reaches the node only after the AHEAD batches behind it were asked for
-    // (here all there is); before, the second was asked for once the first was connected.
+    // The first batch reaches the node only after the one behind it was asked for (before, the
+    // second was asked for once the first was connected); at most AHEAD batches are held at once.
     expect(AHEAD).toBe(2)
     expect(seen.map((s) => [s.first, s.asked.length])).toEqual([
-      [2, 3],
+      [2, 2],
       [502, 3],
       [1002, 3]
     ])
+  })
+
+  it('costs one batch ahead, not more, when the first batch does not connect', async () => {
+    const dir = tempDir()
+    const service = NodeService.open({ dataDir: dir.path, network: REGTEST })
+    cleanups.push(dir.remove, () => service.close())
+    // A chain whose block 2 is not a child of our genesis: the peer's batches are orphans here.
+    const stranger = { ...tipOf(genesis), hash: 'ee'.repeat(32) }
+    const chain = [genesis, ...emptyBlocks(stranger, 2 * BATCH + 100, service.walletAddress)]
+    const { net, peer, paths } = peerNet(chain)
+
+    expect(await new Syncer(net, service, () => undefined).syncFrom(peer, false)).toBe(false)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(paths.filter((p) => !p.endsWith('limit=1'))).toEqual([
+      `/blocks?from=2&limit=${BATCH}`,
+      `/blocks?from=502&limit=${BATCH}`
+    ])
+    expect(service.tip().hash).toBe(genesis.hash)
   })
 })

@@ -272,6 +272,9 @@ export class Syncer {
     this.quiet.add(p.url)
     let last: Block | undefined
     let accepted = 0
+    // Batches still in flight when this catch-up ends are left to finish on their own: their
+    // answers must not count as progress of a later catch-up from the same peer.
+    const live = { on: true }
     try {
       // Up to AHEAD batches are fetched and checked while the current one is connected.
       let from = fork + 1
@@ -284,7 +287,7 @@ export class Syncer {
         while (!end && ahead.length < (from > fork + 1 ? AHEAD : 1)) {
           const at = ahead.length === 0 ? from : ahead[ahead.length - 1].from + limit
           if (ahead.length > 0 && at > s.index) break // nothing there when we asked for its status
-          ahead.push({ from: at, batch: this.prepare(p, at, limit) })
+          ahead.push({ from: at, batch: this.prepare(p, at, limit, live) })
         }
         const head = ahead.shift()
         if (head === undefined) break
@@ -297,16 +300,19 @@ export class Syncer {
           if (head.from !== from) continue
         }
         if (batch.blocks.length < limit || batch.truncated) end = true
-        // The peer answered: the batches after this one are asked for now, while it is connected
-        // (not once it is: connecting 500 blocks takes longer than the peer takes to answer).
-        while (!end && ahead.length < AHEAD) {
+        // The peer answered: what follows is asked for now, while this batch is connected (not
+        // once it is: connecting 500 blocks takes longer than the peer takes to answer), up to
+        // AHEAD batches held at once with this one.
+        let asked = false
+        while (!end && ahead.length < AHEAD - 1) {
           const at = ahead.length === 0 ? head.from + limit : ahead[ahead.length - 1].from + limit
           if (at > s.index) break // nothing there when we asked for its status
-          ahead.push({ from: at, batch: this.prepare(p, at, limit) })
+          ahead.push({ from: at, batch: this.prepare(p, at, limit, live) })
+          asked = true
         }
-        // One turn of the event loop, for those requests to leave before the chunk's connecting
+        // One turn of the event loop, for that request to leave before the chunk's connecting
         // (synchronous) holds the thread.
-        if (ahead.length > 0) await new Promise((r) => setImmediate(r))
+        if (asked) await new Promise((r) => setImmediate(r))
         const r = await this.submitBatch(p, batch)
         accepted += r.accepted
         if (r.last) last = r.last
@@ -315,6 +321,7 @@ export class Syncer {
       }
       for (const a of ahead.splice(0)) void a.batch.catch(() => undefined)
     } finally {
+      live.on = false
       this.quiet.delete(p.url)
     }
     if (s.index > fork) {
@@ -330,9 +337,15 @@ export class Syncer {
   }
 
   /** Fetch a batch and start checking its signatures on the pool, chunk by chunk. */
-  private async prepare(p: PeerEntry, from: number, limit: number): Promise<Batch | undefined> {
-    const got = await this.getBlocks(p, from, limit)
-    if (got === undefined) return undefined
+  private async prepare(
+    p: PeerEntry,
+    from: number,
+    limit: number,
+    live: { on: boolean }
+  ): Promise<Batch | undefined> {
+    const got = await this.getBlocks(p, from, limit, live)
+    // A catch-up that ended meanwhile (the batch before was bad): its signatures go unchecked.
+    if (got === undefined || !live.on) return undefined
     const chunks = commitChunks(got.blocks).map((blocks) => ({
       blocks,
       // Coinbase-only chunks have nothing to check: no worker is started for them.
@@ -394,7 +407,8 @@ export class Syncer {
   private async getBlocks(
     p: PeerEntry,
     from: number,
-    limit: number
+    limit: number,
+    live: { on: boolean } = { on: true }
   ): Promise<{ blocks: Block[]; limit: number; truncated: boolean } | undefined> {
     const { chainTimeoutMs, blockTimeoutMs, chainMaxBytes } = this.net.limits
     const fits = batchThatFits(chainMaxBytes)
@@ -416,7 +430,7 @@ export class Syncer {
         this.net.transportOffence(p, res)
         return undefined
       }
-      this.progress(p)
+      if (live.on) this.progress(p)
       // 503 `unavailable` is an honest node saying it is busy (too many readers) or that its
       // storage failed: try again on a later poll, without scoring it as junk.
       if (res.status === 503) return undefined
