@@ -35,6 +35,7 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -98,19 +99,25 @@ function stamp(file) {
 }
 
 /**
- * Whether out/node holds a build of the sources as they are now.
+ * Whether out/node holds a build of the sources as they are now: every output as this build
+ * wrote it (a damaged or replaced one is built again) and every input unchanged.
  * @returns {{ fresh: true } | { fresh: false, why: string }}
  */
 export function freshness() {
-  /** @type {{ inputs: Record<string, [number, number]>, outputs: string[] }} */
+  /** @type {{ inputs: Record<string, [number, number]>, outputs: Record<string, [number, number]> }} */
   let info
   try {
     info = JSON.parse(readFileSync(INFO, 'utf8'))
   } catch {
     return { fresh: false, why: 'not built yet' }
   }
-  for (const out of info.outputs)
-    if (stamp(join(OUT_DIR, out)) === null) return { fresh: false, why: `${out} is missing` }
+  if (Array.isArray(info.outputs) || typeof info.outputs !== 'object')
+    return { fresh: false, why: 'built by an older build script' }
+  for (const [out, [mtime, size]] of Object.entries(info.outputs)) {
+    const now = stamp(join(OUT_DIR, out))
+    if (now === null) return { fresh: false, why: `${out} is missing` }
+    if (now[0] !== mtime || now[1] !== size) return { fresh: false, why: `${out} changed` }
+  }
   for (const [rel, [mtime, size]] of Object.entries(info.inputs)) {
     const now = stamp(join(ROOT, rel))
     if (now === null || now[0] !== mtime || now[1] !== size)
@@ -124,7 +131,9 @@ export function freshness() {
  * node's first request with a body or a query (scripts/validators.ts says how). The generator is
  * bundled beside the outputs (so that it resolves fastify as the node does), run, and removed.
  * @param {typeof import('esbuild')} esbuild
- * @returns {Promise<{ file: string, bytes: number, inputs: string[] }>}
+ * The entry is built with the module's SHA-256 (`__BF_VALIDATORS_SHA256__`) and loads only a file
+ * that has it: a node running while another build replaces the file keeps compiling its own.
+ * @returns {Promise<{ file: string, bytes: number, sha256: string, inputs: string[] }>}
  */
 async function buildValidators(esbuild) {
   const gen = join(OUT_DIR, `validators-gen.${process.pid}.mjs`)
@@ -146,7 +155,12 @@ async function buildValidators(esbuild) {
     const tmp = join(OUT_DIR, `validators.cjs.${process.pid}.tmp`)
     writeFileSync(tmp, code)
     renameSync(tmp, join(OUT_DIR, 'validators.cjs'))
-    return { file: 'validators.cjs', bytes: code.length, inputs: Object.keys(r.metafile.inputs) }
+    return {
+      file: 'validators.cjs',
+      bytes: code.length,
+      sha256: createHash('sha256').update(code).digest('hex'),
+      inputs: Object.keys(r.metafile.inputs)
+    }
   } finally {
     rmSync(gen, { force: true })
   }
@@ -161,6 +175,8 @@ export async function build(opts = {}) {
   const t0 = performance.now()
   // esbuild comes with tsx (and vite); imported only when a build is needed.
   const esbuild = await import('esbuild')
+  // The validators first: the entries are built with their hash, and look for them beside them.
+  const validators = await buildValidators(esbuild)
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(
@@ -175,31 +191,37 @@ export async function build(opts = {}) {
     sourcemap: 'linked',
     metafile: true,
     plugins: [commonJsByRequire],
+    define: { __BF_VALIDATORS_SHA256__: JSON.stringify(validators.sha256) },
     write: false,
     logLevel: opts.quiet ? 'error' : 'warning'
   })
   mkdirSync(OUT_DIR, { recursive: true })
   let bytes = 0
-  const outputs = []
+  /** @type {Record<string, [number, number]>} */
+  const outputs = {}
   // Workers and maps first, the entry last: a node started mid-build finds whole files only.
   const files = [...result.outputFiles].sort(
     (a, b) => Number(a.path.endsWith('headless.js')) - Number(b.path.endsWith('headless.js'))
   )
-  // The validators first too: the entry looks for them beside it.
-  const validators = await buildValidators(esbuild)
   bytes += validators.bytes
-  outputs.push(validators.file)
+  outputs[validators.file] = stamp(join(OUT_DIR, validators.file)) ?? [0, 0]
   for (const f of files) {
     const tmp = `${f.path}.${process.pid}.tmp`
     writeFileSync(tmp, f.contents)
     if (f.path.endsWith('.js')) chmodSync(tmp, 0o755)
     renameSync(tmp, f.path)
     bytes += f.contents.length
-    outputs.push(relative(OUT_DIR, f.path))
+    outputs[relative(OUT_DIR, f.path)] = stamp(f.path) ?? [0, 0]
   }
   /** @type {Record<string, [number, number]>} */
   const inputs = {}
-  const read = [...Object.keys(result.metafile.inputs), ...validators.inputs, relative(ROOT, SELF)]
+  // package-lock.json too: the packages' versions shape validators.cjs (Ajv's code generation).
+  const read = [
+    ...Object.keys(result.metafile.inputs),
+    ...validators.inputs,
+    relative(ROOT, SELF),
+    'package-lock.json'
+  ]
   for (const rel of new Set(read)) {
     const s = stamp(join(ROOT, rel))
     if (s !== null) inputs[rel] = s

@@ -21,6 +21,8 @@ import { startNode, type NodeConfig, type RunningNode } from './app/run'
 
 /** Built (out/node/headless.js) or from source (src/main/headless.ts under tsx). */
 const BUILT = !import.meta.url.endsWith('.ts')
+/** The SHA-256 of the validators.cjs built with this file (scripts/build-headless.mjs). */
+declare const __BF_VALIDATORS_SHA256__: string
 /** better-sqlite3's binary needs Node 22.12; an older node (the system's, for the bin) crashes loading it. */
 const NODE_MIN = [22, 12] as const
 
@@ -75,7 +77,10 @@ async function main(): Promise<void> {
     ? {
         minerWorkerPath: fileURLToPath(new URL('./miner-worker.js', import.meta.url)),
         verifyWorkerPath: fileURLToPath(new URL('./verify-worker.js', import.meta.url)),
-        httpValidators: fileURLToPath(new URL('./validators.cjs', import.meta.url))
+        httpValidators: {
+          path: fileURLToPath(new URL('./validators.cjs', import.meta.url)),
+          sha256: __BF_VALIDATORS_SHA256__
+        }
       }
     : {}
   // The log on stderr (stdout carries only the lines scripts parse); src/main/log.

@@ -303,6 +303,17 @@ describe('a fresh checkout', () => {
     )
     expect(r.status, r.stderr).toBe(0)
     expect(statSync(built).mtimeMs).not.toBe(stamp)
+
+    // So is a damaged output (here the request validators, overwritten).
+    const validators = join(clone, 'out/node/validators.cjs')
+    writeFileSync(validators, 'this is {{ garbage')
+    const again = spawnSync(
+      process.execPath,
+      [join(clone, 'scripts/build-headless.mjs'), '--if-stale'],
+      { encoding: 'utf8' }
+    )
+    expect(again.status, again.stderr).toBe(0)
+    expect(readFileSync(validators, 'utf8')).toContain('module.exports')
   })
 })
 

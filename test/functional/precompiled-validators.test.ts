@@ -3,8 +3,10 @@
  * ones the node would compile on first use: every route with a schema has its own, and each
  * gives the same verdict and the same first error as Fastify's Ajv compiler with the node's
  * options, over valid and broken requests. A node given them answers a broken request as
- * before. The module is generated here into a temp folder under out/, as the build does.
+ * before, and one given another build's file compiles its own. The module is generated here into
+ * a temp folder under out/, as the build does.
  */
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,9 +27,12 @@ mkdirSync(join(ROOT, 'out'), { recursive: true })
 const dir = mkdtempSync(join(ROOT, 'out', 'test-validators-'))
 const file = join(dir, 'validators.cjs')
 let table: Record<string, Validate>
+let sha256: string
 
 beforeAll(async () => {
-  writeFileSync(file, (await validatorsModule()).code)
+  const { code } = await validatorsModule()
+  writeFileSync(file, code)
+  sha256 = createHash('sha256').update(code).digest('hex')
   table = createRequire(import.meta.url)(file) as Record<string, Validate>
 })
 afterAll(async () => {
@@ -127,7 +132,7 @@ describe('precompiled request validators', () => {
   })
 
   it('answer a broken request from a node given them as the protocol says', async () => {
-    const n = await startTestNode({ httpValidators: file })
+    const n = await startTestNode({ httpValidators: { path: file, sha256 } })
     const r = await http(n.url, '/nodes/register', { body: { nodes: [1] } })
     expect(r.status).toBe(400)
     expect(r.body).toEqual({ error: 'invalid_field', message: 'nodes[0] must be string' })
@@ -137,5 +142,23 @@ describe('precompiled request validators', () => {
     expect(q.body.message).toMatch(/^query parameter from /)
     const ok = await http(n.url, '/nodes/register', { body: { nodes: [n.url] } })
     expect(ok.status).not.toBe(400)
+  })
+
+  it('are used only when the file is the one built with the node', async () => {
+    // A file of the same shape whose register check refuses everything, with a made-up error.
+    const odd = join(dir, 'odd-validators.cjs')
+    const code =
+      `const v = () => { v.errors = [{ instancePath: '', keyword: 'odd', params: {}, ` +
+      `message: 'odd check' }]; return false }\n` +
+      `module.exports = { ${JSON.stringify('POST /nodes/register body')}: v }\n`
+    writeFileSync(odd, code)
+    const hash = createHash('sha256').update(code).digest('hex')
+    const body = { nodes: ['http://127.0.0.1:9'] }
+    // Its own hash: the node uses it (so the check below can tell).
+    const a = await startTestNode({ httpValidators: { path: odd, sha256: hash } })
+    expect((await http(a.url, '/nodes/register', { body })).body.message).toBe('body odd check')
+    // Another build's hash (the file was replaced while the node ran): compiled as from source.
+    const b = await startTestNode({ httpValidators: { path: odd, sha256: '00'.repeat(32) } })
+    expect((await http(b.url, '/nodes/register', { body })).status).not.toBe(400)
   })
 })

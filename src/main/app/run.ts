@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { NETWORKS, type NetworkName } from '../core'
 import { createUiApi } from '../api/handlers'
 import { LocalRegistry } from './local-nodes'
-import { createHttpServer } from '../http/server'
+import { createHttpServer, type PrecompiledValidators } from '../http/server'
 import { LISTEN_BACKLOG } from '../http/connections'
 import { nullLogger, shortHash, type Logger, type LogFormat, type LogLevel } from '../log'
 import { logNodeEvents } from '../node/node-events'
@@ -45,7 +45,7 @@ export interface NodeConfig {
   threads?: number
   minerWorkerPath?: string
   /** The built node's precompiled request validators (out/node/validators.cjs; http/server.ts). */
-  httpValidators?: string
+  httpValidators?: PrecompiledValidators
   /** Built verify-pool worker (Electron); default verify-worker.ts under tsx. */
   verifyWorkerPath?: string
   /** Directory of the built renderer (out/renderer) to serve at / over HTTP. */

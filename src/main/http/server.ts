@@ -5,6 +5,8 @@
  * X-Node-Url learning of senders the node may contact (sender.ts), and the OpenAPI
  * document at /openapi.json. The UI transport is added with registerUiRoutes (ui-routes.ts).
  */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import Fastify, {
   type FastifyInstance,
@@ -51,14 +53,28 @@ export function validatorKey(route: { method?: string; url?: string; httpPart?: 
 type Validate = ReturnType<ReturnType<ValidatorFactory>>
 
 /**
- * The validators compiled when the node was built (scripts/build-headless.mjs writes them to
- * out/node/validators.cjs with Ajv's standalone code, from this file's AJV_OPTIONS and the
- * route schemas), by validatorKey; undefined where there are none (from source, or unreadable).
+ * The validators compiled when the node was built: scripts/build-headless.mjs writes them to
+ * out/node/validators.cjs with Ajv's standalone code, from this file's AJV_OPTIONS and the route
+ * schemas, and builds the entry with the file's SHA-256.
  */
-function loadPrecompiled(path: string | undefined): Record<string, Validate> | undefined {
-  if (path === undefined) return undefined
+export interface PrecompiledValidators {
+  path: string
+  sha256: string
+}
+
+/**
+ * The precompiled validators by validatorKey, or undefined: from source, or a file that is not
+ * the one built with this node (another build replaced it while the node ran, or it is
+ * damaged). The node then compiles them as it would from source.
+ */
+function loadPrecompiled(
+  v: PrecompiledValidators | undefined
+): Record<string, Validate> | undefined {
+  if (v === undefined) return undefined
   try {
-    return createRequire(import.meta.url)(path) as Record<string, Validate>
+    const code = readFileSync(v.path)
+    if (createHash('sha256').update(code).digest('hex') !== v.sha256) return undefined
+    return createRequire(import.meta.url)(v.path) as Record<string, Validate>
   } catch {
     return undefined
   }
@@ -78,7 +94,7 @@ function loadPrecompiled(path: string | undefined): Record<string, Validate> | u
  * (the first POST /nodes/register of a fresh node, a peer's first GET /blocks), against a few ms
  * to load that file. A route missing from it is compiled as above.
  */
-function lazyCompilers(precompiled?: string) {
+function lazyCompilers(precompiled?: PrecompiledValidators) {
   let table: Record<string, Validate> | undefined | null = null
   const buildValidator = ((externalSchemas, options) => {
     let compiler: ReturnType<ValidatorFactory> | undefined
@@ -124,7 +140,7 @@ function lazyCompilers(precompiled?: string) {
  */
 export function createHttpServer(
   ctx: RouteContext,
-  opts: { listenHost?: string; validators?: string } = {}
+  opts: { listenHost?: string; validators?: PrecompiledValidators } = {}
 ): FastifyInstance {
   const app = Fastify({
     logger: false,
