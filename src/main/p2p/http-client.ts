@@ -86,8 +86,13 @@ export function noAnswer(reason: FailReason): boolean {
  * Counts the bytes of the current element of a `{"key": [elements]}` answer as it streams in:
  * the count restarts after each element that closes (or comma) at the list's depth, so whatever
  * comes in one piece (a block, whitespace, junk) is measured however it is chunked.
+ *
+ * Every byte of a catch-up's answers passes here (tens of MB for a long chain), and most are
+ * inside strings (hashes, keys, signatures): those are skipped to their closing quote with
+ * Buffer.indexOf, and only structure and escapes are read byte by byte. The state is kept in
+ * locals while a chunk is read. test/p2p/item-meter.test.ts holds it to the byte-by-byte rule.
  */
-class ItemMeter {
+export class ItemMeter {
   private depth = 0
   private inString = false
   private escaped = false
@@ -96,22 +101,50 @@ class ItemMeter {
 
   /** Feed a chunk; false once an element is over the cap. */
   feed(c: Buffer): boolean {
-    for (let i = 0; i < c.length; i++) {
-      const b = c[i]
-      this.run++
-      if (this.inString) {
-        if (this.escaped) this.escaped = false
-        else if (b === 0x5c) this.escaped = true
-        else if (b === 0x22) this.inString = false
-      } else if (b === 0x22) this.inString = true
-      else if (b === 0x7b || b === 0x5b) this.depth++
+    let { depth, inString, escaped, run } = this
+    const max = this.max
+    const n = c.length
+    /** The next backslash at or after i (-1: none left in this chunk; -2: not looked for). */
+    let bs = -2
+    let i = 0
+    while (i < n) {
+      if (inString && !escaped) {
+        // The string's plain bytes up to its closing quote, an escape or the chunk's end at once:
+        // a string has no element boundary, so only the count moves.
+        if (bs === -2 || (bs !== -1 && bs < i)) bs = c.indexOf(0x5c, i)
+        const quote = c.indexOf(0x22, i)
+        const stop = quote === -1 ? n : quote
+        const end = bs !== -1 && bs < stop ? bs : stop
+        run += end - i
+        i = end
+        if (run > max) return false
+        if (i === n) break
+        // At the closing quote or a backslash: read below like any byte.
+      }
+      const b = c[i++]
+      run++
+      if (inString) {
+        if (escaped) escaped = false
+        else if (b === 0x5c) escaped = true
+        else if (b === 0x22) inString = false
+      } else if (b === 0x22) inString = true
+      else if (b === 0x7b || b === 0x5b) depth++
       else if (b === 0x7d || b === 0x5d) {
-        this.depth--
-        if (this.depth === 2) this.run = 0
-      } else if (b === 0x2c && this.depth === 2) this.run = 0
-      if (this.run > this.max) return false
+        depth--
+        if (depth === 2) run = 0
+      } else if (b === 0x2c && depth === 2) run = 0
+      if (run > max) return false
     }
+    this.depth = depth
+    this.inString = inString
+    this.escaped = escaped
+    this.run = run
     return true
+  }
+
+  /** Tests: the state between chunks. */
+  state(): { depth: number; inString: boolean; escaped: boolean; run: number } {
+    return { depth: this.depth, inString: this.inString, escaped: this.escaped, run: this.run }
   }
 }
 
