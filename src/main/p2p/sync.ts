@@ -281,14 +281,23 @@ export class Syncer {
       let limit = BATCH
       const ahead: { from: number; batch: Promise<Batch | undefined> }[] = []
       let end = false
+      /** Ask for batches until `upTo` are in flight, the first at `first`; true if any was. */
+      const askAhead = (upTo: number, first: number): boolean => {
+        let asked = false
+        while (!end && ahead.length < upTo) {
+          const at = ahead.length === 0 ? first : ahead[ahead.length - 1].from + limit
+          // Past the peer's tip when we asked for its status there is nothing (the batch at
+          // `from` is asked for anyway: it is how the peer says so).
+          if (at > s.index && at !== from) break
+          ahead.push({ from: at, batch: this.prepare(p, at, limit, live) })
+          asked = true
+        }
+        return asked
+      }
       for (;;) {
         // A peer gets a batch asked ahead only once it answered one: a second request to a
         // peer that drips or stalls would only cost another deadline.
-        while (!end && ahead.length < (from > fork + 1 ? AHEAD : 1)) {
-          const at = ahead.length === 0 ? from : ahead[ahead.length - 1].from + limit
-          if (ahead.length > 0 && at > s.index) break // nothing there when we asked for its status
-          ahead.push({ from: at, batch: this.prepare(p, at, limit, live) })
-        }
+        askAhead(from > fork + 1 ? AHEAD : 1, from)
         const head = ahead.shift()
         if (head === undefined) break
         const batch = await head.batch
@@ -302,17 +311,9 @@ export class Syncer {
         if (batch.blocks.length < limit || batch.truncated) end = true
         // The peer answered: what follows is asked for now, while this batch is connected (not
         // once it is: connecting 500 blocks takes longer than the peer takes to answer), up to
-        // AHEAD batches held at once with this one.
-        let asked = false
-        while (!end && ahead.length < AHEAD - 1) {
-          const at = ahead.length === 0 ? head.from + limit : ahead[ahead.length - 1].from + limit
-          if (at > s.index) break // nothing there when we asked for its status
-          ahead.push({ from: at, batch: this.prepare(p, at, limit, live) })
-          asked = true
-        }
-        // One turn of the event loop, for that request to leave before the chunk's connecting
-        // (synchronous) holds the thread.
-        if (asked) await new Promise((r) => setImmediate(r))
+        // AHEAD batches held at once with this one. Then one turn of the event loop, for that
+        // request to leave before the chunk's connecting (synchronous) holds the thread.
+        if (askAhead(AHEAD - 1, from + limit)) await new Promise((r) => setImmediate(r))
         const r = await this.submitBatch(p, batch)
         accepted += r.accepted
         if (r.last) last = r.last
