@@ -37,6 +37,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { median } from './stats'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const REFERENCE = join(ROOT, 'bench/reference')
@@ -329,11 +330,6 @@ async function catchUp(kind: Kind, peer: Server, blocks: number): Promise<CatchU
   } finally {
     await node.stop()
   }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)]
 }
 
 /** Each round runs every kind once, the first of them alternating round by round. */

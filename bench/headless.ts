@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { processTree } from '../test/helpers/proc'
+import { median } from './stats'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const ROUNDS = 5
@@ -131,11 +132,6 @@ async function measure(way: Way, refDir: string): Promise<Sample> {
     await exited
     rmSync(dataDir, { recursive: true, force: true })
   }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
 }
 
 export async function runHeadlessBench(): Promise<Record<string, number>> {

@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { MinerEngine } from '../src/main/miner'
+import { median } from './stats'
 
 const run = promisify(execFile)
 
@@ -23,7 +24,6 @@ const WARMUP_MS = 1000
 const RUN_MS = 3000
 const RUNS = 3
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Hashes/s of an engine with `threads` workers on work that never ends: median of the runs. */

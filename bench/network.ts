@@ -46,6 +46,14 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { mulberry32 as rng } from '../test/helpers/prng'
+import { percentile, runAsScript } from './stats'
+
+/** The figures' "median": the nearest-rank 50th percentile, a value some node really had. */
+const p50 = (xs: readonly number[]): number =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50
+  )
 
 const ROOT = resolve(import.meta.dirname, '..')
 const HEADLESS = join(ROOT, 'out', 'node', 'headless.js')
@@ -61,18 +69,6 @@ const CONVERGE_TIMEOUT_MS = 120_000
 // ---------------------------------------------------------------- small tools
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  return sorted[Math.max(0, i)]
-}
-
-const median = (xs: readonly number[]): number =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50
-  )
 
 const load = (): string =>
   loadavg()
@@ -634,7 +630,7 @@ async function rounds(net: Net, next: () => number): Promise<RoundsResult> {
     const pushes = [...t.pushes.values()].reduce((x, y) => x + y, 0)
     if (pushes > 0) onePush.push(t.pushBytes / pushes)
   }
-  res.onePush = median(onePush)
+  res.onePush = p50(onePush)
   // Crossings by the block's own hash, read from each push's body, late copies included.
   await sleep(1000)
   for (const h of hashes) {
@@ -835,9 +831,9 @@ export async function runNetworkBench(
       const crossed = r.crossings
       const twice = crossed.filter((c) => c >= 2).length / crossed.length
       const never = crossed.filter((c) => c === 0).length / crossed.length
-      const sentPerBlock = median(r.sentPerNode)
-      const pushPerBlock = median(r.pushSentPerNode)
-      const pushesPerBlock = median(r.pushesPerBlock)
+      const sentPerBlock = p50(r.sentPerNode)
+      const pushPerBlock = p50(r.pushSentPerNode)
+      const pushesPerBlock = p50(r.pushesPerBlock)
       log(
         `  propagation to every node over ${ROUNDS} blocks: median ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms; ` +
           `× (eccentricity × first hop) median ${percentile(ratio, 50).toFixed(2)}; status fallbacks ${r.fallbacks} (load ${loadProp.toFixed(2)})`
@@ -896,19 +892,10 @@ export async function runNetworkBench(
   return out
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+runAsScript(import.meta.url, () => {
   const argv = process.argv.slice(2)
   const at = argv.indexOf('--seed')
   const seed = at >= 0 ? Number(argv[at + 1]) : undefined
   const sizes = argv.filter((a, i) => /^\d+$/.test(a) && argv[i - 1] !== '--seed').map(Number)
-  runNetworkBench(sizes.length > 0 ? sizes : [4, 8, 16], seed).then(
-    (r) => {
-      console.log(JSON.stringify(r))
-      process.exit(0)
-    },
-    (e) => {
-      console.error(e)
-      process.exit(1)
-    }
-  )
-}
+  return runNetworkBench(sizes.length > 0 ? sizes : [4, 8, 16], seed)
+})

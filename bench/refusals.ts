@@ -18,10 +18,10 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { NETWORKS, type Transaction } from '../src/main/core'
 import { NodeService, type TxOutcome } from '../src/main/node/service'
 import { alice, emptyBlocks, keyFromName, signedTx } from '../test/helpers/chain-builder'
+import { median, runAsScript } from './stats'
 
 const REGTEST = NETWORKS.regtest
 const N = 1000
@@ -72,11 +72,6 @@ function timed(
   const s = (performance.now() - t0) / 1000
   const cpu = process.cpuUsage(cpu0)
   return { perS: n / s, cpuUs: (cpu.user + cpu.system) / n }
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 export async function runRefusalsBench(
@@ -154,15 +149,4 @@ export async function runRefusalsBench(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runRefusalsBench().then(
-    (r) => {
-      console.log(JSON.stringify(r))
-      process.exit(0)
-    },
-    (e) => {
-      console.error(e)
-      process.exit(1)
-    }
-  )
-}
+runAsScript(import.meta.url, runRefusalsBench)

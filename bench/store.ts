@@ -29,6 +29,7 @@ import { Chain } from '../src/main/chain/chain'
 import { NodeService } from '../src/main/node/service'
 import { checkIntegrity, DB_FILE, SqliteStore } from '../src/main/store/sqlite-store'
 import { alice, bob, mineBlock, REGTEST, signedTx } from '../test/helpers/chain-builder'
+import { median } from './stats'
 
 const CACHE_VERSION = 'store-bench-v2'
 const LONG = 100_000
@@ -174,8 +175,6 @@ function sampleOpen(dir: () => string): OpenSample {
   const line = r.stdout.trim().split('\n').at(-1)!
   return JSON.parse(line) as OpenSample
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 function measure(
   dir: () => string,

@@ -26,7 +26,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { Session } from 'node:inspector/promises'
 import { writeFileSync } from 'node:fs'
@@ -42,6 +42,7 @@ import { NodeService } from '../src/main/node/service'
 import { startNode, type RunningNode } from '../src/main/app/run'
 import { VerifyPool } from '../src/main/p2p/verify-pool'
 import { chainWithTransfers, emptyBlocks, namedWallet } from '../test/helpers/chain-builder'
+import { median, percentile, runAsScript } from './stats'
 
 const BLOCKS = 5000
 const TRANSFERS = 20_000
@@ -245,11 +246,6 @@ async function catchUpOnce(
   }
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-
 /** Part 4: coinbase-only catch-up, both ways, both sizes, interleaved; medians. */
 export async function measureCoinbaseCatchUp(
   log: (s: string) => void = console.log
@@ -321,10 +317,6 @@ export async function measureCoinbaseCatchUp(
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-}
-
 export async function runSyncBench(
   log: (s: string) => void = console.log
 ): Promise<Record<string, number>> {
@@ -380,22 +372,11 @@ export async function runSyncBench(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const only = process.argv[2] === 'coinbase'
-  const run = only
-    ? () =>
-        measureCoinbaseCatchUp().finally(() => {
-          for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
-        })
-    : runSyncBench
-  run().then(
-    (r) => {
-      console.log(JSON.stringify(r))
-      process.exit(0)
-    },
-    (e) => {
-      console.error(e)
-      process.exit(1)
-    }
-  )
-}
+// `coinbase`: part 4 alone (e.g. under `node --cpu-prof --import tsx`).
+runAsScript(import.meta.url, () =>
+  process.argv[2] === 'coinbase'
+    ? measureCoinbaseCatchUp().finally(() => {
+        for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true })
+      })
+    : runSyncBench()
+)

@@ -35,6 +35,7 @@ import {
   type TestNode
 } from '../test/e2e/harness'
 import { cachedChains } from './store'
+import { median } from './stats'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const ROUNDS = 7
@@ -60,8 +61,6 @@ interface LongTasks {
   count: number
   maxMs: number
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 async function longTasksSince(page: Page, since: number): Promise<LongTasks> {
   return page.evaluate((t) => {
