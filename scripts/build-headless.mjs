@@ -92,6 +92,18 @@ const commonJsByRequire = {
   }
 }
 
+/**
+ * Writes `file` whole or not at all: to a temporary name, then renamed into place (a node
+ * started mid-build, or a second build at once, never reads half a file).
+ * @param {string} file @param {string | Uint8Array} contents @param {number} [mode]
+ */
+function writeWhole(file, contents, mode) {
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, contents)
+  if (mode !== undefined) chmodSync(tmp, mode)
+  renameSync(tmp, file)
+}
+
 /** @param {string} file @returns {[number, number] | null} mtime (ms) and size, or null if missing */
 function stamp(file) {
   const s = statSync(file, { throwIfNoEntry: false })
@@ -152,9 +164,7 @@ async function buildValidators(esbuild) {
     })
     const { validatorsModule } = await import(pathToFileURL(gen).href)
     const { code } = await validatorsModule()
-    const tmp = join(OUT_DIR, `validators.cjs.${process.pid}.tmp`)
-    writeFileSync(tmp, code)
-    renameSync(tmp, join(OUT_DIR, 'validators.cjs'))
+    writeWhole(join(OUT_DIR, 'validators.cjs'), code)
     return {
       file: 'validators.cjs',
       bytes: code.length,
@@ -206,10 +216,7 @@ export async function build(opts = {}) {
   bytes += validators.bytes
   outputs[validators.file] = stamp(join(OUT_DIR, validators.file)) ?? [0, 0]
   for (const f of files) {
-    const tmp = `${f.path}.${process.pid}.tmp`
-    writeFileSync(tmp, f.contents)
-    if (f.path.endsWith('.js')) chmodSync(tmp, 0o755)
-    renameSync(tmp, f.path)
+    writeWhole(f.path, f.contents, f.path.endsWith('.js') ? 0o755 : undefined)
     bytes += f.contents.length
     outputs[relative(OUT_DIR, f.path)] = stamp(f.path) ?? [0, 0]
   }
@@ -226,9 +233,7 @@ export async function build(opts = {}) {
     const s = stamp(join(ROOT, rel))
     if (s !== null) inputs[rel] = s
   }
-  const tmp = `${INFO}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify({ esbuild: esbuild.version, inputs, outputs }, null, 1) + '\n')
-  renameSync(tmp, INFO)
+  writeWhole(INFO, JSON.stringify({ esbuild: esbuild.version, inputs, outputs }, null, 1) + '\n')
   return { ms: performance.now() - t0, bytes }
 }
 
