@@ -58,8 +58,8 @@ afterEach(() => {
   for (const app of [...mounted]) app.unmount()
 })
 
+// (Every app is unmounted by then: afterEach ran after the file's last test.)
 afterAll(() => {
-  for (const app of [...mounted]) app.unmount()
   config.global.plugins = []
   document.body.innerHTML = ''
 })
