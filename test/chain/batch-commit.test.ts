@@ -6,9 +6,9 @@
  * a reorganisation must end in the state a block-by-block replay gives. Real SQLite in a temp dir;
  * the failing write is a real SQLite error, raised by a trigger at a chosen height.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { NETWORKS, type Block } from '../../src/main/core'
-import { NodeService } from '../../src/main/node/service'
+import type { NodeService } from '../../src/main/node/service'
 import {
   emptyBlocks,
   namedWallet,
@@ -17,25 +17,10 @@ import {
   storedMainChain,
   tipOf
 } from '../helpers/chain-builder'
-import { tempDir } from '../helpers/temp'
+import { freshService } from '../helpers/fresh-chain'
 
 const R = NETWORKS.regtest
 const GENESIS = { hash: R.genesisHash, index: 1, timestamp: R.params.genesisTimestamp }
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!()
-})
-
-function open(): NodeService {
-  const dir = tempDir()
-  const svc = NodeService.open({ dataDir: dir.path, network: R })
-  cleanups.push(() => {
-    svc.close()
-    dir.remove()
-  })
-  return svc
-}
-
 function accountsOf(svc: NodeService): Record<string, { balance: number; nonce: number }> {
   const rows = svc.store.db.prepare('SELECT address, balance, nonce FROM accounts').all() as {
     address: string
@@ -50,7 +35,7 @@ describe('a chunk of blocks per commit', () => {
   const blocks = emptyBlocks(GENESIS, 120, payTo)
 
   it('stores nothing of a chunk whose write fails midway, and the node reads the tip from before it', () => {
-    const svc = open()
+    const svc = freshService()
     expect(svc.submitBlocks(blocks.slice(0, 40)).every((o) => o.kind === 'accepted')).toBe(true)
     const before = svc.chain.tip()
     const accounts = accountsOf(svc)
@@ -80,7 +65,7 @@ describe('a chunk of blocks per commit', () => {
   })
 
   it('ends a chunk that switches branches on the heavier branch, as block by block does', () => {
-    const svc = open()
+    const svc = freshService()
     const common = blocks.slice(0, 20)
     const side: Block[] = emptyBlocks(tipOf(common[19]), 5, namedWallet('side').address, 7)
     const heavier = emptyBlocks(tipOf(common[19]), 30, payTo, 3)

@@ -5,27 +5,10 @@
  * that offers another block while handling one (as gossip or a catch-up may) cannot change what
  * the blocks of the first offer say about where they came from. Real SQLite data dirs.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AcceptedBlock } from '../../src/main/chain/chain'
-import { NodeService } from '../../src/main/node/service'
-import { bob, ChainBuilder, REGTEST } from '../helpers/chain-builder'
-import { freshChain } from '../helpers/fresh-chain'
-import { tempDir } from '../helpers/temp'
-
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!()
-})
-
-function openService(): NodeService {
-  const dir = tempDir()
-  const svc = NodeService.open({ dataDir: dir.path, network: REGTEST })
-  cleanups.push(() => {
-    svc.close()
-    dir.remove()
-  })
-  return svc
-}
+import { bob, ChainBuilder } from '../helpers/chain-builder'
+import { freshChain, freshService } from '../helpers/fresh-chain'
 
 const A = 'http://127.0.0.1:5001'
 const B = 'http://127.0.0.1:5002'
@@ -60,7 +43,7 @@ describe('the accepted block carries its origin', () => {
 
 describe("NodeService's block event", () => {
   it('says where each block came from even when a listener offers another block meanwhile', () => {
-    const svc = openService()
+    const svc = freshService()
     const main = new ChainBuilder()
     const [b1, b2] = main.mineMany(2)
     // A block of another branch, offered by a listener while the service tells about b1.

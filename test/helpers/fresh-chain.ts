@@ -1,6 +1,8 @@
-/** A chain on a real SQLite store in a temp folder, closed and removed when the test ends. */
+/** A chain, or a whole NodeService, on a real SQLite store in a temp folder, closed and removed when the test ends. */
 import { onTestFinished } from 'vitest'
 import type { ChainOptions } from '../../src/main/chain/chain'
+import { NETWORKS } from '../../src/main/core'
+import { NodeService, type NodeServiceOptions } from '../../src/main/node/service'
 import { openChain, type OpenedChain } from './chain-builder'
 import { tempDir } from './temp'
 
@@ -12,4 +14,15 @@ export function freshChain(opts: ChainOptions = {}): OpenedChain {
     dir.remove()
   })
   return c
+}
+
+/** A NodeService on a temp data dir (regtest unless said), closed and removed when the test ends. */
+export function freshService(opts: Partial<NodeServiceOptions> = {}): NodeService {
+  const dir = tempDir()
+  const svc = NodeService.open({ network: NETWORKS.regtest, ...opts, dataDir: dir.path })
+  onTestFinished(() => {
+    svc.close()
+    dir.remove()
+  })
+  return svc
 }

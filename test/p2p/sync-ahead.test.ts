@@ -5,7 +5,7 @@
  * memory through the Syncer's network port, which records every request. Each chunk handed to
  * the node is checked against the requests made before it.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { blockToWire, NETWORKS, type Block } from '../../src/main/core'
 import { createLogger } from '../../src/main/log'
 import { NodeService } from '../../src/main/node/service'
@@ -13,16 +13,10 @@ import { newPeer } from '../../src/main/p2p/peer-table'
 import { AHEAD, BATCH, Syncer } from '../../src/main/p2p/sync'
 import { DEFAULT_LIMITS, type PeerEntry, type SyncNet } from '../../src/main/p2p/types'
 import { emptyBlocks, tipOf } from '../helpers/chain-builder'
-import { tempDir } from '../helpers/temp'
+import { freshService } from '../helpers/fresh-chain'
 
-const REGTEST = NETWORKS.regtest
-const genesis = REGTEST.genesis
+const genesis = NETWORKS.regtest.genesis
 const PEER = 'http://127.0.0.1:5999'
-
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c()
-})
 
 /** A peer holding `chain` (genesis first), and the requests it was sent, in order. */
 function peerNet(chain: Block[]): { net: SyncNet; peer: PeerEntry; paths: string[] } {
@@ -67,9 +61,7 @@ function peerNet(chain: Block[]): { net: SyncNet; peer: PeerEntry; paths: string
 
 describe('catching up in batches', () => {
   it('asks for the next batches once the peer answered one, before connecting it', async () => {
-    const dir = tempDir()
-    const service = NodeService.open({ dataDir: dir.path, network: REGTEST })
-    cleanups.push(dir.remove, () => service.close())
+    const service = freshService()
     const chain = [genesis, ...emptyBlocks(tipOf(genesis), 2 * BATCH + 100, service.walletAddress)]
     const { net, peer, paths } = peerNet(chain)
 
@@ -101,9 +93,7 @@ describe('catching up in batches', () => {
   })
 
   it('costs one batch ahead, not more, when the first batch does not connect', async () => {
-    const dir = tempDir()
-    const service = NodeService.open({ dataDir: dir.path, network: REGTEST })
-    cleanups.push(dir.remove, () => service.close())
+    const service = freshService()
     // A chain whose block 2 is not a child of our genesis: the peer's batches are orphans here.
     const stranger = { ...tipOf(genesis), hash: 'ee'.repeat(32) }
     const chain = [genesis, ...emptyBlocks(stranger, 2 * BATCH + 100, service.walletAddress)]
