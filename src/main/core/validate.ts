@@ -5,7 +5,7 @@
  */
 import { addressOf, sha256Hex, verifyEd25519 } from './crypto'
 import { blockHash, txId, txSigningBytes } from './codec'
-import { fail, OK, type Check, type Result } from './errors'
+import { fail, OK, type Check, type Result, type RuleCode } from './errors'
 import { merkleRoot } from './merkle'
 import type { Network } from './networks'
 import { leadingZeroBits } from './pow'
@@ -126,62 +126,140 @@ export function medianTime(timestamps: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
-/** PROTOCOL §4 rules 1 to 4: header rules against the parent. */
-export function checkHeader(block: Block, ctx: ParentContext, network: Network): Check {
-  const p = ctx.parent
-  if (block.version !== 1) return fail('bad_version', `version ${block.version}, must be 1`)
-  if (block.index !== p.index + 1) {
-    return fail(
-      'bad_index',
-      `index ${block.index}, but the parent's index is ${p.index} (expected ${p.index + 1})`
-    )
+/**
+ * One rule of PROTOCOL §4 that a block can be held to on its own: `rule` is its number in the
+ * spec's list, `code` the code a block that breaks it is refused with. Consensus (checkHeader,
+ * checkBody) and the block inspector (core/inspect.ts) both run these tables, so what the
+ * inspector shows is what the node decides.
+ */
+export interface BlockRule<Ctx> {
+  readonly name: string
+  readonly rule: 1 | 2 | 3 | 4 | 5 | 6 | 7
+  readonly code: RuleCode
+  readonly check: (block: Block, ctx: Ctx) => Check
+}
+
+/** The context of rules 1 to 4: the parent's, and the network's parameters. */
+export interface HeaderRuleContext extends ParentContext {
+  readonly network: Network
+}
+
+/** PROTOCOL §4 rules 1 to 4, in the spec's order. */
+export const HEADER_RULES: readonly BlockRule<HeaderRuleContext>[] = [
+  {
+    name: 'version',
+    rule: 1,
+    code: 'bad_version',
+    check: (block) =>
+      block.version === 1 ? OK : fail('bad_version', `version ${block.version}, must be 1`)
+  },
+  {
+    name: 'index',
+    rule: 1,
+    code: 'bad_index',
+    check: (block, { parent: p }) =>
+      block.index === p.index + 1
+        ? OK
+        : fail(
+            'bad_index',
+            `index ${block.index}, but the parent's index is ${p.index} (expected ${p.index + 1})`
+          )
+  },
+  {
+    name: 'previous_hash',
+    rule: 1,
+    code: 'bad_previous_hash',
+    check: (block, { parent: p }) =>
+      block.previousHash === p.hash
+        ? OK
+        : fail(
+            'bad_previous_hash',
+            `previous_hash ${short(block.previousHash)} is not the parent's hash ${short(p.hash)}`
+          )
+  },
+  {
+    name: 'hash',
+    rule: 1,
+    code: 'bad_hash',
+    check: (block) => {
+      const hash = blockHash(block)
+      return hash === block.hash
+        ? OK
+        : fail(
+            'bad_hash',
+            `hash ${short(block.hash)} is not SHA-256 of the header (${short(hash)})`
+          )
+    }
+  },
+  {
+    name: 'difficulty',
+    rule: 2,
+    code: 'bad_difficulty',
+    check: (block, ctx) =>
+      block.difficulty === ctx.expectedDifficulty
+        ? OK
+        : fail(
+            'bad_difficulty',
+            `difficulty ${block.difficulty}, expected ${ctx.expectedDifficulty} at index ${block.index}`
+          )
+  },
+  {
+    name: 'pow',
+    rule: 3,
+    code: 'bad_pow',
+    check: (block) => {
+      const zeros = leadingZeroBits(block.hash)
+      return zeros >= block.difficulty
+        ? OK
+        : fail(
+            'bad_pow',
+            `${zeros} leading zero bits, need ${block.difficulty} (index=${block.index} hash=${short(block.hash)})`
+          )
+    }
+  },
+  {
+    name: 'time_old',
+    rule: 4,
+    code: 'time_too_old',
+    check: (block, ctx) =>
+      block.timestamp > ctx.medianTimePast
+        ? OK
+        : fail(
+            'time_too_old',
+            `timestamp ${block.timestamp} is not after the median of recent blocks ${ctx.medianTimePast}`
+          )
+  },
+  {
+    name: 'time_new',
+    rule: 4,
+    code: 'time_too_new',
+    check: (block, { now, network }) =>
+      block.timestamp <= now + network.params.maxFutureMs
+        ? OK
+        : fail(
+            'time_too_new',
+            `timestamp ${block.timestamp} is more than ${network.params.maxFutureMs} ms ahead of this node's clock`
+          )
   }
-  if (block.previousHash !== p.hash) {
-    return fail(
-      'bad_previous_hash',
-      `previous_hash ${short(block.previousHash)} is not the parent's hash ${short(p.hash)}`
-    )
-  }
-  const hash = blockHash(block)
-  if (hash !== block.hash)
-    return fail(
-      'bad_hash',
-      `hash ${short(block.hash)} is not SHA-256 of the header (${short(hash)})`
-    )
-  if (block.difficulty !== ctx.expectedDifficulty) {
-    return fail(
-      'bad_difficulty',
-      `difficulty ${block.difficulty}, expected ${ctx.expectedDifficulty} at index ${block.index}`
-    )
-  }
-  const zeros = leadingZeroBits(block.hash)
-  if (zeros < block.difficulty) {
-    return fail(
-      'bad_pow',
-      `${zeros} leading zero bits, need ${block.difficulty} (index=${block.index} hash=${short(block.hash)})`
-    )
-  }
-  if (block.timestamp <= ctx.medianTimePast) {
-    return fail(
-      'time_too_old',
-      `timestamp ${block.timestamp} is not after the median of recent blocks ${ctx.medianTimePast}`
-    )
-  }
-  if (block.timestamp > ctx.now + network.params.maxFutureMs) {
-    return fail(
-      'time_too_new',
-      `timestamp ${block.timestamp} is more than ${network.params.maxFutureMs} ms ahead of this node's clock`
-    )
+]
+
+/** The first of `rules` that `block` breaks, or OK. */
+function firstBroken<Ctx>(rules: readonly BlockRule<Ctx>[], block: Block, ctx: Ctx): Check {
+  for (const r of rules) {
+    const c = r.check(block, ctx)
+    if (!c.ok) return c
   }
   return OK
 }
 
-/** PROTOCOL §4 rules 5 and 6: transaction count, coinbase shape, duplicates, merkle root. */
-export function checkBody(block: Block, network: Network): Check {
+/** PROTOCOL §4 rules 1 to 4: header rules against the parent. */
+export function checkHeader(block: Block, ctx: ParentContext, network: Network): Check {
+  return firstBroken(HEADER_RULES, block, { ...ctx, network })
+}
+
+/** PROTOCOL §4 rule 5: the coinbase first, well-shaped, and the only one. */
+function checkCoinbaseShape(block: Block, network: Network): Check {
   const txs = block.transactions
-  const max = network.params.maxBlockTxs
-  if (txs.length > max)
-    return fail('too_many_txs', `${txs.length} transactions, at most ${max} (coinbase included)`)
   const cb = txs[0]
   if (cb === undefined || !isCoinbase(cb))
     return fail('bad_coinbase', 'the first transaction must be a coinbase (sender "0")')
@@ -200,18 +278,57 @@ export function checkBody(block: Block, network: Network): Check {
   for (let i = 1; i < txs.length; i++) {
     if (isCoinbase(txs[i])) return fail('bad_coinbase', `transaction ${i} is a second coinbase`)
   }
-  const seen = new Set<string>()
-  for (const tx of txs) {
-    if (seen.has(tx.id)) return fail('duplicate_tx', `transaction ${short(tx.id)} appears twice`)
-    seen.add(tx.id)
-  }
-  const root = merkleRoot(txs.map((t) => t.id))
-  if (root !== block.merkleRoot)
-    return fail(
-      'bad_merkle_root',
-      `merkle_root ${short(block.merkleRoot)} does not match the transactions (${short(root)})`
-    )
   return OK
+}
+
+/** PROTOCOL §4 rules 5 and 6, in the spec's order. */
+export const BODY_RULES: readonly BlockRule<Network>[] = [
+  {
+    name: 'tx_count',
+    rule: 5,
+    code: 'too_many_txs',
+    check: (block, network) => {
+      const n = block.transactions.length
+      const max = network.params.maxBlockTxs
+      return n <= max
+        ? OK
+        : fail('too_many_txs', `${n} transactions, at most ${max} (coinbase included)`)
+    }
+  },
+  { name: 'coinbase', rule: 5, code: 'bad_coinbase', check: checkCoinbaseShape },
+  {
+    name: 'duplicates',
+    rule: 5,
+    code: 'duplicate_tx',
+    check: (block) => {
+      const seen = new Set<string>()
+      for (const tx of block.transactions) {
+        if (seen.has(tx.id))
+          return fail('duplicate_tx', `transaction ${short(tx.id)} appears twice`)
+        seen.add(tx.id)
+      }
+      return OK
+    }
+  },
+  {
+    name: 'merkle_root',
+    rule: 6,
+    code: 'bad_merkle_root',
+    check: (block) => {
+      const root = merkleRoot(block.transactions.map((t) => t.id))
+      return root === block.merkleRoot
+        ? OK
+        : fail(
+            'bad_merkle_root',
+            `merkle_root ${short(block.merkleRoot)} does not match the transactions (${short(root)})`
+          )
+    }
+  }
+]
+
+/** PROTOCOL §4 rules 5 and 6: transaction count, coinbase shape, duplicates, merkle root. */
+export function checkBody(block: Block, network: Network): Check {
+  return firstBroken(BODY_RULES, block, network)
 }
 
 /**
