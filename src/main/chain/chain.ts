@@ -208,6 +208,31 @@ export class Chain {
     return { overlay, forkIndex, disconnect, path }
   }
 
+  /**
+   * What the block inspector holds a block with parent `parentHash` to (core/inspect.ts): the
+   * parent's context, and the state a child of it is checked against, the tip's state unwound to
+   * the fork point and the parent's branch applied. That unwinding reads every block in between,
+   * so past `maxDepth` of them the state is left out (rule 7 then shows as unchecked). Reads
+   * only: nothing is stored or cached.
+   */
+  inspectionBase(
+    parentHash: string,
+    maxDepth: number
+  ): { parent?: ParentContext; state?: StateOverlay; depth?: number } {
+    const parent = this.header(parentHash)
+    if (parent === undefined) return {}
+    let cur = parent
+    let side = 0
+    while (!this.isOnMain(cur)) {
+      side++
+      cur = this.header(cur.previousHash)!
+    }
+    const depth = side + this.tip().index - cur.index
+    const context = this.parentContext(parent)
+    if (depth > maxDepth) return { parent: context, depth }
+    return { parent: context, state: this.branchState(parent).overlay, depth }
+  }
+
   private mustBlock(hash: string): Block {
     const b = this.store.getBlock(hash)
     if (b === undefined) throw new Error(`store is missing block ${hash}`)

@@ -12,7 +12,15 @@
  * a transport imports `node/facade` and the core, nothing else of the node.
  */
 import type { EventEmitter } from 'node:events'
-import type { Account, Block, BlockHeader, Failure, Network, Transaction } from '../core'
+import type {
+  Account,
+  Block,
+  BlockHeader,
+  Failure,
+  Network,
+  RuleFinding,
+  Transaction
+} from '../core'
 import type { AcceptedBlock, BlockVia, SubmitOutcome } from '../chain/chain'
 import type { HeaderEntry } from '../chain/store'
 import type { BlockListing, TxLocation } from '../store/explorer'
@@ -127,6 +135,12 @@ export interface NodeFacade extends Pick<EventEmitter<NodeServiceEvents>, 'on' |
   block(hash: string): Block | undefined
   /** The hash of the main chain's block at `index`. */
   mainHash(index: number): string | undefined
+  /**
+   * Every rule of PROTOCOL §4 held against `block`, stored or not, with what each compared
+   * (core/inspect.ts). Reads only: nothing is stored, cached, scored or logged. Rule 7 is left
+   * unchecked for a parent more than INSPECT_MAX_DEPTH blocks from the tip.
+   */
+  ruleReport(block: Block): RuleFinding[]
   /** The hashes of the known blocks whose parent is `hash`. */
   childrenOf(hash: string): string[]
   /**

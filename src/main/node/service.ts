@@ -11,12 +11,14 @@ import {
   createCoinbase,
   fail,
   merkleRoot,
+  ruleReport,
   txId,
   verifyWithNodeCrypto,
   type Failure,
   type Account,
   type Block,
   type Network,
+  type RuleFinding,
   type SignatureVerifier,
   type Transaction
 } from '../core'
@@ -57,6 +59,12 @@ export type {
  * the status all resume within this long of space returning.
  */
 export const STORAGE_RETRY_MS = 2_000
+
+/**
+ * How many blocks the inspector unwinds the state for rule 7 (about a millisecond each): a block
+ * deeper than this below the tip is shown with rule 7 unchecked rather than make a click wait.
+ */
+export const INSPECT_MAX_DEPTH = 1_000
 
 const HEALTHY: StorageHealth = Object.freeze({ state: 'ok', message: null, since: null })
 
@@ -513,6 +521,11 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
 
   mainHash(index: number): string | undefined {
     return this.store.getMainHash(index)
+  }
+
+  ruleReport(block: Block): RuleFinding[] {
+    const base = this.chain.inspectionBase(block.previousHash, INSPECT_MAX_DEPTH)
+    return ruleReport(block, { network: this.network, now: this.now(), ...base })
   }
 
   childrenOf(hash: string): string[] {

@@ -1,0 +1,245 @@
+/**
+ * The block inspector's view of a block (PROTOCOL §4): its 96 header bytes field by field, its
+ * hash bit by bit, and every validation rule with its result and the values it compared. Pure:
+ * the caller supplies the parent's context and the state before the block when it has them.
+ *
+ * The rules are validate.ts's HEADER_RULES and BODY_RULES and its checkTransactions, the very
+ * checks the node accepts or refuses blocks with; here every rule is run, not only up to the
+ * first one broken, and each says what it compared.
+ */
+import { blockHash, headerBytes } from './codec'
+import type { RuleCode } from './errors'
+import { merkleRoot } from './merkle'
+import type { Network } from './networks'
+import { leadingZeroBits } from './pow'
+import { StateOverlay, type StateView } from './state'
+import type { Block, BlockHeader } from './types'
+import {
+  BODY_RULES,
+  checkTransactions,
+  HEADER_RULES,
+  verifyWithNodeCrypto,
+  type HeaderRuleContext,
+  type ParentContext,
+  type SignatureVerifier
+} from './validate'
+
+/** The header's fields in byte order, with their sizes (PROTOCOL §4, "Header bytes"). */
+export const HEADER_LAYOUT = [
+  { name: 'version', length: 4 },
+  { name: 'index', length: 8 },
+  { name: 'timestamp', length: 8 },
+  { name: 'previous_hash', length: 32 },
+  { name: 'merkle_root', length: 32 },
+  { name: 'difficulty', length: 4 },
+  { name: 'proof', length: 8 }
+] as const
+
+export type HeaderFieldName = (typeof HEADER_LAYOUT)[number]['name']
+
+export interface HeaderField {
+  name: HeaderFieldName
+  /** Where the field starts in the 96 bytes. */
+  offset: number
+  length: number
+  /** The field's bytes, as hashed. */
+  hex: string
+  /** The field's value as the wire carries it (a number as decimal digits, a hash as hex). */
+  value: string
+}
+
+/** The header's 96 bytes cut into its fields: concatenated, they are exactly headerBytes(h). */
+export function headerFields(h: BlockHeader): HeaderField[] {
+  const bytes = headerBytes(h)
+  const values: Record<HeaderFieldName, string> = {
+    version: String(h.version),
+    index: String(h.index),
+    timestamp: String(h.timestamp),
+    previous_hash: h.previousHash,
+    merkle_root: h.merkleRoot,
+    difficulty: String(h.difficulty),
+    proof: String(h.proof)
+  }
+  let offset = 0
+  return HEADER_LAYOUT.map(({ name, length }) => {
+    const field = {
+      name,
+      offset,
+      length,
+      hex: bytes.subarray(offset, offset + length).toString('hex'),
+      value: values[name]
+    }
+    offset += length
+    return field
+  })
+}
+
+/** A hex hash as its 256 bits, most significant first. */
+export function hashBits(hashHex: string): string {
+  let bits = ''
+  for (const c of hashHex) bits += parseInt(c, 16).toString(2).padStart(4, '0')
+  return bits
+}
+
+/**
+ * `pass` and `fail` are the rule's result; `unchecked` says it could not be run here: the
+ * parent is unknown (rules needing it), an earlier rule it depends on is broken (rule 7 needs a
+ * coinbase), or the state before the block is not at hand (rule 7 deep in the chain).
+ */
+export type RuleStatus = 'pass' | 'fail' | 'unchecked'
+
+/** One rule of PROTOCOL §4 held against one block. */
+export interface RuleFinding {
+  /** The rule's name in this report (validate.ts's tables; `transactions` for rule 7). */
+  name: string
+  /** Its number in PROTOCOL §4's list. */
+  rule: number
+  /** The code a block breaking it is refused with (rule 7: the first broken transaction's). */
+  code: RuleCode
+  status: RuleStatus
+  /** The node's words for a broken rule, in English; null otherwise. */
+  message: string | null
+  /** What the rule compared, by name: the UI words them in the user's language. */
+  facts: Record<string, string | number>
+}
+
+/** What the report needs besides the block; each part is optional, see RuleStatus. */
+export interface RuleReportInput {
+  network: Network
+  /** The parent's context (validate.ts), when the parent is known. */
+  parent?: ParentContext
+  /** The state a child of the parent is checked against, when it is at hand. */
+  state?: StateView
+  /** The node's clock, for rule 4's upper bound when the parent is unknown. */
+  now: number
+  verifier?: SignatureVerifier
+  /** How far the state would have had to be unwound, when it was not: a fact of rule 7. */
+  depth?: number
+}
+
+/** Rules 1 to 4 that read the parent: unchecked without it. */
+const NEEDS_PARENT = new Set(['index', 'previous_hash', 'difficulty', 'time_old'])
+
+/** What each rule compares, named as the UI's wording of it expects. */
+function headerFacts(
+  name: string,
+  b: Block,
+  ctx: HeaderRuleContext | undefined,
+  now: number,
+  network: Network
+): Record<string, string | number> {
+  switch (name) {
+    case 'version':
+      return { version: b.version }
+    case 'index':
+      return ctx ? { index: b.index, expected: ctx.parent.index + 1 } : { index: b.index }
+    case 'previous_hash':
+      return ctx
+        ? { previousHash: b.previousHash, parentHash: ctx.parent.hash }
+        : { previousHash: b.previousHash }
+    case 'hash':
+      return { hash: b.hash, computed: blockHash(b) }
+    case 'difficulty':
+      return ctx
+        ? { difficulty: b.difficulty, expected: ctx.expectedDifficulty }
+        : { difficulty: b.difficulty }
+    case 'pow':
+      return { zeros: leadingZeroBits(b.hash), need: b.difficulty }
+    case 'time_old':
+      return ctx
+        ? { timestamp: b.timestamp, median: ctx.medianTimePast }
+        : { timestamp: b.timestamp }
+    case 'time_new':
+      return { timestamp: b.timestamp, latest: now + network.params.maxFutureMs }
+    default:
+      return {}
+  }
+}
+
+function bodyFacts(name: string, b: Block, network: Network): Record<string, string | number> {
+  switch (name) {
+    case 'tx_count':
+      return { count: b.transactions.length, max: network.params.maxBlockTxs }
+    case 'duplicates':
+      return { count: b.transactions.length }
+    case 'merkle_root':
+      return { merkleRoot: b.merkleRoot, computed: merkleRoot(b.transactions.map((t) => t.id)) }
+    default:
+      return {}
+  }
+}
+
+/**
+ * Every rule of PROTOCOL §4 held against `block`, in the spec's order. The first finding with
+ * status `fail` names the code the node refuses the block with (when no rule is unchecked).
+ */
+export function ruleReport(block: Block, input: RuleReportInput): RuleFinding[] {
+  const { network, parent, state, now } = input
+  const ctx: HeaderRuleContext | undefined = parent && { ...parent, network }
+  const findings: RuleFinding[] = []
+  for (const r of HEADER_RULES) {
+    const facts = headerFacts(r.name, block, ctx, now, network)
+    if (ctx === undefined && NEEDS_PARENT.has(r.name)) {
+      findings.push({
+        name: r.name,
+        rule: r.rule,
+        code: r.code,
+        status: 'unchecked',
+        message: null,
+        facts
+      })
+      continue
+    }
+    // The rules that do not read the parent see only `now` and the network of this context.
+    const c = r.check(block, ctx ?? ({ network, now } as HeaderRuleContext))
+    findings.push({
+      name: r.name,
+      rule: r.rule,
+      code: c.ok ? r.code : c.code,
+      status: c.ok ? 'pass' : 'fail',
+      message: c.ok ? null : c.message,
+      facts
+    })
+  }
+  let coinbaseOk = false
+  for (const r of BODY_RULES) {
+    const c = r.check(block, network)
+    if (r.name === 'coinbase') coinbaseOk = c.ok
+    findings.push({
+      name: r.name,
+      rule: r.rule,
+      code: c.ok ? r.code : c.code,
+      status: c.ok ? 'pass' : 'fail',
+      message: c.ok ? null : c.message,
+      facts: bodyFacts(r.name, block, network)
+    })
+  }
+  const facts: Record<string, number> = { transfers: Math.max(0, block.transactions.length - 1) }
+  if (state === undefined && input.depth !== undefined) facts.depth = input.depth
+  if (!coinbaseOk || state === undefined) {
+    findings.push({
+      name: 'transactions',
+      rule: 7,
+      code: 'bad_transaction',
+      status: 'unchecked',
+      message: null,
+      facts
+    })
+  } else {
+    const c = checkTransactions(
+      block,
+      new StateOverlay(state),
+      network,
+      input.verifier ?? verifyWithNodeCrypto
+    )
+    findings.push({
+      name: 'transactions',
+      rule: 7,
+      code: c.ok ? 'bad_transaction' : c.code,
+      status: c.ok ? 'pass' : 'fail',
+      message: c.ok ? null : c.message,
+      facts
+    })
+  }
+  return findings
+}
