@@ -331,6 +331,87 @@ export type NodeEvent =
   /** From the Electron shell only (menu, shortcuts): show a screen or dialog. */
   | { type: 'show'; target: ShowTarget }
 
+/** The rules of PROTOCOL §4 by name, in order: the node's RuleName (core/validate.ts), held equal by test/api/inspect-block.test.ts. */
+export type RuleName =
+  | 'version'
+  | 'index'
+  | 'previous_hash'
+  | 'hash'
+  | 'difficulty'
+  | 'pow'
+  | 'time_old'
+  | 'time_new'
+  | 'tx_count'
+  | 'coinbase'
+  | 'duplicates'
+  | 'merkle_root'
+  | 'transactions'
+
+/** One rule held against one block (core/inspect.ts's RuleFinding). */
+export interface RuleFindingView {
+  name: RuleName
+  /** Its number in PROTOCOL §4's list. */
+  rule: number
+  /** The code a block breaking it is refused with (for `transactions`, the broken one's). */
+  code: RuleRefusal
+  /** unchecked: the parent is unknown, a rule it needs is broken, or the state is too deep. */
+  status: 'pass' | 'fail' | 'unchecked'
+  /** The node's English words for a broken rule; null otherwise. */
+  message: string | null
+  /** What the rule compared, by name (the UI words them). */
+  facts: Record<string, string | number>
+}
+
+/** The header's fields in byte order (PROTOCOL §4, "Header bytes"). */
+export type HeaderFieldName =
+  'version' | 'index' | 'timestamp' | 'previous_hash' | 'merkle_root' | 'difficulty' | 'proof'
+
+export interface MerkleNodeView {
+  hash: string
+  /** The transactions it covers: from, up to but not including to. */
+  from: number
+  to: number
+  left?: MerkleNodeView
+  right?: MerkleNodeView
+}
+
+/** One step from a transaction's leaf up to the root: combine with the sibling on its side. */
+export interface MerkleStepView {
+  sibling: string
+  side: 'left' | 'right'
+  /** The hash this step makes: SHA-256(0x01 || left || right). */
+  result: string
+}
+
+/** Everything the block inspector shows of a stored block. */
+export interface BlockInspection {
+  hash: string
+  index: number
+  onMain: boolean
+  /** The 96 header bytes, field by field: their hex joined is what SHA-256 hashes. */
+  header: { name: HeaderFieldName; offset: number; length: number; hex: string; value: string }[]
+  /** The hash as 256 bits, most significant first. */
+  hashBits: string
+  zeros: number
+  difficulty: number
+  /** Every rule of PROTOCOL §4 with its result; null for the genesis block, fixed, not checked. */
+  rules: RuleFindingView[] | null
+  merkle: {
+    root: string
+    txCount: number
+    /** The whole tree, when it has at most INSPECT_TREE_LEAVES leaves; null above. */
+    tree: MerkleNodeView | null
+    /** The transaction whose audit path is shown, its id and its leaf, SHA-256(0x00 || id). */
+    txIndex: number
+    txId: string
+    leaf: string
+    path: MerkleStepView[]
+  }
+}
+
+/** The most transactions whose Merkle tree the inspector draws whole. */
+export const INSPECT_TREE_LEAVES = 32
+
 export interface NodeApi {
   getStatus(): Promise<NodeStatus>
   /** Main-chain blocks, newest first, starting at index `fromIndex` going down (0 = the tip). */
@@ -338,6 +419,8 @@ export interface NodeApi {
   /** Main and side blocks with fromIndex <= index <= toIndex, for drawing branches. */
   getChainView(fromIndex: number, toIndex: number): Promise<ChainNode[]>
   getBlock(hash: string): Promise<ApiResult<BlockDetail>>
+  /** The block inspector: header bytes, hash bits, rules, and the audit path of transaction `txIndex`. */
+  inspectBlock(hash: string, txIndex: number): Promise<ApiResult<BlockInspection>>
   getBlockTransactions(
     hash: string,
     offset: number,
@@ -395,6 +478,7 @@ export const API_METHODS = everyRequestMethod([
   'listBlocks',
   'getChainView',
   'getBlock',
+  'inspectBlock',
   'getBlockTransactions',
   'getTransaction',
   'getAddress',

@@ -41,6 +41,7 @@ describe('the table of API methods', () => {
       listBlocks: true,
       getChainView: true,
       getBlock: true,
+      inspectBlock: true,
       getBlockTransactions: true,
       getTransaction: true,
       getAddress: true,

@@ -6,13 +6,14 @@
  *
  * One file per area, composed here into the one handler object:
  * reads.ts (status, blocks, transactions, addresses, search), wallet.ts, mining.ts, peers.ts,
- * settings.ts, app-info.ts, and events.ts (what is pushed to subscribers); status.ts is the
+ * settings.ts, app-info.ts, lab.ts (the block inspector), and events.ts (what is pushed to subscribers); status.ts is the
  * status both getStatus and the events report, views.ts the conversions to the contract's shapes.
  */
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
 import { APP_INFO_METHODS, appInfoHandlers } from './app-info'
 import type { UiApiDeps } from './deps'
 import { createEvents } from './events'
+import { LAB_METHODS, labHandlers } from './lab'
 import { MINING_METHODS, miningHandlers } from './mining'
 import { PEER_METHODS, peerHandlers } from './peers'
 import { READ_METHODS, readHandlers } from './reads'
@@ -34,7 +35,8 @@ export const API_AREAS = {
   mining: MINING_METHODS,
   peers: PEER_METHODS,
   settings: SETTINGS_METHODS,
-  appInfo: APP_INFO_METHODS
+  appInfo: APP_INFO_METHODS,
+  lab: LAB_METHODS
 } as const
 
 export interface UiApi {
@@ -52,7 +54,8 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     ...miningHandlers(deps, view),
     ...peerHandlers(deps),
     ...settingsHandlers(deps, events.push),
-    ...appInfoHandlers(deps)
+    ...appInfoHandlers(deps),
+    ...labHandlers(deps)
   } satisfies NodeApiHandlers
   return { api, subscribe: events.subscribe }
 }

@@ -21,6 +21,7 @@ import {
   verifyWithNodeCrypto,
   type HeaderRuleContext,
   type ParentContext,
+  type RuleName,
   type SignatureVerifier
 } from './validate'
 
@@ -90,8 +91,8 @@ export type RuleStatus = 'pass' | 'fail' | 'unchecked'
 
 /** One rule of PROTOCOL §4 held against one block. */
 export interface RuleFinding {
-  /** The rule's name in this report (validate.ts's tables; `transactions` for rule 7). */
-  name: string
+  /** The rule's name (validate.ts's tables; `transactions` for rule 7). */
+  name: RuleName
   /** Its number in PROTOCOL §4's list. */
   rule: number
   /** The code a block breaking it is refused with (rule 7: the first broken transaction's). */
@@ -118,7 +119,7 @@ export interface RuleReportInput {
 }
 
 /** Rules 1 to 4 that read the parent: unchecked without it. */
-const NEEDS_PARENT = new Set(['index', 'previous_hash', 'difficulty', 'time_old'])
+const NEEDS_PARENT = new Set<RuleName>(['index', 'previous_hash', 'difficulty', 'time_old'])
 
 /** What each rule compares, named as the UI's wording of it expects. */
 function headerFacts(

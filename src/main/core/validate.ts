@@ -127,13 +127,32 @@ export function medianTime(timestamps: readonly number[]): number {
 }
 
 /**
+ * The rules of PROTOCOL §4 by name, in the spec's order: the tables below, then rule 7
+ * (`transactions`, checkTransactions). The block inspector's report is keyed by these.
+ */
+export type RuleName =
+  | 'version'
+  | 'index'
+  | 'previous_hash'
+  | 'hash'
+  | 'difficulty'
+  | 'pow'
+  | 'time_old'
+  | 'time_new'
+  | 'tx_count'
+  | 'coinbase'
+  | 'duplicates'
+  | 'merkle_root'
+  | 'transactions'
+
+/**
  * One rule of PROTOCOL §4 that a block can be held to on its own: `rule` is its number in the
  * spec's list, `code` the code a block that breaks it is refused with. Consensus (checkHeader,
  * checkBody) and the block inspector (core/inspect.ts) both run these tables, so what the
  * inspector shows is what the node decides.
  */
 export interface BlockRule<Ctx> {
-  readonly name: string
+  readonly name: RuleName
   readonly rule: 1 | 2 | 3 | 4 | 5 | 6 | 7
   readonly code: RuleCode
   readonly check: (block: Block, ctx: Ctx) => Check

@@ -1,0 +1,75 @@
+/**
+ * The lab (issue: see why the chain is what it is): the block inspector. Reads only; what it
+ * shows is computed by the core (core/inspect.ts, merkle.ts) from the stored block, and its rule
+ * report runs the same rule tables the node accepts and refuses blocks with.
+ */
+import {
+  hashBits,
+  headerFields,
+  leadingZeroBits,
+  merkleProof,
+  merkleTree,
+  sha256Hex
+} from '../core'
+import type { MerkleNode, MerkleStep } from '../core'
+import {
+  INSPECT_TREE_LEAVES,
+  type ApiMethod,
+  type BlockInspection,
+  type MerkleStepView,
+  type NodeApiHandlers
+} from '../../shared/api'
+import type { UiApiDeps } from './deps'
+import { guarded } from './guarded'
+import { errResult, HASH, int, okResult, str } from './guards'
+
+export const LAB_METHODS = ['inspectBlock'] as const satisfies readonly ApiMethod[]
+
+export type LabHandlers = Pick<NodeApiHandlers, (typeof LAB_METHODS)[number]>
+
+/** The audit path with the hash each step makes, so the UI can show the climb to the root. */
+function climb(leaf: string, steps: readonly MerkleStep[]): MerkleStepView[] {
+  let cur = leaf
+  return steps.map((s) => {
+    const [l, r] = s.side === 'left' ? [s.hash, cur] : [cur, s.hash]
+    cur = sha256Hex(Buffer.from([1]), Buffer.from(l, 'hex'), Buffer.from(r, 'hex'))
+    return { sibling: s.hash, side: s.side, result: cur }
+  })
+}
+
+export function labHandlers(deps: Pick<UiApiDeps, 'service'>): LabHandlers {
+  const { service } = deps
+  return {
+    inspectBlock: guarded(async (hash, txIndex) => {
+      const b = service.block(str(hash, 'hash', HASH))
+      const i = int(txIndex, 'txIndex')
+      if (!b) return errResult<BlockInspection>('not_found', 'no block with this hash is known')
+      const ids = b.transactions.map((t) => t.id)
+      if (i > 0 && i >= ids.length)
+        return errResult<BlockInspection>('not_found', `the block has no transaction ${i}`)
+      const tree: MerkleNode = merkleTree(ids)
+      const txId = ids[i] ?? ''
+      const leaf = txId === '' ? tree.hash : sha256Hex(Buffer.from([0]), Buffer.from(txId, 'hex'))
+      const genesis = b.index === 1 && b.hash === service.network.genesisHash
+      return okResult<BlockInspection>({
+        hash: b.hash,
+        index: b.index,
+        onMain: service.mainHash(b.index) === b.hash,
+        header: headerFields(b),
+        hashBits: hashBits(b.hash),
+        zeros: leadingZeroBits(b.hash),
+        difficulty: b.difficulty,
+        rules: genesis ? null : service.ruleReport(b),
+        merkle: {
+          root: b.merkleRoot,
+          txCount: ids.length,
+          tree: ids.length <= INSPECT_TREE_LEAVES ? tree : null,
+          txIndex: i,
+          txId,
+          leaf,
+          path: txId === '' ? [] : climb(leaf, merkleProof(tree, i))
+        }
+      })
+    })
+  }
+}
