@@ -140,6 +140,7 @@ const TEXT = {
     Dashboard: 'Dashboard',
     Chain: 'Chain',
     Block: (n: number) => `Block ${n}`,
+    Inspect: (n: number) => `Inspect block ${n}`,
     Transaction: 'Transaction',
     Address: 'Address',
     Wallet: 'Wallet',
@@ -162,6 +163,7 @@ const TEXT = {
     Dashboard: '概览',
     Chain: '区块链',
     Block: (n: number) => `区块 ${n}`,
+    Inspect: (n: number) => `检视区块 ${n}`,
     Transaction: '交易',
     Address: '地址',
     Wallet: '钱包',
@@ -192,6 +194,11 @@ const screens = (lang: Lang) => {
     { name: 'Dashboard', route: '/', heading: w.Dashboard },
     { name: 'Chain', route: '/chain', heading: w.Chain },
     { name: 'Block', route: `/block/${seen.blockHash}`, heading: w.Block(seen.blockIndex) },
+    {
+      name: 'Block inspector',
+      route: `/block/${seen.blockHash}/inspect?tx=1`,
+      heading: w.Inspect(seen.blockIndex)
+    },
     { name: 'Transaction', route: `/tx/${seen.txId}`, heading: w.Transaction },
     { name: 'Address', route: `/address/${seen.addressB}`, heading: w.Address },
     { name: 'Wallet', route: '/wallet', heading: w.Wallet },

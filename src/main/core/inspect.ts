@@ -161,6 +161,10 @@ function bodyFacts(name: string, b: Block, network: Network): Record<string, str
   switch (name) {
     case 'tx_count':
       return { count: b.transactions.length, max: network.params.maxBlockTxs }
+    case 'coinbase': {
+      const cb = b.transactions[0]
+      return cb === undefined ? {} : { nonce: cb.nonce, amount: cb.amount }
+    }
     case 'duplicates':
       return { count: b.transactions.length }
     case 'merkle_root':

@@ -11,6 +11,13 @@ export const routes: RouteRecordRaw[] = [
     props: true
   },
   {
+    path: '/block/:hash/inspect',
+    name: 'inspect',
+    component: () => import('./views/InspectView.vue'),
+    // ?tx=3 chooses the transaction whose audit path is shown; anything but a whole number is 0.
+    props: (route) => ({ hash: route.params.hash, tx: txIndexOf(route.query.tx) })
+  },
+  {
     path: '/tx/:id',
     name: 'transaction',
     component: () => import('./views/TransactionView.vue'),
@@ -32,6 +39,11 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/NotFoundView.vue')
   }
 ]
+
+/** The `tx` query of the inspector as a transaction index: a whole number, else 0. */
+export function txIndexOf(q: unknown): number {
+  return typeof q === 'string' && /^\d{1,7}$/.test(q) ? Number(q) : 0
+}
 
 export function createAppRouter() {
   return createRouter({ history: createWebHashHistory(), routes })

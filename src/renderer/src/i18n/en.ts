@@ -131,6 +131,105 @@ const en = {
     transactions: 'Transactions',
     notFound: 'No block with hash {hash}'
   },
+  inspect: {
+    open: 'Inspect this block',
+    title: 'Inspect block {index}',
+    heading: 'Block inspector',
+    back: 'Back to block {index}',
+    headerBytes: 'Header bytes',
+    headerIntro:
+      "The block's hash is SHA-256 of these 96 bytes. Point at a field, or focus it, to see its bytes.",
+    field: 'Field',
+    bytes: 'Bytes',
+    value: 'Value',
+    range: '{from} to {to}',
+    fields: {
+      version: 'Version (u32)',
+      index: 'Index (u64)',
+      timestamp: 'Timestamp (u64, ms)',
+      previous_hash: 'Previous hash',
+      merkle_root: 'Merkle root',
+      difficulty: 'Difficulty (u32)',
+      proof: 'Proof (u64)'
+    },
+    hashTitle: 'The hash, bit by bit',
+    hashIntro:
+      'Proof of work: the hash, read as a 256-bit number, must begin with at least as many zero bits as the difficulty.',
+    zeros: '{zeros} leading zero bits, {need} required: the proof of work holds.',
+    zerosShort: '{zeros} leading zero bits, {need} required: the proof of work does not hold.',
+    work: 'Work of this block: 2^{difficulty} = {work} hashes on average.',
+    merkleTitle: 'Merkle tree',
+    merkleIntro:
+      'The Merkle root in the header commits to every transaction id, in order: change one transaction and the root, and so the hash, changes.',
+    treeLabel:
+      'Merkle tree of {n} transactions; the path of transaction {i} to the root is highlighted',
+    treeTooBig:
+      'A tree of {n} transactions is too large to draw; the path of the chosen one is below.',
+    txPicker: 'Transaction',
+    pathTitle: 'Audit path of transaction {i}',
+    pathIntro:
+      'The only transaction: its leaf is the root. | With the transaction id and this one hash anyone can recompute the root, without the other transactions. | With the transaction id and these {n} hashes anyone can recompute the root, without the other transactions.',
+    leafStep: 'Leaf: SHA-256(0x00 ‖ id)',
+    stepLeft: 'SHA-256(0x01 ‖ sibling ‖ hash below)',
+    stepRight: 'SHA-256(0x01 ‖ hash below ‖ sibling)',
+    sibling: 'sibling',
+    rootMatches: "The last hash is the header's Merkle root: transaction {i} is in this block.",
+    noTxs: 'No transactions: the root is SHA-256 of nothing.',
+    rulesTitle: 'Validation rules',
+    rulesIntro:
+      'Every rule of the protocol (PROTOCOL §4), in the order a node checks them. A block is refused with the code of the first rule it breaks.',
+    genesisFixed:
+      "The genesis block is fixed by the network's parameters: it is not checked, and its hash names the network.",
+    rule: 'Rule',
+    result: 'Result',
+    compared: 'What was compared',
+    status: { pass: 'holds', fail: 'broken', unchecked: 'not checked' },
+    unchecked: {
+      parent: 'the parent block is not known',
+      coinbase: 'needs a well-formed coinbase first',
+      depth:
+        'the block is {depth} blocks below the tip, deeper than the state is unwound for a click; the rule held when the block was connected'
+    },
+    rules: {
+      version: { title: 'Version is 1', facts: 'version {version}' },
+      index: {
+        title: "Index is the parent's plus one",
+        facts: 'index {index}, expected {expected}'
+      },
+      previous_hash: {
+        title: "Previous hash is the parent's hash",
+        facts: '{previousHash}, the parent is {parentHash}'
+      },
+      hash: { title: 'Hash is SHA-256 of the header', facts: 'computed {computed}' },
+      difficulty: {
+        title: 'Difficulty is the one expected here',
+        facts: 'difficulty {difficulty}, expected {expected}'
+      },
+      pow: { title: 'Proof of work holds', facts: '{zeros} leading zero bits, {need} required' },
+      time_old: {
+        title: 'Later than the median of the last 11 blocks',
+        facts: 'timestamp {timestamp}, median {median}'
+      },
+      time_new: {
+        title: "Not too far ahead of this node's clock",
+        facts: 'timestamp {timestamp}, at most {latest}'
+      },
+      tx_count: { title: 'Not too many transactions', facts: '{count}, at most {max}' },
+      coinbase: {
+        title: 'One coinbase, first, well-formed',
+        facts: 'the first transaction: nonce {nonce}, amount {amount}'
+      },
+      duplicates: { title: 'No transaction twice', facts: '{count} transactions' },
+      merkle_root: {
+        title: 'Merkle root matches the transactions',
+        facts: 'computed {computed}'
+      },
+      transactions: {
+        title: 'Every transfer signed and paid for; coinbase = reward + fees',
+        facts: '{transfers} transfers checked'
+      }
+    }
+  },
   tx: {
     title: 'Transaction',
     id: 'Id',

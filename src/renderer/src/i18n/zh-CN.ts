@@ -128,6 +128,87 @@ const zhCN: Messages = {
     transactions: '交易',
     notFound: '没有哈希为 {hash} 的区块'
   },
+  inspect: {
+    open: '检视此区块',
+    title: '检视区块 {index}',
+    heading: '区块检视器',
+    back: '返回区块 {index}',
+    headerBytes: '区块头字节',
+    headerIntro: '区块哈希就是这 96 个字节的 SHA-256。指向或聚焦某个字段即可看到它的字节。',
+    field: '字段',
+    bytes: '字节',
+    value: '值',
+    range: '{from} 至 {to}',
+    fields: {
+      version: '版本（u32）',
+      index: '高度（u64）',
+      timestamp: '时间戳（u64，毫秒）',
+      previous_hash: '前一区块哈希',
+      merkle_root: '默克尔根',
+      difficulty: '难度（u32）',
+      proof: '工作量证明（u64）'
+    },
+    hashTitle: '逐位查看哈希',
+    hashIntro: '工作量证明：把哈希看作 256 位的数，它开头的零位数必须不少于难度值。',
+    zeros: '开头有 {zeros} 个零位，要求 {need} 个：工作量证明成立。',
+    zerosShort: '开头有 {zeros} 个零位，要求 {need} 个：工作量证明不成立。',
+    work: '本区块的工作量：2^{difficulty} = 平均 {work} 次哈希。',
+    merkleTitle: '默克尔树',
+    merkleIntro:
+      '区块头中的默克尔根按顺序承诺了每笔交易的 ID：改动任何一笔交易，根就会改变，区块哈希也随之改变。',
+    treeLabel: '{n} 笔交易的默克尔树；交易 {i} 到根的路径已高亮',
+    treeTooBig: '{n} 笔交易的树太大，无法绘制；下面是所选交易的路径。',
+    txPicker: '交易',
+    pathTitle: '交易 {i} 的审计路径',
+    pathIntro:
+      '唯一的交易：它的叶子就是根。 | 有了交易 ID 和这 1 个哈希，任何人都能算出根，而无需其他交易。 | 有了交易 ID 和这 {n} 个哈希，任何人都能算出根，而无需其他交易。',
+    leafStep: '叶子：SHA-256(0x00 ‖ ID)',
+    stepLeft: 'SHA-256(0x01 ‖ 兄弟节点 ‖ 下层哈希)',
+    stepRight: 'SHA-256(0x01 ‖ 下层哈希 ‖ 兄弟节点)',
+    sibling: '兄弟节点',
+    rootMatches: '最后一个哈希就是区块头中的默克尔根：交易 {i} 确在本区块中。',
+    noTxs: '没有交易：根是空内容的 SHA-256。',
+    rulesTitle: '验证规则',
+    rulesIntro:
+      '协议的每条规则（PROTOCOL 第 4 节），按节点检查的顺序排列。区块被拒绝时，给出的是它违反的第一条规则的代码。',
+    genesisFixed: '创世区块由网络参数确定：它不经检查，它的哈希就是网络的名字。',
+    rule: '规则',
+    result: '结果',
+    compared: '比较的内容',
+    status: { pass: '成立', fail: '违反', unchecked: '未检查' },
+    unchecked: {
+      parent: '父区块未知',
+      coinbase: '需要先有格式正确的 coinbase 交易',
+      depth: '该区块在链顶之下 {depth} 个区块，超出单击时回退状态的深度；它在接入链时满足此规则'
+    },
+    rules: {
+      version: { title: '版本为 1', facts: '版本 {version}' },
+      index: { title: '高度等于父区块加一', facts: '高度 {index}，应为 {expected}' },
+      previous_hash: {
+        title: '前一区块哈希等于父区块的哈希',
+        facts: '{previousHash}，父区块为 {parentHash}'
+      },
+      hash: { title: '哈希是区块头的 SHA-256', facts: '计算结果 {computed}' },
+      difficulty: { title: '难度是此处应有的难度', facts: '难度 {difficulty}，应为 {expected}' },
+      pow: { title: '工作量证明成立', facts: '开头 {zeros} 个零位，要求 {need} 个' },
+      time_old: {
+        title: '晚于最近 11 个区块时间戳的中位数',
+        facts: '时间戳 {timestamp}，中位数 {median}'
+      },
+      time_new: { title: '不超前本节点时钟太多', facts: '时间戳 {timestamp}，最多 {latest}' },
+      tx_count: { title: '交易数不超过上限', facts: '{count} 笔，最多 {max} 笔' },
+      coinbase: {
+        title: '唯一的 coinbase 交易，位于首位，格式正确',
+        facts: '第一笔交易：nonce {nonce}，金额 {amount}'
+      },
+      duplicates: { title: '没有重复的交易', facts: '{count} 笔交易' },
+      merkle_root: { title: '默克尔根与交易相符', facts: '计算结果 {computed}' },
+      transactions: {
+        title: '每笔转账都有有效签名且余额足够；coinbase = 奖励 + 手续费',
+        facts: '已检查 {transfers} 笔转账'
+      }
+    }
+  },
   tx: {
     title: '交易',
     id: 'ID',
