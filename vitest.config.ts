@@ -90,7 +90,11 @@ const SCREENSHOT_PROJECT: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'screenshots',
-    include: ['test/e2e/desktop-ui.test.ts', 'test/e2e/first-run.test.ts'],
+    include: [
+      'test/e2e/desktop-ui.test.ts',
+      'test/e2e/first-run.test.ts',
+      'test/e2e/inspector.test.ts'
+    ],
     env: { UPDATE_SCREENSHOTS: '1' }
   }
 }
