@@ -409,6 +409,52 @@ export interface BlockInspection {
   }
 }
 
+/** One block or transaction this node refused (the refusal report, newest first). */
+export interface RefusalEntry {
+  /** When it was refused (ms since 1970). */
+  at: number
+  what: 'block' | 'transaction'
+  code: RuleRefusal
+  /** For a block, the rule it broke (null for invalid_field and for transactions). */
+  rule: RuleName | null
+  /** The node's English words. */
+  message: string
+  /** The block's hash or the transaction's id. */
+  id: string
+  /** The block's index. */
+  index: number | null
+  /** How it came: 'peer' (fetched from a peer), 'http' (posted to this node), 'wallet', 'mined'. */
+  via: string | null
+  /** A peer's URL, else how it came. */
+  source: string
+  /**
+   * What the broken rule compared: for a block the inspector's facts of its rule; for a
+   * transaction amount, fee, nonce and the sender's balance and next nonce.
+   */
+  facts: Record<string, string | number>
+  /** Points the sending peer lost for it; null when it was not scored (not from a peer we asked). */
+  scoreCost: number | null
+  scoreAfter: number | null
+  /** The peer was banned for it. */
+  banned: boolean
+}
+
+export interface RefusalFilter {
+  what?: 'block' | 'transaction'
+  code?: RuleRefusal
+  source?: string
+}
+
+export interface RefusalPage {
+  entries: RefusalEntry[]
+  /** Entries matching the filter. */
+  total: number
+  /** Every source with a refusal on record, for the filter. */
+  sources: string[]
+  /** Refusals not kept since the node started, during floods. */
+  dropped: number
+}
+
 /** The most transactions whose Merkle tree the inspector draws whole. */
 export const INSPECT_TREE_LEAVES = 32
 
@@ -421,6 +467,12 @@ export interface NodeApi {
   getBlock(hash: string): Promise<ApiResult<BlockDetail>>
   /** The block inspector: header bytes, hash bits, rules, and the audit path of transaction `txIndex`. */
   inspectBlock(hash: string, txIndex: number): Promise<ApiResult<BlockInspection>>
+  /** The refusal report: what this node refused, newest first; at most MAX_REFUSALS are kept. */
+  listRefusals(
+    filter: RefusalFilter,
+    offset: number,
+    limit: number
+  ): Promise<ApiResult<RefusalPage>>
   getBlockTransactions(
     hash: string,
     offset: number,
@@ -479,6 +531,7 @@ export const API_METHODS = everyRequestMethod([
   'getChainView',
   'getBlock',
   'inspectBlock',
+  'listRefusals',
   'getBlockTransactions',
   'getTransaction',
   'getAddress',

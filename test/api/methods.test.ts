@@ -42,6 +42,7 @@ describe('the table of API methods', () => {
       getChainView: true,
       getBlock: true,
       inspectBlock: true,
+      listRefusals: true,
       getBlockTransactions: true,
       getTransaction: true,
       getAddress: true,

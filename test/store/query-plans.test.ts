@@ -35,6 +35,11 @@ function preparedDuring(fn: () => void): string[] {
 /** The plan's lines, the statement's parameters bound to 1 (however many it has). */
 function planOf(db: Database.Database, sql: string): string[] {
   const explain = db.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+  const named = [...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]))]
+  if (named.length > 0) {
+    const rows = explain.all(Object.fromEntries(named.map((n) => [n, 1]))) as { detail: string }[]
+    return rows.map((r) => r.detail)
+  }
   for (let n = 0; n <= 16; n++) {
     try {
       return (explain.all(...Array<number>(n).fill(1)) as { detail: string }[]).map((r) => r.detail)

@@ -6,6 +6,7 @@ import type { EventEmitter } from 'node:events'
 import type { MiningController } from '../node/mining'
 import type { NodeFacade } from '../node/facade'
 import type { NodeSettings } from '../node/settings'
+import type { RefusalLog } from '../node/refusals'
 import type { ApiResult, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
 
 /** What the UI needs of the peer manager (src/main/p2p). */
@@ -25,6 +26,8 @@ export interface UiApiDeps {
   service: NodeFacade
   mining: MiningController
   peers: PeerControl
+  /** The refusal report's owner (node/refusals.ts). */
+  refusals: Pick<RefusalLog, 'page' | 'dropped'>
   /** This node's base URL. */
   url: string
   launch: { port: number; host: string }

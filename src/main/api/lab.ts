@@ -1,7 +1,8 @@
 /**
- * The lab (issue: see why the chain is what it is): the block inspector. Reads only; what it
- * shows is computed by the core (core/inspect.ts, merkle.ts) from the stored block, and its rule
- * report runs the same rule tables the node accepts and refuses blocks with.
+ * The lab (issue: see why the chain is what it is): the block inspector and the refusal report.
+ * Reads only. What the inspector shows is computed by the core (core/inspect.ts, merkle.ts)
+ * from the stored block, and its rule report runs the same rule tables the node accepts and
+ * refuses blocks with; the refusal report is node/refusals.ts's.
  */
 import {
   hashBits,
@@ -11,21 +12,42 @@ import {
   merkleTree,
   sha256Hex
 } from '../core'
-import type { MerkleNode, MerkleStep } from '../core'
+import type { MerkleNode, MerkleStep, RuleCode } from '../core'
 import {
   INSPECT_TREE_LEAVES,
   type ApiMethod,
   type BlockInspection,
   type MerkleStepView,
-  type NodeApiHandlers
+  type NodeApiHandlers,
+  type RefusalFilter,
+  type RefusalPage
 } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { guarded } from './guarded'
-import { errResult, HASH, int, okResult, str } from './guards'
+import { BadArgument, errResult, HASH, int, okResult, str } from './guards'
 
-export const LAB_METHODS = ['inspectBlock'] as const satisfies readonly ApiMethod[]
+export const LAB_METHODS = ['inspectBlock', 'listRefusals'] as const satisfies readonly ApiMethod[]
 
 export type LabHandlers = Pick<NodeApiHandlers, (typeof LAB_METHODS)[number]>
+
+/** The most refusals one call returns. */
+const MAX_PAGE = 500
+
+/** The report's filter, each part checked: a kind, a rule code's form, a source. */
+function refusalFilter(v: unknown): RefusalFilter {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new BadArgument('filter must be an object')
+  const { what, code, source, ...rest } = v as Record<string, unknown>
+  if (Object.keys(rest).length > 0)
+    throw new BadArgument(`filter has unknown fields: ${Object.keys(rest).join(', ')}`)
+  if (what !== undefined && what !== 'block' && what !== 'transaction')
+    throw new BadArgument('filter.what must be block or transaction')
+  return {
+    what,
+    code: code === undefined ? undefined : (str(code, 'filter.code', /^[a-z_]{1,40}$/) as RuleCode),
+    source: source === undefined ? undefined : str(source, 'filter.source')
+  }
+}
 
 /** The audit path with the hash each step makes, so the UI can show the climb to the root. */
 function climb(leaf: string, steps: readonly MerkleStep[]): MerkleStepView[] {
@@ -37,8 +59,8 @@ function climb(leaf: string, steps: readonly MerkleStep[]): MerkleStepView[] {
   })
 }
 
-export function labHandlers(deps: Pick<UiApiDeps, 'service'>): LabHandlers {
-  const { service } = deps
+export function labHandlers(deps: Pick<UiApiDeps, 'service' | 'refusals'>): LabHandlers {
+  const { service, refusals } = deps
   return {
     inspectBlock: guarded(async (hash, txIndex) => {
       const b = service.block(str(hash, 'hash', HASH))
@@ -69,6 +91,17 @@ export function labHandlers(deps: Pick<UiApiDeps, 'service'>): LabHandlers {
           leaf,
           path: txId === '' ? [] : climb(leaf, merkleProof(tree, i))
         }
+      })
+    }),
+
+    listRefusals: guarded(async (filter, offset, limit) => {
+      const f = refusalFilter(filter)
+      const page = refusals.page(f, int(offset, 'offset'), int(limit, 'limit', 1, MAX_PAGE))
+      return okResult<RefusalPage>({
+        entries: page.rows.map(({ itemId, height, ...r }) => ({ ...r, id: itemId, index: height })),
+        total: page.total,
+        sources: page.sources,
+        dropped: refusals.dropped
       })
     })
   }

@@ -12,6 +12,7 @@ import { createHttpServer, type PrecompiledValidators } from '../http/server'
 import { LISTEN_BACKLOG } from '../http/connections'
 import { nullLogger, shortHash, type Logger, type LogFormat, type LogLevel } from '../log'
 import { logNodeEvents } from '../node/node-events'
+import { RefusalLog } from '../node/refusals'
 import type { HttpLimits } from '../http/routes'
 import { registerUiRoutes } from '../http/ui-routes'
 import { MinerEngine } from '../miner/engine'
@@ -152,6 +153,8 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     limits: cfg.peerLimits,
     logger: logger.child({ module: 'p2p' })
   })
+  // The refusal report (node/refusals.ts): what the node refused, and what it cost the sender.
+  const refusals = new RefusalLog({ service, peers, repo: service.store.refusals })
   const app = createHttpServer(
     {
       service,
@@ -168,6 +171,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     await peers.close()
     await mining.close()
     await verifyPool.close()
+    refusals.close()
     unlog()
     service.close()
   }
@@ -181,6 +185,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       service,
       mining,
       peers,
+      refusals,
       url: '',
       launch: { port: cfg.port, host: cfg.host },
       settings,

@@ -175,6 +175,45 @@ function bodyFacts(name: string, b: Block, network: Network): Record<string, str
 }
 
 /**
+ * What rule `name` compares for `block` (as ruleReport's findings say it): the inputs of the
+ * check, for the refusal report as well as the inspector. The parent's values are left out when
+ * `input.parent` is.
+ */
+export function ruleFacts(
+  name: RuleName,
+  block: Block,
+  input: Pick<RuleReportInput, 'network' | 'parent' | 'now'>
+): Record<string, string | number> {
+  if (name === 'transactions') return { transfers: Math.max(0, block.transactions.length - 1) }
+  const ctx: HeaderRuleContext | undefined = input.parent && {
+    ...input.parent,
+    network: input.network
+  }
+  return HEADER_RULES.some((r) => r.name === name)
+    ? headerFacts(name, block, ctx, input.now, input.network)
+    : bodyFacts(name, block, input.network)
+}
+
+/** Rule 7's codes: a transfer's form and state, which name no rule of the tables. */
+const TRANSACTION_CODES = new Set<RuleCode>([
+  'bad_transaction',
+  'bad_signature',
+  'bad_sender',
+  'bad_nonce',
+  'insufficient_funds'
+])
+
+/**
+ * The rule a block refused with `code` broke: the first of the tables with that code, or rule 7
+ * for a transaction's code. `bad_coinbase` is also rule 7's code for a wrong coinbase amount;
+ * it is named `coinbase` here, the rule a person looks at for it. Undefined for invalid_field.
+ */
+export function ruleNameOf(code: RuleCode): RuleName | undefined {
+  if (TRANSACTION_CODES.has(code)) return 'transactions'
+  return [...HEADER_RULES, ...BODY_RULES].find((r) => r.code === code)?.name
+}
+
+/**
  * Every rule of PROTOCOL §4 held against `block`, in the spec's order. The first finding with
  * status `fail` names the code the node refuses the block with (when no rule is unchecked).
  */

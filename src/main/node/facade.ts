@@ -18,7 +18,9 @@ import type {
   BlockHeader,
   Failure,
   Network,
+  RuleCode,
   RuleFinding,
+  RuleName,
   Transaction
 } from '../core'
 import type { AcceptedBlock, BlockVia, SubmitOutcome } from '../chain/chain'
@@ -44,7 +46,7 @@ export interface BlockTemplate {
 /** Data the node refused, with the protocol's rule code (what the log says; nothing else acts on it). */
 export interface Refusal {
   what: 'block' | 'transaction'
-  code: string
+  code: RuleCode
   message: string
   /** The block's hash or the transaction's id. */
   id: string
@@ -52,6 +54,13 @@ export interface Refusal {
   via?: BlockVia | 'wallet'
   /** The sender: a peer's URL, else how it came ('http', 'wallet', 'mined'). */
   from: string
+  /** For a block, the rule it broke (none for invalid_field). */
+  rule?: RuleName
+  /**
+   * What the broken rule compared (core/inspect.ts's ruleFacts for a block; for a transaction its
+   * amount, fee and nonce beside the sender's balance and next nonce).
+   */
+  facts: Record<string, string | number>
 }
 
 export interface NodeServiceEvents {

@@ -10,7 +10,10 @@ import {
   COINBASE_SENDER,
   createCoinbase,
   fail,
+  isAddress,
   merkleRoot,
+  ruleFacts,
+  ruleNameOf,
   ruleReport,
   txId,
   verifyWithNodeCrypto,
@@ -19,6 +22,7 @@ import {
   type Block,
   type Network,
   type RuleFinding,
+  type RuleName,
   type SignatureVerifier,
   type Transaction
 } from '../core'
@@ -230,6 +234,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
   submitBlock(block: Block, source?: string, via?: BlockVia): SubmitOutcome {
     const o = this.guardWrite(() => this.chain.submit(block, { source, via }))
     if (o.kind === 'invalid') {
+      const rule = ruleNameOf(o.code)
       this.emit('refused', {
         what: 'block',
         code: o.code,
@@ -237,10 +242,22 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
         id: block.hash,
         index: block.index,
         via,
-        from: source ?? via ?? 'local'
+        from: source ?? via ?? 'local',
+        rule,
+        facts: rule === undefined ? {} : this.refusedBlockFacts(rule, block)
       })
     }
     return o
+  }
+
+  /** What the broken rule compared, for the refusal report (cheap: no signature, no state). */
+  private refusedBlockFacts(rule: RuleName, block: Block): Record<string, string | number> {
+    const parent = this.chain.header(block.previousHash)
+    return ruleFacts(rule, block, {
+      network: this.network,
+      now: this.now(),
+      parent: parent && this.chain.parentContext(parent)
+    })
   }
 
   /**
@@ -321,7 +338,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
     if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
     const before = this.pool.size
     const r = this.pool.add(tx, this.store)
-    if (!r.ok) return this.refuseTransaction(tx.id, r, source, via)
+    if (!r.ok) return this.refuseTransaction(tx, r, source, via)
     if (r.value === 'known') return { kind: 'known', id: tx.id }
     try {
       // A full pool made room by evicting a cheaper transaction: persist the pool as it now is,
@@ -342,18 +359,32 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
   }
 
   private refuseTransaction(
-    id: string,
+    tx: Pick<Transaction, 'id' | 'sender' | 'amount' | 'fee' | 'nonce'>,
     r: Failure,
     source: string | undefined,
     via: 'http' | 'wallet'
   ): TxOutcome {
+    // The refusal report's inputs of the check: what the transfer asked, and what the sender had
+    // (its balance on the main chain, and the next nonce counting its pending transfers).
+    const known = isAddress(tx.sender)
     this.emit('refused', {
       what: 'transaction',
       code: r.code,
       message: r.message,
-      id,
+      id: tx.id,
       via,
-      from: source ?? via
+      from: source ?? via,
+      facts: {
+        amount: tx.amount,
+        fee: tx.fee,
+        nonce: tx.nonce,
+        ...(known
+          ? {
+              balance: this.store.account(tx.sender).balance,
+              nextNonce: this.pool.nextNonce(tx.sender, this.store)
+            }
+          : {})
+      }
     })
     return { ...r, kind: 'invalid' }
   }
@@ -381,7 +412,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
     // or the pool can have its id (the id covers the nonce).
     if (this.health.state === 'damaged') throw new StorageUnavailableError(this.health)
     const r = this.pool.checkBeforeSigning(draft, this.store)
-    if (!r.ok) return this.refuseTransaction(draft.id, r, undefined, 'wallet')
+    if (!r.ok) return this.refuseTransaction(draft, r, undefined, 'wallet')
     const tx = this.wallet.transfer({ ...req, nonce }, genesis)
     return this.submitTransaction(tx, undefined, 'wallet')
   }

@@ -30,6 +30,8 @@ import {
   NODE_URL_HEADER,
   OFFENCE,
   type AddedBy,
+  type Offence,
+  type OffenceAbout,
   type PeerEntry,
   type PeerLimits,
   type PeerNode,
@@ -54,6 +56,8 @@ export interface PeerManagerOptions {
 
 export interface PeerManagerEvents {
   change: []
+  /** A peer was scored down (the refusal report reads what a refused block cost its sender). */
+  offence: [Offence]
 }
 
 /** A failed probe; `reason`: how its request failed, where it did (http-client.ts), not read from the message. */
@@ -101,7 +105,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       log: this.log,
       closed: () => this.closed,
       changed: () => this.markChanged(),
-      dropped: (url) => this.bootstrap.delete(url)
+      dropped: (url) => this.bootstrap.delete(url),
+      scored: (o) => this.emit('offence', o)
     })
     // Each is given what it uses, and the other only as a function: no import between them.
     this.syncer = new Syncer(
@@ -468,8 +473,13 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
   }
 
   /** Score a peer down; at banScore it is dropped (banned for banMs). */
-  offence(p: PeerEntry | string | undefined, cost: number, why: string): void {
-    this.table.offence(p, cost, why)
+  offence(
+    p: PeerEntry | string | undefined,
+    cost: number,
+    why: string,
+    about?: OffenceAbout
+  ): void {
+    this.table.offence(p, cost, why, about)
   }
 
   /**

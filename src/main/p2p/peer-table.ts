@@ -11,7 +11,7 @@
  */
 import type { ApiResult } from '../../shared/api'
 import type { Logger } from '../log'
-import type { PeerEntry, PeerLimits } from './types'
+import type { Offence, OffenceAbout, PeerEntry, PeerLimits } from './types'
 
 /** A peer as the store keeps it (the store's peer rows have this shape). */
 export interface PeerRecord {
@@ -42,6 +42,8 @@ export interface PeerTableOptions {
   changed: () => void
   /** A peer left the table (removed, evicted, or its ban forgotten). */
   dropped: (url: string) => void
+  /** A peer was scored down (and maybe banned for it). */
+  scored?: (o: Offence) => void
 }
 
 /** Store setting naming the peers the user removed (a JSON list): not learned back. */
@@ -217,13 +219,20 @@ export class PeerTable {
   }
 
   /** Score a peer down; at banScore it is dropped (banned for banMs). */
-  offence(p: PeerEntry | string | undefined, cost: number, why: string): void {
+  offence(
+    p: PeerEntry | string | undefined,
+    cost: number,
+    why: string,
+    about?: OffenceAbout
+  ): void {
     const peer = typeof p === 'string' ? this.peers.get(p) : p
     if (peer === undefined || this.isBanned(peer)) return
     this.settle(peer)
     peer.score = Math.max(this.o.limits.banScore, peer.score - cost)
     this.o.log.info({ peer: peer.url, cost, score: peer.score, reason: why }, 'peer scored down')
-    if (peer.score <= this.o.limits.banScore) {
+    const score = peer.score
+    const banned = score <= this.o.limits.banScore
+    if (banned) {
       this.ban(peer, this.o.limits.banMs, why)
       peer.score = 0
       peer.scoreAt = this.o.now()
@@ -231,6 +240,7 @@ export class PeerTable {
       this.persist(peer, true)
       this.o.changed()
     }
+    this.o.scored?.({ url: peer.url, cost, score, banned, why, about })
   }
 
   /** Ban a peer for `ms`; past maxBanned bans, the oldest is forgotten and its peer dropped. */

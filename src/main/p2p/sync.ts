@@ -387,7 +387,8 @@ export class Syncer {
             this.net.offence(
               p,
               OFFENCE.invalidBlock,
-              `block ${chunk[j].index}: ${o.code}: ${o.message}`
+              `block ${chunk[j].index}: ${o.code}: ${o.message}`,
+              { what: 'block', id: chunk[j].hash }
             )
           return { stop: true, accepted, last }
         }
@@ -525,7 +526,12 @@ export class Syncer {
           }
           if (o.kind === 'invalid') {
             if (o.code !== 'time_too_new')
-              this.net.offence(p, OFFENCE.invalidBlock, `block ${b.index}: ${o.code}: ${o.message}`)
+              this.net.offence(
+                p,
+                OFFENCE.invalidBlock,
+                `block ${b.index}: ${o.code}: ${o.message}`,
+                { what: 'block', id: b.hash }
+              )
             break
           }
           missing =

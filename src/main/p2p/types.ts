@@ -74,6 +74,22 @@ export const OFFENCE = {
   wrongGenesis: 100
 } as const
 
+/** What an offence was for: a refused block or transaction, by its hash or id. */
+export interface OffenceAbout {
+  what: 'block' | 'transaction'
+  id: string
+}
+
+/** A peer scored down: what it lost, where its score is, and whether it is banned for it. */
+export interface Offence {
+  url: string
+  cost: number
+  score: number
+  banned: boolean
+  why: string
+  about?: OffenceAbout
+}
+
 export interface PeerEntry {
   url: string
   score: number
@@ -121,7 +137,8 @@ export interface PeerNet {
   active(): PeerEntry[]
   isBanned(p: PeerEntry): boolean
   request(url: string, path: string, opts: PeerRequestOptions): Promise<PeerResponse>
-  offence(p: PeerEntry | string | undefined, cost: number, why: string): void
+  /** `about`: the block or transaction it was for, so the refusal report can say what it cost. */
+  offence(p: PeerEntry | string | undefined, cost: number, why: string, about?: OffenceAbout): void
   transportOffence(p: PeerEntry, res: PeerResponse): void
 }
 

@@ -95,6 +95,28 @@ export const MIGRATIONS: readonly Migration[] = [
       }
       after = rows[rows.length - 1].height
     }
+  },
+  // v3: the refusal report: blocks and transactions this node refused, newest kept (refusals.ts).
+  (db) => {
+    db.exec(`
+      CREATE TABLE refusals (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        what TEXT NOT NULL,
+        code TEXT NOT NULL,
+        rule TEXT,
+        message TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        height INTEGER,
+        via TEXT,
+        source TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        score_cost INTEGER,
+        score_after INTEGER,
+        banned INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX refusals_source ON refusals(source);
+    `)
   }
 ]
 

@@ -4,7 +4,8 @@
  * - chain-adapter.ts: the ChainStore port (blocks, main chain, accounts, indexes), every chain
  *   change one transaction, so a process killed at any instant restarts on a consistent tip;
  * - explorer.ts: read-only queries for the UI and the HTTP API;
- * - pending.ts, peers.ts, key-values.ts: the pending pool, the peer table, meta and settings;
+ * - pending.ts, peers.ts, refusals.ts, key-values.ts: the pending pool, the peer table, the
+ *   refusal report, meta and settings;
  * - open.ts: opening the file (locks, refusals, damage); schema.ts: the tables and migrations.
  * The methods below are the store's one public surface: each hands its call to its part, so
  * callers need not know how the store is divided.
@@ -19,6 +20,7 @@ import { KeyValues } from './key-values'
 import { checkIntegrity, damagedOr, NetworkMismatchError, openHandle } from './open'
 import { PeerRepository, type PeerRow } from './peers'
 import { PendingRepository } from './pending'
+import { RefusalRepository } from './refusals'
 import { migrate } from './schema'
 import { prepare, type Db } from './statements'
 
@@ -37,6 +39,7 @@ export class SqliteStore implements ChainStore {
   readonly explorer: ExplorerQueries
   readonly pending: PendingRepository
   readonly peers: PeerRepository
+  readonly refusals: RefusalRepository
   readonly settings: KeyValues
   private readonly meta: KeyValues
   private readonly spaceProbe
@@ -47,6 +50,7 @@ export class SqliteStore implements ChainStore {
     this.explorer = new ExplorerQueries(db)
     this.pending = new PendingRepository(db)
     this.peers = new PeerRepository(db)
+    this.refusals = new RefusalRepository(db)
     this.settings = new KeyValues(db, 'settings')
     this.meta = new KeyValues(db, 'meta')
     this.spaceProbe = prepare<[bytes: number]>(
@@ -223,8 +227,9 @@ export class SqliteStore implements ChainStore {
   // ---- peers and settings (peers.ts, key-values.ts) ----------------------------------------
 
   /**
-   * Told of a storage fault in a best-effort write (peer records), which then does not throw:
-   * on a full disk a peer's latest score is lost, not the node. NodeService sets it.
+   * Told of a storage fault in a best-effort write (peer records, refusals), which then does
+   * not throw: on a full disk a peer's latest score or a refusal is lost, not the node.
+   * NodeService sets it.
    */
   get onBestEffortFault(): ((e: unknown) => boolean) | undefined {
     return this.peers.onFault
@@ -232,6 +237,7 @@ export class SqliteStore implements ChainStore {
 
   set onBestEffortFault(fn: ((e: unknown) => boolean) | undefined) {
     this.peers.onFault = fn
+    this.refusals.onFault = fn
   }
 
   listPeers(): PeerRow[] {
