@@ -19,27 +19,29 @@ export type ApiResult<T> =
  * The rule codes of PROTOCOL §3 and §4: the node's own copy is src/main/core/errors.ts's
  * RuleCode (src/shared imports nothing), held equal by test/api/error-codes.test.ts. They reach
  * the UI from sendTransaction: the pool refuses a transfer with the transaction rules' codes, and
- * the node's types do not narrow RuleCode further.
+ * the node's types do not narrow RuleCode further. The list is the refusal report's filter.
  */
-export type RuleRefusal =
-  | 'invalid_field'
-  | 'bad_version'
-  | 'bad_index'
-  | 'bad_previous_hash'
-  | 'bad_hash'
-  | 'bad_difficulty'
-  | 'bad_pow'
-  | 'time_too_old'
-  | 'time_too_new'
-  | 'too_many_txs'
-  | 'bad_coinbase'
-  | 'duplicate_tx'
-  | 'bad_merkle_root'
-  | 'bad_transaction'
-  | 'bad_signature'
-  | 'bad_sender'
-  | 'bad_nonce'
-  | 'insufficient_funds'
+export const RULE_REFUSALS = [
+  'invalid_field',
+  'bad_version',
+  'bad_index',
+  'bad_previous_hash',
+  'bad_hash',
+  'bad_difficulty',
+  'bad_pow',
+  'time_too_old',
+  'time_too_new',
+  'too_many_txs',
+  'bad_coinbase',
+  'duplicate_tx',
+  'bad_merkle_root',
+  'bad_transaction',
+  'bad_signature',
+  'bad_sender',
+  'bad_nonce',
+  'insufficient_funds'
+] as const
+export type RuleRefusal = (typeof RULE_REFUSALS)[number]
 
 /**
  * Every code a failed API call carries (ApiResult.error): a rule broken (sendTransaction), why a

@@ -73,6 +73,13 @@ beforeAll(async () => {
   const block = await call<{ hash: string; index: number }>(a, 'mineOnce')
   seen.blockHash = block.hash
   seen.blockIndex = block.index
+  // One transfer the wallet cannot pay, so the Refusals screen has a row to show.
+  const refused = (await callNode(a, 'sendTransaction', {
+    recipient: seen.addressB,
+    amount: 1_000_000,
+    fee: 0
+  })) as { ok: boolean }
+  expect(refused.ok).toBe(false)
   // One transfer left pending, so the pool and the wallet's pending list are not empty.
   await call(a, 'sendTransaction', { recipient: seen.addressB, amount: 2, fee: 1 })
   browser = await launchChromium()
@@ -147,6 +154,7 @@ const TEXT = {
     Mining: 'Mining',
     Peers: 'Peers',
     Settings: 'Settings',
+    Refusals: 'Refusals',
     NotFound: 'Page not found',
     navSettings: 'Settings',
     ban: 'Ban',
@@ -170,6 +178,7 @@ const TEXT = {
     Mining: '挖矿',
     Peers: '对等节点',
     Settings: '设置',
+    Refusals: '拒绝记录',
     NotFound: '页面不存在',
     navSettings: '设置',
     ban: '封禁',
@@ -205,6 +214,7 @@ const screens = (lang: Lang) => {
     { name: 'Mining', route: '/mining', heading: w.Mining },
     { name: 'Peers', route: '/peers', heading: w.Peers },
     { name: 'Settings', route: '/settings', heading: w.Settings },
+    { name: 'Refusals', route: '/refusals', heading: w.Refusals },
     { name: 'Not found', route: '/no-such-page', heading: w.NotFound }
   ]
 }

@@ -12,15 +12,17 @@ import {
   merkleTree,
   sha256Hex
 } from '../core'
-import type { MerkleNode, MerkleStep, RuleCode } from '../core'
+import type { MerkleNode, MerkleStep } from '../core'
 import {
   INSPECT_TREE_LEAVES,
+  RULE_REFUSALS,
   type ApiMethod,
   type BlockInspection,
   type MerkleStepView,
   type NodeApiHandlers,
   type RefusalFilter,
-  type RefusalPage
+  type RefusalPage,
+  type RuleRefusal
 } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { guarded } from './guarded'
@@ -33,6 +35,12 @@ export type LabHandlers = Pick<NodeApiHandlers, (typeof LAB_METHODS)[number]>
 /** The most refusals one call returns. */
 const MAX_PAGE = 500
 
+function ruleCode(v: unknown): RuleRefusal {
+  const code = RULE_REFUSALS.find((c) => c === v)
+  if (code === undefined) throw new BadArgument('filter.code must be a rule code of the protocol')
+  return code
+}
+
 /** The report's filter, each part checked: a kind, a rule code's form, a source. */
 function refusalFilter(v: unknown): RefusalFilter {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
@@ -44,7 +52,7 @@ function refusalFilter(v: unknown): RefusalFilter {
     throw new BadArgument('filter.what must be block or transaction')
   return {
     what,
-    code: code === undefined ? undefined : (str(code, 'filter.code', /^[a-z_]{1,40}$/) as RuleCode),
+    code: code === undefined ? undefined : ruleCode(code),
     source: source === undefined ? undefined : str(source, 'filter.source')
   }
 }

@@ -31,6 +31,7 @@ const en = {
     wallet: 'Wallet',
     mining: 'Mining',
     peers: 'Peers',
+    refusals: 'Refusals',
     settings: 'Settings',
     label: 'Main navigation',
     welcome: 'Getting started',
@@ -228,6 +229,45 @@ const en = {
         title: 'Every transfer signed and paid for; coinbase = reward + fees',
         facts: '{transfers} transfers checked'
       }
+    }
+  },
+  refusals: {
+    title: 'Refusals',
+    intro:
+      'Every block and transaction this node refused, newest first: the rule it broke, what the rule compared, where it came from and what it cost the peer that sent it. The newest {max} are kept.',
+    kind: 'Kind',
+    all: 'All',
+    blocks: 'Blocks',
+    transactions: 'Transactions',
+    code: 'Rule',
+    anyCode: 'Any rule',
+    source: 'From',
+    anySource: 'Anyone',
+    refresh: 'Refresh',
+    empty: 'Nothing refused yet.',
+    emptyFiltered: 'No refusal matches these filters.',
+    dropped:
+      '{n} refusals were not recorded: they came faster than {max} a second, and a flood is counted, not written.',
+    when: 'When',
+    what: 'What',
+    why: 'Why',
+    compared: 'What was compared',
+    from: 'From',
+    score: 'Peer score',
+    block: 'Block {index}',
+    transaction: 'Transaction',
+    txFacts: 'amount {amount} + fee {fee}, balance {balance}; nonce {nonce}, next {nextNonce}',
+    txFactsShort: 'amount {amount} + fee {fee}; nonce {nonce}',
+    notScored: 'not scored',
+    scored: '−{cost}, now {score}',
+    banned: 'banned',
+    toPeers: 'Scores and bans of the peers: Peers',
+    via: {
+      peer: 'fetched from this peer',
+      http: 'posted to this node',
+      wallet: 'this wallet',
+      mined: "this node's miner",
+      local: 'this node'
     }
   },
   tx: {

@@ -77,5 +77,5 @@ export function useOutcomes() {
     return name === id ? id : t('outcomes.networkLabel', { name, id })
   }
 
-  return { refusal, refusalTitle, peerNotAdded, resolved, network }
+  return { reason, refusal, refusalTitle, peerNotAdded, resolved, network }
 }

@@ -29,6 +29,7 @@ const zhCN: Messages = {
     wallet: '钱包',
     mining: '挖矿',
     peers: '节点',
+    refusals: '拒绝记录',
     settings: '设置',
     label: '主导航',
     welcome: '入门',
@@ -207,6 +208,44 @@ const zhCN: Messages = {
         title: '每笔转账都有有效签名且余额足够；coinbase = 奖励 + 手续费',
         facts: '已检查 {transfers} 笔转账'
       }
+    }
+  },
+  refusals: {
+    title: '拒绝记录',
+    intro:
+      '本节点拒绝过的每个区块和每笔交易，最新的在前：违反的规则、规则比较的内容、来源，以及发送它的节点因此被扣的分数。保留最新的 {max} 条。',
+    kind: '类型',
+    all: '全部',
+    blocks: '区块',
+    transactions: '交易',
+    code: '规则',
+    anyCode: '任意规则',
+    source: '来源',
+    anySource: '任意来源',
+    refresh: '刷新',
+    empty: '还没有拒绝过任何内容。',
+    emptyFiltered: '没有符合这些筛选条件的记录。',
+    dropped: '有 {n} 条拒绝未被记录：它们每秒超过 {max} 条，洪泛时只计数、不写入。',
+    when: '时间',
+    what: '对象',
+    why: '原因',
+    compared: '比较的内容',
+    from: '来源',
+    score: '节点分数',
+    block: '区块 {index}',
+    transaction: '交易',
+    txFacts: '金额 {amount} + 手续费 {fee}，余额 {balance}；nonce {nonce}，下一个 {nextNonce}',
+    txFactsShort: '金额 {amount} + 手续费 {fee}；nonce {nonce}',
+    notScored: '未扣分',
+    scored: '−{cost}，现为 {score}',
+    banned: '已封禁',
+    toPeers: '各节点的分数与封禁：对等节点',
+    via: {
+      peer: '从该节点获取',
+      http: '发送到本节点',
+      wallet: '本钱包',
+      mined: '本节点的矿工',
+      local: '本节点'
     }
   },
   tx: {
