@@ -93,7 +93,8 @@ const SCREENSHOT_PROJECT: TestProjectInlineConfiguration = {
     include: [
       'test/e2e/desktop-ui.test.ts',
       'test/e2e/first-run.test.ts',
-      'test/e2e/inspector.test.ts'
+      'test/e2e/inspector.test.ts',
+      'test/e2e/refusals.test.ts'
     ],
     env: { UPDATE_SCREENSHOTS: '1' }
   }

@@ -379,6 +379,7 @@ const en = {
     lagEven: 'in sync',
     lastContact: 'Last contact',
     score: 'Score',
+    scoreLink: '{score}: what this node refused from {url}',
     traffic: 'Traffic (in / out)',
     actions: 'Actions',
     disconnect: 'Disconnect',

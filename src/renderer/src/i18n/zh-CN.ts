@@ -357,6 +357,7 @@ const zhCN: Messages = {
     lagEven: '已同步',
     lastContact: '最近联系',
     score: '评分',
+    scoreLink: '{score}：本节点拒绝过的来自 {url} 的内容',
     traffic: '流量（收 / 发）',
     actions: '操作',
     disconnect: '断开',
