@@ -20,6 +20,7 @@ const UNIT_NODE = [
   'test/p2p/**/*.test.ts',
   'test/shell/**/*.test.ts',
   'test/log/**/*.test.ts',
+  'test/node/**/*.test.ts',
   'test/launcher/!(start-fallback).test.ts'
 ]
 /** The UI's components, stores and logic, in happy-dom (each file says so in its first line). */

@@ -457,6 +457,51 @@ export interface RefusalPage {
   dropped: number
 }
 
+/** What the event timeline records (node/timeline.ts), by kind. */
+export const TIMELINE_KINDS = [
+  'block',
+  'mined',
+  'side',
+  'reorg',
+  'transaction',
+  'refused',
+  'peer-added',
+  'peer-dropped',
+  'peer-scored',
+  'peer-banned'
+] as const
+export type TimelineKind = (typeof TIMELINE_KINDS)[number]
+
+/** One thing the node did. Which fields are set depends on the kind. */
+export interface TimelineEntry {
+  seq: number
+  /** When (ms since 1970); for a run of blocks, its last. */
+  at: number
+  kind: TimelineKind
+  /** A block's index; for a run of blocks from one sender (a catch-up), the first. */
+  index?: number
+  lastIndex?: number
+  count?: number
+  /** The block (a run's last; the new tip of a reorganisation; a refused block). */
+  hash?: string
+  txId?: string
+  amount?: number
+  /** The peer added, dropped or scored. */
+  peer?: string
+  /** Who sent it: a peer's URL, else 'http', 'wallet', 'mined', 'local'. */
+  source?: string
+  code?: RuleRefusal
+  what?: 'block' | 'transaction'
+  forkIndex?: number
+  disconnected?: number
+  connected?: number
+  cost?: number
+  score?: number
+}
+
+/** The most entries the timeline keeps (and getTimeline returns). */
+export const MAX_TIMELINE = 2_000
+
 /** The most transactions whose Merkle tree the inspector draws whole. */
 export const INSPECT_TREE_LEAVES = 32
 
@@ -469,6 +514,8 @@ export interface NodeApi {
   getBlock(hash: string): Promise<ApiResult<BlockDetail>>
   /** The block inspector: header bytes, hash bits, rules, and the audit path of transaction `txIndex`. */
   inspectBlock(hash: string, txIndex: number): Promise<ApiResult<BlockInspection>>
+  /** The event timeline, newest first: entries of `kinds` (every kind when null). */
+  getTimeline(kinds: TimelineKind[] | null, limit: number): Promise<ApiResult<TimelineEntry[]>>
   /** The refusal report: what this node refused, newest first; at most MAX_REFUSALS are kept. */
   listRefusals(
     filter: RefusalFilter,
@@ -534,6 +581,7 @@ export const API_METHODS = everyRequestMethod([
   'getBlock',
   'inspectBlock',
   'listRefusals',
+  'getTimeline',
   'getBlockTransactions',
   'getTransaction',
   'getAddress',

@@ -43,6 +43,7 @@ describe('the table of API methods', () => {
       getBlock: true,
       inspectBlock: true,
       listRefusals: true,
+      getTimeline: true,
       getBlockTransactions: true,
       getTransaction: true,
       getAddress: true,

@@ -7,6 +7,7 @@ import type { MiningController } from '../node/mining'
 import type { NodeFacade } from '../node/facade'
 import type { NodeSettings } from '../node/settings'
 import type { RefusalLog } from '../node/refusals'
+import type { Timeline } from '../node/timeline'
 import type { ApiResult, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
 
 /** What the UI needs of the peer manager (src/main/p2p). */
@@ -28,6 +29,8 @@ export interface UiApiDeps {
   peers: PeerControl
   /** The refusal report's owner (node/refusals.ts). */
   refusals: Pick<RefusalLog, 'page' | 'dropped'>
+  /** The event timeline's owner (node/timeline.ts). */
+  timeline: Pick<Timeline, 'list'>
   /** This node's base URL. */
   url: string
   launch: { port: number; host: string }

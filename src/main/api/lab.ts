@@ -1,5 +1,6 @@
 /**
- * The lab (issue: see why the chain is what it is): the block inspector and the refusal report.
+ * The lab (issue: see why the chain is what it is): the block inspector, the refusal report
+ * and the event timeline.
  * Reads only. What the inspector shows is computed by the core (core/inspect.ts, merkle.ts)
  * from the stored block, and its rule report runs the same rule tables the node accepts and
  * refuses blocks with; the refusal report is node/refusals.ts's.
@@ -15,7 +16,9 @@ import {
 import type { MerkleNode, MerkleStep } from '../core'
 import {
   INSPECT_TREE_LEAVES,
+  MAX_TIMELINE,
   RULE_REFUSALS,
+  TIMELINE_KINDS,
   type ApiMethod,
   type BlockInspection,
   type MerkleStepView,
@@ -28,7 +31,11 @@ import type { UiApiDeps } from './deps'
 import { guarded } from './guarded'
 import { BadArgument, errResult, HASH, int, okResult, str } from './guards'
 
-export const LAB_METHODS = ['inspectBlock', 'listRefusals'] as const satisfies readonly ApiMethod[]
+export const LAB_METHODS = [
+  'inspectBlock',
+  'listRefusals',
+  'getTimeline'
+] as const satisfies readonly ApiMethod[]
 
 export type LabHandlers = Pick<NodeApiHandlers, (typeof LAB_METHODS)[number]>
 
@@ -67,8 +74,10 @@ function climb(leaf: string, steps: readonly MerkleStep[]): MerkleStepView[] {
   })
 }
 
-export function labHandlers(deps: Pick<UiApiDeps, 'service' | 'refusals'>): LabHandlers {
-  const { service, refusals } = deps
+export function labHandlers(
+  deps: Pick<UiApiDeps, 'service' | 'refusals' | 'timeline'>
+): LabHandlers {
+  const { service, refusals, timeline } = deps
   return {
     inspectBlock: guarded(async (hash, txIndex) => {
       const b = service.block(str(hash, 'hash', HASH))
@@ -111,6 +120,19 @@ export function labHandlers(deps: Pick<UiApiDeps, 'service' | 'refusals'>): LabH
         sources: page.sources,
         dropped: refusals.dropped
       })
+    }),
+
+    getTimeline: guarded(async (kinds, limit) => {
+      const n = int(limit, 'limit', 1, MAX_TIMELINE)
+      if (kinds === null) return okResult(timeline.list(undefined, n))
+      if (!Array.isArray(kinds) || kinds.length > TIMELINE_KINDS.length)
+        throw new BadArgument('kinds must be null or a list of timeline kinds')
+      const want = kinds.map((k: unknown) => {
+        const kind = TIMELINE_KINDS.find((x) => x === k)
+        if (kind === undefined) throw new BadArgument(`kinds: ${String(k)} is not a timeline kind`)
+        return kind
+      })
+      return okResult(timeline.list(want, n))
     })
   }
 }

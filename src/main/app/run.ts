@@ -13,6 +13,7 @@ import { LISTEN_BACKLOG } from '../http/connections'
 import { nullLogger, shortHash, type Logger, type LogFormat, type LogLevel } from '../log'
 import { logNodeEvents } from '../node/node-events'
 import { RefusalLog } from '../node/refusals'
+import { Timeline } from '../node/timeline'
 import type { HttpLimits } from '../http/routes'
 import { registerUiRoutes } from '../http/ui-routes'
 import { MinerEngine } from '../miner/engine'
@@ -155,6 +156,8 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
   })
   // The refusal report (node/refusals.ts): what the node refused, and what it cost the sender.
   const refusals = new RefusalLog({ service, peers, repo: service.store.refusals })
+  // The event timeline (node/timeline.ts): what the node did, in memory.
+  const timeline = new Timeline({ service, peers })
   const app = createHttpServer(
     {
       service,
@@ -172,6 +175,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
     await mining.close()
     await verifyPool.close()
     refusals.close()
+    timeline.close()
     unlog()
     service.close()
   }
@@ -186,6 +190,7 @@ export async function startNode(cfg: NodeConfig): Promise<RunningNode> {
       mining,
       peers,
       refusals,
+      timeline,
       url: '',
       launch: { port: cfg.port, host: cfg.host },
       settings,

@@ -69,7 +69,7 @@ export interface NodeServiceEvents {
   /** A block or transaction broke a rule (PROTOCOL.md §3, §4) and was refused. */
   refused: [Refusal]
   /** A transaction entered the pending pool. */
-  transaction: [Transaction, { source?: string }]
+  transaction: [Transaction, { source?: string; via?: 'http' | 'wallet' }]
   /** The pending pool changed size. */
   pending: [number]
   /** The storage became full, damaged, or ok again. */

@@ -353,7 +353,7 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
       this.restorePool()
       throw e
     }
-    this.emit('transaction', tx, { source })
+    this.emit('transaction', tx, { source, via })
     this.emit('pending', this.pool.size)
     return { kind: 'accepted', tx }
   }

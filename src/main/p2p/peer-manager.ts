@@ -58,6 +58,9 @@ export interface PeerManagerEvents {
   change: []
   /** A peer was scored down (the refusal report reads what a refused block cost its sender). */
   offence: [Offence]
+  /** A peer entered the table, or left it (removed, evicted, or its ban forgotten). */
+  added: [url: string]
+  dropped: [url: string]
 }
 
 /** A failed probe; `reason`: how its request failed, where it did (http-client.ts), not read from the message. */
@@ -105,8 +108,12 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       log: this.log,
       closed: () => this.closed,
       changed: () => this.markChanged(),
-      dropped: (url) => this.bootstrap.delete(url),
-      scored: (o) => this.emit('offence', o)
+      dropped: (url) => {
+        this.bootstrap.delete(url)
+        this.emit('dropped', url)
+      },
+      scored: (o) => this.emit('offence', o),
+      added: (url) => this.emit('added', url)
     })
     // Each is given what it uses, and the other only as a function: no import between them.
     this.syncer = new Syncer(

@@ -44,6 +44,8 @@ export interface PeerTableOptions {
   dropped: (url: string) => void
   /** A peer was scored down (and maybe banned for it). */
   scored?: (o: Offence) => void
+  /** A peer entered the table. */
+  added?: (url: string) => void
 }
 
 /** Store setting naming the peers the user removed (a JSON list): not learned back. */
@@ -129,6 +131,7 @@ export class PeerTable {
     const p = newPeer(url, 0, this.o.now(), null, null)
     this.peers.set(url, p)
     this.o.log.info({ peer: url }, 'peer added')
+    this.o.added?.(url)
     return p
   }
 
