@@ -155,6 +155,7 @@ const TEXT = {
     Peers: 'Peers',
     Settings: 'Settings',
     Refusals: 'Refusals',
+    Timeline: 'Timeline',
     NotFound: 'Page not found',
     navSettings: 'Settings',
     ban: 'Ban',
@@ -179,6 +180,7 @@ const TEXT = {
     Peers: '对等节点',
     Settings: '设置',
     Refusals: '拒绝记录',
+    Timeline: '时间线',
     NotFound: '页面不存在',
     navSettings: '设置',
     ban: '封禁',
@@ -215,6 +217,7 @@ const screens = (lang: Lang) => {
     { name: 'Peers', route: '/peers', heading: w.Peers },
     { name: 'Settings', route: '/settings', heading: w.Settings },
     { name: 'Refusals', route: '/refusals', heading: w.Refusals },
+    { name: 'Timeline', route: '/timeline', heading: w.Timeline },
     { name: 'Not found', route: '/no-such-page', heading: w.NotFound }
   ]
 }

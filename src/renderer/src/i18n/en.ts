@@ -31,6 +31,7 @@ const en = {
     wallet: 'Wallet',
     mining: 'Mining',
     peers: 'Peers',
+    timeline: 'Timeline',
     refusals: 'Refusals',
     settings: 'Settings',
     label: 'Main navigation',
@@ -270,6 +271,54 @@ const en = {
       local: 'this node'
     }
   },
+  timeline: {
+    title: 'Timeline',
+    intro:
+      'What this node did since it started, newest first: blocks, reorganisations, transactions, refusals and peers. The newest {max} are kept, in memory.',
+    export: 'Export (JSON)',
+    show: 'Show',
+    groups: {
+      blocks: 'Blocks',
+      transactions: 'Transactions',
+      refusals: 'Refusals',
+      peers: 'Peers'
+    },
+    empty: 'Nothing to show yet.',
+    kinds: {
+      block: 'block',
+      mined: 'mined',
+      side: 'side branch',
+      reorg: 'reorganisation',
+      transaction: 'transaction',
+      refused: 'refused',
+      'peer-added': 'peer added',
+      'peer-dropped': 'peer dropped',
+      'peer-scored': 'peer scored',
+      'peer-banned': 'peer banned'
+    },
+    run: 'Blocks {from} to {to} ({n}) connected, from {source}',
+    block: 'Block {index} connected, from {source}',
+    mined: 'Mined block {index}',
+    side: 'Block {index} kept on a side branch, from {source}',
+    reorg:
+      'Reorganised after block {fork}: {out} block(s) left the main chain, {in} joined; block {index} from {source} made the branch heavier',
+    transaction: 'A transfer of {amount} entered the pool, from {source}',
+    refusedBlock: 'Refused block {index} ({code}), from {source}',
+    refusedTx: 'Refused a transaction ({code}), from {source}',
+    peerAdded: 'Peer {peer} added',
+    peerDropped: 'Peer {peer} dropped',
+    peerScored: 'Peer {peer} lost {cost} points, now {score}',
+    peerBanned: 'Peer {peer} banned (lost {cost} points)',
+    toRefusals: 'Refusals',
+    toPeers: 'Peers',
+    sources: {
+      http: 'an HTTP client',
+      wallet: 'this wallet',
+      mined: "this node's miner",
+      local: 'this node',
+      peer: 'a peer'
+    }
+  },
   tx: {
     title: 'Transaction',
     id: 'Id',
@@ -379,7 +428,7 @@ const en = {
     lagEven: 'in sync',
     lastContact: 'Last contact',
     score: 'Score',
-    scoreLink: '{score}: what this node refused from {url}',
+    scoreLink: '{score}: what this node refused from this peer',
     traffic: 'Traffic (in / out)',
     actions: 'Actions',
     disconnect: 'Disconnect',

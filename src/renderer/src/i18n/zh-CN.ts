@@ -29,6 +29,7 @@ const zhCN: Messages = {
     wallet: '钱包',
     mining: '挖矿',
     peers: '节点',
+    timeline: '时间线',
     refusals: '拒绝记录',
     settings: '设置',
     label: '主导航',
@@ -248,6 +249,49 @@ const zhCN: Messages = {
       local: '本节点'
     }
   },
+  timeline: {
+    title: '时间线',
+    intro:
+      '本节点启动以来做过的事，最新的在前：区块、重组、交易、拒绝和对等节点。保留最新的 {max} 条，仅在内存中。',
+    export: '导出（JSON）',
+    show: '显示',
+    groups: { blocks: '区块', transactions: '交易', refusals: '拒绝', peers: '对等节点' },
+    empty: '暂时没有内容。',
+    kinds: {
+      block: '区块',
+      mined: '挖出',
+      side: '侧链',
+      reorg: '重组',
+      transaction: '交易',
+      refused: '拒绝',
+      'peer-added': '节点加入',
+      'peer-dropped': '节点移除',
+      'peer-scored': '节点扣分',
+      'peer-banned': '节点封禁'
+    },
+    run: '区块 {from} 至 {to}（{n} 个）已接入，来自 {source}',
+    block: '区块 {index} 已接入，来自 {source}',
+    mined: '挖出区块 {index}',
+    side: '区块 {index} 保存在侧链上，来自 {source}',
+    reorg:
+      '在区块 {fork} 之后重组：{out} 个区块离开主链，{in} 个加入；来自 {source} 的区块 {index} 使该分支工作量更大',
+    transaction: '一笔金额为 {amount} 的转账进入交易池，来自 {source}',
+    refusedBlock: '拒绝区块 {index}（{code}），来自 {source}',
+    refusedTx: '拒绝一笔交易（{code}），来自 {source}',
+    peerAdded: '加入对等节点 {peer}',
+    peerDropped: '移除对等节点 {peer}',
+    peerScored: '对等节点 {peer} 被扣 {cost} 分，现为 {score}',
+    peerBanned: '对等节点 {peer} 被封禁（被扣 {cost} 分）',
+    toRefusals: '拒绝记录',
+    toPeers: '对等节点',
+    sources: {
+      http: 'HTTP 客户端',
+      wallet: '本钱包',
+      mined: '本节点的矿工',
+      local: '本节点',
+      peer: '对等节点'
+    }
+  },
   tx: {
     title: '交易',
     id: 'ID',
@@ -357,7 +401,7 @@ const zhCN: Messages = {
     lagEven: '已同步',
     lastContact: '最近联系',
     score: '评分',
-    scoreLink: '{score}：本节点拒绝过的来自 {url} 的内容',
+    scoreLink: '{score}：本节点拒绝过的来自该节点的内容',
     traffic: '流量（收 / 发）',
     actions: '操作',
     disconnect: '断开',
