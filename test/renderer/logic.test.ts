@@ -5,6 +5,7 @@ import { layoutChain } from '@renderer/composables/chainLayout'
 import { checkSend, isSendable } from '@renderer/composables/sendForm'
 import { formatBytes, formatHashRate, shortHash } from '@renderer/composables/useFormat'
 import { hrefTo, linkTo } from '@renderer/composables/links'
+import { shownFacts } from '@renderer/composables/facts'
 import { createAppRouter } from '@renderer/router'
 
 const node = (index: number, hash: string, previousHash: string, onMain = true): ChainNode => ({
@@ -122,5 +123,14 @@ describe('hrefTo', () => {
       const to = router.resolve(hrefTo(hit).slice(1))
       expect(to.name).toBe(hit.kind)
     }
+  })
+})
+
+describe('shownFacts', () => {
+  it('shortens hashes to their ends and writes numbers whole, as the rule words take them', () => {
+    const hash = 'ab'.repeat(30) + 'cdef'
+    expect(
+      shownFacts({ computed: hash, zeros: 7, timestamp: 1_700_000_000_000, code: 'x' })
+    ).toEqual({ computed: 'ababababab…abcdef', zeros: '7', timestamp: '1700000000000', code: 'x' })
   })
 })
