@@ -263,3 +263,20 @@ export async function callNode(
   if (!res.ok) throw new Error(`${method}: HTTP ${res.status}`)
   return res.json()
 }
+
+/**
+ * Posts the node's tip block back to it with its proof changed and `hash` claimed (not the
+ * header's SHA-256), as a forger would: the node refuses it with bad_hash. Returns the status.
+ */
+export async function postForgedTip(node: TestNode, hash: string): Promise<number> {
+  const status = (await (await fetch(`${node.url}/status`)).json()) as { tip_hash: string }
+  const tip = (await (await fetch(`${node.url}/blocks/${status.tip_hash}`)).json()) as {
+    proof: number
+  }
+  const res = await fetch(`${node.url}/blocks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...tip, proof: tip.proof + 1, hash })
+  })
+  return res.status
+}

@@ -19,6 +19,7 @@ import {
   cleanUpHarness,
   launchChromium,
   openUi,
+  postForgedTip,
   startHeadlessNode,
   visit,
   type TestNode
@@ -30,7 +31,8 @@ let node: TestNode
 let browser: Browser
 let page: Page
 const errors: string[] = []
-let forged = ''
+/** The hash the forged block claims: not its header's. */
+const forged = createHash('sha256').update('not this header').digest('hex')
 
 beforeAll(async () => {
   const ui = buildRenderer()
@@ -39,18 +41,7 @@ beforeAll(async () => {
   await callNode(node, 'mineOnce')
   await callNode(node, 'mineOnce')
   // The tip block again, its proof changed and its hash made up: bad_hash, by HTTP.
-  const status = (await (await fetch(`${node.url}/status`)).json()) as { tip_hash: string }
-  const tip = (await (await fetch(`${node.url}/blocks/${status.tip_hash}`)).json()) as Record<
-    string,
-    unknown
-  >
-  forged = createHash('sha256').update('not this header').digest('hex')
-  const posted = await fetch(`${node.url}/blocks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...tip, proof: Number(tip.proof) + 1, hash: forged })
-  })
-  expect(posted.status).toBe(400)
+  expect(await postForgedTip(node, forged)).toBe(400)
   const sent = (await callNode(node, 'sendTransaction', {
     recipient: 'ab'.repeat(20),
     amount: 1_000_000,

@@ -18,6 +18,7 @@ import {
   cleanUpHarness,
   launchChromium,
   openUi,
+  postForgedTip,
   startHeadlessNode,
   visit,
   type TestNode
@@ -60,17 +61,7 @@ beforeAll(async () => {
       fee: 1
     })
   ).id
-  const status = (await (await fetch(`${a.url}/status`)).json()) as { tip_hash: string }
-  const tip = (await (await fetch(`${a.url}/blocks/${status.tip_hash}`)).json()) as Record<
-    string,
-    unknown
-  >
-  const posted = await fetch(`${a.url}/blocks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...tip, proof: Number(tip.proof) + 1, hash: 'cd'.repeat(32) })
-  })
-  expect(posted.status).toBe(400)
+  expect(await postForgedTip(a, 'cd'.repeat(32))).toBe(400)
   browser = await launchChromium()
   page = await openUi(browser, a, errors)
 }, 120_000)
