@@ -8,7 +8,7 @@
  * first one broken, and each says what it compared.
  */
 import { blockHash, headerBytes } from './codec'
-import type { RuleCode } from './errors'
+import type { Check, RuleCode } from './errors'
 import { merkleRoot } from './merkle'
 import type { Network } from './networks'
 import { leadingZeroBits } from './pow'
@@ -221,69 +221,44 @@ export function ruleReport(block: Block, input: RuleReportInput): RuleFinding[] 
   const { network, parent, state, now } = input
   const ctx: HeaderRuleContext | undefined = parent && { ...parent, network }
   const findings: RuleFinding[] = []
-  for (const r of HEADER_RULES) {
-    const facts = headerFacts(r.name, block, ctx, now, network)
-    if (ctx === undefined && NEEDS_PARENT.has(r.name)) {
-      findings.push({
-        name: r.name,
-        rule: r.rule,
-        code: r.code,
-        status: 'unchecked',
-        message: null,
-        facts
-      })
-      continue
-    }
-    // The rules that do not read the parent see only `now` and the network of this context.
-    const c = r.check(block, ctx ?? ({ network, now } as HeaderRuleContext))
+  /** A rule's finding from its check's result; `c` undefined: it could not be run. */
+  const add = (
+    r: Pick<RuleFinding, 'name' | 'rule' | 'code'>,
+    c: Check | undefined,
+    facts: RuleFinding['facts']
+  ): void => {
     findings.push({
       name: r.name,
       rule: r.rule,
-      code: c.ok ? r.code : c.code,
-      status: c.ok ? 'pass' : 'fail',
-      message: c.ok ? null : c.message,
+      code: c === undefined || c.ok ? r.code : c.code,
+      status: c === undefined ? 'unchecked' : c.ok ? 'pass' : 'fail',
+      message: c === undefined || c.ok ? null : c.message,
       facts
     })
+  }
+  for (const r of HEADER_RULES) {
+    const facts = headerFacts(r.name, block, ctx, now, network)
+    if (ctx === undefined && NEEDS_PARENT.has(r.name)) add(r, undefined, facts)
+    // The rules that do not read the parent see only `now` and the network of this context.
+    else add(r, r.check(block, ctx ?? ({ network, now } as HeaderRuleContext)), facts)
   }
   let coinbaseOk = false
   for (const r of BODY_RULES) {
     const c = r.check(block, network)
     if (r.name === 'coinbase') coinbaseOk = c.ok
-    findings.push({
-      name: r.name,
-      rule: r.rule,
-      code: c.ok ? r.code : c.code,
-      status: c.ok ? 'pass' : 'fail',
-      message: c.ok ? null : c.message,
-      facts: bodyFacts(r.name, block, network)
-    })
+    add(r, c, bodyFacts(r.name, block, network))
   }
   const facts: Record<string, number> = { transfers: Math.max(0, block.transactions.length - 1) }
   if (state === undefined && input.depth !== undefined) facts.depth = input.depth
-  if (!coinbaseOk || state === undefined) {
-    findings.push({
-      name: 'transactions',
-      rule: 7,
-      code: 'bad_transaction',
-      status: 'unchecked',
-      message: null,
-      facts
-    })
-  } else {
-    const c = checkTransactions(
-      block,
-      new StateOverlay(state),
-      network,
-      input.verifier ?? verifyWithNodeCrypto
-    )
-    findings.push({
-      name: 'transactions',
-      rule: 7,
-      code: c.ok ? 'bad_transaction' : c.code,
-      status: c.ok ? 'pass' : 'fail',
-      message: c.ok ? null : c.message,
-      facts
-    })
-  }
+  const rule7 = { name: 'transactions', rule: 7, code: 'bad_transaction' } as const
+  const verifier = input.verifier ?? verifyWithNodeCrypto
+  // Rule 7 reads the coinbase's amount: without a well-formed coinbase it is not run.
+  add(
+    rule7,
+    coinbaseOk && state !== undefined
+      ? checkTransactions(block, new StateOverlay(state), network, verifier)
+      : undefined,
+    facts
+  )
   return findings
 }
