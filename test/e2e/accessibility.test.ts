@@ -18,6 +18,7 @@ import type { Browser, Page } from 'playwright-core'
 import {
   buildRenderer,
   callNode,
+  callValue,
   cleanUpHarness,
   launchChromium,
   openUi,
@@ -42,16 +43,6 @@ let page: Page
 const errors: string[] = []
 const seen = { blockHash: '', blockIndex: 0, txId: '', addressB: '' }
 
-/** The UI API answers ApiResult values for actions and bare values for reads. */
-async function call<T>(node: TestNode, method: string, ...args: unknown[]): Promise<T> {
-  const r = (await callNode(node, method, ...args)) as { ok?: boolean; value?: T; message?: string }
-  if (r && typeof r === 'object' && 'ok' in r) {
-    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r)}`)
-    return r.value as T
-  }
-  return r as T
-}
-
 beforeAll(async () => {
   const ui = buildRenderer()
   home = mkdtempSync(join(tmpdir(), 'bf-e2e-a11y-home-'))
@@ -59,18 +50,18 @@ beforeAll(async () => {
     startHeadlessNode('a11y-a', home, ui),
     startHeadlessNode('a11y-b', home, ui)
   ])
-  await call(a, 'addPeer', b.url)
-  await call(a, 'mineOnce')
-  await call(a, 'mineOnce')
-  seen.addressB = (await call<{ address: string }>(b, 'getWallet')).address
+  await callValue(a, 'addPeer', b.url)
+  await callValue(a, 'mineOnce')
+  await callValue(a, 'mineOnce')
+  seen.addressB = (await callValue<{ address: string }>(b, 'getWallet')).address
   seen.txId = (
-    await call<{ id: string }>(a, 'sendTransaction', {
+    await callValue<{ id: string }>(a, 'sendTransaction', {
       recipient: seen.addressB,
       amount: 10,
       fee: 1
     })
   ).id
-  const block = await call<{ hash: string; index: number }>(a, 'mineOnce')
+  const block = await callValue<{ hash: string; index: number }>(a, 'mineOnce')
   seen.blockHash = block.hash
   seen.blockIndex = block.index
   // One transfer the wallet cannot pay, so the Refusals screen has a row to show.
@@ -81,7 +72,7 @@ beforeAll(async () => {
   })) as { ok: boolean }
   expect(refused.ok).toBe(false)
   // One transfer left pending, so the pool and the wallet's pending list are not empty.
-  await call(a, 'sendTransaction', { recipient: seen.addressB, amount: 2, fee: 1 })
+  await callValue(a, 'sendTransaction', { recipient: seen.addressB, amount: 2, fee: 1 })
   browser = await launchChromium()
   page = await openUi(browser, a, errors)
 }, 120_000)
@@ -224,7 +215,7 @@ const screens = (lang: Lang) => {
 
 /** Switches the UI's language as Settings does, and waits for the navigation to follow. */
 async function setLanguage(lang: Lang): Promise<void> {
-  await call(a, 'updateSettings', { language: lang })
+  await callValue(a, 'updateSettings', { language: lang })
   await page
     .getByRole('navigation')
     .getByRole('link', { name: TEXT[lang].navSettings, exact: true })
@@ -232,7 +223,7 @@ async function setLanguage(lang: Lang): Promise<void> {
 }
 
 async function setTheme(theme: 'light' | 'dark'): Promise<void> {
-  await call(a, 'updateSettings', { theme })
+  await callValue(a, 'updateSettings', { theme })
   const want = theme === 'light' ? 'rgb(255, 255, 255)' : undefined
   await expect
     .poll(() => page.evaluate<string>('getComputedStyle(document.body).backgroundColor'), {
@@ -427,7 +418,7 @@ describe('accessibility (WCAG 2.1 AA)', () => {
           const found: string[] = []
           for (const s of screens(lang)) {
             // The Mining screen as a user watches it: mining, with the hash-rate chart drawn.
-            if (s.name === 'Mining') await call(a, 'startMining', 1)
+            if (s.name === 'Mining') await callValue(a, 'startMining', 1)
             try {
               await openScreen(s.route, s.heading)
               if (s.name === 'Mining') {
@@ -438,7 +429,7 @@ describe('accessibility (WCAG 2.1 AA)', () => {
               }
               found.push(await axeFindings(page, `${s.name} (${lang}, ${theme})`))
             } finally {
-              if (s.name === 'Mining') await call(a, 'stopMining')
+              if (s.name === 'Mining') await callValue(a, 'stopMining')
             }
           }
           await openBanDialog(lang)
@@ -585,7 +576,7 @@ describe('accessibility (WCAG 2.1 AA)', () => {
           return rs.length
         })()`)
         expect(before).toBeGreaterThan(0)
-        const next = (await call<{ index: number }>(a, 'getStatus')).index + 1
+        const next = (await callValue<{ index: number }>(a, 'getStatus')).index + 1
         await page.getByRole('button', { name: TEXT[lang].mineOnce }).click()
         const toast = page.getByText(TEXT[lang].mined(next), { exact: true })
         await toast.waitFor({ timeout: TIMEOUT })

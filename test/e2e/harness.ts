@@ -280,3 +280,16 @@ export async function postForgedTip(node: TestNode, hash: string): Promise<numbe
   })
   return res.status
 }
+
+/**
+ * Calls the node's UI API and unwraps the answer: an action's ApiResult value (a refusal
+ * throws, naming the method), or a read's bare value.
+ */
+export async function callValue<T>(node: TestNode, method: string, ...args: unknown[]): Promise<T> {
+  const r = (await callNode(node, method, ...args)) as { ok?: boolean; value?: T }
+  if (r && typeof r === 'object' && 'ok' in r) {
+    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r)}`)
+    return r.value as T
+  }
+  return r as T
+}

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
   buildRenderer,
-  callNode,
+  callValue,
   capture,
   cleanUpHarness,
   launchChromium,
@@ -32,24 +32,15 @@ const errors: string[] = []
 let block = { hash: '', index: 0 }
 let genesisHash = ''
 
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const r = (await callNode(node, method, ...args)) as { ok?: boolean; value?: T }
-  if (r && typeof r === 'object' && 'ok' in r) {
-    if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r)}`)
-    return r.value as T
-  }
-  return r as T
-}
-
 beforeAll(async () => {
   const ui = buildRenderer()
   home = mkdtempSync(join(tmpdir(), 'bf-e2e-inspect-home-'))
   node = await startHeadlessNode('inspect', home, ui)
-  await call('mineOnce')
+  await callValue(node, 'mineOnce')
   for (let i = 0; i < 4; i++)
-    await call('sendTransaction', { recipient: 'ab'.repeat(20), amount: 1 + i, fee: 1 })
-  block = await call<{ hash: string; index: number }>('mineOnce')
-  genesisHash = (await call<{ genesisHash: string }>('getStatus')).genesisHash
+    await callValue(node, 'sendTransaction', { recipient: 'ab'.repeat(20), amount: 1 + i, fee: 1 })
+  block = await callValue<{ hash: string; index: number }>(node, 'mineOnce')
+  genesisHash = (await callValue<{ genesisHash: string }>(node, 'getStatus')).genesisHash
   browser = await launchChromium()
   page = await openUi(browser, node, errors)
 }, 120_000)
@@ -133,7 +124,7 @@ describe('block inspector', () => {
   })
 
   it('speaks Chinese', async () => {
-    await call('updateSettings', { language: 'zh-CN' })
+    await callValue(node, 'updateSettings', { language: 'zh-CN' })
     await visit(page, `/block/${block.hash}/inspect`)
     await page
       .getByRole('heading', { name: `检视区块 ${block.index}`, level: 1 })
@@ -142,7 +133,7 @@ describe('block inspector', () => {
       .poll(() => page.getByTestId('pow-verdict').innerText())
       .toMatch(/^开头有 \d+ 个零位，要求 \d+ 个：工作量证明成立。$/)
     expect(await page.locator('[data-status="pass"]').first().innerText()).toContain('成立')
-    await call('updateSettings', { language: 'en' })
+    await callValue(node, 'updateSettings', { language: 'en' })
     expect(errors).toEqual([])
   })
 })

@@ -14,6 +14,7 @@ import type { TimelineEntry } from '../../src/shared/api'
 import {
   buildRenderer,
   callNode,
+  callValue,
   capture,
   cleanUpHarness,
   launchChromium,
@@ -33,12 +34,6 @@ let page: Page
 const errors: string[] = []
 let txId = ''
 
-async function value<T>(node: TestNode, method: string, ...args: unknown[]): Promise<T> {
-  const r = (await callNode(node, method, ...args)) as { ok: boolean; value: T; message?: string }
-  if (!r.ok) throw new Error(`${method}: ${r.message}`)
-  return r.value
-}
-
 beforeAll(async () => {
   const ui = buildRenderer()
   home = mkdtempSync(join(tmpdir(), 'bf-e2e-timeline-home-'))
@@ -46,16 +41,16 @@ beforeAll(async () => {
     startHeadlessNode('tl-a', home, ui),
     startHeadlessNode('tl-b', home, ui)
   ])
-  for (let i = 0; i < 5; i++) await value(b, 'mineOnce')
-  await value(a, 'addPeer', b.url)
+  for (let i = 0; i < 5; i++) await callValue(b, 'mineOnce')
+  await callValue(a, 'addPeer', b.url)
   for (let i = 0; i < 100; i++) {
     const s = (await callNode(a, 'getStatus')) as { index: number }
     if (s.index === 6) break
     await new Promise((r) => setTimeout(r, 100))
   }
-  await value(a, 'mineOnce')
+  await callValue(a, 'mineOnce')
   txId = (
-    await value<{ id: string }>(a, 'sendTransaction', {
+    await callValue<{ id: string }>(a, 'sendTransaction', {
       recipient: 'ab'.repeat(20),
       amount: 7,
       fee: 1
