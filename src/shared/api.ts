@@ -147,6 +147,8 @@ export interface TransactionDetail {
   status: 'pending' | 'confirmed'
   blockHash: string | null
   blockIndex: number | null
+  /** Its place in the block (0 is the coinbase); null while pending. */
+  position: number | null
   confirmations: number
   timestamp: number | null
 }

@@ -117,6 +117,23 @@ describe('block inspector', () => {
     await capture(page, 'inspector-merkle')
   })
 
+  it("is reached from a transaction's page, at that transaction's audit path", async () => {
+    const page2 = await callValue<{ transactions: { id: string }[] }>(
+      node,
+      'getBlockTransactions',
+      block.hash,
+      0,
+      10
+    )
+    await visit(page, `/tx/${page2.transactions[2].id}`)
+    await page.getByRole('link', { name: 'its Merkle proof (transaction 2 of the block)' }).click()
+    await page
+      .getByRole('heading', { name: 'Audit path of transaction 2' })
+      .waitFor({ timeout: TIMEOUT })
+    expect(page.url()).toContain(`#/block/${block.hash}/inspect?tx=2`)
+    await page.getByTestId('path-verdict').waitFor()
+  })
+
   it('says the genesis block is fixed, not checked', async () => {
     await visit(page, `/block/${genesisHash}/inspect`)
     await page.getByTestId('genesis-fixed').waitFor({ timeout: TIMEOUT })

@@ -231,6 +231,7 @@ describe('TransactionView', () => {
         status: 'pending',
         blockHash: null,
         blockIndex: null,
+        position: null,
         confirmations: 0,
         timestamp: null
       }

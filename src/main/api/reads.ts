@@ -92,6 +92,7 @@ export function readHandlers(deps: Pick<UiApiDeps, 'service'>, view: StatusView)
         status: f.blockHash === null ? ('pending' as const) : ('confirmed' as const),
         blockHash: f.blockHash,
         blockIndex: f.blockIndex,
+        position: f.position,
         confirmations: f.confirmations,
         timestamp: f.timestamp
       })

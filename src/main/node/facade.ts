@@ -99,10 +99,19 @@ export type FoundTransaction =
       tx: Transaction
       blockHash: string
       blockIndex: number
+      /** Its place in the block (0 is the coinbase). */
+      position: number
       confirmations: number
       timestamp: number
     }
-  | { tx: Transaction; blockHash: null; blockIndex: null; confirmations: 0; timestamp: null }
+  | {
+      tx: Transaction
+      blockHash: null
+      blockIndex: null
+      position: null
+      confirmations: 0
+      timestamp: null
+    }
 
 /** A main-chain block as its wire JSON text, with what a reader needs to check that pages link. */
 export interface BlockJson {

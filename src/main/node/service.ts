@@ -491,12 +491,21 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
         tx: b.transactions[loc.position],
         blockHash: b.hash,
         blockIndex: b.index,
+        position: loc.position,
         confirmations: this.chain.tip().index - b.index + 1,
         timestamp: b.timestamp
       }
     }
     const p = this.pool.get(id)
-    if (p) return { tx: p, blockHash: null, blockIndex: null, confirmations: 0, timestamp: null }
+    if (p)
+      return {
+        tx: p,
+        blockHash: null,
+        blockIndex: null,
+        position: null,
+        confirmations: 0,
+        timestamp: null
+      }
     return undefined
   }
 

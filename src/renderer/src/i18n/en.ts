@@ -321,6 +321,7 @@ const en = {
   },
   tx: {
     title: 'Transaction',
+    merkleProof: 'its Merkle proof (transaction {i} of the block)',
     id: 'Id',
     status: 'Status',
     pending: 'pending',

@@ -294,6 +294,7 @@ const zhCN: Messages = {
   },
   tx: {
     title: '交易',
+    merkleProof: '它的默克尔证明（区块中的第 {i} 笔交易）',
     id: 'ID',
     status: '状态',
     pending: '待确认',
