@@ -494,9 +494,16 @@ export interface TimelineEntry {
   source?: string
   code?: RuleRefusal
   what?: 'block' | 'transaction'
+  /** A reorganisation: the fork point, how many blocks left and joined the main chain, the tip it
+   * left, the work of each branch since the fork (decimal), and the transfers offered back to
+   * the pool (those of the blocks that left that are in none that joined). */
   forkIndex?: number
   disconnected?: number
   connected?: number
+  oldTip?: string
+  oldWork?: string
+  newWork?: string
+  txsBack?: number
   cost?: number
   score?: number
 }

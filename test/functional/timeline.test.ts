@@ -102,6 +102,9 @@ describe('event timeline', () => {
       forkIndex: fork,
       disconnected: 1,
       connected: 2,
+      oldWork: String(2 ** 8), // regtest: difficulty 8, a block's work 2^8
+      newWork: String(2 * 2 ** 8),
+      txsBack: 0,
       index: fork + 2,
       source: b.url
     })

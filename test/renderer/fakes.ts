@@ -193,6 +193,13 @@ export function createFakeApi(): FakeApi {
         self: false
       })
     ),
+    inspectBlock: vi.fn(async () => ({
+      ok: false as const,
+      error: 'not_found',
+      message: 'unknown'
+    })),
+    listRefusals: vi.fn(async () => ok({ entries: [], total: 0, sources: [], dropped: 0 })),
+    getTimeline: vi.fn(async () => ok([])),
     getAppInfo: vi.fn(async () => appInfo()),
     getSettings: vi.fn(async () => settings()),
     updateSettings: vi.fn(async (patch: Partial<Settings>) => ok(settings(patch))),

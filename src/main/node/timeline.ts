@@ -8,7 +8,7 @@
  */
 import type { EventEmitter } from 'node:events'
 import type { AcceptedBlock, NodeServiceEvents, Refusal } from './facade'
-import type { Transaction } from '../core'
+import { blockWork, type Block, type Transaction } from '../core'
 import type { ScoredOffence } from './refusals'
 import { MAX_TIMELINE, type TimelineEntry, type TimelineKind } from '../../shared/api'
 
@@ -85,11 +85,23 @@ export class Timeline {
     const b = a.block
     const source = a.origin.source ?? a.origin.via ?? 'local'
     if (a.reorg) {
+      const { disconnected, connected } = a.reorg
+      const work = (bs: readonly Block[]): string =>
+        bs.reduce((w, x) => w + blockWork(x.difficulty), 0n).toString()
+      // The transfers of the blocks that left and are in none that joined: offered to the pool.
+      const joined = new Set(connected.flatMap((x) => x.transactions.map((t) => t.id)))
+      const back = disconnected
+        .flatMap((x) => x.transactions.slice(1))
+        .filter((t) => !joined.has(t.id))
       this.push({
         kind: 'reorg',
         forkIndex: a.reorg.forkIndex,
-        disconnected: a.reorg.disconnected.length,
-        connected: a.reorg.connected.length,
+        disconnected: disconnected.length,
+        connected: connected.length,
+        oldTip: disconnected[0]?.hash,
+        oldWork: work(disconnected),
+        newWork: work(connected),
+        txsBack: back.length,
         hash: b.hash,
         index: b.index,
         source

@@ -301,7 +301,7 @@ const en = {
     mined: 'Mined block {index}',
     side: 'Block {index} kept on a side branch, from {source}',
     reorg:
-      'Reorganised after block {fork}: {out} block(s) left the main chain, {in} joined; block {index} from {source} made the branch heavier',
+      'Reorganised after block {fork}: since the fork, the branch from {source} had more work ({newWork} against {oldWork}); {out} block(s) left the main chain, {in} joined, and {txs} transfer(s) were offered back to the pool',
     transaction: 'A transfer of {amount} entered the pool, from {source}',
     refusedBlock: 'Refused block {index} ({code}), from {source}',
     refusedTx: 'Refused a transaction ({code}), from {source}',

@@ -274,7 +274,7 @@ const zhCN: Messages = {
     mined: '挖出区块 {index}',
     side: '区块 {index} 保存在侧链上，来自 {source}',
     reorg:
-      '在区块 {fork} 之后重组：{out} 个区块离开主链，{in} 个加入；来自 {source} 的区块 {index} 使该分支工作量更大',
+      '在区块 {fork} 之后重组：自分叉以来，来自 {source} 的分支工作量更大（{newWork} 对 {oldWork}）；{out} 个区块离开主链，{in} 个加入，{txs} 笔转账重新提交到交易池',
     transaction: '一笔金额为 {amount} 的转账进入交易池，来自 {source}',
     refusedBlock: '拒绝区块 {index}（{code}），来自 {source}',
     refusedTx: '拒绝一笔交易（{code}），来自 {source}',

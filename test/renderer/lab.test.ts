@@ -1,0 +1,110 @@
+// @vitest-environment happy-dom
+/**
+ * The lab's screens over a fake node, for what the end-to-end tests do not reach: the timeline's
+ * words for a reorganisation (the work of both branches, the transfers offered back), the
+ * refusal report's words for a refused transaction without the sender's state and for a flood's
+ * dropped refusals, and the rule report's reasons for a rule it could not run.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { api } from '@renderer/api'
+import TimelineView from '@renderer/views/TimelineView.vue'
+import RefusalsView from '@renderer/views/RefusalsView.vue'
+import RuleReport from '@renderer/components/lab/RuleReport.vue'
+import type { RuleFindingView } from '@shared/api'
+import { hash, type FakeApi } from './fakes'
+import { mountInApp } from './mount'
+
+vi.mock('@renderer/api', async () => ({
+  api: (await import('./fakes')).createFakeApi(),
+  connected: (await import('vue')).ref(true)
+}))
+const fake = api as unknown as FakeApi
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.clearAllMocks()
+})
+
+describe('the lab', () => {
+  it("words a reorganisation with both branches' work and the transfers offered back", async () => {
+    fake.getTimeline.mockResolvedValue({
+      ok: true,
+      value: [
+        {
+          seq: 1,
+          at: 1_700_000_000_000,
+          kind: 'reorg',
+          forkIndex: 31,
+          disconnected: 1,
+          connected: 2,
+          oldWork: '256',
+          newWork: '512',
+          txsBack: 3,
+          hash: hash(33),
+          index: 33,
+          source: 'http://127.0.0.1:5001'
+        }
+      ]
+    })
+    const { wrapper } = await mountInApp(TimelineView)
+    expect(wrapper.find('[data-kind="reorg"]').text()).toContain(
+      'Reorganised after block 31: since the fork, the branch from http://127.0.0.1:5001 had more work (512 against 256); 1 block(s) left the main chain, 2 joined, and 3 transfer(s) were offered back to the pool'
+    )
+  })
+
+  it("words a refused transaction without the sender's state, and a flood's dropped refusals", async () => {
+    fake.listRefusals.mockResolvedValue({
+      ok: true,
+      value: {
+        entries: [
+          {
+            at: 1_700_000_000_000,
+            what: 'transaction',
+            code: 'bad_sender',
+            rule: null,
+            message: 'sender is not the address of its public key',
+            id: hash(5),
+            index: null,
+            via: 'http',
+            source: 'http',
+            facts: { amount: 5, fee: 1, nonce: 0 },
+            scoreCost: null,
+            scoreAfter: null,
+            banned: false
+          }
+        ],
+        total: 1,
+        sources: ['http'],
+        dropped: 1234
+      }
+    })
+    const { wrapper } = await mountInApp(RefusalsView)
+    expect(wrapper.text()).toContain('amount 5 + fee 1; nonce 0')
+    expect(wrapper.text()).toContain('1,234 refusals were not recorded')
+  })
+
+  it('says why a rule was not run: no parent, no coinbase, or too deep', async () => {
+    const finding = (
+      name: RuleFindingView['name'],
+      status: RuleFindingView['status'],
+      facts: RuleFindingView['facts'] = {}
+    ): RuleFindingView => ({ name, rule: 1, code: 'bad_index', status, message: null, facts })
+    const { wrapper } = await mountInApp(RuleReport, {
+      props: {
+        rules: [
+          finding('index', 'unchecked', { index: 5 }),
+          finding('coinbase', 'fail'),
+          finding('transactions', 'unchecked', { transfers: 2 })
+        ]
+      }
+    })
+    const rows = wrapper.findAll('tbody tr')
+    expect(rows[0].text()).toContain('the parent block is not known')
+    expect(rows[2].text()).toContain('needs a well-formed coinbase first')
+    const deep = await mountInApp(RuleReport, {
+      props: { rules: [finding('transactions', 'unchecked', { transfers: 2, depth: 5000 })] }
+    })
+    expect(deep.wrapper.text()).toContain('the block is 5000 blocks below the tip')
+  })
+})
