@@ -483,6 +483,7 @@ export interface TimelineEntry {
   /** A block's index; for a run of blocks from one sender (a catch-up), the first. */
   index?: number
   lastIndex?: number
+  /** A run of blocks, or a burst of refusals (its other fields are the last refusal's). */
   count?: number
   /** The block (a run's last; the new tip of a reorganisation; a refused block). */
   hash?: string

@@ -43,16 +43,48 @@ describe('Timeline', () => {
     block(10, { source: Q, via: 'peer' }) // too long after
     block(11, { via: 'mined' })
     block(12, { source: P, via: 'peer' }, { status: 'side' })
+    block(13, { source: P, via: 'peer' }, { status: 'side' }) // a side branch's run too
     expect(
       tl.list(undefined, 100).map((e) => [e.kind, e.index, e.lastIndex, e.count, e.source])
     ).toEqual([
-      ['side', 12, undefined, undefined, P],
+      ['side', 12, 13, 2, P],
       ['mined', 11, undefined, undefined, 'mined'],
       ['block', 10, undefined, undefined, Q],
       ['block', 9, undefined, undefined, Q],
       ['block', 7, undefined, undefined, Q],
       ['block', 2, 6, 5, P]
     ])
+  })
+
+  it('makes a flood of refusals one counted entry, so it pushes nothing else out', () => {
+    const { tl, service, block, tick } = setup(10)
+    block(2, { via: 'mined' })
+    for (let i = 0; i < 5_000; i++)
+      service.emit('refused', {
+        what: i % 2 ? 'block' : 'transaction',
+        code: i % 2 ? 'bad_pow' : 'bad_nonce',
+        message: 'x',
+        id: i.toString(16).padStart(64, '0'),
+        index: i % 2 ? 9 : undefined,
+        from: `http://10.0.0.${i % 250}:1`,
+        facts: {}
+      })
+    tick(RUN_GAP_MS + 1)
+    service.emit('refused', {
+      what: 'block',
+      code: 'bad_hash',
+      message: 'x',
+      id: 'ab'.repeat(32),
+      index: 3,
+      from: 'http',
+      facts: {}
+    })
+    expect(tl.list(undefined, 100)).toMatchObject([
+      { kind: 'refused', code: 'bad_hash', hash: 'ab'.repeat(32), source: 'http' },
+      { kind: 'refused', count: 5_000, what: 'block', code: 'bad_pow', index: 9 },
+      { kind: 'mined', index: 2 }
+    ])
+    expect(tl.list(undefined, 100)[1].txId).toBeUndefined()
   })
 
   it('keeps the newest max, filters by kind, and records nothing after close', () => {

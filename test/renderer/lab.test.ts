@@ -53,6 +53,26 @@ describe('the lab', () => {
     )
   })
 
+  it('draws the newest 200 entries, and older ones when asked', async () => {
+    fake.getTimeline.mockResolvedValue({
+      ok: true,
+      value: Array.from({ length: 250 }, (_, i) => ({
+        seq: 250 - i,
+        at: 1_700_000_000_000,
+        kind: 'mined' as const,
+        index: 251 - i,
+        hash: hash(i)
+      }))
+    })
+    const { wrapper } = await mountInApp(TimelineView)
+    expect(wrapper.findAll('[data-kind="mined"]')).toHaveLength(200)
+    const more = wrapper.find('[data-testid="timeline-more"]')
+    expect(more.text()).toBe('Show older (50 more)')
+    await more.trigger('click')
+    expect(wrapper.findAll('[data-kind="mined"]')).toHaveLength(250)
+    expect(wrapper.find('[data-testid="timeline-more"]').exists()).toBe(false)
+  })
+
   it("words a refused transaction without the sender's state, and a flood's dropped refusals", async () => {
     fake.listRefusals.mockResolvedValue({
       ok: true,

@@ -13,7 +13,10 @@ import type { ScoredOffence } from './refusals'
 import { MAX_TIMELINE, type TimelineEntry, type TimelineKind } from '../../shared/api'
 
 export { MAX_TIMELINE } from '../../shared/api'
-/** Blocks from one sender, each the next, within this long of the last are one entry. */
+/**
+ * Blocks from one sender, each the next, within this long of the last are one entry (a run);
+ * so are refusals within this long of the last.
+ */
 export const RUN_GAP_MS = 2_000
 
 export type { TimelineEntry, TimelineKind } from '../../shared/api'
@@ -48,14 +51,7 @@ export class Timeline {
         amount: tx.amount,
         source: m.source ?? m.via ?? 'local'
       })
-    const onRefused = (r: Refusal): void =>
-      this.push({
-        kind: 'refused',
-        what: r.what,
-        code: r.code,
-        source: r.from,
-        ...(r.what === 'block' ? { hash: r.id, index: r.index } : { txId: r.id })
-      })
+    const onRefused = (r: Refusal): void => this.refused(r)
     const onOffence = (x: ScoredOffence): void =>
       this.push({
         kind: x.banned ? 'peer-banned' : 'peer-scored',
@@ -108,31 +104,53 @@ export class Timeline {
       })
       return
     }
-    if (a.status === 'side') {
-      this.push({ kind: 'side', hash: b.hash, index: b.index, source })
-      return
-    }
     if (a.origin.via === 'mined') {
       this.push({ kind: 'mined', hash: b.hash, index: b.index, source })
       return
     }
-    // A catch-up connects thousands of blocks: the run from one sender is one entry.
-    const last = this.entries[this.entries.length - 1]
-    const now = this.now()
+    // A catch-up connects thousands of blocks (or stores them on a side branch, until the branch
+    // has the most work): the run from one sender is one entry.
+    const kind = a.status === 'side' ? 'side' : 'block'
+    const last = this.recent()
     if (
-      last !== undefined &&
-      last.kind === 'block' &&
+      last?.kind === kind &&
       last.source === source &&
-      (last.lastIndex ?? last.index) === b.index - 1 &&
-      now - last.at <= RUN_GAP_MS
+      (last.lastIndex ?? last.index) === b.index - 1
     ) {
       last.lastIndex = b.index
       last.count = (last.count ?? 1) + 1
       last.hash = b.hash
-      last.at = now
+      last.at = this.now()
       return
     }
-    this.push({ kind: 'block', hash: b.hash, index: b.index, source })
+    this.push({ kind, hash: b.hash, index: b.index, source })
+  }
+
+  /**
+   * Refusals come in floods (anyone can post junk): a burst of them is one entry, counted, with
+   * the last one's code and sender, so that a flood cannot push out what else the node did.
+   */
+  private refused(r: Refusal): void {
+    const what = {
+      what: r.what,
+      code: r.code,
+      source: r.from,
+      ...(r.what === 'block'
+        ? { hash: r.id, index: r.index, txId: undefined }
+        : { txId: r.id, hash: undefined, index: undefined })
+    }
+    const last = this.recent()
+    if (last?.kind === 'refused') {
+      Object.assign(last, what, { count: (last.count ?? 1) + 1, at: this.now() })
+      return
+    }
+    this.push({ kind: 'refused', ...what })
+  }
+
+  /** The newest entry, when it is recent enough for a run to go on in it. */
+  private recent(): TimelineEntry | undefined {
+    const last = this.entries[this.entries.length - 1]
+    return last !== undefined && this.now() - last.at <= RUN_GAP_MS ? last : undefined
   }
 
   private push(e: Omit<TimelineEntry, 'seq' | 'at'>): void {

@@ -283,10 +283,14 @@ const en = {
       refusals: 'Refusals',
       peers: 'Peers'
     },
+    more: 'Show older ({n} more)',
     empty: 'Nothing to show yet.',
     kinds: {
       block: 'block',
       mined: 'mined',
+      sideRun: 'Blocks {from} to {to} ({n}) kept on a side branch, from {source}',
+      refusedBurst:
+        'Refused {n} blocks and transactions in a burst; the last: {code}, from {source}',
       side: 'side branch',
       reorg: 'reorganisation',
       transaction: 'transaction',

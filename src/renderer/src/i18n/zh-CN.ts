@@ -256,10 +256,13 @@ const zhCN: Messages = {
     export: '导出（JSON）',
     show: '显示',
     groups: { blocks: '区块', transactions: '交易', refusals: '拒绝', peers: '对等节点' },
+    more: '显示更早的（还有 {n} 条）',
     empty: '暂时没有内容。',
     kinds: {
       block: '区块',
       mined: '挖出',
+      sideRun: '区块 {from} 至 {to}（{n} 个）保存在侧链上，来自 {source}',
+      refusedBurst: '连续拒绝了 {n} 个区块和交易；最后一个：{code}，来自 {source}',
       side: '侧链',
       reorg: '重组',
       transaction: '交易',
