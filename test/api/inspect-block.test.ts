@@ -6,7 +6,7 @@
  * unknown blocks are refused with their codes.
  */
 import { createHash } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import type { RuleName as CoreRuleName } from '../../src/main/core'
 import { startNode, type RunningNode } from '../../src/main/app/run'
 import {
@@ -120,6 +120,14 @@ describe('inspectBlock', () => {
     }
   })
 
+  it('holds a block to its rules once for every transaction chosen, not again for each', async () => {
+    const hash = await blockWithTransfers(3)
+    const spy = vi.spyOn(node.service, 'ruleReport')
+    const first = await inspect(hash, 0)
+    for (let i = 1; i < 4; i++) expect((await inspect(hash, i)).rules).toEqual(first.rules)
+    expect(spy).toHaveBeenCalledTimes(1)
+  })
+
   it('shows the genesis block as fixed, with no rules, and its empty tree', async () => {
     const v = await inspect(node.service.network.genesisHash)
     expect(v.rules).toBeNull()
@@ -147,7 +155,7 @@ describe('inspectBlock', () => {
       [tip, 1.5, 'invalid_field'],
       [tip, '0', 'invalid_field'],
       ['ab'.repeat(32), 0, 'not_found'],
-      [tip, 1, 'not_found']
+      [tip, 1, 'invalid_field'] // past the block's last transaction
     ]
     for (const [hash, i, code] of cases) {
       const r = await node.api.inspectBlock(hash as string, i as number)

@@ -138,6 +138,9 @@ describe('block inspector', () => {
     await visit(page, `/block/${genesisHash}/inspect`)
     await page.getByTestId('genesis-fixed').waitFor({ timeout: TIMEOUT })
     expect(await page.getByTestId('rule-report').count()).toBe(0)
+    expect(await page.getByTestId('pow-verdict').innerText()).toMatch(
+      /^\d+ leading zero bits: the genesis block is fixed by the network, not checked for work\.$/
+    )
   })
 
   it('speaks Chinese', async () => {

@@ -13,7 +13,7 @@ import {
   merkleTree,
   sha256Hex
 } from '../core'
-import type { MerkleNode, MerkleStep } from '../core'
+import type { Block, MerkleNode, MerkleStep } from '../core'
 import {
   INSPECT_TREE_LEAVES,
   MAX_TIMELINE,
@@ -25,6 +25,7 @@ import {
   type NodeApiHandlers,
   type RefusalFilter,
   type RefusalPage,
+  type RuleFindingView,
   type RuleRefusal
 } from '../../shared/api'
 import type { UiApiDeps } from './deps'
@@ -74,18 +75,54 @@ function climb(leaf: string, steps: readonly MerkleStep[]): MerkleStepView[] {
   })
 }
 
+/** How many blocks' rule reports are kept, and for how long (their clock-bound facts age). */
+const REPORT_CACHE = 16
+const REPORT_TTL_MS = 30_000
+
+/**
+ * The rule reports of the blocks last inspected. A report of a block of 1,000 transfers verifies
+ * 999 signatures (a third of a second of the node's thread); the inspector asks again for every
+ * transaction chosen and every new block while it is open. A stored block's report does not
+ * change: what it holds is fixed by its hash and its ancestors.
+ */
+function reportCache(service: UiApiDeps['service'], now: () => number = Date.now) {
+  const cache = new Map<string, { at: number; rules: RuleFindingView[] }>()
+  return {
+    get(b: Block): RuleFindingView[] {
+      const hit = cache.get(b.hash)
+      if (hit !== undefined && now() - hit.at < REPORT_TTL_MS) {
+        cache.delete(b.hash) // to the newest end: the map's order is the eviction order
+        cache.set(b.hash, hit)
+        return hit.rules
+      }
+      const rules = service.ruleReport(b)
+      cache.delete(b.hash)
+      cache.set(b.hash, { at: now(), rules })
+      for (const old of cache.keys()) {
+        if (cache.size <= REPORT_CACHE) break
+        cache.delete(old)
+      }
+      return rules
+    }
+  }
+}
+
 export function labHandlers(
   deps: Pick<UiApiDeps, 'service' | 'refusals' | 'timeline'>
 ): LabHandlers {
   const { service, refusals, timeline } = deps
+  const reports = reportCache(service)
   return {
     inspectBlock: guarded(async (hash, txIndex) => {
       const b = service.block(str(hash, 'hash', HASH))
       const i = int(txIndex, 'txIndex')
       if (!b) return errResult<BlockInspection>('not_found', 'no block with this hash is known')
       const ids = b.transactions.map((t) => t.id)
-      if (i > 0 && i >= ids.length)
-        return errResult<BlockInspection>('not_found', `the block has no transaction ${i}`)
+      if (i > 0 && i >= ids.length) {
+        throw new BadArgument(
+          `txIndex ${i} is past the block's last transaction (it has ${ids.length})`
+        )
+      }
       const tree: MerkleNode = merkleTree(ids)
       const txId = ids[i] ?? ''
       const leaf = txId === '' ? tree.hash : sha256Hex(Buffer.from([0]), Buffer.from(txId, 'hex'))
@@ -98,7 +135,7 @@ export function labHandlers(
         hashBits: hashBits(b.hash),
         zeros: leadingZeroBits(b.hash),
         difficulty: b.difficulty,
-        rules: genesis ? null : service.ruleReport(b),
+        rules: genesis ? null : reports.get(b),
         merkle: {
           root: b.merkleRoot,
           txCount: ids.length,

@@ -159,6 +159,8 @@ const en = {
       'Proof of work: the hash, read as a 256-bit number, must begin with at least as many zero bits as the difficulty.',
     zeros: '{zeros} leading zero bits, {need} required: the proof of work holds.',
     zerosShort: '{zeros} leading zero bits, {need} required: the proof of work does not hold.',
+    genesisPow:
+      '{zeros} leading zero bits: the genesis block is fixed by the network, not checked for work.',
     work: 'Work of this block: 2^{difficulty} = {work} hashes on average.',
     merkleTitle: 'Merkle tree',
     merkleIntro:

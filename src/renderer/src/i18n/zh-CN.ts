@@ -154,6 +154,7 @@ const zhCN: Messages = {
     hashIntro: '工作量证明：把哈希看作 256 位的数，它开头的零位数必须不少于难度值。',
     zeros: '开头有 {zeros} 个零位，要求 {need} 个：工作量证明成立。',
     zerosShort: '开头有 {zeros} 个零位，要求 {need} 个：工作量证明不成立。',
+    genesisPow: '开头有 {zeros} 个零位：创世区块由网络确定，不检查工作量。',
     work: '本区块的工作量：2^{difficulty} = 平均 {work} 次哈希。',
     merkleTitle: '默克尔树',
     merkleIntro:
