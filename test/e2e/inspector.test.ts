@@ -88,7 +88,7 @@ describe('block inspector', () => {
     expect(await page.locator('[data-status="pass"]').count()).toBe(13)
     await expect
       .poll(() => page.locator('[data-rule="transactions"]').innerText())
-      .toContain('4 transfers checked')
+      .toContain('transfers checked: 4')
     await page.getByTestId('rule-report').scrollIntoViewIfNeeded()
     await capture(page, 'inspector-rules')
   })

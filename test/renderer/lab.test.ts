@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
 import { api } from '@renderer/api'
 import TimelineView from '@renderer/views/TimelineView.vue'
 import RefusalsView from '@renderer/views/RefusalsView.vue'
@@ -104,6 +105,40 @@ describe('the lab', () => {
     expect(wrapper.text()).toContain('1,234 refusals were not recorded')
   })
 
+  it('pages the report with buttons the keyboard reaches', async () => {
+    const entry = (i: number) => ({
+      at: 1_700_000_000_000 - i,
+      what: 'block' as const,
+      code: 'bad_pow' as const,
+      rule: 'pow' as const,
+      message: 'x',
+      id: hash(i),
+      index: i,
+      via: 'http',
+      source: 'http',
+      facts: { zeros: 1, need: 8 },
+      scoreCost: null,
+      scoreAfter: null,
+      banned: false
+    })
+    fake.listRefusals.mockImplementation(async (_f, offset: number, limit: number) => ({
+      ok: true,
+      value: {
+        entries: Array.from({ length: Math.min(limit, 120 - offset) }, (_, i) => entry(offset + i)),
+        total: 120,
+        sources: ['http'],
+        dropped: 0
+      }
+    }))
+    const { wrapper } = await mountInApp(RefusalsView)
+    expect(wrapper.find('.pager').text()).toContain('Page 1 of 3')
+    expect(wrapper.find('[data-testid="refusals-newer"]').attributes('disabled')).toBeDefined()
+    await wrapper.find('[data-testid="refusals-older"]').trigger('click')
+    await flushPromises()
+    expect(fake.listRefusals).toHaveBeenLastCalledWith({}, 50, 50)
+    expect(wrapper.find('.pager').text()).toContain('Page 2 of 3')
+  })
+
   it('says why a rule was not run: no parent, no coinbase, or too deep', async () => {
     const finding = (
       name: RuleFindingView['name'],
@@ -125,6 +160,6 @@ describe('the lab', () => {
     const deep = await mountInApp(RuleReport, {
       props: { rules: [finding('transactions', 'unchecked', { transfers: 2, depth: 5000 })] }
     })
-    expect(deep.wrapper.text()).toContain('the block is 5000 blocks below the tip')
+    expect(deep.wrapper.text()).toContain('5000 blocks would have to be unwound')
   })
 })

@@ -192,7 +192,7 @@ const en = {
       parent: 'the parent block is not known',
       coinbase: 'needs a well-formed coinbase first',
       depth:
-        'the block is {depth} blocks below the tip, deeper than the state is unwound for a click; the rule held when the block was connected'
+        'rule 7 needs the state before the block: {depth} blocks would have to be unwound, more than a click waits for; it held when the block was connected'
     },
     rules: {
       version: { title: 'Version is 1', facts: 'version {version}' },
@@ -209,7 +209,7 @@ const en = {
         title: 'Difficulty is the one expected here',
         facts: 'difficulty {difficulty}, expected {expected}'
       },
-      pow: { title: 'Proof of work holds', facts: '{zeros} leading zero bits, {need} required' },
+      pow: { title: 'Enough proof of work', facts: '{zeros} leading zero bits, {need} required' },
       time_old: {
         title: 'Later than the median of the last 11 blocks',
         facts: 'timestamp {timestamp}, median {median}'
@@ -223,14 +223,14 @@ const en = {
         title: 'One coinbase, first, well-formed',
         facts: 'the first transaction: nonce {nonce}, amount {amount}'
       },
-      duplicates: { title: 'No transaction twice', facts: '{count} transactions' },
+      duplicates: { title: 'No transaction twice', facts: 'transactions: {count}' },
       merkle_root: {
         title: 'Merkle root matches the transactions',
         facts: 'computed {computed}'
       },
       transactions: {
         title: 'Every transfer signed and paid for; coinbase = reward + fees',
-        facts: '{transfers} transfers checked'
+        facts: 'transfers checked: {transfers}'
       }
     }
   },
@@ -262,8 +262,12 @@ const en = {
     txFacts: 'amount {amount} + fee {fee}, balance {balance}; nonce {nonce}, next {nextNonce}',
     txFactsShort: 'amount {amount} + fee {fee}; nonce {nonce}',
     notScored: 'not scored',
-    scored: '−{cost}, now {score}',
-    banned: 'banned',
+    scored: 'lost {cost}, score now {score}',
+    scoredBanned: 'lost {cost}: banned for it',
+    pages: 'Pages of refusals',
+    newer: 'Newer',
+    older: 'Older',
+    pageOf: 'Page {page} of {pages}',
     toPeers: 'Scores and bans of the peers: Peers',
     via: {
       peer: 'fetched from this peer',
@@ -568,7 +572,7 @@ const en = {
       wrong_genesis: 'the peer is on another network',
       insufficient_funds: 'not enough coins',
       bad_nonce: 'the transfer is out of order (nonce)',
-      duplicate_tx: 'this transaction is already known',
+      duplicate_tx: 'a transaction appears twice in the block',
       bad_transaction: 'the transaction is not valid',
       bad_signature: 'the signature is not valid',
       bad_sender: 'the sender does not match the key',

@@ -182,7 +182,8 @@ const zhCN: Messages = {
     unchecked: {
       parent: '父区块未知',
       coinbase: '需要先有格式正确的 coinbase 交易',
-      depth: '该区块在链顶之下 {depth} 个区块，超出单击时回退状态的深度；它在接入链时满足此规则'
+      depth:
+        '规则 7 需要区块之前的状态：需要回退 {depth} 个区块，超出单击时的等待；它在区块接入链时满足此规则'
     },
     rules: {
       version: { title: '版本为 1', facts: '版本 {version}' },
@@ -204,7 +205,7 @@ const zhCN: Messages = {
         title: '唯一的 coinbase 交易，位于首位，格式正确',
         facts: '第一笔交易：nonce {nonce}，金额 {amount}'
       },
-      duplicates: { title: '没有重复的交易', facts: '{count} 笔交易' },
+      duplicates: { title: '没有重复的交易', facts: '交易数：{count}' },
       merkle_root: { title: '默克尔根与交易相符', facts: '计算结果 {computed}' },
       transactions: {
         title: '每笔转账都有有效签名且余额足够；coinbase = 奖励 + 手续费',
@@ -239,8 +240,12 @@ const zhCN: Messages = {
     txFacts: '金额 {amount} + 手续费 {fee}，余额 {balance}；nonce {nonce}，下一个 {nextNonce}',
     txFactsShort: '金额 {amount} + 手续费 {fee}；nonce {nonce}',
     notScored: '未扣分',
-    scored: '−{cost}，现为 {score}',
-    banned: '已封禁',
+    scored: '扣 {cost} 分，现为 {score}',
+    scoredBanned: '扣 {cost} 分：因此被封禁',
+    pages: '拒绝记录的分页',
+    newer: '较新',
+    older: '较早',
+    pageOf: '第 {page} 页，共 {pages} 页',
     toPeers: '各节点的分数与封禁：对等节点',
     via: {
       peer: '从该节点获取',
@@ -531,7 +536,7 @@ const zhCN: Messages = {
       wrong_genesis: '该节点属于其他网络',
       insufficient_funds: '余额不足',
       bad_nonce: '转账顺序不对（nonce）',
-      duplicate_tx: '这笔交易已存在',
+      duplicate_tx: '区块中有一笔交易出现了两次',
       bad_transaction: '交易无效',
       bad_signature: '签名无效',
       bad_sender: '发送方与公钥不符',
