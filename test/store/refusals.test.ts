@@ -86,6 +86,17 @@ describe('RefusalRepository', () => {
   })
 })
 
+describe('RefusalRepository bounds', () => {
+  it('keeps the newest of posts and of the rest apart: a flood of posts pushes out only posts', () => {
+    const store = openStore()
+    const repo = new RefusalRepository(store.db, 3)
+    repo.add([1, 2].map((i) => row(i, { via: 'peer', source: 'http://127.0.0.1:9' })))
+    repo.add([3, 4, 5, 6, 7].map((i) => row(i)))
+    repo.add([row(8, { via: 'wallet', source: 'wallet' })])
+    expect(repo.page({}, 0, 100).rows.map((r) => r.height)).toEqual([8, 7, 6, 5, 2, 1])
+  })
+})
+
 describe('RefusalLog', () => {
   function setup() {
     const store = openStore()
@@ -139,6 +150,17 @@ describe('RefusalLog', () => {
     service.emit('refused', refusal(MAX_WAITING + 50))
     expect(log.page({}, 0, 1).total).toBe(MAX_WAITING + 1)
     expect(log.dropped).toBe(50)
+  })
+
+  it("drops only posts in a flood of posts: a peer's refusal in the same second is kept", () => {
+    const { service, log } = setup()
+    for (let i = 0; i < MAX_WAITING + 10; i++)
+      service.emit('refused', { ...refusal(i), via: 'http', from: 'http' })
+    service.emit('refused', refusal(9_999))
+    expect(log.dropped).toBe(10)
+    const { rows, total } = log.page({}, 0, 1)
+    expect(total).toBe(MAX_WAITING + 1)
+    expect(rows[0]).toMatchObject({ via: 'peer', height: 9_999 })
   })
 
   it('writes what waits on close, and then listens no more', () => {

@@ -6,11 +6,17 @@
  * store, the newest MAX_REFUSALS of them (store/refusals.ts).
  *
  * A flood must not turn into a flood of writes: records wait in memory and are written together
- * once a second, one transaction each time; past MAX_WAITING waiting, further refusals are only
+ * once a second, one transaction each time; past MAX_WAITING waiting (of posts, or of the rest:
+ * each has its own share, store/refusals.ts), further refusals are only
  * counted (`dropped`, which the report shows) until the next write.
  */
 import type { EventEmitter } from 'node:events'
-import type { RefusalFilter, RefusalRepository, RefusalRow } from '../store/refusals'
+import {
+  isPosted,
+  type RefusalFilter,
+  type RefusalRepository,
+  type RefusalRow
+} from '../store/refusals'
 import type { NodeServiceEvents, Refusal } from './facade'
 
 /**
@@ -43,6 +49,8 @@ export interface RefusalLogOptions {
 
 export class RefusalLog {
   private waiting: RefusalRow[] = []
+  /** How many of `waiting` are posts. */
+  private posts = 0
   private droppedCount = 0
   private readonly timer: NodeJS.Timeout
   private readonly now: () => number
@@ -68,10 +76,13 @@ export class RefusalLog {
   }
 
   private record(r: Refusal): void {
-    if (this.waiting.length >= MAX_WAITING) {
+    // Posts and the rest wait within their own cap: a flood of posts drops only posts.
+    const posted = isPosted(r.via ?? null)
+    if (this.waitingPosts(posted) >= MAX_WAITING) {
       this.droppedCount++
       return
     }
+    if (posted) this.posts++
     this.waiting.push({
       at: this.now(),
       what: r.what,
@@ -106,11 +117,16 @@ export class RefusalLog {
     }
   }
 
+  private waitingPosts(posted: boolean): number {
+    return posted ? this.posts : this.waiting.length - this.posts
+  }
+
   /** Writes what waits, in one transaction. */
   flush(): void {
     if (this.waiting.length === 0) return
     const rows = this.waiting
     this.waiting = []
+    this.posts = 0
     try {
       this.o.repo.add(rows) // a full disk is the store's best-effort case: lost, not thrown
     } catch {

@@ -7,8 +7,15 @@
 import type { RuleCode, RuleName } from '../core'
 import { pluck, prepare, type Db } from './statements'
 
-/** How many refusals are kept: the oldest go first. */
+/**
+ * How many refusals are kept of each kind of sender, the oldest going first: those posted to
+ * this node over HTTP (anyone can post, under any name) and the rest (fetched from a peer, the
+ * wallet's, the miner's). A flood of posts cannot push out what peers were refused.
+ */
 export const MAX_REFUSALS = 1_000
+
+/** Whether a refusal came from anyone who can reach the node (a post), not a peer we asked. */
+export const isPosted = (via: string | null): boolean => via === 'http'
 
 export interface RefusalRow {
   at: number
@@ -76,9 +83,9 @@ function statements(db: Db) {
       db,
       'INSERT INTO refusals (at, what, code, rule, message, item_id, height, via, source, facts, score_cost, score_after, banned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
     ),
-    trim: prepare<[keep: number]>(
+    trim: prepare<[{ posted: number; keep: number }]>(
       db,
-      'DELETE FROM refusals WHERE seq <= (SELECT MAX(seq) FROM refusals) - ?'
+      "DELETE FROM refusals WHERE seq IN (SELECT seq FROM refusals WHERE (via IS 'http') = @posted ORDER BY seq DESC LIMIT -1 OFFSET @keep)"
     ),
     page: prepare<[FilterParams & { limit: number; offset: number }], Stored>(
       db,
@@ -123,7 +130,7 @@ export class RefusalRepository {
             r.banned ? 1 : 0
           )
         }
-        this.q.trim.run(this.keep)
+        for (const posted of [0, 1]) this.q.trim.run({ posted, keep: this.keep })
       })()
     } catch (e) {
       if (this.onFault?.(e) !== true) throw e
