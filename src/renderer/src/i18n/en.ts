@@ -237,7 +237,7 @@ const en = {
   refusals: {
     title: 'Refusals',
     intro:
-      'Every block and transaction this node refused, newest first: the rule it broke, what the rule compared, where it came from and what it cost the peer that sent it. The newest {max} are kept.',
+      'Every block and transaction this node refused, newest first: the rule it broke, what the rule compared, where it came from and what it cost the peer that sent it. The newest {max} posted to this node and the newest {max} of the rest are kept.',
     kind: 'Kind',
     all: 'All',
     blocks: 'Blocks',
