@@ -9,9 +9,10 @@ import {
   hashBits,
   headerFields,
   leadingZeroBits,
+  merkleLeaf,
   merkleProof,
   merkleTree,
-  sha256Hex
+  proofHashes
 } from '../core'
 import type { Block, MerkleNode, MerkleStep } from '../core'
 import {
@@ -66,13 +67,9 @@ function refusalFilter(v: unknown): RefusalFilter {
 }
 
 /** The audit path with the hash each step makes, so the UI can show the climb to the root. */
-function climb(leaf: string, steps: readonly MerkleStep[]): MerkleStepView[] {
-  let cur = leaf
-  return steps.map((s) => {
-    const [l, r] = s.side === 'left' ? [s.hash, cur] : [cur, s.hash]
-    cur = sha256Hex(Buffer.from([1]), Buffer.from(l, 'hex'), Buffer.from(r, 'hex'))
-    return { sibling: s.hash, side: s.side, result: cur }
-  })
+function climb(txId: string, steps: readonly MerkleStep[]): MerkleStepView[] {
+  const made = proofHashes(txId, steps)
+  return steps.map((s, k) => ({ sibling: s.hash, side: s.side, result: made[k] }))
 }
 
 /** How many blocks' rule reports are kept, and for how long (their clock-bound facts age). */
@@ -125,7 +122,7 @@ export function labHandlers(
       }
       const tree: MerkleNode = merkleTree(ids)
       const txId = ids[i] ?? ''
-      const leaf = txId === '' ? tree.hash : sha256Hex(Buffer.from([0]), Buffer.from(txId, 'hex'))
+      const leaf = txId === '' ? tree.hash : merkleLeaf(txId)
       const genesis = b.index === 1 && b.hash === service.network.genesisHash
       return okResult<BlockInspection>({
         hash: b.hash,
@@ -143,7 +140,7 @@ export function labHandlers(
           txIndex: i,
           txId,
           leaf,
-          path: txId === '' ? [] : climb(leaf, merkleProof(tree, i))
+          path: txId === '' ? [] : climb(txId, merkleProof(tree, i))
         }
       })
     }),

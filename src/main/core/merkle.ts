@@ -36,24 +36,22 @@ export interface MerkleNode {
   readonly right?: MerkleNode
 }
 
-function node(leaves: readonly Buffer[], from: number, to: number): MerkleNode & { raw: Buffer } {
+const hex = (h: string): Buffer => Buffer.from(h, 'hex')
+
+function node(ids: readonly string[], from: number, to: number): MerkleNode {
   const n = to - from
-  if (n === 0) return leaf(sha256(new Uint8Array(0)), from, to)
-  if (n === 1) return leaf(sha256(LEAF, leaves[from]), from, to)
+  if (n === 0) return { hash: sha256(new Uint8Array(0)).toString('hex'), from, to }
+  if (n === 1) return { hash: merkleLeaf(ids[from]), from, to }
   const k = split(n)
-  const left = node(leaves, from, from + k)
-  const right = node(leaves, from + k, to)
-  const raw = sha256(NODE, left.raw, right.raw)
-  return { hash: raw.toString('hex'), from, to, left: strip(left), right: strip(right), raw }
-}
-
-function leaf(raw: Buffer, from: number, to: number): MerkleNode & { raw: Buffer } {
-  return { hash: raw.toString('hex'), from, to, raw }
-}
-
-function strip(n: MerkleNode & { raw?: Buffer }): MerkleNode {
-  const { raw: _raw, ...rest } = n
-  return rest
+  const left = node(ids, from, from + k)
+  const right = node(ids, from + k, to)
+  return {
+    hash: sha256(NODE, hex(left.hash), hex(right.hash)).toString('hex'),
+    from,
+    to,
+    left,
+    right
+  }
 }
 
 /**
@@ -61,13 +59,12 @@ function strip(n: MerkleNode & { raw?: Buffer }): MerkleNode {
  * use because it keeps no tree.
  */
 export function merkleTree(ids: readonly string[]): MerkleNode {
-  return strip(
-    node(
-      ids.map((id) => Buffer.from(id, 'hex')),
-      0,
-      ids.length
-    )
-  )
+  return node(ids, 0, ids.length)
+}
+
+/** A transaction's leaf: SHA-256(0x00 || id). */
+export function merkleLeaf(id: string): string {
+  return sha256(LEAF, hex(id)).toString('hex')
 }
 
 /** One step of an audit path: the sibling's hash, and on which side of the path it sits. */
@@ -96,12 +93,20 @@ export function merkleProof(tree: MerkleNode, index: number): MerkleStep[] {
   return steps.reverse()
 }
 
+/**
+ * The hashes an audit path makes from a transaction id, one per step, the last being the root it
+ * leads to: equal to the block's when it proves the transaction.
+ */
+export function proofHashes(id: string, steps: readonly MerkleStep[]): string[] {
+  let h = hex(merkleLeaf(id))
+  return steps.map((s) => {
+    const sib = hex(s.hash)
+    h = s.side === 'left' ? sha256(NODE, sib, h) : sha256(NODE, h, sib)
+    return h.toString('hex')
+  })
+}
+
 /** The root an audit path leads to from a transaction id: equal to the block's when it proves it. */
 export function rootFromProof(id: string, steps: readonly MerkleStep[]): string {
-  let h = sha256(LEAF, Buffer.from(id, 'hex'))
-  for (const s of steps) {
-    const sib = Buffer.from(s.hash, 'hex')
-    h = s.side === 'left' ? sha256(NODE, sib, h) : sha256(NODE, h, sib)
-  }
-  return h.toString('hex')
+  return proofHashes(id, steps).at(-1) ?? merkleLeaf(id)
 }
