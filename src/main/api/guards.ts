@@ -27,6 +27,17 @@ export function str(v: unknown, name: string, re?: RegExp, maxLen = 2048): strin
   return v
 }
 
+/** One of the values of `list`, as that type. */
+export function oneOf<const L extends readonly string[]>(
+  v: unknown,
+  list: L,
+  name: string
+): L[number] {
+  const found = list.find((x) => x === v)
+  if (found === undefined) throw new BadArgument(`${name} must be one of ${list.join(', ')}`)
+  return found
+}
+
 /** A peer URL by the one rule (src/shared/peer-url.ts), as its origin. */
 export function httpUrl(v: unknown, name = 'url'): string {
   const url = normalizeUrl(str(v, name))

@@ -26,12 +26,11 @@ import {
   type NodeApiHandlers,
   type RefusalFilter,
   type RefusalPage,
-  type RuleFindingView,
-  type RuleRefusal
+  type RuleFindingView
 } from '../../shared/api'
 import type { UiApiDeps } from './deps'
 import { guarded } from './guarded'
-import { BadArgument, errResult, HASH, int, okResult, str } from './guards'
+import { BadArgument, errResult, HASH, int, okResult, oneOf, str } from './guards'
 
 export const LAB_METHODS = [
   'inspectBlock',
@@ -44,12 +43,6 @@ export type LabHandlers = Pick<NodeApiHandlers, (typeof LAB_METHODS)[number]>
 /** The most refusals one call returns. */
 const MAX_PAGE = 500
 
-function ruleCode(v: unknown): RuleRefusal {
-  const code = RULE_REFUSALS.find((c) => c === v)
-  if (code === undefined) throw new BadArgument('filter.code must be a rule code of the protocol')
-  return code
-}
-
 /** The report's filter, each part checked: a kind, a rule code's form, a source. */
 function refusalFilter(v: unknown): RefusalFilter {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
@@ -57,11 +50,9 @@ function refusalFilter(v: unknown): RefusalFilter {
   const { what, code, source, ...rest } = v as Record<string, unknown>
   if (Object.keys(rest).length > 0)
     throw new BadArgument(`filter has unknown fields: ${Object.keys(rest).join(', ')}`)
-  if (what !== undefined && what !== 'block' && what !== 'transaction')
-    throw new BadArgument('filter.what must be block or transaction')
   return {
-    what,
-    code: code === undefined ? undefined : ruleCode(code),
+    what: what === undefined ? undefined : oneOf(what, ['block', 'transaction'], 'filter.what'),
+    code: code === undefined ? undefined : oneOf(code, RULE_REFUSALS, 'filter.code'),
     source: source === undefined ? undefined : str(source, 'filter.source')
   }
 }
@@ -161,12 +152,12 @@ export function labHandlers(
       if (kinds === null) return okResult(timeline.list(undefined, n))
       if (!Array.isArray(kinds) || kinds.length > TIMELINE_KINDS.length)
         throw new BadArgument('kinds must be null or a list of timeline kinds')
-      const want = kinds.map((k: unknown) => {
-        const kind = TIMELINE_KINDS.find((x) => x === k)
-        if (kind === undefined) throw new BadArgument(`kinds: ${String(k)} is not a timeline kind`)
-        return kind
-      })
-      return okResult(timeline.list(want, n))
+      return okResult(
+        timeline.list(
+          kinds.map((k) => oneOf(k, TIMELINE_KINDS, 'kinds[]')),
+          n
+        )
+      )
     })
   }
 }
