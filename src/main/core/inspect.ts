@@ -121,46 +121,40 @@ export interface RuleReportInput {
 /** Rules 1 to 4 that read the parent: unchecked without it. */
 const NEEDS_PARENT = new Set<RuleName>(['index', 'previous_hash', 'difficulty', 'time_old'])
 
-/** What each rule compares, named as the UI's wording of it expects. */
-function headerFacts(
-  name: string,
+/**
+ * What rule `name` compares for `block` (as ruleReport's findings say it), named as the UI's
+ * wording of it expects: the inputs of the check, for the refusal report as well as the
+ * inspector. The parent's values are left out when `input.parent` is.
+ */
+export function ruleFacts(
+  name: RuleName,
   b: Block,
-  ctx: HeaderRuleContext | undefined,
-  now: number,
-  network: Network
+  input: Pick<RuleReportInput, 'network' | 'parent' | 'now'>
 ): Record<string, string | number> {
+  const p = input.parent
   switch (name) {
     case 'version':
       return { version: b.version }
     case 'index':
-      return ctx ? { index: b.index, expected: ctx.parent.index + 1 } : { index: b.index }
+      return p ? { index: b.index, expected: p.parent.index + 1 } : { index: b.index }
     case 'previous_hash':
-      return ctx
-        ? { previousHash: b.previousHash, parentHash: ctx.parent.hash }
+      return p
+        ? { previousHash: b.previousHash, parentHash: p.parent.hash }
         : { previousHash: b.previousHash }
     case 'hash':
       return { hash: b.hash, computed: blockHash(b) }
     case 'difficulty':
-      return ctx
-        ? { difficulty: b.difficulty, expected: ctx.expectedDifficulty }
+      return p
+        ? { difficulty: b.difficulty, expected: p.expectedDifficulty }
         : { difficulty: b.difficulty }
     case 'pow':
       return { zeros: leadingZeroBits(b.hash), need: b.difficulty }
     case 'time_old':
-      return ctx
-        ? { timestamp: b.timestamp, median: ctx.medianTimePast }
-        : { timestamp: b.timestamp }
+      return p ? { timestamp: b.timestamp, median: p.medianTimePast } : { timestamp: b.timestamp }
     case 'time_new':
-      return { timestamp: b.timestamp, latest: now + network.params.maxFutureMs }
-    default:
-      return {}
-  }
-}
-
-function bodyFacts(name: string, b: Block, network: Network): Record<string, string | number> {
-  switch (name) {
+      return { timestamp: b.timestamp, latest: input.now + input.network.params.maxFutureMs }
     case 'tx_count':
-      return { count: b.transactions.length, max: network.params.maxBlockTxs }
+      return { count: b.transactions.length, max: input.network.params.maxBlockTxs }
     case 'coinbase': {
       const cb = b.transactions[0]
       return cb === undefined ? {} : { nonce: cb.nonce, amount: cb.amount }
@@ -169,29 +163,9 @@ function bodyFacts(name: string, b: Block, network: Network): Record<string, str
       return { count: b.transactions.length }
     case 'merkle_root':
       return { merkleRoot: b.merkleRoot, computed: merkleRoot(b.transactions.map((t) => t.id)) }
-    default:
-      return {}
+    case 'transactions':
+      return { transfers: Math.max(0, b.transactions.length - 1) }
   }
-}
-
-/**
- * What rule `name` compares for `block` (as ruleReport's findings say it): the inputs of the
- * check, for the refusal report as well as the inspector. The parent's values are left out when
- * `input.parent` is.
- */
-export function ruleFacts(
-  name: RuleName,
-  block: Block,
-  input: Pick<RuleReportInput, 'network' | 'parent' | 'now'>
-): Record<string, string | number> {
-  if (name === 'transactions') return { transfers: Math.max(0, block.transactions.length - 1) }
-  const ctx: HeaderRuleContext | undefined = input.parent && {
-    ...input.parent,
-    network: input.network
-  }
-  return HEADER_RULES.some((r) => r.name === name)
-    ? headerFacts(name, block, ctx, input.now, input.network)
-    : bodyFacts(name, block, input.network)
 }
 
 /** Rule 7's codes: a transfer's form and state, which name no rule of the tables. */
@@ -237,7 +211,7 @@ export function ruleReport(block: Block, input: RuleReportInput): RuleFinding[] 
     })
   }
   for (const r of HEADER_RULES) {
-    const facts = headerFacts(r.name, block, ctx, now, network)
+    const facts = ruleFacts(r.name, block, input)
     if (ctx === undefined && NEEDS_PARENT.has(r.name)) add(r, undefined, facts)
     // The rules that do not read the parent see only `now` and the network of this context.
     else add(r, r.check(block, ctx ?? ({ network, now } as HeaderRuleContext)), facts)
@@ -246,9 +220,9 @@ export function ruleReport(block: Block, input: RuleReportInput): RuleFinding[] 
   for (const r of BODY_RULES) {
     const c = r.check(block, network)
     if (r.name === 'coinbase') coinbaseOk = c.ok
-    add(r, c, bodyFacts(r.name, block, network))
+    add(r, c, ruleFacts(r.name, block, input))
   }
-  const facts: Record<string, number> = { transfers: Math.max(0, block.transactions.length - 1) }
+  const facts = ruleFacts('transactions', block, input)
   if (state === undefined && input.depth !== undefined) facts.depth = input.depth
   const rule7 = { name: 'transactions', rule: 7, code: 'bad_transaction' } as const
   const verifier = input.verifier ?? verifyWithNodeCrypto
