@@ -12,7 +12,9 @@ import { blockHash } from '../../src/main/core/codec'
 import { leadingZeroBits } from '../../src/main/core/pow'
 import {
   isAbortError,
+  MAX_CRASHES,
   MinerEngine,
+  restartDelay,
   type MinerProgress,
   type MiningWork,
   type WorkerErrorEvent
@@ -309,12 +311,25 @@ describe('MinerEngine', () => {
   })
 
   it('fails the solve, instead of hanging, when no worker can start', async () => {
-    const e = new MinerEngine({ threads: 1, workerPath: '/nonexistent/miner-worker.js' })
+    // Back-offs of 5 to 40 ms (restartDelay) instead of the default's 100 to 800.
+    const e = new MinerEngine({
+      threads: 1,
+      workerPath: '/nonexistent/miner-worker.js',
+      restartBackoffMs: 5
+    })
     engines.push(e)
     const errors: WorkerErrorEvent[] = []
     e.on('worker-error', (ev) => errors.push(ev))
     await expect(e.solve(endless)).rejects.toThrow(/keeps crashing/)
-    expect(errors.length).toBeGreaterThan(1) // restarted, with a back-off, before giving up
+    // The first start and MAX_CRASHES restarts, then it gives up.
+    expect(errors).toHaveLength(1 + MAX_CRASHES)
+  })
+
+  it('restarts a crash loop at once, then after back-offs that double up to a ceiling', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => restartDelay(n, 100))).toEqual([
+      0, 100, 200, 400, 800, 1600, 2000, 2000
+    ])
+    expect(restartDelay(3, 5)).toBe(10)
   })
 
   it('refuses a malformed header', async () => {

@@ -73,6 +73,8 @@ export interface MinerEngineOptions {
   priority?: 'lowest' | 'normal'
   /** The worker threads end after this long without work (default IDLE_MS). */
   idleMs?: number
+  /** The first back-off of a crash loop (default RESTART_BACKOFF_MS; at most 20× it). */
+  restartBackoffMs?: number
 }
 
 export interface WorkerErrorEvent {
@@ -113,7 +115,17 @@ const RATE_WINDOW_MS = 3000
 /** A worker that ran this long before crashing is not in a crash loop: restart it at once. */
 const STABLE_MS = 10_000
 /** Consecutive quick crashes after which a worker slot stays down until the next solve(). */
-const MAX_CRASHES = 5
+export const MAX_CRASHES = 5
+/** The back-off before the second restart of a crash loop; it doubles for each one after. */
+export const RESTART_BACKOFF_MS = 100
+
+/**
+ * How long to wait before restarting a worker after its `crashes`-th quick crash in a row: at once
+ * the first time, then `base`, doubling, up to 20 × `base`, so a crash loop cannot eat the machine.
+ */
+export function restartDelay(crashes: number, base: number): number {
+  return crashes <= 1 ? 0 : Math.min(base * 2 ** (crashes - 2), 20 * base)
+}
 /**
  * How long the worker threads outlive their last work. Each holds a V8 heap (about 14 MB of RSS
  * for two), so a node that mined one block (GET /mine, "Mine one block") gives the memory back;
@@ -159,6 +171,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
   private endedAt = 0
   private closed = false
   private readonly idleMs: number
+  private readonly restartBackoffMs: number
   private idleTimer: NodeJS.Timeout | null = null
   /** Threads ended for idleness that have not exited yet (close and setThreads wait for them). */
   private ending: Promise<unknown> = Promise.resolve()
@@ -172,6 +185,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
     this.execArgv = opts.execArgv ?? (isTs ? ['--import', 'tsx'] : [])
     this.lowPriority = (opts.priority ?? 'lowest') === 'lowest'
     this.idleMs = opts.idleMs ?? IDLE_MS
+    this.restartBackoffMs = opts.restartBackoffMs ?? RESTART_BACKOFF_MS
   }
 
   /** Number of worker threads the engine runs while mining. */
@@ -491,8 +505,7 @@ export class MinerEngine extends EventEmitter<MinerEngineEvents> {
       if (!alive) this.end(new Error('every miner worker keeps crashing', { cause: error }))
       return
     }
-    // Restart at once the first time, then back off so a crash loop cannot eat the machine.
-    const delay = slot.crashes <= 1 ? 0 : Math.min(100 * 2 ** (slot.crashes - 2), 2000)
+    const delay = restartDelay(slot.crashes, this.restartBackoffMs)
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null
       if (!this.closed && this.slots.includes(slot)) this.spawn(slot)

@@ -1,7 +1,9 @@
 /** The proof-of-work miner: MinerEngine (worker threads, WebAssembly SIMD) and mineSync (tests). */
 export {
   isAbortError,
+  MAX_CRASHES,
   MinerEngine,
+  restartDelay,
   type MinerEngineEvents,
   type MinerEngineOptions,
   type MinerProgress,
