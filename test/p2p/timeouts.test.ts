@@ -26,6 +26,11 @@ afterEach(async () => {
 
 /** No polling of its own: each poll in these tests is the test's, so each score change is one it made. */
 const QUIET = { peerLimits: { pollMs: 3_600_000 } }
+/**
+ * QUIET, with a /status deadline of 400 ms (1.5 s in the harness): the peer below answers at once
+ * or never, and a poll of the silent peer waits for the whole deadline.
+ */
+const QUIET_SHORT = { peerLimits: { ...QUIET.peerLimits, statusTimeoutMs: 400 } }
 
 /**
  * A peer that answers GET /status as a regtest node with less work than anyone, until `silent`:
@@ -100,13 +105,13 @@ describe('the peer manager scores a timeout from its reason', () => {
   })
 
   it('scores a peer whose /status goes silent once, as a timeout, when it polls it', async () => {
-    const a = await startTestNode(QUIET)
+    const a = await startTestNode(QUIET_SHORT)
     const p = await peer()
     expect((await a.node.api.addPeer(p.url)).ok).toBe(true)
     const entry = a.node.peers.get(p.url)!
     const before = entry.score
     p.silence()
-    // The harness's statusTimeoutMs (1.5 s) is the deadline of this poll.
+    // QUIET_SHORT's statusTimeoutMs is the deadline of this poll.
     expect(await a.node.peers.pollOne(entry, false)).toBeUndefined()
     expect(entry.score).toBe(before - OFFENCE.timeout)
     expect(entry.reachable).toBe(false)
