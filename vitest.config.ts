@@ -40,10 +40,13 @@ const UNIT = [...UNIT_NODE, ...UNIT_UI]
 const SHARED_WORKER = { isolate: false } as const
 
 /**
- * `vitest run` (npm test) runs these groups one after another: unit and unit-ui side by side
- * (every core between them), then slow (vitest's default, one worker fewer than cores, as
- * before the split). The miner engine's tests run with the others: their workers hash at normal
- * priority (at the lowest, the default, they could get no CPU beside another busy file).
+ * `vitest run` (npm test) runs these groups one after another: unit and unit-ui (every core
+ * between them), then slow (vitest's default, one worker fewer than cores, as before the split).
+ * Within the first group vitest runs unit's files, then unit-ui's, over the same worker slots (its
+ * sequencer orders by project first): a slot that went from one project to the other would start
+ * a new process and load the other's libraries, so interleaving them was slower (35 s against
+ * 24 s). The miner engine's tests run with the others: their workers hash at normal priority (at
+ * the lowest, the default, they could get no CPU beside another busy file).
  */
 const TEST_PROJECTS: TestProjectInlineConfiguration[] = [
   {
