@@ -330,6 +330,8 @@ export type NodeEvent =
   | { type: 'pending'; count: number }
   | { type: 'peers'; peers: PeerInfo[] }
   | { type: 'mining'; mining: MiningStatus }
+  /** Re-mining a copy in the tamper lab: proofs tried so far and the rate. */
+  | { type: 'copyMining'; hashes: number; hashRate: number; expectedMs: number }
   | { type: 'settings'; settings: Settings }
   | { type: 'notice'; notice: Notice }
   /** From the Electron shell only (menu, shortcuts): show a screen or dialog. */
@@ -412,6 +414,82 @@ export interface BlockInspection {
     path: MerkleStepView[]
   }
 }
+
+/**
+ * The tamper lab's edits to a copy of a stored block: what differs from the original. The node
+ * applies them to a fresh copy on every call (it keeps no copy), so the stored chain is never
+ * touched. An edited transaction gets its id recomputed (an id is its contents' hash, which
+ * anyone can compute); its signature stays the original's, which nobody without the key can redo.
+ */
+export interface CopyEdits {
+  timestamp?: number
+  proof?: number
+  previousHash?: string
+  /** The header's Merkle root as stated (e.g. recomputed from the edited ids). */
+  merkleRoot?: string
+  /** The hash as stated (e.g. the one re-mining found). */
+  hash?: string
+  /** Edited transactions by their place in the block (0: the coinbase). */
+  transactions?: { index: number; amount?: number; recipient?: string }[]
+}
+
+/** What a copy of a block breaks, against the original and this node's chain. */
+export interface TamperReport {
+  original: {
+    hash: string
+    index: number
+    /** A known child of the original (main first): its previous_hash names the original. */
+    next: { hash: string; index: number } | null
+  }
+  /** The copy's 96 header bytes, field by field. */
+  header: BlockInspection['header']
+  statedHash: string
+  /** SHA-256 of the copy's header bytes. */
+  computedHash: string
+  /** computedHash as 256 bits; its leading zeros against the difficulty. */
+  hashBits: string
+  zeros: number
+  difficulty: number
+  statedMerkleRoot: string
+  /** The root of the copy's transaction ids. */
+  computedMerkleRoot: string
+  /** The transaction asked for, as in the original and in the copy. */
+  transaction: {
+    index: number
+    count: number
+    original: TransactionView
+    copy: TransactionView
+    /** The copy's signature against its contents: none for the coinbase, which has none. */
+    signature: 'valid' | 'invalid' | 'none'
+  }
+  /** Every edited transaction and whether its signature still holds (null: the coinbase). */
+  edited: { index: number; signatureValid: boolean | null }[]
+  /** The next block's link: its previous_hash is the original's hash; held if the copy's is too. */
+  link: 'none' | 'holds' | 'broken'
+  /** Every rule of PROTOCOL §4 held against the copy as stated. */
+  rules: RuleFindingView[]
+  /** The code a node refuses the copy with: the first broken rule's, null if none is broken. */
+  refusedWith: RuleRefusal | null
+}
+
+/** Re-mining a copy: its new proof and hash, or why it stopped. */
+export type CopyMining =
+  | { solved: true; proof: number; hash: string }
+  /** cancelled: by cancelCopyMining; superseded: this node started mining, which comes first. */
+  | { solved: false; reason: 'cancelled' | 'superseded' }
+
+/** A peer's answer to a copy offered with POST /blocks (PROTOCOL §7). */
+export type OfferOutcome =
+  /** 201: new and valid, kept on its main chain or as a side block. */
+  | { kind: 'accepted'; status: 'main' | 'side'; message: string }
+  /** 200: the peer has this block already. */
+  | { kind: 'known'; message: string }
+  /** 202: its parent is unknown to the peer. */
+  | { kind: 'orphan'; message: string }
+  /** 4xx: refused, with the rule's code. */
+  | { kind: 'refused'; httpStatus: number; code: string; message: string }
+  /** No usable answer (unreachable, timeout, an answer that is not the protocol's). */
+  | { kind: 'failed'; message: string }
 
 /** One block or transaction this node refused (the refusal report, newest first). */
 export interface RefusalEntry {
@@ -524,6 +602,17 @@ export interface NodeApi {
   getBlock(hash: string): Promise<ApiResult<BlockDetail>>
   /** The block inspector: header bytes, hash bits, rules, and the audit path of transaction `txIndex`. */
   inspectBlock(hash: string, txIndex: number): Promise<ApiResult<BlockInspection>>
+  /**
+   * The tamper lab: a copy of stored block `hash` with `edits`, and what it breaks; transaction
+   * `txIndex` of the copy is shown whole.
+   */
+  tamperBlock(hash: string, edits: CopyEdits, txIndex: number): Promise<ApiResult<TamperReport>>
+  /** Re-mine the copy's header (its stated fields) on this node's miner workers. */
+  mineCopy(hash: string, edits: CopyEdits): Promise<ApiResult<CopyMining>>
+  /** Stop re-mining a copy (nothing to stop is not an error). */
+  cancelCopyMining(): Promise<ApiResult<null>>
+  /** Offer the copy to peer `peerUrl` (one of this node's peers) with POST /blocks. */
+  offerCopy(hash: string, edits: CopyEdits, peerUrl: string): Promise<ApiResult<OfferOutcome>>
   /** The event timeline, newest first: entries of `kinds` (every kind when null). */
   getTimeline(kinds: TimelineKind[] | null, limit: number): Promise<ApiResult<TimelineEntry[]>>
   /** The refusal report: what this node refused, newest first; at most MAX_REFUSALS are kept. */
@@ -590,6 +679,10 @@ export const API_METHODS = everyRequestMethod([
   'getChainView',
   'getBlock',
   'inspectBlock',
+  'tamperBlock',
+  'mineCopy',
+  'cancelCopyMining',
+  'offerCopy',
   'listRefusals',
   'getTimeline',
   'getBlockTransactions',

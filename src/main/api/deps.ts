@@ -8,7 +8,8 @@ import type { NodeFacade } from '../node/facade'
 import type { NodeSettings } from '../node/settings'
 import type { RefusalLog } from '../node/refusals'
 import type { Timeline } from '../node/timeline'
-import type { ApiResult, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
+import type { BlockWire } from '../core'
+import type { ApiResult, OfferOutcome, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
 
 /** What the UI needs of the peer manager (src/main/p2p). */
 export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
@@ -20,6 +21,8 @@ export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
   resolve(): Promise<ResolveOutcome>
   /** Fetch a peer's /status (for local discovery); undefined when unreachable. */
   probe(url: string): Promise<{ genesisHash: string; index: number; network: string } | undefined>
+  /** The tamper lab: POST a block to peer `url`; undefined when `url` is not a peer. */
+  offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined>
 }
 
 export interface UiApiDeps {

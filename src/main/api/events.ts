@@ -168,16 +168,21 @@ export function createEvents(
       () => service.off('block', onReceived),
       () => mining.off('found', onFound)
     )
+    // Re-mining a copy (the tamper lab): the engine reports every half second, no burst to fold.
+    const onCopy = (p: { hashes: number; hashRate: number; expectedMs: number }) =>
+      push({ type: 'copyMining', hashes: p.hashes, hashRate: p.hashRate, expectedMs: p.expectedMs })
     service.on('block', onBlock)
     service.on('pending', onPending)
     service.on('storage', onStorage)
     mining.on('state', onMining)
+    mining.on('copy-progress', onCopy)
     peers.on('change', onPeers)
     unwire.push(
       () => service.off('block', onBlock),
       () => service.off('pending', onPending),
       () => service.off('storage', onStorage),
       () => mining.off('state', onMining),
+      () => mining.off('copy-progress', onCopy),
       () => peers.off('change', onPeers)
     )
   }

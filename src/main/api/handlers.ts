@@ -6,7 +6,7 @@
  *
  * One file per area, composed here into the one handler object:
  * reads.ts (status, blocks, transactions, addresses, search), wallet.ts, mining.ts, peers.ts,
- * settings.ts, app-info.ts, lab.ts (the block inspector), and events.ts (what is pushed to subscribers); status.ts is the
+ * settings.ts, app-info.ts, lab.ts (the block inspector), tamper.ts (the tamper lab), and events.ts (what is pushed to subscribers); status.ts is the
  * status both getStatus and the events report, views.ts the conversions to the contract's shapes.
  */
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
@@ -19,6 +19,7 @@ import { PEER_METHODS, peerHandlers } from './peers'
 import { READ_METHODS, readHandlers } from './reads'
 import { SETTINGS_METHODS, settingsHandlers } from './settings'
 import { createStatusView } from './status'
+import { TAMPER_METHODS, tamperHandlers } from './tamper'
 import { WALLET_METHODS, walletHandlers } from './wallet'
 
 export type { PeerControl, UiApiDeps } from './deps'
@@ -36,7 +37,8 @@ export const API_AREAS = {
   peers: PEER_METHODS,
   settings: SETTINGS_METHODS,
   appInfo: APP_INFO_METHODS,
-  lab: LAB_METHODS
+  lab: LAB_METHODS,
+  tamper: TAMPER_METHODS
 } as const
 
 export interface UiApi {
@@ -55,7 +57,8 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     ...peerHandlers(deps),
     ...settingsHandlers(deps, events.push),
     ...appInfoHandlers(deps),
-    ...labHandlers(deps)
+    ...labHandlers(deps),
+    ...tamperHandlers(deps)
   } satisfies NodeApiHandlers
   return { api, subscribe: events.subscribe }
 }

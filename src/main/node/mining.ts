@@ -50,6 +50,19 @@ export interface MiningEvents {
   state: [MiningState]
   found: [Block]
   error: [Error]
+  /** Progress of re-mining a copy (the tamper lab). */
+  'copy-progress': [EngineProgress]
+}
+
+/** Re-mining a copy stopped: cancelled, or superseded by this node's own mining. */
+export type CopyStop = 'cancelled' | 'superseded'
+
+/** This node is mining (or re-mining another copy): the workers are not free for a copy. */
+export class MinerBusyError extends Error {
+  constructor() {
+    super('the miner is busy mining for this node: stop mining to re-mine a copy')
+    this.name = 'MinerBusyError'
+  }
 }
 
 function isAbort(e: unknown): boolean {
@@ -74,6 +87,8 @@ export class MiningController extends EventEmitter<MiningEvents> {
   private closed = false
   /** Ends the loop's current back-off early (storage ok again, close). */
   private wake: (() => void) | undefined
+  /** Re-mining a copy (the tamper lab), and whether it was cancelled. */
+  private copy: { ac: AbortController; cancelled: boolean } | undefined
 
   constructor(
     private readonly node: NodeFacade,
@@ -81,6 +96,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
   ) {
     super()
     engine.on('progress', (p) => {
+      if (this.copy !== undefined) return void this.emit('copy-progress', p)
       this.progress = p
       this.emit('state', this.state())
     })
@@ -163,6 +179,37 @@ export class MiningController extends EventEmitter<MiningEvents> {
       this.waiters.push({ resolve, reject })
       this.ensureLoop()
     })
+  }
+
+  /**
+   * The tamper lab: solve a copy's header on the same workers. Refused (MinerBusyError) while this
+   * node mines; the node's own mining started meanwhile takes the workers (its newer work
+   * supersedes the copy's, and the copy stops as 'superseded'). Nothing found is offered to the
+   * chain: the caller gets the proof and hash.
+   */
+  async mineCopy(header: Omit<BlockHeader, 'proof'>): Promise<Solution | CopyStop> {
+    if (this.closed) throw new Error('the node is shutting down')
+    if (this.continuous || this.loop !== undefined || this.copy !== undefined)
+      throw new MinerBusyError()
+    const copy = { ac: new AbortController(), cancelled: false }
+    this.copy = copy
+    try {
+      return await this.engine.solve({ header }, copy.ac.signal)
+    } catch (e) {
+      if (!isAbort(e)) throw e
+      return copy.cancelled ? 'cancelled' : 'superseded'
+    } finally {
+      this.copy = undefined
+      if (!this.continuous && this.loop === undefined) this.engine.stop()
+    }
+  }
+
+  /** Stop re-mining a copy; false when none is being re-mined. */
+  cancelCopy(): boolean {
+    if (this.copy === undefined) return false
+    this.copy.cancelled = true
+    this.copy.ac.abort()
+    return true
   }
 
   private failWaiters(e: Error): void {
@@ -290,6 +337,7 @@ export class MiningController extends EventEmitter<MiningEvents> {
     this.wake?.()
     this.failWaiters(new Error('the node is shutting down'))
     this.current?.abort()
+    this.cancelCopy()
     this.engine.stop()
     await this.loop?.catch(() => undefined)
     await this.engine.close()

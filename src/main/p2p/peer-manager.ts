@@ -19,7 +19,14 @@ import { EventEmitter, setMaxListeners } from 'node:events'
 import { loggableUrl, nullLogger, type Logger } from '../log'
 import { randomBytes } from 'node:crypto'
 import type { AcceptedBlock } from '../node/facade'
-import type { ApiResult, PeerInfo, PeerRefusal, ResolveOutcome } from '../../shared/api'
+import type {
+  ApiResult,
+  OfferOutcome,
+  PeerInfo,
+  PeerRefusal,
+  ResolveOutcome
+} from '../../shared/api'
+import type { BlockWire } from '../core'
 import { noAnswer, peerRequest, type FailReason, type PeerResponse } from './http-client'
 import { normalizeUrl, parseStatus, type PeerStatus } from './wire'
 import { Syncer } from './sync'
@@ -36,7 +43,8 @@ import {
   type PeerLimits,
   type PeerNode,
   type PeerRequestOptions,
-  type SyncNet
+  type SyncNet,
+  SMALL_ANSWER_MAX_BYTES
 } from './types'
 import type { VerifyPool } from './verify-pool'
 
@@ -300,6 +308,35 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     return typeof s === 'string'
       ? undefined
       : { genesisHash: s.genesisHash, index: s.index, network: s.network }
+  }
+
+  /**
+   * The tamper lab: offer a block (a person's copy, not one this node holds) to peer `url` with
+   * POST /blocks, and say how the peer answered (PROTOCOL §7). Only to a peer in the table
+   * (undefined otherwise). The peer's answer costs it nothing here, whatever it is: the request
+   * is the person's, not gossip. An invalid copy may cost this node its score with the peer.
+   */
+  async offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined> {
+    if (this.table.get(url) === undefined) return undefined
+    const res = await this.request(url, '/blocks', {
+      method: 'POST',
+      body: block,
+      timeoutMs: this.limits.pushTimeoutMs,
+      maxBytes: SMALL_ANSWER_MAX_BYTES
+    })
+    if (!res.ok) return { kind: 'failed', message: res.message }
+    const j = (typeof res.json === 'object' && res.json !== null ? res.json : {}) as Record<
+      string,
+      unknown
+    >
+    const message = typeof j.message === 'string' ? j.message.slice(0, 500) : ''
+    if (res.status === 201 && (j.status === 'main' || j.status === 'side'))
+      return { kind: 'accepted', status: j.status, message }
+    if (res.status === 200) return { kind: 'known', message }
+    if (res.status === 202) return { kind: 'orphan', message }
+    if (res.status >= 400 && res.status < 500 && typeof j.error === 'string')
+      return { kind: 'refused', httpStatus: res.status, code: j.error.slice(0, 64), message }
+    return { kind: 'failed', message: `the peer answered ${res.status}` }
   }
 
   // ---- adding and learning -----------------------------------------------------------------
