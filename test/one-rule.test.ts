@@ -56,9 +56,11 @@ describe('the protocol formats (PROTOCOL §1)', () => {
     ])
   })
 
-  it("keeps the send form's address check equal to the core's", () => {
+  it("keeps the renderer's address and hash checks equal to the core's", () => {
     const m = /const ADDRESS = \/(.+)\/\n/.exec(source('src/renderer/src/composables/sendForm.ts'))
     expect(m?.[1]).toBe(FORMATS.address)
+    const h = /const HASH = \/(.+)\/\n/.exec(source('src/renderer/src/composables/sendForm.ts'))
+    expect(h?.[1]).toBe(FORMATS.hash)
   })
 
   it('means what it says: isHash and isAddress take exactly 64 and 40 lowercase hex digits', () => {

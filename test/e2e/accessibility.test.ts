@@ -139,6 +139,7 @@ const TEXT = {
     Chain: 'Chain',
     Block: (n: number) => `Block ${n}`,
     Inspect: (n: number) => `Inspect block ${n}`,
+    Tamper: (n: number) => `Tamper with a copy of block ${n}`,
     Transaction: 'Transaction',
     Address: 'Address',
     Wallet: 'Wallet',
@@ -164,6 +165,7 @@ const TEXT = {
     Chain: '区块链',
     Block: (n: number) => `区块 ${n}`,
     Inspect: (n: number) => `检视区块 ${n}`,
+    Tamper: (n: number) => `篡改区块 ${n} 的副本`,
     Transaction: '交易',
     Address: '地址',
     Wallet: '钱包',
@@ -200,6 +202,11 @@ const screens = (lang: Lang) => {
       name: 'Block inspector',
       route: `/block/${seen.blockHash}/inspect?tx=1`,
       heading: w.Inspect(seen.blockIndex)
+    },
+    {
+      name: 'Tamper lab',
+      route: `/block/${seen.blockHash}/tamper`,
+      heading: w.Tamper(seen.blockIndex)
     },
     { name: 'Transaction', route: `/tx/${seen.txId}`, heading: w.Transaction },
     { name: 'Address', route: `/address/${seen.addressB}`, heading: w.Address },

@@ -18,6 +18,12 @@ export const routes: RouteRecordRaw[] = [
     props: (route) => ({ hash: route.params.hash, tx: txIndexOf(route.query.tx) })
   },
   {
+    path: '/block/:hash/tamper',
+    name: 'tamper',
+    component: () => import('./views/TamperView.vue'),
+    props: true
+  },
+  {
     path: '/tx/:id',
     name: 'transaction',
     component: () => import('./views/TransactionView.vue'),

@@ -36,10 +36,16 @@ export interface SendCheck {
 }
 
 /**
- * PROTOCOL §1's address format. The renderer may not import the node's core, where the one copy
- * lives (FORMATS.address); test/one-rule.test.ts holds this mirror to it.
+ * PROTOCOL §1's address and hash formats. The renderer may not import the node's core, where the
+ * one copy lives (FORMATS); test/one-rule.test.ts holds these mirrors to it.
  */
 const ADDRESS = /^[0-9a-f]{40}$/
+const HASH = /^[0-9a-f]{64}$/
+
+/** An address as PROTOCOL §1 writes it (the send form, the tamper lab's recipient). */
+export const isAddressText = (s: string): boolean => ADDRESS.test(s)
+/** A block or transaction hash as PROTOCOL §1 writes it. */
+export const isHashText = (s: string): boolean => HASH.test(s)
 /** Digits only: no sign, point, exponent, separator or hex, so -5, 2.5, 1e3 and 0x10 are refused. */
 const WHOLE = /^[0-9]+$/
 /** docs/PROTOCOL.md §1: amounts and fees are JSON integers 0 <= n <= 2^53 - 1. */

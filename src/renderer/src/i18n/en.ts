@@ -234,6 +234,74 @@ const en = {
       }
     }
   },
+  tamper: {
+    open: 'Tamper with a copy',
+    title: 'Tamper with a copy of block {index}',
+    heading: 'Tamper lab',
+    intro:
+      'This is a copy of the block, checked by the node as you edit it. The stored chain never changes: nothing here is written. Change a field and watch what breaks.',
+    copyTitle: 'The copy',
+    hexHash: 'A hash is 64 lowercase hexadecimal characters.',
+    restateRoot: 'Restate the Merkle root from the ids',
+    txTitle: 'A transaction',
+    coinbase: "Transaction 0 is the coinbase: the block's new coins, paid to its miner.",
+    transfer: 'A transfer signed by {sender}.',
+    amount: 'Amount',
+    recipient: 'Recipient',
+    address:
+      'An address is 40 lowercase hexadecimal characters (or "0", which the rules refuse as a recipient).',
+    txId: 'Its id, recomputed from its contents',
+    reset: 'Undo every edit',
+    breaksTitle: 'What breaks',
+    breaks: {
+      hashHolds: 'The hash: the header still hashes to the hash it states.',
+      hashBroken: 'The hash: the header now hashes to {computed}, not to the stated {stated}.',
+      powHolds:
+        "The proof of work: the header's hash has {zeros} leading zero bits, {need} required.",
+      powBroken:
+        "The proof of work: the header's hash has {zeros} leading zero bits, {need} required: not enough.",
+      merkleHolds: 'The Merkle root: it still matches the transaction ids.',
+      merkleBroken: 'The Merkle root: the ids now make {computed}, not the root the header states.',
+      signaturesHold: 'The signatures: every edited transfer is still signed by its sender.',
+      signatureBroken:
+        "The signature of transaction {list} no longer matches its contents: only the sender's key could sign it again. | The signatures of transactions {list} no longer match their contents: only the senders' keys could sign them again.",
+      linkHolds: "The link: block {index} names this block's hash as its previous hash.",
+      linkBroken:
+        "The link: block {index} names the original's hash, not the copy's: the chain after this block does not follow the copy."
+    },
+    valid: 'Every rule holds: a node would accept this copy.',
+    refusedWith: 'A node would refuse this copy with {code}: {reason}',
+    mineTitle: 'Re-mine the copy',
+    mineIntro:
+      "Search, on this node's miner workers, for a proof that gives the copy's header a hash with enough leading zero bits. It repairs the hash and the proof of work, never a signature.",
+    remine: 'Re-mine this copy',
+    cancel: 'Cancel',
+    progress:
+      '{hashes} proofs tried ({rate} per second); {expected} on average at this difficulty.',
+    mined: 'Found proof {proof}: the copy now states its new hash.',
+    stopped: {
+      cancelled: 'Re-mining cancelled.',
+      superseded: 'Re-mining stopped: this node started mining, which comes first.'
+    },
+    offerTitle: 'Offer the copy to a peer',
+    offerIntro:
+      'The peer checks it like any block it is sent (POST /blocks). An invalid copy costs this node points of its score with that peer.',
+    noPeers: 'This node has no peer to offer the copy to. Add one on',
+    peer: 'Peer',
+    offerButton: 'Offer',
+    offer: {
+      main: '{peer} took the copy onto its main chain.',
+      side: '{peer} kept the copy as a side block: a fork beside the original with as much work, so the peer stays on the block it saw first.',
+      known: '{peer} already has this block.',
+      orphan:
+        "{peer} does not know the copy's previous block: it keeps the copy aside as an orphan and asks for its parent.",
+      refused: '{peer} refused the copy with {code}: {reason}',
+      failed: '{peer} gave no usable answer: {message}'
+    },
+    hashTitle: "The copy's hash, bit by bit",
+    rulesIntro:
+      'Every rule of the protocol held against the copy as it states itself, in the order a node checks them: it is refused with the code of the first rule it breaks.'
+  },
   refusals: {
     title: 'Refusals',
     intro:

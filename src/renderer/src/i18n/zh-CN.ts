@@ -213,6 +213,69 @@ const zhCN: Messages = {
       }
     }
   },
+  tamper: {
+    open: '篡改一个副本',
+    title: '篡改区块 {index} 的副本',
+    heading: '篡改实验室',
+    intro:
+      '这是该区块的一个副本，你每改一处，节点都会重新检查它。已存储的链永远不会改变：这里什么都不会被写入。改动一个字段，看看哪里被破坏了。',
+    copyTitle: '副本',
+    hexHash: '哈希是 64 个小写十六进制字符。',
+    restateRoot: '按交易 ID 重新写入 Merkle 根',
+    txTitle: '一笔交易',
+    coinbase: '第 0 笔交易是 coinbase：本区块新产生的币，付给矿工。',
+    transfer: '由 {sender} 签名的一笔转账。',
+    amount: '金额',
+    recipient: '收款方',
+    address: '地址是 40 个小写十六进制字符（或 "0"，规则不接受它作为收款方）。',
+    txId: '按内容重新计算的交易 ID',
+    reset: '撤销全部改动',
+    breaksTitle: '哪里被破坏了',
+    breaks: {
+      hashHolds: '哈希：区块头的哈希仍等于它声明的哈希。',
+      hashBroken: '哈希：区块头现在的哈希是 {computed}，而不是声明的 {stated}。',
+      powHolds: '工作量证明：区块头的哈希开头有 {zeros} 个零位，要求 {need} 个。',
+      powBroken: '工作量证明：区块头的哈希开头有 {zeros} 个零位，要求 {need} 个：不够。',
+      merkleHolds: 'Merkle 根：仍与交易 ID 相符。',
+      merkleBroken: 'Merkle 根：这些交易 ID 现在得出 {computed}，与区块头声明的根不同。',
+      signaturesHold: '签名：每笔被改动的转账仍由其发送方签名。',
+      signatureBroken:
+        '交易 {list} 的签名与其内容不再相符：只有发送方的私钥才能重新签名。 | 交易 {list} 的签名与其内容不再相符：只有各发送方的私钥才能重新签名。',
+      linkHolds: '链接：区块 {index} 的前一哈希指向本区块的哈希。',
+      linkBroken:
+        '链接：区块 {index} 指向原区块的哈希，而不是副本的哈希：此后的链不再接在副本之后。'
+    },
+    valid: '所有规则都成立：节点会接受这个副本。',
+    refusedWith: '节点会以 {code} 拒绝这个副本：{reason}',
+    mineTitle: '重新挖出副本',
+    mineIntro:
+      '在本节点的挖矿线程上寻找一个工作量证明，使副本区块头的哈希开头有足够的零位。它能修复哈希和工作量证明，但修复不了签名。',
+    remine: '重新挖出这个副本',
+    cancel: '取消',
+    progress: '已尝试 {hashes} 个证明（每秒 {rate} 个）；在此难度下平均需要 {expected} 个。',
+    mined: '找到证明 {proof}：副本现在声明了新的哈希。',
+    stopped: {
+      cancelled: '已取消重新挖矿。',
+      superseded: '重新挖矿已停止：本节点开始挖矿，它优先。'
+    },
+    offerTitle: '把副本提交给一个对等节点',
+    offerIntro:
+      '对等节点会像检查任何收到的区块一样检查它（POST /blocks）。无效的副本会让本节点在该对等节点那里被扣分。',
+    noPeers: '本节点没有可以提交副本的对等节点。请先添加一个：',
+    peer: '对等节点',
+    offerButton: '提交',
+    offer: {
+      main: '{peer} 把副本接入了它的主链。',
+      side: '{peer} 把副本保留为侧链区块：它与原区块并列分叉、工作量相同，所以对等节点仍留在它先看到的那个区块上。',
+      known: '{peer} 已经有这个区块。',
+      orphan: '{peer} 不认识副本的前一个区块：它把副本作为孤块暂存，并去请求其父区块。',
+      refused: '{peer} 以 {code} 拒绝了副本：{reason}',
+      failed: '{peer} 没有给出可用的回答：{message}'
+    },
+    hashTitle: '副本的哈希，逐位显示',
+    rulesIntro:
+      '按节点检查的顺序，用协议的每条规则检查副本自己声明的内容：它会以第一条被违反的规则的代码被拒绝。'
+  },
   refusals: {
     title: '拒绝记录',
     intro:

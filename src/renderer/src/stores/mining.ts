@@ -18,6 +18,8 @@ export const useMiningStore = defineStore('mining', () => {
   const mining = ref<MiningStatus | null>(null)
   const samples = ref<HashRateSample[]>([])
   const busy = ref(false)
+  /** Re-mining a copy in the tamper lab: the last progress pushed, null before the first. */
+  const copyProgress = ref<{ hashes: number; hashRate: number; expectedMs: number } | null>(null)
   const { loading, error, track } = tracker()
 
   function record(m: MiningStatus, now = Date.now()): void {
@@ -61,9 +63,23 @@ export const useMiningStore = defineStore('mining', () => {
 
   function applyEvent(e: NodeEvent): void {
     if (e.type === 'mining') record(e.mining)
+    else if (e.type === 'copyMining')
+      copyProgress.value = { hashes: e.hashes, hashRate: e.hashRate, expectedMs: e.expectedMs }
   }
 
-  return { mining, samples, busy, loading, error, load, start, stop, mineOnce, applyEvent }
+  return {
+    mining,
+    samples,
+    copyProgress,
+    busy,
+    loading,
+    error,
+    load,
+    start,
+    stop,
+    mineOnce,
+    applyEvent
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useMiningStore, import.meta.hot))
