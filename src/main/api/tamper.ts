@@ -88,12 +88,15 @@ export function tamperHandlers(
   const { service, mining, peers } = deps
   const genesisHash = service.network.genesisHash
 
-  /** The stored block `hash` and its copy with `edits`, or undefined when the block is unknown. */
-  const copyOf = (hash: unknown, edits: unknown): { original: Block; copy: Block } | undefined => {
+  /** The stored block `hash`, the checked edits and the copy, or undefined for an unknown block. */
+  const copyOf = (
+    hash: unknown,
+    edits: unknown
+  ): { original: Block; edits: CopyEdits; copy: Block } | undefined => {
     const original = service.block(str(hash, 'hash', HASH))
     if (original === undefined) return undefined
     const e = copyEdits(edits, original.transactions.length)
-    return { original, copy: applyEdits(original, e, genesisHash) }
+    return { original, edits: e, copy: applyEdits(original, e, genesisHash) }
   }
   const noBlock = <T>() => errResult<T>('not_found', 'no block with this hash is known')
 
@@ -105,10 +108,9 @@ export function tamperHandlers(
       const i = int(txIndex, 'txIndex', 0, original.transactions.length - 1)
       const nextHash = service.childrenOf(original.hash)[0]
       const next = nextHash === undefined ? undefined : service.header(nextHash)
-      const e = copyEdits(edits, original.transactions.length)
       const breaks = copyBreaks(
         copy,
-        e,
+        found.edits,
         next === undefined ? undefined : { previousHash: next.previousHash },
         genesisHash
       )
