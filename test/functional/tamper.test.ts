@@ -175,6 +175,20 @@ describe("re-mining a copy on the node's workers", () => {
     off()
   })
 
+  it("goes on when the node's idle mining is stopped: stopping mining is not cancelling a copy", async () => {
+    const p = a.node.mining.mineCopy(hard())
+    a.node.mining.stop()
+    const progress: number[] = []
+    const off = a.node.subscribe((e) => {
+      if (e.type === 'copyMining') progress.push(e.hashes)
+    })
+    // Still hashing after the stop: progress keeps coming.
+    await waitFor(() => progress.length > 0, 'progress after the stop', 10_000)
+    expect(a.node.mining.cancelCopy()).toBe(true)
+    expect(await p).toBe('cancelled')
+    off()
+  })
+
   it("gives way to this node's own mining, and is refused while the node mines", async () => {
     const p = a.node.mining.mineCopy(hard())
     const tip = a.node.service.tip().index

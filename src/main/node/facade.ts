@@ -21,6 +21,7 @@ import type {
   RuleCode,
   RuleFinding,
   RuleName,
+  SignatureVerifier,
   Transaction
 } from '../core'
 import type { AcceptedBlock, BlockVia, SubmitOutcome } from '../chain/chain'
@@ -158,7 +159,7 @@ export interface NodeFacade extends Pick<EventEmitter<NodeServiceEvents>, 'on' |
    * (core/inspect.ts). Reads only: nothing is stored, cached, scored or logged. Rule 7 is left
    * unchecked for a parent more than INSPECT_MAX_DEPTH blocks from the tip.
    */
-  ruleReport(block: Block): RuleFinding[]
+  ruleReport(block: Block, verifier?: SignatureVerifier): RuleFinding[]
   /** The hashes of the known blocks whose parent is `hash`. */
   childrenOf(hash: string): string[]
   /**

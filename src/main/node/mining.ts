@@ -60,7 +60,7 @@ export type CopyStop = 'cancelled' | 'superseded'
 /** This node is mining (or re-mining another copy): the workers are not free for a copy. */
 export class MinerBusyError extends Error {
   constructor() {
-    super('the miner is busy mining for this node: stop mining to re-mine a copy')
+    super('the miner is busy: this node is mining, or another copy is being re-mined')
     this.name = 'MinerBusyError'
   }
 }
@@ -162,7 +162,8 @@ export class MiningController extends EventEmitter<MiningEvents> {
     this.continuous = false
     if (this.waiters.length === 0) {
       this.current?.abort()
-      this.engine.stop()
+      // A copy being re-mined (the tamper lab) is not this node's mining: it goes on.
+      if (this.copy === undefined) this.engine.stop()
     }
     this.emit('state', this.state())
   }

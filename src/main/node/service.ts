@@ -563,9 +563,9 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
     return this.store.getMainHash(index)
   }
 
-  ruleReport(block: Block): RuleFinding[] {
+  ruleReport(block: Block, verifier?: SignatureVerifier): RuleFinding[] {
     const base = this.chain.inspectionBase(block.previousHash, INSPECT_MAX_DEPTH)
-    return ruleReport(block, { network: this.network, now: this.now(), ...base })
+    return ruleReport(block, { network: this.network, now: this.now(), ...base, verifier })
   }
 
   childrenOf(hash: string): string[] {

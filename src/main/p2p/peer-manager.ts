@@ -314,7 +314,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
    * The tamper lab: offer a block (a person's copy, not one this node holds) to peer `url` with
    * POST /blocks, and say how the peer answered (PROTOCOL §7). Only to a peer in the table
    * (undefined otherwise). The peer's answer costs it nothing here, whatever it is: the request
-   * is the person's, not gossip. An invalid copy may cost this node its score with the peer.
+   * is the person's, not gossip. Nor does the peer score this node for an invalid copy: a block
+   * posted to a node is not scored (anyone can post one under any name).
    */
   async offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined> {
     if (this.table.get(url) === undefined) return undefined

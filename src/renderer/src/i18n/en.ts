@@ -279,13 +279,14 @@ const en = {
     progress:
       '{hashes} proofs tried ({rate} per second); {expected} on average at this difficulty.',
     mined: 'Found proof {proof}: the copy now states its new hash.',
+    minedStale: 'Found a proof for the copy as it was before your last edit: re-mine this one.',
     stopped: {
       cancelled: 'Re-mining cancelled.',
       superseded: 'Re-mining stopped: this node started mining, which comes first.'
     },
     offerTitle: 'Offer the copy to a peer',
     offerIntro:
-      'The peer checks it like any block it is sent (POST /blocks). An invalid copy costs this node points of its score with that peer.',
+      'The peer checks it like any block it is sent (POST /blocks), and records a refusal in its own refusal report.',
     noPeers: 'This node has no peer to offer the copy to. Add one on',
     peer: 'Peer',
     offerButton: 'Offer',

@@ -254,13 +254,14 @@ const zhCN: Messages = {
     cancel: '取消',
     progress: '已尝试 {hashes} 个证明（每秒 {rate} 个）；在此难度下平均需要 {expected} 个。',
     mined: '找到证明 {proof}：副本现在声明了新的哈希。',
+    minedStale: '找到的证明属于你上次改动之前的副本：请重新挖出现在这个副本。',
     stopped: {
       cancelled: '已取消重新挖矿。',
       superseded: '重新挖矿已停止：本节点开始挖矿，它优先。'
     },
     offerTitle: '把副本提交给一个对等节点',
     offerIntro:
-      '对等节点会像检查任何收到的区块一样检查它（POST /blocks）。无效的副本会让本节点在该对等节点那里被扣分。',
+      '对等节点会像检查任何收到的区块一样检查它（POST /blocks），并把拒绝记入它自己的拒绝记录。',
     noPeers: '本节点没有可以提交副本的对等节点。请先添加一个：',
     peer: '对等节点',
     offerButton: '提交',
