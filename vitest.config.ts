@@ -100,6 +100,7 @@ const SCREENSHOT_PROJECT: TestProjectInlineConfiguration = {
       'test/e2e/inspector.test.ts',
       'test/e2e/refusals.test.ts',
       'test/e2e/tamper.test.ts',
+      'test/e2e/chain-file.test.ts',
       'test/e2e/timeline.test.ts'
     ],
     env: { UPDATE_SCREENSHOTS: '1' }

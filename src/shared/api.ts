@@ -491,6 +491,30 @@ export type OfferOutcome =
   /** No usable answer (unreachable, timeout, an answer that is not the protocol's). */
   | { kind: 'failed'; message: string }
 
+/** The most blocks one exportChain or importBlocks call carries. */
+export const CHAIN_FILE_PAGE = 500
+
+/**
+ * What importing blocks did: how many were new and how many this node had, and the block it
+ * stopped at (its place in the call, from 0), with why; null when it took every one.
+ */
+export interface ImportOutcome {
+  accepted: number
+  known: number
+  stopped:
+    | {
+        kind: 'refused'
+        at: number
+        index: number | null
+        hash: string | null
+        code: RuleRefusal
+        message: string
+      }
+    /** Its parent is not known here: the file does not start at this chain's blocks. */
+    | { kind: 'orphan'; at: number; index: number; hash: string }
+    | null
+}
+
 /** One block or transaction this node refused (the refusal report, newest first). */
 export interface RefusalEntry {
   /** When it was refused (ms since 1970). */
@@ -613,6 +637,16 @@ export interface NodeApi {
   cancelCopyMining(): Promise<ApiResult<null>>
   /** Offer the copy to peer `peerUrl` (one of this node's peers) with POST /blocks. */
   offerCopy(hash: string, edits: CopyEdits, peerUrl: string): Promise<ApiResult<OfferOutcome>>
+  /**
+   * Main-chain blocks from index `from`, at most `limit` (CHAIN_FILE_PAGE), as their wire JSON
+   * joined by commas: pages of a chain file, which is GET /chain's answer.
+   */
+  exportChain(
+    from: number,
+    limit: number
+  ): Promise<ApiResult<{ json: string; count: number; length: number }>>
+  /** Blocks of a chain file, in order, checked as blocks from a peer are (CHAIN_FILE_PAGE a call). */
+  importBlocks(blocks: unknown[]): Promise<ApiResult<ImportOutcome>>
   /** The event timeline, newest first: entries of `kinds` (every kind when null). */
   getTimeline(kinds: TimelineKind[] | null, limit: number): Promise<ApiResult<TimelineEntry[]>>
   /** The refusal report: what this node refused, newest first; at most MAX_REFUSALS are kept. */
@@ -683,6 +717,8 @@ export const API_METHODS = everyRequestMethod([
   'mineCopy',
   'cancelCopyMining',
   'offerCopy',
+  'exportChain',
+  'importBlocks',
   'listRefusals',
   'getTimeline',
   'getBlockTransactions',

@@ -46,6 +46,8 @@ describe('the table of API methods', () => {
       mineCopy: true,
       cancelCopyMining: true,
       offerCopy: true,
+      exportChain: true,
+      importBlocks: true,
       listRefusals: true,
       getTimeline: true,
       getBlockTransactions: true,

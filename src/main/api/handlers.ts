@@ -6,7 +6,7 @@
  *
  * One file per area, composed here into the one handler object:
  * reads.ts (status, blocks, transactions, addresses, search), wallet.ts, mining.ts, peers.ts,
- * settings.ts, app-info.ts, lab.ts (the block inspector), tamper.ts (the tamper lab), and events.ts (what is pushed to subscribers); status.ts is the
+ * settings.ts, app-info.ts, lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), and events.ts (what is pushed to subscribers); status.ts is the
  * status both getStatus and the events report, views.ts the conversions to the contract's shapes.
  */
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
@@ -18,6 +18,7 @@ import { MINING_METHODS, miningHandlers } from './mining'
 import { PEER_METHODS, peerHandlers } from './peers'
 import { READ_METHODS, readHandlers } from './reads'
 import { SETTINGS_METHODS, settingsHandlers } from './settings'
+import { CHAIN_FILE_METHODS, chainFileHandlers } from './chain-file'
 import { createStatusView } from './status'
 import { TAMPER_METHODS, tamperHandlers } from './tamper'
 import { WALLET_METHODS, walletHandlers } from './wallet'
@@ -38,7 +39,8 @@ export const API_AREAS = {
   settings: SETTINGS_METHODS,
   appInfo: APP_INFO_METHODS,
   lab: LAB_METHODS,
-  tamper: TAMPER_METHODS
+  tamper: TAMPER_METHODS,
+  chainFile: CHAIN_FILE_METHODS
 } as const
 
 export interface UiApi {
@@ -58,7 +60,8 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     ...settingsHandlers(deps, events.push),
     ...appInfoHandlers(deps),
     ...labHandlers(deps),
-    ...tamperHandlers(deps)
+    ...tamperHandlers(deps),
+    ...chainFileHandlers(deps)
   } satisfies NodeApiHandlers
   return { api, subscribe: events.subscribe }
 }

@@ -43,7 +43,7 @@ export interface Reorg {
 }
 
 /** How a block reached the node: this node's miner, catching up from a peer, or an HTTP POST. */
-export type BlockVia = 'mined' | 'peer' | 'http'
+export type BlockVia = 'mined' | 'peer' | 'http' | 'import'
 
 /**
  * Where an offered block came from. The chain does not act on it: it hands it back on the

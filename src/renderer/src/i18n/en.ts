@@ -303,6 +303,21 @@ const en = {
     rulesIntro:
       'Every rule of the protocol held against the copy as it states itself, in the order a node checks them: it is refused with the code of the first rule it breaks.'
   },
+  chainFile: {
+    export: 'Export chain',
+    import: 'Import chain…',
+    exporting: 'Read {n} blocks…',
+    exported: 'Saved the chain of {n} blocks as a file, in the format of GET /chain.',
+    importing: 'Checked {n} of {total} blocks…',
+    imported: 'Imported {n} new blocks; {known} were here already.',
+    notAChain:
+      '{name} is not a chain file: a JSON list of blocks, or an object with "chain" or "blocks".',
+    unnamed: 'number {at} in the file',
+    refused:
+      'Stopped at block {index}: refused with {code}, {reason} ({message}). No block before it was new. | Stopped at block {index}: refused with {code}, {reason} ({message}). The new block before it was imported. | Stopped at block {index}: refused with {code}, {reason} ({message}). The {n} new blocks before it were imported.',
+    orphan:
+      "Stopped at block {index}: its previous block is not in this node's chain, so the file does not start at it. No block before it was new. | Stopped at block {index}: its previous block is not in this node's chain, so the file does not start at it. The new block before it was imported. | Stopped at block {index}: its previous block is not in this node's chain, so the file does not start at it. The {n} new blocks before it were imported."
+  },
   refusals: {
     title: 'Refusals',
     intro:
@@ -343,7 +358,8 @@ const en = {
       http: 'posted to this node',
       wallet: 'this wallet',
       mined: "this node's miner",
-      local: 'this node'
+      local: 'this node',
+      import: 'imported from a chain file'
     }
   },
   timeline: {

@@ -277,6 +277,20 @@ const zhCN: Messages = {
     rulesIntro:
       '按节点检查的顺序，用协议的每条规则检查副本自己声明的内容：它会以第一条被违反的规则的代码被拒绝。'
   },
+  chainFile: {
+    export: '导出链',
+    import: '导入链…',
+    exporting: '已读取 {n} 个区块…',
+    exported: '已把 {n} 个区块的链保存为文件，格式与 GET /chain 相同。',
+    importing: '已检查 {total} 个区块中的 {n} 个…',
+    imported: '导入了 {n} 个新区块；{known} 个本来就有。',
+    notAChain: '{name} 不是链文件：应是区块的 JSON 列表，或带有 "chain" 或 "blocks" 的对象。',
+    unnamed: '文件中的第 {at} 个',
+    refused:
+      '停在区块 {index}：以 {code} 被拒绝，{reason}（{message}）。它之前的 {n} 个新区块已导入。',
+    orphan:
+      '停在区块 {index}：它的前一个区块不在本节点的链上，所以文件不是从这条链开始的。它之前的 {n} 个新区块已导入。'
+  },
   refusals: {
     title: '拒绝记录',
     intro:
@@ -316,7 +330,8 @@ const zhCN: Messages = {
       http: '发送到本节点',
       wallet: '本钱包',
       mined: '本节点的矿工',
-      local: '本节点'
+      local: '本节点',
+      import: '从链文件导入'
     }
   },
   timeline: {
