@@ -493,6 +493,12 @@ export type OfferOutcome =
 
 /** The most blocks one exportChain or importBlocks call carries. */
 export const CHAIN_FILE_PAGE = 500
+/**
+ * About the most bytes of blocks one exportChain or importBlocks call carries (a call's first
+ * block always goes, whatever its size): 500 blocks of 1,000 transfers would be 150 MB, and an
+ * HTTP call of the UI API takes at most 2 MiB.
+ */
+export const CHAIN_FILE_BYTES = 1024 * 1024
 
 /**
  * What importing blocks did: how many were new and how many this node had, and the block it
@@ -638,8 +644,9 @@ export interface NodeApi {
   /** Offer the copy to peer `peerUrl` (one of this node's peers) with POST /blocks. */
   offerCopy(hash: string, edits: CopyEdits, peerUrl: string): Promise<ApiResult<OfferOutcome>>
   /**
-   * Main-chain blocks from index `from`, at most `limit` (CHAIN_FILE_PAGE), as their wire JSON
-   * joined by commas: pages of a chain file, which is GET /chain's answer.
+   * Main-chain blocks from index `from`, at most `limit` (CHAIN_FILE_PAGE) and about
+   * CHAIN_FILE_BYTES, as their wire JSON joined by commas: pages of a chain file, which is GET
+   * /chain's answer. `length` is the chain's.
    */
   exportChain(
     from: number,

@@ -19,12 +19,15 @@ let text = ''
 async function exportFile(t: TestNode, page = CHAIN_FILE_PAGE): Promise<string> {
   const parts: string[] = []
   let length: number | undefined
-  for (let from = 1; ; from += page) {
+  for (let from = 1; ;) {
     const r = await t.node.api.exportChain(from, page)
     if (!r.ok) throw new Error(r.message)
     length = r.value.length
-    if (r.value.count > 0) parts.push(r.value.json)
-    if (r.value.count < page) break
+    if (r.value.count === 0) break
+    expect(r.value.count).toBeLessThanOrEqual(page)
+    parts.push(r.value.json)
+    from += r.value.count
+    if (from > length) break
   }
   return `{"chain":[${parts.join(',')}],"length":${length}}`
 }

@@ -8,6 +8,7 @@
  */
 import { parseBlock, type Block } from '../core'
 import {
+  CHAIN_FILE_BYTES,
   CHAIN_FILE_PAGE,
   type ApiMethod,
   type ImportOutcome,
@@ -36,8 +37,12 @@ export function chainFileHandlers(deps: Pick<UiApiDeps, 'service'>): ChainFileHa
     exportChain: guarded(async (from, limit) => {
       const f = int(from, 'from', 1)
       const n = int(limit, 'limit', 1, CHAIN_FILE_PAGE)
-      const blocks = service.mainBlockJsonSlice(f, n)
-      return okResult({ json: blocks.join(','), count: blocks.length, length: service.tip().index })
+      const blocks = service.mainBlockJson(f - 1, CHAIN_FILE_BYTES).slice(0, n)
+      return okResult({
+        json: blocks.map((b) => b.json).join(','),
+        count: blocks.length,
+        length: service.tip().index
+      })
     }),
 
     importBlocks: guarded(async (blocks) => {
