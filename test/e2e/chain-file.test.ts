@@ -100,6 +100,21 @@ describe('chain file', () => {
     await capture(pageB, 'chain-file')
   })
 
+  it('says where a tampered file stops in Chinese too', async () => {
+    const file = JSON.parse(readFileSync(saved, 'utf8'))
+    file.chain[3].proof += 1
+    const tampered = join(home, 'tampered-zh.json')
+    writeFileSync(tampered, JSON.stringify(file))
+    await callValue(b, 'updateSettings', { language: 'zh-CN' })
+    await pageB.getByRole('heading', { name: '链', level: 1 }).waitFor({ timeout: TIMEOUT })
+    await pageB.getByTestId('import-file').setInputFiles(tampered)
+    await expect
+      .poll(() => result(pageB).innerText(), { timeout: TIMEOUT })
+      .toMatch(/^停在区块 4：以 bad_hash 被拒绝，/)
+    await callValue(b, 'updateSettings', { language: 'en' })
+    await pageB.getByRole('heading', { name: 'Chain', level: 1 }).waitFor({ timeout: TIMEOUT })
+  })
+
   it('imports the file itself, and the empty node has the same tip', async () => {
     await pageB.getByTestId('import-file').setInputFiles(saved)
     await expect
