@@ -150,6 +150,51 @@ describe('the whole-chain answer cache', () => {
     expect(c.current()?.body.toString()).toBe('{2}')
   })
 
+  it('ChainAnswerCache.extend: a block on the cached tip is appended, in place, without changing what readers hold', () => {
+    let tip = 'g'
+    const c = new ChainAnswerCache(() => tip, 40)
+    const genesis = { hash: 'g', json: '{1}' }
+    // A node whose chain was its genesis block: the entry starts with it.
+    tip = 'b2'
+    c.extend('g', { hash: 'b2', index: 2 }, '{2}', genesis)
+    expect(c.current()).toEqual({ tipHash: 'b2', lastIndex: 2, body: Buffer.from('{1},{2}') })
+    const held = c.current()!.body // a reader's view
+    tip = 'b3'
+    c.extend('b2', { hash: 'b3', index: 3 }, '{3}', genesis)
+    expect(c.current()?.body.toString()).toBe('{1},{2},{3}')
+    expect(held.toString()).toBe('{1},{2}')
+    // A block on another parent (the entry is not its chain): dropped as stale, not appended.
+    tip = 'x4'
+    c.extend('zz', { hash: 'x4', index: 4 }, '{x}', genesis)
+    expect(c.current()).toBeUndefined()
+    // Over the bytes: dropped, and no stream collects it again until the chain changes.
+    const d = new ChainAnswerCache(() => tip, 12)
+    tip = 'b2'
+    d.extend('g', { hash: 'b2', index: 2 }, '{2}', genesis)
+    tip = 'b3'
+    d.extend('b2', { hash: 'b3', index: 3 }, '{3333333}', genesis)
+    expect(d.current()).toBeUndefined()
+    expect(d.filler()).toBeUndefined()
+  })
+
+  it('stays byte for byte the chain while the node mines and while another node catches up from it', async () => {
+    const a = await startTestNode()
+    for (let i = 0; i < 3; i++) {
+      await mine(a, 7)
+      expect((await fetchAll(`${a.url}/chain`)).body).toBe(expectedChain(a))
+    }
+    const sent = await a.node.api.sendTransaction({ recipient: 'ef'.repeat(20), amount: 3, fee: 1 })
+    expect(sent.ok).toBe(true)
+    await mine(a, 2)
+    expect((await fetchAll(`${a.url}/chain`)).body).toBe(expectedChain(a))
+    const b = await startTestNode()
+    expect((await b.node.api.addPeer(a.url)).ok).toBe(true)
+    await expect
+      .poll(() => b.node.service.tip().hash, { timeout: 15_000 })
+      .toBe(a.node.service.tip().hash)
+    expect((await fetchAll(`${b.url}/chain`)).body).toBe(expectedChain(a))
+  })
+
   it('a cached answer still cuts a reader that takes nothing after stallMs', async () => {
     const cached = { tipHash: 'a', lastIndex: 1, body: Buffer.alloc(1024 * 1024, 0x20) }
     const source = { mainBlockJson: () => [] }

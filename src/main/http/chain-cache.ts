@@ -48,6 +48,12 @@ export interface CacheFiller {
 
 export class ChainAnswerCache {
   private entry: CachedChain | undefined
+  /**
+   * The memory `entry.body` is a view of, longer than it when blocks were appended: a block is
+   * written after the body in place (readers hold views that end before it), and a larger
+   * buffer is made, doubling, only when it does not fit.
+   */
+  private room: Buffer | undefined
   /** The filler now collecting (only it may store), and since when. */
   private filling: { token: object; since: number } | undefined
   /** The tip at which the answer was found longer than maxBytes: no stream collects it again. */
@@ -73,6 +79,45 @@ export class ChainAnswerCache {
   /** Drops the entry unless it is still the tip's (on a new block: frees its memory at once). */
   refresh(): void {
     void this.current()
+  }
+
+  /**
+   * A block joined the main chain on top of `parentHash` without a reorganisation. If the entry
+   * is that chain's, the block's wire JSON (`json`, exactly what a stream would send for it) is
+   * appended and the entry is the new tip's: a node that mines or catches up keeps its answer
+   * instead of reading the whole chain again from the store for the next reader. `genesis`: the
+   * genesis block's wire JSON, which starts the entry of a node whose chain was only that block.
+   * Anything else leaves it to refresh().
+   */
+  extend(
+    parentHash: string,
+    block: { hash: string; index: number },
+    json: string,
+    genesis?: { hash: string; json: string }
+  ): void {
+    let e = this.entry
+    if (e === undefined && block.index === 2 && genesis?.hash === parentHash && !this.filling)
+      e = this.entry = { tipHash: genesis.hash, lastIndex: 1, body: Buffer.from(genesis.json) }
+    if (e === undefined || e.tipHash !== parentHash) return this.refresh()
+    const add = Buffer.byteLength(json) + 1
+    const size = e.body.length + add
+    if (size > this.maxBytes) {
+      this.tooLongAt = block.hash
+      this.entry = this.room = undefined
+      return
+    }
+    let room = this.room
+    if (room === undefined || room.buffer !== e.body.buffer || room.length < size) {
+      // Never from Node's shared pool: bytes are written after the body, in memory only we hold.
+      room = Buffer.allocUnsafeSlow(
+        Math.min(this.maxBytes, Math.max(size, 2 * e.body.length, 4096))
+      )
+      e.body.copy(room)
+      this.room = room
+    }
+    room.write(',', e.body.length)
+    room.write(json, e.body.length + 1)
+    this.entry = { tipHash: block.hash, lastIndex: block.index, body: room.subarray(0, size) }
   }
 
   /** A filler for one stream, or undefined while another stream fills (for less than FILL_MS). */

@@ -173,12 +173,28 @@ function limitsOf(ctx: RouteContext): ReadLimits {
         ctx.limits?.chainCacheBytes ?? DEFAULT_CACHE_BYTES
       )
     }
-    // A stale answer's memory is given back as soon as the main chain changes, not at the next read.
+    // A block on top of the cached chain is appended to its answer; any other change of the main
+    // chain gives the stale answer's memory back at once, not at the next read.
     const cache = l.chainCache
-    ctx.service.on('block', () => cache.refresh())
+    const { genesis } = ctx.service.network
+    const start = { hash: genesis.hash, json: JSON.stringify(blockToWire(genesis)) }
+    ctx.service.on('block', (a) => {
+      if (a.status === 'main' && a.reorg === undefined)
+        cache.extend(a.block.previousHash, a.block, JSON.stringify(blockToWire(a.block)), start)
+      else cache.refresh()
+    })
     readLimits.set(ctx, l)
   }
   return l
+}
+
+/**
+ * Sets up a node's read limits and answer cache when its server is made, not at the first read:
+ * the cache follows the chain from the start (a node catching up answers its first resolve from
+ * it).
+ */
+export function prepareReads(ctx: RouteContext): void {
+  limitsOf(ctx)
 }
 
 function busy(reply: FastifyReply, message: string): FastifyReply {

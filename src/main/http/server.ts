@@ -20,7 +20,7 @@ import { limitConnections } from './connections'
 import { errorHandler, sendError } from './errors'
 import { openApiDocument } from './openapi'
 import { attachOrigins, hostHeaderProblem } from './origins'
-import { ROUTES, type RouteContext } from './routes'
+import { prepareReads, ROUTES, type RouteContext } from './routes'
 import { trustedSender } from './sender'
 import { storageFaultMessage } from './storage-guard'
 import { answerTooLargeInFull } from './too-large'
@@ -210,6 +210,7 @@ export function createHttpServer(
     if (why === undefined) return done()
     void sendError(reply, 403, 'forbidden', why)
   }
+  prepareReads(ctx)
   for (const r of ROUTES) {
     app.route({
       method: r.method,
