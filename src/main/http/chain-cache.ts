@@ -10,10 +10,11 @@
  *   Nothing is read for the cache alone, so filling it never takes the event loop longer than a
  *   stream does; one stream fills at a time (one still filling after FILL_MS, a slow reader,
  *   gives way to the next).
- * - Keyed by the tip's hash, which names the whole main chain: any change of the main chain
- *   (a new block, a reorganisation) makes it stale, and a stale entry is dropped as soon as
- *   anyone looks (the routes also drop it on every accepted block), so it never answers for a
- *   chain that is not the node's.
+ * - Keyed by the tip's hash, which names the whole main chain. A block connected on top of the
+ *   cached tip is appended (extend: a node mining or catching up keeps its answer); any other
+ *   change of the main chain (a reorganisation) makes it stale, and a stale entry is dropped as
+ *   soon as anyone looks (the routes also drop it on every other accepted block), so it never
+ *   answers for a chain that is not the node's.
  * - Bounded in bytes (DEFAULT_CACHE_BYTES): a chain whose answer is longer is not kept (nor
  *   collected again until the main chain changes), and is streamed from SQLite page by page as
  *   before, whatever its length.
