@@ -123,6 +123,12 @@ describe('chain file', () => {
     expect((await callValue<Status>(b, 'getStatus')).tipHash).toBe(
       (await callValue<Status>(a, 'getStatus')).tipHash
     )
+    // The timeline says where those blocks came from.
+    await visit(pageB, '/timeline')
+    await pageB
+      .getByText(/connected, from a chain file$/)
+      .first()
+      .waitFor({ timeout: TIMEOUT })
     expect(errors).toEqual([])
   })
 })

@@ -411,7 +411,8 @@ const en = {
       wallet: 'this wallet',
       mined: "this node's miner",
       local: 'this node',
-      peer: 'a peer'
+      peer: 'a peer',
+      import: 'a chain file'
     }
   },
   tx: {

@@ -377,7 +377,8 @@ const zhCN: Messages = {
       wallet: '本钱包',
       mined: '本节点的矿工',
       local: '本节点',
-      peer: '对等节点'
+      peer: '对等节点',
+      import: '链文件'
     }
   },
   tx: {
