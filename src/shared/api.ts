@@ -142,6 +142,61 @@ export interface ChainNode {
   timestamp: number
 }
 
+/** A block of the fork tree: on the main chain, on a side branch, or an orphan waiting for its parent. */
+export interface ForkTreeBlock extends ChainNode {
+  status: 'main' | 'side' | 'orphan'
+  /** The chain's work up to and including it (decimal); null for an orphan (its parent is unknown). */
+  totalWork: string | null
+}
+
+/**
+ * Every block this node knows off its main chain, and the main-chain blocks beside them: the
+ * main chain's long straight runs are left out (the UI draws them as a gap of n blocks).
+ */
+export interface ForkTree {
+  tipIndex: number
+  tipHash: string
+  /** The main chain's total work (decimal). */
+  totalWork: string
+  /** Main blocks around the branches, the tip and the genesis; side blocks; orphans. */
+  blocks: ForkTreeBlock[]
+  /** Older side blocks left out past FORK_TREE_SIDE_MAX. */
+  sideOmitted: number
+}
+
+/** The most side blocks a fork tree holds (the newest are kept). */
+export const FORK_TREE_SIDE_MAX = 300
+
+/**
+ * One reorganisation of this node's main chain, as the fork history keeps it: the fork point,
+ * the tip it left and the tip it reached, the work of each branch since the fork (decimal), the
+ * blocks and transfers that left and joined, and the transfers offered back to the pool. The
+ * hash and id lists hold at most REORG_LIST_MAX; the counts count them all.
+ */
+export interface ReorgEntry {
+  seq: number
+  at: number
+  forkIndex: number
+  forkHash: string
+  oldTip: { hash: string; index: number }
+  newTip: { hash: string; index: number }
+  oldWork: string
+  newWork: string
+  disconnected: string[]
+  disconnectedCount: number
+  connected: string[]
+  connectedCount: number
+  txsDisconnected: number
+  txsConnected: number
+  txsBack: string[]
+  txsBackCount: number
+  /** Who offered the block that made the switch: a peer's URL, else 'mined', 'http', 'import', 'local'. */
+  source: string
+}
+
+/** The most reorganisations the fork history keeps (and a page of it may ask for). */
+export const MAX_REORGS = 500
+
 export interface TransactionDetail {
   transaction: TransactionView
   status: 'pending' | 'confirmed'
@@ -654,6 +709,13 @@ export interface NodeApi {
   ): Promise<ApiResult<{ json: string; count: number; length: number }>>
   /** Blocks of a chain file, in order, checked as blocks from a peer are (CHAIN_FILE_PAGE a call). */
   importBlocks(blocks: unknown[]): Promise<ApiResult<ImportOutcome>>
+  /** The fork tree: side branches and orphans with the main blocks beside them. */
+  getForkTree(): Promise<ApiResult<ForkTree>>
+  /** The fork history, newest first. */
+  listReorgs(
+    offset: number,
+    limit: number
+  ): Promise<ApiResult<{ records: ReorgEntry[]; total: number }>>
   /** The event timeline, newest first: entries of `kinds` (every kind when null). */
   getTimeline(kinds: TimelineKind[] | null, limit: number): Promise<ApiResult<TimelineEntry[]>>
   /** The refusal report: what this node refused, newest first; at most MAX_REFUSALS are kept. */
@@ -728,6 +790,8 @@ export const API_METHODS = everyRequestMethod([
   'importBlocks',
   'listRefusals',
   'getTimeline',
+  'getForkTree',
+  'listReorgs',
   'getBlockTransactions',
   'getTransaction',
   'getAddress',

@@ -48,6 +48,8 @@ describe('the table of API methods', () => {
       offerCopy: true,
       exportChain: true,
       importBlocks: true,
+      getForkTree: true,
+      listReorgs: true,
       listRefusals: true,
       getTimeline: true,
       getBlockTransactions: true,

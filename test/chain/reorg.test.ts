@@ -2,7 +2,7 @@
  * Fork choice and reorganisation (PROTOCOL §6) on a real SQLite store in a temp folder: a heavier
  * side branch takes over and balances, nonces and the main-chain index follow it; a lighter or
  * equally heavy one does not (first seen stays); a 20-block reorganisation is one store change; a
- * reorganisation that fails half way in SQLite leaves the old chain whole. Branches are built with
+ * reorganisation that fails half way in SQLite leaves the old chain whole (and no fork-history record). Branches are built with
  * test/helpers/chain-builder.ts (regtest blocks mined for real) and every end state is compared
  * with a replay of the stored main chain from genesis.
  */
@@ -183,10 +183,13 @@ describe('fork choice', () => {
     expect(plainState(c.store.allAccounts())).toEqual(before)
     expect(c.store.hasBlock(side.tip.hash)).toBe(false)
     expectStoreFollows(c, main)
+    // The fork history is written with the change: a change rolled back leaves no record.
+    expect(c.store.reorgs.page(0, 10).total).toBe(0)
     // Once the disk is healthy the same block reorganises normally.
     c.store.db.exec('DROP TRIGGER temp.fail_reorg')
     expect(c.chain.submit(side.tip)).toMatchObject({ kind: 'accepted', status: 'main' })
     expectStoreFollows(c, side)
+    expect(c.store.reorgs.page(0, 10).records.map((r) => r.newTip.hash)).toEqual([side.tip.hash])
   })
 
   it('keeps its tip and caches in step with the disk when a transaction around several blocks rolls back', () => {

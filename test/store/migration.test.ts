@@ -93,7 +93,7 @@ function writeV1(
 }
 
 describe('schema migration', () => {
-  it('migrates a v1 data dir to the current schema: v2 backfills the transaction index and address history from the main chain, v3 adds the empty refusal report', () => {
+  it('migrates a v1 data dir to the current schema: v2 backfills the transaction index and address history from the main chain, v3 adds the empty refusal report, v4 the empty fork history', () => {
     const d = tempDir()
     cleanups.push(d.remove)
     const base = new ChainBuilder()
@@ -108,8 +108,9 @@ describe('schema migration', () => {
     const c = openChain(d.path)
     cleanups.unshift(c.close)
     expect(c.store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
-    expect(SCHEMA_VERSION).toBe(3)
+    expect(SCHEMA_VERSION).toBe(4)
     expect(c.store.refusals.page({}, 0, 10)).toEqual({ rows: [], total: 0 })
+    expect(c.store.reorgs.page(0, 10)).toEqual({ records: [], total: 0 })
     expect(c.chain.tip().hash).toBe(base.tip.hash)
 
     // tx_index: every main-chain transaction at its block and position, nothing from the side block.

@@ -6,13 +6,14 @@
  *
  * One file per area, composed here into the one handler object:
  * reads.ts (status, blocks, transactions, addresses, search), wallet.ts, mining.ts, peers.ts,
- * settings.ts, app-info.ts, lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), and events.ts (what is pushed to subscribers); status.ts is the
+ * settings.ts, app-info.ts, lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), forks.ts (the fork tree and history), and events.ts (what is pushed to subscribers); status.ts is the
  * status both getStatus and the events report, views.ts the conversions to the contract's shapes.
  */
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
 import { APP_INFO_METHODS, appInfoHandlers } from './app-info'
 import type { UiApiDeps } from './deps'
 import { createEvents } from './events'
+import { FORK_METHODS, forkHandlers } from './forks'
 import { LAB_METHODS, labHandlers } from './lab'
 import { MINING_METHODS, miningHandlers } from './mining'
 import { PEER_METHODS, peerHandlers } from './peers'
@@ -40,7 +41,8 @@ export const API_AREAS = {
   appInfo: APP_INFO_METHODS,
   lab: LAB_METHODS,
   tamper: TAMPER_METHODS,
-  chainFile: CHAIN_FILE_METHODS
+  chainFile: CHAIN_FILE_METHODS,
+  forks: FORK_METHODS
 } as const
 
 export interface UiApi {
@@ -61,7 +63,8 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     ...appInfoHandlers(deps),
     ...labHandlers(deps),
     ...tamperHandlers(deps),
-    ...chainFileHandlers(deps)
+    ...chainFileHandlers(deps),
+    ...forkHandlers(deps)
   } satisfies NodeApiHandlers
   return { api, subscribe: events.subscribe }
 }

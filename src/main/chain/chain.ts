@@ -28,6 +28,7 @@ import {
   type SignatureVerifier
 } from '../core'
 import { headerEntry, type ChainStore, type HeaderEntry } from './store'
+import { reorgRecord } from './reorg-record'
 
 export const MEDIAN_SPAN = 11
 
@@ -318,20 +319,20 @@ export class Chain {
     }
     if (totalWork > tip.totalWork) {
       const connected = [...branch.path, block]
+      const reorg: Reorg = {
+        forkIndex: branch.forkIndex,
+        disconnected: branch.disconnect,
+        connected
+      }
       this.store.applyChange({
         add: { block, totalWork },
         disconnect: branch.disconnect,
         connect: connected,
-        accounts: branch.overlay.changes
+        accounts: branch.overlay.changes,
+        reorg: reorgRecord(reorg, this.now(), origin)
       })
       stored()
-      return {
-        kind: 'accepted',
-        block,
-        status: 'main',
-        reorg: { forkIndex: branch.forkIndex, disconnected: branch.disconnect, connected },
-        origin
-      }
+      return { kind: 'accepted', block, status: 'main', reorg, origin }
     }
     this.store.addSideBlock({ block, totalWork })
     stored()
@@ -379,6 +380,11 @@ export class Chain {
 
   orphanCount(): number {
     return this.orphans.size
+  }
+
+  /** The blocks held until their parent arrives (at most maxOrphans), oldest held first. */
+  orphanBlocks(): Block[] {
+    return [...this.orphans.values()].map((o) => o.block)
   }
 
   /** The hash an orphan chain is waiting for, from the orphan `hash` down to its oldest known ancestor. */

@@ -4,6 +4,7 @@
  * is one call, which the SQLite adapter runs as one transaction (PROTOCOL §6: "never half").
  */
 import type { Account, Block, BlockHeader, StateView } from '../core'
+import type { ReorgRecord } from './reorg-record'
 
 export interface HeaderEntry extends BlockHeader {
   readonly hash: string
@@ -42,6 +43,8 @@ export interface ChainChange {
   readonly connect: readonly Block[]
   /** Final values of every account touched. */
   readonly accounts: ReadonlyMap<string, Account>
+  /** For a reorganisation: its record in the fork history, kept with the change. */
+  readonly reorg?: ReorgRecord
 }
 
 export interface ChainStore extends StateView {

@@ -27,11 +27,13 @@ import type {
 import type { AcceptedBlock, BlockVia, SubmitOutcome } from '../chain/chain'
 import type { HeaderEntry } from '../chain/store'
 import type { BlockListing, TxLocation } from '../store/explorer'
+import type { StoredReorg } from '../store/reorgs'
 import type { StorageHealth } from '../../shared/api'
 
 export type { AcceptedBlock, BlockVia, SubmitOutcome } from '../chain/chain'
 export type { HeaderEntry } from '../chain/store'
 export type { BlockListing, TxLocation } from '../store/explorer'
+export type { StoredReorg } from '../store/reorgs'
 export { StorageUnavailableError, storageFaultOf } from '../store/faults'
 
 export type TxOutcome =
@@ -167,6 +169,12 @@ export interface NodeFacade extends Pick<EventEmitter<NodeServiceEvents>, 'on' |
    * 'range', main and side blocks with index in [a, b].
    */
   blockListings(where: 'main-desc' | 'range', a: number, b: number): BlockListing[]
+  /** The newest `limit` blocks off the main chain, ascending by index (the fork tree). */
+  sideListings(limit: number): BlockListing[]
+  /** Blocks waiting for their parent (held in memory, not stored). */
+  orphanBlocks(): Block[]
+  /** The fork history: this data dir's reorganisations, newest first (store/reorgs.ts). */
+  reorgHistory(offset: number, limit: number): { records: StoredReorg[]; total: number }
   /** Main-chain blocks above `afterHeight` as wire JSON, up to about `maxBytes` (at least one). */
   mainBlockJson(afterHeight: number, maxBytes: number): BlockJson[]
   /** Main-chain blocks with index in [from, from + limit) as wire JSON. */

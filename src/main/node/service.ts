@@ -46,6 +46,7 @@ import {
   storageFaultOf
 } from '../store/faults'
 import { DB_FILE, SqliteStore, type BlockListing, type TxLocation } from '../store/sqlite-store'
+import type { StoredReorg } from '../store/reorgs'
 import { Wallet, WALLET_FILE } from '../wallet/wallet'
 import { join } from 'node:path'
 
@@ -574,6 +575,18 @@ export class NodeService extends EventEmitter<NodeServiceEvents> implements Node
 
   blockListings(where: 'main-desc' | 'range', a: number, b: number): BlockListing[] {
     return this.store.listings(where, a, b)
+  }
+
+  sideListings(limit: number): BlockListing[] {
+    return this.store.sideListings(limit)
+  }
+
+  orphanBlocks(): Block[] {
+    return this.chain.orphanBlocks()
+  }
+
+  reorgHistory(offset: number, limit: number): { records: StoredReorg[]; total: number } {
+    return this.store.reorgs.page(offset, limit)
   }
 
   mainBlockJson(afterHeight: number, maxBytes: number): BlockJson[] {

@@ -8,7 +8,8 @@
  */
 import type { EventEmitter } from 'node:events'
 import type { AcceptedBlock, NodeServiceEvents, Refusal } from './facade'
-import { blockWork, type Block, type Transaction } from '../core'
+import type { Transaction } from '../core'
+import { reorgRecord } from '../chain/reorg-record'
 import type { ScoredOffence } from './refusals'
 import { MAX_TIMELINE, type TimelineEntry, type TimelineKind } from '../../shared/api'
 
@@ -81,23 +82,17 @@ export class Timeline {
     const b = a.block
     const source = a.origin.source ?? a.origin.via ?? 'local'
     if (a.reorg) {
-      const { disconnected, connected } = a.reorg
-      const work = (bs: readonly Block[]): string =>
-        bs.reduce((w, x) => w + blockWork(x.difficulty), 0n).toString()
-      // The transfers of the blocks that left and are in none that joined: offered to the pool.
-      const joined = new Set(connected.flatMap((x) => x.transactions.map((t) => t.id)))
-      const back = disconnected
-        .flatMap((x) => x.transactions.slice(1))
-        .filter((t) => !joined.has(t.id))
+      // The fork history's record (chain/reorg-record.ts), so both say the same.
+      const r = reorgRecord(a.reorg, this.now(), a.origin)
       this.push({
         kind: 'reorg',
-        forkIndex: a.reorg.forkIndex,
-        disconnected: disconnected.length,
-        connected: connected.length,
-        oldTip: disconnected[0]?.hash,
-        oldWork: work(disconnected),
-        newWork: work(connected),
-        txsBack: back.length,
+        forkIndex: r.forkIndex,
+        disconnected: r.disconnectedCount,
+        connected: r.connectedCount,
+        oldTip: r.oldTip.hash,
+        oldWork: r.oldWork,
+        newWork: r.newWork,
+        txsBack: r.txsBackCount,
         hash: b.hash,
         index: b.index,
         source

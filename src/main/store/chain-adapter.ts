@@ -13,6 +13,7 @@ import {
   type StoredBlock
 } from '../chain/store'
 import { blockFromRow, headerFromRow, HEADER_COLUMNS, type BlockRow, type HeaderRow } from './rows'
+import type { ReorgRepository } from './reorgs'
 import { pluck, prepare, type Db } from './statements'
 
 function statements(db: Db) {
@@ -86,7 +87,11 @@ export class SqliteChainStore implements ChainStore {
    */
   private readonly batchAccounts = new Map<string, Account>()
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Where a reorganisation's record is written, in the change's transaction. */
+    private readonly reorgs: ReorgRepository
+  ) {
     this.q = statements(db)
   }
 
@@ -189,6 +194,7 @@ export class SqliteChainStore implements ChainStore {
         if (this.batching) this.batchAccounts.set(address, acc)
         else this.writeAccount(address, acc)
       }
+      if (change.reorg) this.reorgs.addInChange(change.reorg)
     }
     // Inside batch() the batch is the unit that commits or rolls back whole (a failed write
     // throws out of it), so a savepoint per change would only cost: about a third of the time

@@ -67,6 +67,16 @@ function statements(db: Db) {
       // blocks, on each Chain screen open); on height it is one key lookup per block.
       `SELECT ${LISTING_COLUMNS} FROM blocks b LEFT JOIN main_chain m ON m.height = b.height AND m.hash = b.hash WHERE b.height BETWEEN ? AND ? ORDER BY b.height, onMain DESC`
     ),
+    // The side blocks' hashes come from the height index alone (it holds height and hash: the
+    // table is keyed by hash), never from the table's rows with their transactions; the main
+    // chain is joined by its integer key. Newest first, so a bound keeps the recent branches.
+    sideListings: prepare<[limit: number], ListingRow>(
+      db,
+      `SELECT ${LISTING_COLUMNS} FROM blocks b LEFT JOIN main_chain m ON m.height = b.height AND m.hash = b.hash
+       WHERE b.hash IN (SELECT s.hash FROM blocks s INDEXED BY blocks_height LEFT JOIN main_chain mm ON mm.height = s.height
+                        WHERE mm.hash IS NOT s.hash ORDER BY s.height DESC LIMIT ?)
+       ORDER BY b.height`
+    ),
     txLocation: prepare<[id: string], TxLocation>(
       db,
       'SELECT block_hash AS blockHash, height, position FROM tx_index WHERE id = ?'
@@ -142,6 +152,11 @@ export class ExplorerQueries {
     const q: Statement<[number, number], ListingRow> =
       where === 'main-desc' ? this.q.listingsMainDesc : this.q.listingsRange
     return q.all(a, b).map((r) => ({ ...r, onMain: r.onMain === 1 }))
+  }
+
+  /** The newest `limit` blocks off the main chain (side branches), ascending by index. */
+  sideListings(limit: number): BlockListing[] {
+    return this.q.sideListings.all(limit).map((r) => ({ ...r, onMain: r.onMain === 1 }))
   }
 
   txLocation(id: string): TxLocation | undefined {

@@ -117,6 +117,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX refusals_source ON refusals(source);
     `)
+  },
+  // v4: the fork history: each reorganisation, written with the chain change it made (reorgs.ts).
+  (db) => {
+    db.exec(`
+      CREATE TABLE reorgs (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        fork_index INTEGER NOT NULL,
+        new_tip TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+    `)
   }
 ]
 

@@ -5,7 +5,7 @@
  *   change one transaction, so a process killed at any instant restarts on a consistent tip;
  * - explorer.ts: read-only queries for the UI and the HTTP API;
  * - pending.ts, peers.ts, refusals.ts, key-values.ts: the pending pool, the peer table, the
- *   refusal report, meta and settings;
+ *   refusal report, meta and settings; reorgs.ts: the fork history (written by chain-adapter.ts);
  * - open.ts: opening the file (locks, refusals, damage); schema.ts: the tables and migrations.
  * The methods below are the store's one public surface: each hands its call to its part, so
  * callers need not know how the store is divided.
@@ -21,6 +21,7 @@ import { checkIntegrity, damagedOr, NetworkMismatchError, openHandle } from './o
 import { PeerRepository, type PeerRow } from './peers'
 import { PendingRepository } from './pending'
 import { RefusalRepository } from './refusals'
+import { ReorgRepository } from './reorgs'
 import { migrate } from './schema'
 import { prepare, type Db } from './statements'
 
@@ -40,13 +41,16 @@ export class SqliteStore implements ChainStore {
   readonly pending: PendingRepository
   readonly peers: PeerRepository
   readonly refusals: RefusalRepository
+  /** The fork history, written by chainState with each reorganisation. */
+  readonly reorgs: ReorgRepository
   readonly settings: KeyValues
   private readonly meta: KeyValues
   private readonly spaceProbe
 
   private constructor(db: Db) {
     this.db = db
-    this.chainState = new SqliteChainStore(db)
+    this.reorgs = new ReorgRepository(db)
+    this.chainState = new SqliteChainStore(db, this.reorgs)
     this.explorer = new ExplorerQueries(db)
     this.pending = new PendingRepository(db)
     this.peers = new PeerRepository(db)
@@ -188,6 +192,10 @@ export class SqliteStore implements ChainStore {
 
   listings(where: 'main-desc' | 'range', a: number, b: number): BlockListing[] {
     return this.explorer.listings(where, a, b)
+  }
+
+  sideListings(limit: number): BlockListing[] {
+    return this.explorer.sideListings(limit)
   }
 
   txLocation(id: string): TxLocation | undefined {
