@@ -148,6 +148,7 @@ const TEXT = {
     Settings: 'Settings',
     Refusals: 'Refusals',
     Timeline: 'Timeline',
+    Forks: 'Forks',
     NotFound: 'Page not found',
     navSettings: 'Settings',
     ban: 'Ban',
@@ -174,6 +175,7 @@ const TEXT = {
     Settings: '设置',
     Refusals: '拒绝记录',
     Timeline: '时间线',
+    Forks: '分叉',
     NotFound: '页面不存在',
     navSettings: '设置',
     ban: '封禁',
@@ -216,6 +218,7 @@ const screens = (lang: Lang) => {
     { name: 'Settings', route: '/settings', heading: w.Settings },
     { name: 'Refusals', route: '/refusals', heading: w.Refusals },
     { name: 'Timeline', route: '/timeline', heading: w.Timeline },
+    { name: 'Forks', route: '/forks', heading: w.Forks },
     { name: 'Not found', route: '/no-such-page', heading: w.NotFound }
   ]
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ChainNode } from '@shared/api'
 import { layoutChain } from '@renderer/composables/chainLayout'
+import { forkColumns, mainBefore } from '@renderer/composables/forkTree'
 import { checkSend, isSendable } from '@renderer/composables/sendForm'
 import { formatBytes, formatHashRate, shortHash } from '@renderer/composables/useFormat'
 import { hrefTo, linkTo } from '@renderer/composables/links'
@@ -52,6 +53,44 @@ describe('layoutChain', () => {
   it('draws a stub for a parent left of the view', () => {
     const l = layoutChain([node(10, 'x', 'w')], 10)
     expect(l.edges).toEqual([{ from: expect.objectContaining({ hash: 'x' }), to: null }])
+  })
+})
+
+describe('forkColumns', () => {
+  it('gives each drawn height a column and each run left out one gap column, counting main blocks only up to the tip', () => {
+    const { colOf, gaps } = forkColumns(
+      [1, 2, 500, 501, 501, 502, 1000, 1004].map((index) => ({ index })),
+      1000
+    )
+    expect([1, 2, 500, 501, 502, 1000, 1004].map(colOf)).toEqual([0, 1, 3, 4, 5, 7, 9])
+    expect(gaps).toEqual([
+      { col: 2, after: 2, before: 500, count: 497 },
+      { col: 6, after: 502, before: 1000, count: 497 },
+      // Past the tip only orphans lie: no main block was left out there.
+      { col: 8, after: 1000, before: 1004, count: 0 }
+    ])
+  })
+
+  it('finds the main block a block after a gap links back to', () => {
+    const blocks = [
+      { index: 1, status: 'main' as const },
+      { index: 7, status: 'side' as const },
+      { index: 6, status: 'main' as const },
+      { index: 9, status: 'main' as const }
+    ]
+    expect(mainBefore(blocks, 9)).toEqual({ index: 6, status: 'main' })
+    expect(mainBefore(blocks, 1)).toBeUndefined()
+  })
+
+  it('lays the tree out on those columns with layoutChain', () => {
+    const tree = [node(1, 'g', '0'), node(40, 'm40', 'm39'), node(41, 's41', 'm40', false)]
+    const { colOf } = forkColumns(tree, 40)
+    const l = layoutChain(tree, 0, colOf)
+    expect(l.blocks.map((b) => [b.hash, b.col, b.lane])).toEqual([
+      ['g', 0, 0],
+      ['m40', 2, 0],
+      ['s41', 3, 1]
+    ])
   })
 })
 

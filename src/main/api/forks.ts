@@ -58,11 +58,12 @@ export function forkTree(service: NodeFacade): ForkTree {
   const found = service.sideListings(FORK_TREE_SIDE_MAX + 1)
   // Ascending by index: the oldest go past the bound.
   const side = found.slice(Math.max(0, found.length - FORK_TREE_SIDE_MAX))
-  const want = new Set<number>([0])
-  for (let i = Math.max(0, tip.index - AT_TIP + 1); i <= tip.index; i++) want.add(i)
+  const first = service.network.genesis.index
+  const want = new Set<number>([first])
+  for (let i = Math.max(first, tip.index - AT_TIP + 1); i <= tip.index; i++) want.add(i)
   for (const s of side) {
     for (let i = s.index - 1; i <= s.index + AFTER_BRANCH; i++)
-      if (i >= 0 && i <= tip.index) want.add(i)
+      if (i >= first && i <= tip.index) want.add(i)
   }
   const main: ForkTreeBlock[] = []
   for (const [a, b] of runs([...want].sort((x, y) => x - y))) {

@@ -31,6 +31,7 @@ const en = {
     wallet: 'Wallet',
     mining: 'Mining',
     peers: 'Peers',
+    forks: 'Forks',
     timeline: 'Timeline',
     refusals: 'Refusals',
     settings: 'Settings',
@@ -104,6 +105,8 @@ const en = {
     reorg:
       'Reorganisation at block {index}: {disconnected} block(s) left the main chain, {connected} joined it.',
     noBlocks: 'No blocks in this range',
+    toForks: 'See it in the fork history',
+    toForkTree: 'Every branch and orphan: the fork tree.',
     blockButton: '#{index} {txs} tx {hash}: Block {index}, {txs} transactions, {branch}'
   },
   block: {
@@ -361,6 +364,40 @@ const en = {
       local: 'this node',
       import: 'imported from a chain file'
     }
+  },
+  forks: {
+    title: 'Forks',
+    intro:
+      'Every block this node knows off its main chain: side branches (valid blocks on a branch with less work) and orphans (blocks waiting for their parent), beside the main chain. Below, each reorganisation: when the node switched to a branch with more work, and what that did.',
+    treeTitle: 'Fork tree',
+    treeLabel: 'Fork tree of this node: main chain, side branches and orphans',
+    summary: 'Main chain to block {tip}; {side} side block(s); {orphans} orphan(s).',
+    omitted: '{n} older side blocks are not drawn (the newest {max} are).',
+    legend: 'Legend',
+    status: { main: 'main chain', side: 'side branch', orphan: 'orphan' },
+    blockName: '#{index} {hash}: block {index}, {status}, {txs} transactions',
+    blockRole: 'block',
+    gap: 'block left out | blocks left out',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    zoomReset: 'Reset zoom to 100%',
+    historyTitle: 'Reorganisations',
+    historyHint:
+      'Kept in the data dir, with the chain change each made (the newest {max}). Mark one to see its blocks in the tree.',
+    noReorgs: 'This node has not reorganised its chain yet.',
+    sentence:
+      'Block {index}, from {source}, made its branch the main chain: since block {fork}, where the branches meet, it had more work ({newWork} against {oldWork}). {out} block(s) with {txsOut} transfer(s) left the main chain, {in} with {txsIn} joined, and {back} transfer(s) were offered back to the pending pool, which keeps those still valid on the new main chain.',
+    mark: 'Mark in the tree',
+    unmark: 'Unmark',
+    details: 'Blocks and transfers',
+    forkPoint: 'Fork point',
+    oldTip: 'Tip left',
+    newTip: 'Tip reached',
+    left: 'Left the main chain ({n})',
+    joined: 'Joined it ({n})',
+    back: 'Offered back to the pool ({n})',
+    none: 'none',
+    more: 'Show older'
   },
   timeline: {
     title: 'Timeline',

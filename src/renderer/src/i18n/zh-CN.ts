@@ -29,6 +29,7 @@ const zhCN: Messages = {
     wallet: '钱包',
     mining: '挖矿',
     peers: '节点',
+    forks: '分叉',
     timeline: '时间线',
     refusals: '拒绝记录',
     settings: '设置',
@@ -102,6 +103,8 @@ const zhCN: Messages = {
     reorg:
       '在区块 {index} 处发生链重组：{disconnected} 个区块离开主链，{connected} 个区块加入主链。',
     noBlocks: '此范围内没有区块',
+    toForks: '在分叉历史中查看',
+    toForkTree: '全部分支和孤块：见分叉树。',
     blockButton: '#{index} {txs} tx {hash}：区块 {index}，{txs} 笔交易，{branch}'
   },
   block: {
@@ -333,6 +336,40 @@ const zhCN: Messages = {
       local: '本节点',
       import: '从链文件导入'
     }
+  },
+  forks: {
+    title: '分叉',
+    intro:
+      '本节点所知的主链之外的全部区块：侧链（工作量较少的分支上的有效区块）和孤块（等待其父区块的区块），与主链并列显示。下方是每一次重组：节点何时切换到工作量更多的分支，以及这带来了什么。',
+    treeTitle: '分叉树',
+    treeLabel: '本节点的分叉树：主链、侧链和孤块',
+    summary: '主链到区块 {tip}；侧链区块 {side} 个；孤块 {orphans} 个。',
+    omitted: '较早的 {n} 个侧链区块未画出（只画最新的 {max} 个）。',
+    legend: '图例',
+    status: { main: '主链', side: '侧链', orphan: '孤块' },
+    blockName: '#{index} {hash}：区块 {index}，{status}，{txs} 笔交易',
+    blockRole: '区块',
+    gap: '个区块未画出',
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    zoomReset: '缩放恢复为 100%',
+    historyTitle: '重组',
+    historyHint:
+      '与每次重组所做的链变更一起保存在数据目录中（最新的 {max} 次）。标记一次重组可在树中看到它的区块。',
+    noReorgs: '本节点还没有重组过它的链。',
+    sentence:
+      '来自 {source} 的区块 {index} 使它的分支成为主链：自两条分支的交汇点区块 {fork} 起，它的工作量更多（{newWork} 对 {oldWork}）。{out} 个区块（含 {txsOut} 笔转账）离开主链，{in} 个区块（含 {txsIn} 笔转账）加入，{back} 笔转账被交还给待确认交易池，交易池只保留在新主链上仍然有效的转账。',
+    mark: '在树中标记',
+    unmark: '取消标记',
+    details: '区块与转账',
+    forkPoint: '分叉点',
+    oldTip: '离开的链尖',
+    newTip: '到达的链尖',
+    left: '离开主链（{n}）',
+    joined: '加入主链（{n}）',
+    back: '交还给交易池（{n}）',
+    none: '无',
+    more: '显示更早的'
   },
   timeline: {
     title: '时间线',

@@ -1,0 +1,130 @@
+/**
+ * The fork tree and the fork history end to end, in Chromium against two real headless regtest
+ * nodes. A mines two blocks (one with a transfer) while B, not its peer yet, mines four; A then
+ * adds B and reorganises onto B's heavier branch. A's Forks screen draws its old blocks as a side
+ * branch beside the main chain, says in a sentence what the reorganisation did and why, marks its
+ * blocks in the tree, and zooms; the same in Chinese. Takes docs/screenshots/forks.png.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  buildRenderer,
+  callValue,
+  capture,
+  cleanUpHarness,
+  launchChromium,
+  openUi,
+  startHeadlessNode,
+  type TestNode
+} from './harness'
+
+const TIMEOUT = 20_000
+let home: string
+let a: TestNode
+let b: TestNode
+let browser: Browser
+let page: Page
+const errors: string[] = []
+
+interface Status {
+  index: number
+  tipHash: string
+}
+
+beforeAll(async () => {
+  const ui = buildRenderer()
+  home = mkdtempSync(join(tmpdir(), 'bf-e2e-forks-home-'))
+  a = await startHeadlessNode('forks-a', home, ui)
+  b = await startHeadlessNode('forks-b', home, ui)
+  await callValue(a, 'mineOnce')
+  await callValue(a, 'sendTransaction', { recipient: 'ab'.repeat(20), amount: 7, fee: 1 })
+  await callValue(a, 'mineOnce')
+  for (let i = 0; i < 4; i++) await callValue(b, 'mineOnce')
+  browser = await launchChromium()
+  page = await openUi(browser, a, errors)
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await a?.stop()
+  await b?.stop()
+  if (home) rmSync(home, { recursive: true, force: true })
+  cleanUpHarness()
+})
+
+const nodes = (status: string) =>
+  page.locator(`[data-testid="fork-tree"] [data-status="${status}"]`)
+
+describe('forks', () => {
+  it('has no history before a reorganisation, and draws the main chain alone', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Forks' }).click()
+    await page.getByRole('heading', { name: 'Forks', level: 1 }).waitFor({ timeout: TIMEOUT })
+    await page.getByTestId('reorgs-empty').waitFor({ timeout: TIMEOUT })
+    await expect.poll(() => nodes('main').count(), { timeout: TIMEOUT }).toBe(3)
+    expect(await nodes('side').count()).toBe(0)
+  })
+
+  it('shows the branch a reorganisation left and says what it did and why', async () => {
+    const bTip = (await callValue<Status>(b, 'getStatus')).tipHash
+    await callValue(a, 'addPeer', b.url)
+    for (let i = 0; (await callValue<Status>(a, 'getStatus')).tipHash !== bTip; i++) {
+      if (i > 200) throw new Error('A did not take B’s chain')
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    // The screen follows the node: the tree and the history reload by themselves.
+    await expect.poll(() => nodes('side').count(), { timeout: TIMEOUT }).toBe(2)
+    const entry = page.getByTestId('reorgs').locator('li').first()
+    await expect
+      .poll(() => entry.innerText(), { timeout: TIMEOUT })
+      .toMatch(
+        new RegExp(
+          `Block 4, from ${b.url.replace(/[.]/g, '\\.')}, made its branch the main chain: since block 1, where the branches meet, it had more work \\([\\d,]+ against [\\d,]+\\)\\. 2 block\\(s\\) with 1 transfer\\(s\\) left the main chain, 3 with 0 joined, and 1 transfer\\(s\\) were offered back`
+        )
+      )
+    expect(await page.getByTestId('fork-summary').innerText()).toMatch(
+      /^Main chain to block 5; 2 side block\(s\); 0 orphan\(s\)\./
+    )
+
+    // Marking it draws its blocks (the two that left, the three that joined) heavier.
+    await entry.getByRole('button', { name: 'Mark in the tree' }).click()
+    await expect.poll(() => page.locator('[data-testid="fork-tree"] .marked').count()).toBe(5)
+    await entry.getByText('Blocks and transfers').click()
+    await entry.getByText('Left the main chain (2)').waitFor()
+
+    // A side block is a link to its page, which says it is on a side branch.
+    const side = nodes('side').first()
+    const name = await side.getAttribute('aria-label')
+    expect(name).toMatch(/^#\d+ [0-9a-f]{6}…[0-9a-f]{4}: block \d+, side branch, \d+ transactions$/)
+    await capture(page, 'forks', { fullPage: true })
+    await side.click()
+    await page.getByRole('heading', { level: 1, name: /^Block \d+$/ }).waitFor({ timeout: TIMEOUT })
+    await page.goBack()
+    await page.getByRole('heading', { name: 'Forks', level: 1 }).waitFor({ timeout: TIMEOUT })
+  })
+
+  it('zooms with its buttons', async () => {
+    const svg = page.locator('[data-testid="fork-tree"] svg')
+    const before = Number(await svg.getAttribute('width'))
+    await page.getByRole('button', { name: 'Zoom in' }).click()
+    await expect.poll(async () => Number(await svg.getAttribute('width'))).toBeGreaterThan(before)
+    await page.getByRole('button', { name: 'Reset zoom to 100%' }).click()
+    await expect.poll(async () => Number(await svg.getAttribute('width'))).toBe(before)
+  })
+
+  it('says the same in Chinese', async () => {
+    await callValue(a, 'updateSettings', { language: 'zh-CN' })
+    await page.getByRole('heading', { name: '分叉', level: 1 }).waitFor({ timeout: TIMEOUT })
+    const entry = page.getByTestId('reorgs').locator('li').first()
+    await expect
+      .poll(() => entry.innerText(), { timeout: TIMEOUT })
+      .toMatch(
+        /来自 http:\/\/127\.0\.0\.1:\d+ 的区块 4 使它的分支成为主链：自两条分支的交汇点区块 1 起/
+      )
+    await callValue(a, 'updateSettings', { language: 'en' })
+    await page.getByRole('heading', { name: 'Forks', level: 1 }).waitFor({ timeout: TIMEOUT })
+    expect(errors).toEqual([])
+  })
+})
