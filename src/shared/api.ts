@@ -711,6 +711,11 @@ export interface NodeApi {
   importBlocks(blocks: unknown[]): Promise<ApiResult<ImportOutcome>>
   /** The fork tree: side branches and orphans with the main blocks beside them. */
   getForkTree(): Promise<ApiResult<ForkTree>>
+  /**
+   * Peer `peerUrl`'s fork tree (one of this node's peers), from its GET /forks; null when the
+   * peer serves none (GET /forks is Blockforge's, not the protocol's).
+   */
+  getPeerForkTree(peerUrl: string): Promise<ApiResult<ForkTree | null>>
   /** The fork history, newest first. */
   listReorgs(
     offset: number,
@@ -791,6 +796,7 @@ export const API_METHODS = everyRequestMethod([
   'listRefusals',
   'getTimeline',
   'getForkTree',
+  'getPeerForkTree',
   'listReorgs',
   'getBlockTransactions',
   'getTransaction',

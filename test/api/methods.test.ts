@@ -49,6 +49,7 @@ describe('the table of API methods', () => {
       exportChain: true,
       importBlocks: true,
       getForkTree: true,
+      getPeerForkTree: true,
       listReorgs: true,
       listRefusals: true,
       getTimeline: true,

@@ -3,7 +3,8 @@
  * nodes. A mines two blocks (one with a transfer) while B, not its peer yet, mines four; A then
  * adds B and reorganises onto B's heavier branch. A's Forks screen draws its old blocks as a side
  * branch beside the main chain, says in a sentence what the reorganisation did and why, marks its
- * blocks in the tree, and zooms; the same in Chinese. Takes docs/screenshots/forks.png.
+ * blocks in the tree, draws B's tree beside its own, and zooms; the same in Chinese. Takes
+ * docs/screenshots/forks.png and forks-beside-peer.png.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -103,6 +104,21 @@ describe('forks', () => {
     await page.getByRole('heading', { level: 1, name: /^Block \d+$/ }).waitFor({ timeout: TIMEOUT })
     await page.goBack()
     await page.getByRole('heading', { name: 'Forks', level: 1 }).waitFor({ timeout: TIMEOUT })
+  })
+
+  it("draws a peer's tree beside its own", async () => {
+    await page.getByTestId('fork-peer').selectOption(b.url)
+    const peerTree = page.locator('[data-testid="peer-fork-tree"]')
+    await peerTree.waitFor({ timeout: TIMEOUT })
+    // B never left its chain: its tree is the main chain alone, ending where A's does.
+    expect(await page.getByTestId('peer-fork-summary').innerText()).toBe(
+      'Main chain to block 5; 0 side block(s); 0 orphan(s). Its tip is this node’s.'
+    )
+    expect(await peerTree.locator('[data-status="side"]').count()).toBe(0)
+    expect(await peerTree.locator('[data-status="main"]').count()).toBeGreaterThan(0)
+    await capture(page, 'forks-beside-peer', { fullPage: true })
+    await page.getByTestId('fork-peer').selectOption('')
+    await peerTree.waitFor({ state: 'detached', timeout: TIMEOUT })
   })
 
   it('zooms with its buttons', async () => {

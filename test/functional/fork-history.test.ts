@@ -6,9 +6,12 @@
  * that went back to its pool, B as the sender), the record outlives a restart, and A's fork tree
  * shows its old branch as a side branch beside the main chain it left; B's tree has none.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import type { ForkTree, ReorgEntry } from '../../src/shared/api'
-import { blockToWire } from '../../src/main/core'
+import { blockToWire, NETWORKS } from '../../src/main/core'
+import { parseForkTree } from '../../src/main/p2p/wire'
 import { closeAll, mine, startTestNode, tipHash, waitFor } from '../helpers/node-harness'
 
 afterEach(closeAll)
@@ -112,5 +115,68 @@ describe('fork history across nodes', () => {
         error: 'invalid_field'
       })
     }
+  })
+
+  it('serves its tree on GET /forks, and draws a peer’s tree from there', async () => {
+    const a = await startTestNode()
+    const b = await startTestNode()
+    await mine(a, 2)
+    await mine(b, 3)
+    await a.node.peers.add(b.url)
+    await waitFor(() => tipHash(a) === tipHash(b), 'A to take B’s chain')
+    // GET /forks is A's tree in the wire's form, and reads back as the same tree.
+    const res = await fetch(`${a.url}/forks`)
+    expect(res.status).toBe(200)
+    const own = value(await a.node.api.getForkTree())
+    expect(own.blocks.filter((x) => x.status === 'side')).toHaveLength(2)
+    expect(parseForkTree(await res.json())).toEqual(own)
+    // B draws A's tree (A is its peer: it learned A from A's requests).
+    await waitFor(() => b.node.peers.urls().includes(a.url), 'B to know A')
+    expect(value(await b.node.api.getPeerForkTree(a.url))).toEqual(own)
+    // Only a peer's: another URL is refused without a request.
+    expect(await b.node.api.getPeerForkTree('http://127.0.0.1:1')).toMatchObject({
+      ok: false,
+      error: 'not_found'
+    })
+  })
+
+  it('says a peer that serves no fork tree has none, and refuses one that sends junk', async () => {
+    let forks: 'missing' | 'junk' = 'missing'
+    const peer = createServer((req, res) => {
+      if (req.url === '/status') {
+        res.setHeader('content-type', 'application/json')
+        res.end(
+          JSON.stringify({
+            network: 'regtest',
+            genesis_hash: NETWORKS.regtest.genesisHash,
+            index: 1,
+            tip_hash: NETWORKS.regtest.genesisHash,
+            total_work: '1',
+            difficulty: 1,
+            pending: 0,
+            peers: 0,
+            version: 1
+          })
+        )
+      } else if (req.url === '/forks' && forks === 'junk') {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify({ tip_index: 'x', blocks: 'all of them' }))
+      } else {
+        // What a Flask node answers for a route it does not have.
+        res.statusCode = 404
+        res.setHeader('content-type', 'text/html')
+        res.end('<!doctype html><title>404 Not Found</title>')
+      }
+    })
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r))
+    onTestFinished(() => new Promise<void>((r) => peer.close(() => r())))
+    const url = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`
+    const a = await startTestNode()
+    value(await a.node.api.addPeer(url))
+    expect(await a.node.api.getPeerForkTree(url)).toEqual({ ok: true, value: null })
+    forks = 'junk'
+    expect(await a.node.api.getPeerForkTree(url)).toMatchObject({ ok: false, error: 'bad_answer' })
+    // Asked for by a person: the peer is not scored for it.
+    expect(a.node.peers.get(url)?.score).toBe(0)
   })
 })

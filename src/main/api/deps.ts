@@ -9,7 +9,14 @@ import type { NodeSettings } from '../node/settings'
 import type { RefusalLog } from '../node/refusals'
 import type { Timeline } from '../node/timeline'
 import type { BlockWire } from '../core'
-import type { ApiResult, OfferOutcome, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
+import type {
+  ApiResult,
+  ForkTree,
+  OfferOutcome,
+  PeerInfo,
+  ResolveOutcome,
+  Settings
+} from '../../shared/api'
 
 /** What the UI needs of the peer manager (src/main/p2p). */
 export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
@@ -23,6 +30,8 @@ export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
   probe(url: string): Promise<{ genesisHash: string; index: number; network: string } | undefined>
   /** The tamper lab: POST a block to peer `url`; undefined when `url` is not a peer. */
   offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined>
+  /** The Forks screen: peer `url`'s fork tree (null: it serves none); undefined when not a peer. */
+  forkTree(url: string): Promise<ApiResult<ForkTree | null> | undefined>
 }
 
 export interface UiApiDeps {

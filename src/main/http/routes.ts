@@ -47,7 +47,8 @@ import {
 import type { MiningController } from '../node/mining'
 import type { NodeFacade } from '../node/facade'
 import type { PeerManager } from '../p2p/peer-manager'
-import { normalizeUrl } from '../p2p/wire'
+import { forkTreeToWire, normalizeUrl } from '../p2p/wire'
+import { forkTree } from '../node/fork-tree'
 import { ChainAnswerCache, DEFAULT_CACHE_BYTES } from './chain-cache'
 import { chainJsonStream, DEFAULT_GATE, Gate, type GateLimits } from './chain-stream'
 import { hostOf, type ConnectionLimits } from './connections'
@@ -157,7 +158,12 @@ interface ReadLimits {
   controlChain: Gate
   heavy: HeavyReads
   chainCache: ChainAnswerCache
+  /** GET /forks's answer, kept while no block arrived and for at most FORK_TREE_FRESH_MS. */
+  forkTree: { rev: number; builtAt: number; builtRev: number; body?: string }
 }
+
+/** How long GET /forks's answer is kept (orphans come and go without a block accepted). */
+const FORK_TREE_FRESH_MS = 1_000
 const readLimits = new WeakMap<RouteContext, ReadLimits>()
 
 function limitsOf(ctx: RouteContext): ReadLimits {
@@ -171,14 +177,17 @@ function limitsOf(ctx: RouteContext): ReadLimits {
       chainCache: new ChainAnswerCache(
         () => ctx.service.tip().hash,
         ctx.limits?.chainCacheBytes ?? DEFAULT_CACHE_BYTES
-      )
+      ),
+      forkTree: { rev: 0, builtAt: 0, builtRev: -1 }
     }
+    const forks = l.forkTree
     // A block on top of the cached chain is appended to its answer; any other change of the main
     // chain gives the stale answer's memory back at once, not at the next read.
     const cache = l.chainCache
     const { genesis } = ctx.service.network
     const start = { hash: genesis.hash, json: JSON.stringify(blockToWire(genesis)) }
     ctx.service.on('block', (a) => {
+      forks.rev++
       if (a.status === 'main' && a.reorg === undefined)
         cache.extend(a.block.previousHash, a.block, JSON.stringify(blockToWire(a.block)), start)
       else cache.refresh()
@@ -487,6 +496,25 @@ export const ROUTES: RouteDef[] = guardStorage([
       const { address } = req.params as { address: string }
       const a = service.account(address)
       return { address, balance: a.balance, nonce: a.nonce }
+    }
+  },
+  {
+    method: 'GET',
+    url: '/forks',
+    summary:
+      "Blockforge's, not the protocol's: this node's fork tree (side branches, orphans and the main-chain blocks beside them), for a peer's Forks screen",
+    responses: { 200: ok('the fork tree', S.forkTree) },
+    handler: (ctx, _req, reply) => {
+      // Finding the side blocks scans an index (node/fork-tree.ts): one answer serves every
+      // reader until a block arrives or a second has passed.
+      const c = limitsOf(ctx).forkTree
+      const now = Date.now()
+      if (c.body === undefined || c.builtRev !== c.rev || now - c.builtAt > FORK_TREE_FRESH_MS) {
+        c.body = JSON.stringify(forkTreeToWire(forkTree(ctx.service)))
+        c.builtAt = now
+        c.builtRev = c.rev
+      }
+      return reply.type('application/json; charset=utf-8').send(c.body)
     }
   },
   {

@@ -157,6 +157,41 @@ export const account = {
   properties: { address, balance: u53, nonce: u53 }
 } as const
 
+export const forkTree = {
+  type: 'object',
+  required: ['tip_index', 'tip_hash', 'total_work', 'side_omitted', 'blocks'],
+  properties: {
+    tip_index: u53,
+    tip_hash: hash,
+    total_work: { type: 'string', pattern: '^[0-9]+$' },
+    side_omitted: u53,
+    blocks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'hash',
+          'index',
+          'previous_hash',
+          'status',
+          'tx_count',
+          'timestamp',
+          'total_work'
+        ],
+        properties: {
+          hash,
+          index: u53,
+          previous_hash: hash,
+          status: { type: 'string', enum: ['main', 'side', 'orphan'] },
+          tx_count: u53,
+          timestamp: u53,
+          total_work: { type: ['string', 'null'], pattern: '^[0-9]+$' }
+        }
+      }
+    }
+  }
+} as const
+
 export const nodesAnswer = {
   type: 'object',
   required: ['nodes'],

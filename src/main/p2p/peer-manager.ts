@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto'
 import type { AcceptedBlock } from '../node/facade'
 import type {
   ApiResult,
+  ForkTree,
   OfferOutcome,
   PeerInfo,
   PeerRefusal,
@@ -28,7 +29,13 @@ import type {
 } from '../../shared/api'
 import type { BlockWire } from '../core'
 import { noAnswer, peerRequest, type FailReason, type PeerResponse } from './http-client'
-import { normalizeUrl, parseStatus, type PeerStatus } from './wire'
+import {
+  MAX_FORK_TREE_BYTES,
+  normalizeUrl,
+  parseForkTree,
+  parseStatus,
+  type PeerStatus
+} from './wire'
 import { Syncer } from './sync'
 import { Gossip } from './gossip'
 import { PeerTable, type PeerStore } from './peer-table'
@@ -338,6 +345,31 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     if (res.status >= 400 && res.status < 500 && typeof j.error === 'string')
       return { kind: 'refused', httpStatus: res.status, code: j.error.slice(0, 64), message }
     return { kind: 'failed', message: `the peer answered ${res.status}` }
+  }
+
+  /**
+   * The lab's Forks screen: peer `url`'s fork tree (GET /forks, Blockforge's own route); null
+   * when the peer does not serve one (another implementation, or an older Blockforge), undefined
+   * when `url` is not a peer. Asked for by a person, so a bad answer is said, not scored.
+   */
+  async forkTree(url: string): Promise<ApiResult<ForkTree | null> | undefined> {
+    if (this.table.get(url) === undefined) return undefined
+    const res = await this.request(url, '/forks', {
+      timeoutMs: 2 * this.limits.statusTimeoutMs,
+      maxBytes: MAX_FORK_TREE_BYTES
+    })
+    if (res.status === 404) return { ok: true, value: null }
+    if (!res.ok) {
+      const code =
+        res.reason === 'too_large' || res.reason === 'bad_json' ? 'bad_answer' : 'unreachable'
+      return { ok: false, error: code, message: `${url}/forks: ${res.message}` }
+    }
+    if (res.status !== 200)
+      return { ok: false, error: 'unreachable', message: `${url}/forks answered ${res.status}` }
+    const tree = parseForkTree(res.json)
+    if (typeof tree === 'string')
+      return { ok: false, error: 'bad_answer', message: `${url}: ${tree}` }
+    return { ok: true, value: tree }
   }
 
   // ---- adding and learning -----------------------------------------------------------------

@@ -14,6 +14,8 @@ import {
   type Transaction
 } from '../core'
 
+import { FORK_TREE_SIDE_MAX, type ForkTree, type ForkTreeBlock } from '../../shared/api'
+
 // The peer-URL rule lives in src/shared so the Peers screen applies the same one.
 export { normalizeUrl } from '../../shared/peer-url'
 
@@ -122,4 +124,87 @@ export function parseOneBlock(v: unknown, hash: string): Block | string {
   if (r.value.hash !== hash)
     return `asked for block ${hash.slice(0, 12)}…, got ${r.value.hash.slice(0, 12)}…`
   return r.value
+}
+
+/**
+ * GET /forks (Blockforge's, not the protocol's: PROTOCOL §7 lists no such route): a node's fork
+ * tree (node/fork-tree.ts) in the wire's snake_case, so that a node's Forks screen can draw a
+ * peer's tree beside its own.
+ */
+export function forkTreeToWire(t: ForkTree): object {
+  return {
+    tip_index: t.tipIndex,
+    tip_hash: t.tipHash,
+    total_work: t.totalWork,
+    side_omitted: t.sideOmitted,
+    blocks: t.blocks.map((b) => ({
+      hash: b.hash,
+      index: b.index,
+      previous_hash: b.previousHash,
+      status: b.status,
+      tx_count: b.txCount,
+      timestamp: b.timestamp,
+      total_work: b.totalWork
+    }))
+  }
+}
+
+/**
+ * The most blocks a fork tree can hold: its side blocks, up to three main blocks beside each and
+ * the genesis and tip, and the orphans a node holds (512 by default), with room to spare.
+ */
+export const MAX_FORK_TREE_BLOCKS = 4 * FORK_TREE_SIDE_MAX + 1_024
+/** The most bytes of a GET /forks answer (about 250 bytes a block, doubled). */
+export const MAX_FORK_TREE_BYTES = MAX_FORK_TREE_BLOCKS * 500
+
+const isIndex = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+const isWork = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{1,100}$/.test(v)
+const STATUSES = ['main', 'side', 'orphan'] as const
+
+/** A peer's GET /forks answer, every field checked, or what is wrong with it. */
+export function parseForkTree(v: unknown): ForkTree | string {
+  if (!isObject(v)) return 'fork tree is not a JSON object'
+  const { tip_index, tip_hash, total_work, side_omitted, blocks } = v
+  if (!isIndex(tip_index)) return 'fork tree: tip_index is not a block index'
+  if (!isHash(tip_hash)) return 'fork tree: tip_hash is not a hash'
+  if (!isWork(total_work)) return 'fork tree: total_work is not a decimal string'
+  if (!isIndex(side_omitted)) return 'fork tree: side_omitted is not a whole number'
+  if (!Array.isArray(blocks)) return 'fork tree: blocks is not a list'
+  if (blocks.length > MAX_FORK_TREE_BLOCKS)
+    return `fork tree: ${blocks.length} blocks, more than ${MAX_FORK_TREE_BLOCKS}`
+  const out: ForkTreeBlock[] = []
+  for (let i = 0; i < blocks.length; i++) {
+    const b: unknown = blocks[i]
+    if (!isObject(b)) return `fork tree: blocks[${i}] is not an object`
+    const status = STATUSES.find((s) => s === b.status)
+    if (
+      !isHash(b.hash) ||
+      !isIndex(b.index) ||
+      !isHash(b.previous_hash) ||
+      status === undefined ||
+      !isIndex(b.tx_count) ||
+      typeof b.timestamp !== 'number' ||
+      !Number.isSafeInteger(b.timestamp) ||
+      !(b.total_work === null || isWork(b.total_work))
+    )
+      return `fork tree: blocks[${i}] is not a fork tree block`
+    out.push({
+      hash: b.hash,
+      index: b.index,
+      previousHash: b.previous_hash,
+      onMain: status === 'main',
+      status,
+      txCount: b.tx_count,
+      timestamp: b.timestamp,
+      totalWork: b.total_work
+    })
+  }
+  return {
+    tipIndex: tip_index,
+    tipHash: tip_hash,
+    totalWork: total_work,
+    sideOmitted: side_omitted,
+    blocks: out
+  }
 }

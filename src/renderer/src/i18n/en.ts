@@ -381,6 +381,15 @@ const en = {
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
     zoomReset: 'Reset zoom to 100%',
+    peerTitle: 'Beside a peer',
+    peer: 'Peer',
+    noPeerChosen: 'No peer (this node alone)',
+    noPeers: 'This node has no peers to compare with yet. Add one on the',
+    peerNoTree:
+      'This peer does not share its fork tree: GET /forks is Blockforge’s own route, not the protocol’s, and another node may not have it.',
+    peerTreeLabel: 'Fork tree of peer {peer}',
+    apart: 'Its tip is not this node’s: the two main chains differ.',
+    together: 'Its tip is this node’s.',
     historyTitle: 'Reorganisations',
     historyHint:
       'Kept in the data dir, with the chain change each made (the newest {max}). Mark one to see its blocks in the tree.',

@@ -353,6 +353,15 @@ const zhCN: Messages = {
     zoomIn: '放大',
     zoomOut: '缩小',
     zoomReset: '缩放恢复为 100%',
+    peerTitle: '与对等节点并列',
+    peer: '对等节点',
+    noPeerChosen: '不选（只看本节点）',
+    noPeers: '本节点还没有可比较的对等节点。请在此添加：',
+    peerNoTree:
+      '这个对等节点不提供它的分叉树：GET /forks 是 Blockforge 自己的路由，不属于协议，其他节点可能没有。',
+    peerTreeLabel: '对等节点 {peer} 的分叉树',
+    apart: '它的链尖与本节点的不同：两条主链不一致。',
+    together: '它的链尖与本节点的相同。',
     historyTitle: '重组',
     historyHint:
       '与每次重组所做的链变更一起保存在数据目录中（最新的 {max} 次）。标记一次重组可在树中看到它的区块。',
