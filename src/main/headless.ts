@@ -18,6 +18,7 @@ import { defaultDataDir, parseCommandLine, HELP } from './app/config'
 import { explain } from './app/explain'
 import { createLogger } from './log'
 import { startNode, type NodeConfig, type RunningNode } from './app/run'
+import { demoAddress, prepareDemo } from './app/demo'
 
 /** Built (out/node/headless.js) or from source (src/main/headless.ts under tsx). */
 const BUILT = !import.meta.url.endsWith('.ts')
@@ -93,15 +94,18 @@ async function main(): Promise<void> {
   }
   // The handlers go in before anything starts: a signal sent the moment the listening line is out
   // (a script, a service manager), or during start-up, must close the store, not kill the process.
-  let node: RunningNode | undefined
+  // The nodes this process runs: one, or the demo's two (app/demo.ts).
+  const nodes: RunningNode[] = []
+  let started = false
   let stopping: string | undefined
+  const closeAll = (): Promise<unknown> => Promise.all(nodes.map((n) => n.close()))
   const stop = (signal: string): void => {
     if (stopping !== undefined) return
     stopping = signal
     log.info({ signal }, `${signal}: stopping`)
     // During start-up: stopped as soon as startNode has it all open (below).
-    if (node === undefined) return
-    node.close().then(
+    if (!started) return
+    closeAll().then(
       () => process.exit(0),
       (e: unknown) => {
         fatal(`stopping failed: ${e instanceof Error ? e.message : String(e)}`)
@@ -111,16 +115,46 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
-  try {
-    node = await startNode({ ...cfg, ...workers, logger })
-  } catch (e) {
-    fatal(whyNot(e, cfg))
-    process.exit(1)
+  const configs: NodeConfig[] = [cfg]
+  if (cfg.demo) {
+    try {
+      const dirs = prepareDemo(cfg.dataDir)
+      configs.splice(
+        0,
+        1,
+        { ...cfg, dataDir: dirs.a },
+        {
+          ...cfg,
+          dataDir: dirs.b,
+          port: cfg.port === 0 ? 0 : cfg.port + 1
+        }
+      )
+    } catch (e) {
+      fatal(e instanceof Error ? e.message : String(e))
+      process.exit(1)
+    }
   }
+  for (const c of configs) {
+    try {
+      nodes.push(
+        await startNode({
+          ...c,
+          ...workers,
+          logger: cfg.demo ? logger.child({ node: nodes.length === 0 ? 'A' : 'B' }) : logger
+        })
+      )
+    } catch (e) {
+      await closeAll()
+      fatal(whyNot(e, c))
+      process.exit(1)
+    }
+  }
+  started = true
   if (stopping !== undefined) {
-    await node.close()
+    await closeAll()
     process.exit(0)
   }
+  const node = nodes[0]
   if (cfg.apiTokenFrom === 'command-line') {
     // Said, not refused: the flag is the protocol's (§8). But a command line is no place for a secret.
     log.warn(
@@ -144,6 +178,13 @@ async function main(): Promise<void> {
         ? ' (from other machines: start with BLOCKFORGE_API_TOKEN=<a token> and open /?token=<that token>)'
         : ''
     process.stdout.write(`the desktop UI is at ${uiUrl}/${token}${remote}\n`)
+  }
+  if (cfg.demo) {
+    const [a, b] = nodes
+    process.stdout.write(
+      `demo: node A at ${a.url} (wallet ${demoAddress('a')}), node B at ${b.url} (wallet ${demoAddress('b')}), ` +
+        `on fresh regtest chains in ${cfg.dataDir}; not peers yet. The guided tour: ${a.url}/#/tour\n`
+    )
   }
 }
 

@@ -6,11 +6,12 @@
  * data dir held by another node; a clean stop on SIGTERM and SIGINT and a restart on the same
  * data dir with the chain intact; the default data dir; --peer.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../../src/main/app/config'
+import { demoAddress } from '../../src/main/app/demo'
 import { DB_FILE } from '../../src/main/store/sqlite-store'
 import {
   closeAll,
@@ -66,6 +67,7 @@ describe('headless command line', () => {
       '--mine',
       '--api-token',
       '--threads',
+      '--demo',
       '--help'
     ]) {
       expect(text).toContain(flag)
@@ -159,5 +161,43 @@ describe('headless command line', () => {
     } finally {
       await stop(run)
     }
+  })
+
+  it('--demo: two regtest nodes with the fixed wallets on fresh chains, not peers, every start', async () => {
+    const root = join(dir(), 'demo')
+    for (let round = 0; round < 2; round++) {
+      const run = runCli(['--demo', '--port', '0', '--data-dir', root, '--log-level', 'warn'], env)
+      const a = await run.listening
+      await waitFor(() => run.stdout.some((l) => l.startsWith('demo: ')), 'the demo line')
+      const line = run.stdout.find((l) => l.startsWith('demo: '))!
+      expect(line).toContain(`node A at ${a} (wallet ${demoAddress('a')})`)
+      const b = /node B at (http:\/\/\S+) \(wallet ([0-9a-f]{40})\)/.exec(line)!
+      expect(b[2]).toBe(demoAddress('b'))
+      expect(line).toContain(`${a}/#/tour`)
+      for (const url of [a, b[1]]) {
+        const st = await http(url, '/status')
+        expect(st.body).toMatchObject({ network: 'regtest', index: 1, peers: 0 })
+      }
+      // A block mined in the first round is gone in the second: each start is a fresh demo.
+      if (round === 0) {
+        const mined = await http(a, '/mine')
+        expect(mined.status).toBe(200)
+        // The node's wallet is the seeded one: the coinbase pays the address the line names.
+        expect(mined.body.transactions[0].recipient).toBe(demoAddress('a'))
+      }
+      await stop(run, 'SIGINT')
+    }
+  })
+
+  it('--demo refuses main and a folder that is not the demo’s, in one line', async () => {
+    expect(await fails(runCli(['--demo', '--network', 'main'], env))).toMatch(
+      /--demo runs regtest nodes: leave out --network/
+    )
+    const other = dir()
+    writeFileSync(join(other, 'precious.txt'), 'keep me')
+    expect(await fails(runCli(['--demo', '--port', '0', '--data-dir', other], env))).toMatch(
+      /is not empty and is not a Blockforge demo folder/
+    )
+    expect(existsSync(join(other, 'precious.txt'))).toBe(true)
   })
 })

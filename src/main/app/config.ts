@@ -34,6 +34,10 @@ Options:
   --peer <url>        a peer to connect to, e.g. http://127.0.0.1:5001 (repeatable); it must be
                       on the same network (its /status is checked)
   --mine              mine continuously, paying this node's wallet
+  --demo              the demo for classes: two regtest nodes, A on --port and B on the next
+                      port, with wallets from fixed seeds (the same addresses on every machine),
+                      on fresh chains in --data-dir (default <config>/Blockforge/demo), which
+                      is emptied at every start; open A's UI at /#/tour for the guided tour
   --threads <n>       mining worker threads, 1 to ${THREADS_MAX} (default: what Settings saved,
                       else one per core)
   --api-token <t>     control routes (/mine, /transactions/new, /nodes/register,
@@ -88,6 +92,8 @@ export function parseCommandLine(
   let network: NetworkName = 'main'
   const peers: string[] = []
   let mine = false
+  let demo = false
+  let networkGiven = false
   let apiToken: string | undefined = env.BLOCKFORGE_API_TOKEN || undefined
   let apiTokenFrom: NodeConfig['apiTokenFrom'] = apiToken === undefined ? undefined : 'environment'
   if (apiToken !== undefined) {
@@ -128,6 +134,9 @@ export function parseCommandLine(
       case '--mine':
         mine = true
         break
+      case '--demo':
+        demo = true
+        break
       case '--port': {
         const v = value()
         const n = Number(v)
@@ -160,6 +169,7 @@ export function parseCommandLine(
             message: `--network must be main or regtest, got ${v ?? 'nothing'}`
           }
         network = v
+        networkGiven = true
         break
       }
       case '--peer': {
@@ -223,12 +233,18 @@ export function parseCommandLine(
         return { kind: 'error', message: `unknown option ${raw} (see --help)` }
     }
   }
+  if (demo) {
+    if (networkGiven && network !== 'regtest')
+      return { kind: 'error', message: '--demo runs regtest nodes: leave out --network' }
+    network = 'regtest'
+  }
   return {
     kind: 'run',
     config: {
       port,
       host,
-      dataDir: dataDir ?? defaultDataDir(network, env),
+      dataDir: dataDir ?? (demo ? join(configRoot(env), 'demo') : defaultDataDir(network, env)),
+      ...(demo ? { demo } : {}),
       network,
       peers,
       mine,

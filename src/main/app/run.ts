@@ -56,6 +56,8 @@ export interface NodeConfig {
   peerLimits?: Partial<PeerLimits>
   /** HTTP resource limits: connections, whole-chain reads (defaults from the file limit). */
   httpLimits?: HttpLimits
+  /** --demo: dataDir is the demo folder, and the entry starts two nodes in it (app/demo.ts). */
+  demo?: boolean
   /** Register in the per-user list of local nodes (default true). */
   announce?: boolean
   /**
