@@ -9,7 +9,26 @@ import type { NodeSettings } from '../node/settings'
 import type { RefusalLog } from '../node/refusals'
 import type { Timeline } from '../node/timeline'
 import type { BlockWire } from '../core'
-import type { ApiResult, OfferOutcome, PeerInfo, ResolveOutcome, Settings } from '../../shared/api'
+import type {
+  ApiResult,
+  FaultsView,
+  OfferOutcome,
+  PeerInfo,
+  ResolveOutcome,
+  Settings
+} from '../../shared/api'
+
+/**
+ * The lab's link faults of this node (p2p/faults.ts, the one owner of their rules): set only
+ * through the UI API, which is served over IPC and the token-protected UI routes.
+ */
+export interface FaultControl {
+  view(): FaultsView
+  /** Refused (invalid_field) for a URL not on this machine or a fault out of its ranges. */
+  set(peerUrl: unknown, fault: unknown): ApiResult<FaultsView>
+  setIsolated(on: boolean): FaultsView
+  healAll(): FaultsView
+}
 
 /** What the UI needs of the peer manager (src/main/p2p). */
 export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
@@ -23,6 +42,7 @@ export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
   probe(url: string): Promise<{ genesisHash: string; index: number; network: string } | undefined>
   /** The tamper lab: POST a block to peer `url`; undefined when `url` is not a peer. */
   offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined>
+  readonly faults: FaultControl
 }
 
 export interface UiApiDeps {

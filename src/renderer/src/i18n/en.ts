@@ -365,14 +365,15 @@ const en = {
   timeline: {
     title: 'Timeline',
     intro:
-      'What this node did since it started, newest first: blocks, reorganisations, transactions, refusals and peers. The newest {max} are kept, in memory.',
+      'What this node did since it started, newest first: blocks, reorganisations, transactions, refusals, peers and faults injected. The newest {max} are kept, in memory.',
     export: 'Export (JSON)',
     show: 'Show',
     groups: {
       blocks: 'Blocks',
       transactions: 'Transactions',
       refusals: 'Refusals',
-      peers: 'Peers'
+      peers: 'Peers',
+      faults: 'Faults'
     },
     more: 'Show older ({n} more)',
     empty: 'Nothing to show yet.',
@@ -389,7 +390,8 @@ const en = {
       'peer-added': 'peer added',
       'peer-dropped': 'peer dropped',
       'peer-scored': 'peer scored',
-      'peer-banned': 'peer banned'
+      'peer-banned': 'peer banned',
+      fault: 'fault'
     },
     run: 'Blocks {from} to {to} ({n}) connected, from {source}',
     block: 'Block {index} connected, from {source}',
@@ -404,6 +406,17 @@ const en = {
     peerDropped: 'Peer {peer} dropped',
     peerScored: 'Peer {peer} lost {cost} points, now {score}',
     peerBanned: 'Peer {peer} banned (lost {cost} points)',
+    faultLink: 'Fault injected on the link with {peer}: {what}',
+    faultParts: {
+      paused: 'paused',
+      latency: '{n} ms added to each request',
+      loss: '{n}% of requests lost',
+      separator: ', '
+    },
+    faultLinkHealed: 'The link with {peer} healed',
+    faultCutOff: 'This node was cut off from the nodes on this machine',
+    faultReconnected: 'This node was reconnected to the nodes on this machine',
+    faultHealed: 'Every link healed',
     toRefusals: 'Refusals',
     toPeers: 'Peers',
     sources: {

@@ -337,10 +337,16 @@ const zhCN: Messages = {
   timeline: {
     title: '时间线',
     intro:
-      '本节点启动以来做过的事，最新的在前：区块、重组、交易、拒绝和对等节点。保留最新的 {max} 条，仅在内存中。',
+      '本节点启动以来做过的事，最新的在前：区块、重组、交易、拒绝、对等节点和注入的故障。保留最新的 {max} 条，仅在内存中。',
     export: '导出（JSON）',
     show: '显示',
-    groups: { blocks: '区块', transactions: '交易', refusals: '拒绝', peers: '对等节点' },
+    groups: {
+      blocks: '区块',
+      transactions: '交易',
+      refusals: '拒绝',
+      peers: '对等节点',
+      faults: '故障'
+    },
     more: '显示更早的（还有 {n} 条）',
     empty: '暂时没有内容。',
     kinds: {
@@ -355,7 +361,8 @@ const zhCN: Messages = {
       'peer-added': '节点加入',
       'peer-dropped': '节点移除',
       'peer-scored': '节点扣分',
-      'peer-banned': '节点封禁'
+      'peer-banned': '节点封禁',
+      fault: '故障'
     },
     run: '区块 {from} 至 {to}（{n} 个）已接入，来自 {source}',
     block: '区块 {index} 已接入，来自 {source}',
@@ -370,6 +377,17 @@ const zhCN: Messages = {
     peerDropped: '移除对等节点 {peer}',
     peerScored: '对等节点 {peer} 被扣 {cost} 分，现为 {score}',
     peerBanned: '对等节点 {peer} 被封禁（被扣 {cost} 分）',
+    faultLink: '在与 {peer} 的连接上注入故障：{what}',
+    faultParts: {
+      paused: '已暂停',
+      latency: '每个请求延迟 {n} ms',
+      loss: '丢失 {n}% 的请求',
+      separator: '，'
+    },
+    faultLinkHealed: '与 {peer} 的连接已恢复',
+    faultCutOff: '本节点已与本机上的其他节点断开',
+    faultReconnected: '本节点已重新连接本机上的其他节点',
+    faultHealed: '所有连接均已恢复',
     toRefusals: '拒绝记录',
     toPeers: '对等节点',
     sources: {
