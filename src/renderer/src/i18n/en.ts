@@ -563,7 +563,41 @@ const en = {
     thisNode: 'this node',
     connected: 'connected',
     otherNetwork: 'other network',
-    blocks: '{n} block | {n} blocks'
+    blocks: '{n} block | {n} blocks',
+    linkPaused: 'link paused (fault)',
+    linkDegraded: 'link: +{ms} ms, {loss}% lost (fault)'
+  },
+  faults: {
+    title: 'Link faults',
+    hint: 'A fault is applied by this node to its own traffic with that peer, both ways; a restart heals every link. Only peers on this machine can be given one.',
+    cutOff: 'Cut this node off',
+    reconnect: 'Reconnect',
+    healAll: 'Heal all links',
+    isolated:
+      'This node is cut off from every node on this machine: nothing goes out to them, and what they send gets no answer.',
+    empty:
+      'No peer on this machine yet: add one above, or connect to a node on this machine below.',
+    peer: 'Peer',
+    state: 'Link',
+    latency: 'Latency (ms)',
+    loss: 'Loss (%)',
+    actions: 'Actions',
+    states: { ok: 'normal', paused: 'paused', cutOff: 'cut off', degraded: 'slowed or lossy' },
+    pause: 'Pause',
+    resume: 'Resume',
+    apply: 'Apply',
+    pauseLabel: 'Pause the link with {url}',
+    resumeLabel: 'Resume the link with {url}',
+    applyLabel: 'Apply latency and loss to the link with {url}',
+    latencyLabel: 'Latency of the link with {url}, in ms',
+    lossLabel: 'Loss of the link with {url}, in %',
+    range: 'Latency is a whole number of ms from 0 to {max}; loss a whole percent from 0 to 100.',
+    paused: 'Paused the link with {url}',
+    resumed: 'Resumed the link with {url}',
+    applied: 'The link with {url}: {latency} ms added, {loss}% lost',
+    cutDone: 'This node is cut off from the nodes on this machine',
+    reconnected: 'This node is reconnected to the nodes on this machine',
+    healed: 'Every link healed'
   },
   settings: {
     title: 'Settings',
