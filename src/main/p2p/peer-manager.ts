@@ -150,22 +150,22 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
 
   /**
    * A link fault changed: the peer list shows it, the timeline records it, and a link that may
-   * work again is tried at once, its catch-up back-off forgotten (the failures were injected).
+   * work again is tried at once, its catch-up back-off and failed announcements forgotten (the
+   * failures were injected).
    */
   private faultChanged(c: FaultChange): void {
     this.markChanged()
     this.emit('fault', c)
-    if (this.closed) return
-    let eased = false
+    if (this.closed || c.what === 'cut-off' || (c.what === 'link' && c.fault.paused)) return
     for (const p of this.table.all()) {
-      const f = this.faults.of(p.url)
-      if (f !== undefined && f.paused) continue
       if (c.what === 'link' && c.peer !== p.url) continue
+      if (this.faults.of(p.url)?.paused) continue
       p.syncFailures = 0
       p.retryAt = 0
-      eased = true
     }
-    if (eased && this.timer !== undefined) this.poll()
+    // A peer whose announcement failed across the fault is learned again at its next request.
+    this.recentlyFailed.clear()
+    if (this.timer !== undefined) this.poll()
   }
 
   /** Begin polling peers (and connect the --peer URLs). */
