@@ -101,7 +101,8 @@ const SCREENSHOT_PROJECT: TestProjectInlineConfiguration = {
       'test/e2e/refusals.test.ts',
       'test/e2e/tamper.test.ts',
       'test/e2e/chain-file.test.ts',
-      'test/e2e/timeline.test.ts'
+      'test/e2e/timeline.test.ts',
+      'test/e2e/faults.test.ts'
     ],
     env: { UPDATE_SCREENSHOTS: '1' }
   }

@@ -261,7 +261,49 @@ export interface PeerInfo {
   bytesIn: number
   bytesOut: number
   bannedUntil: number | null
+  /**
+   * The fault this node applies to its traffic with the peer (the lab, p2p/faults.ts), counting
+   * a cut-off node's as paused; absent when the link is as it should be.
+   */
+  fault?: LinkFault
 }
+
+/** The most latency a link fault may add, in ms. */
+export const MAX_FAULT_LATENCY_MS = 10_000
+
+/**
+ * A fault injected on this node's link with a peer on this machine (the lab): paused (every
+ * request either way fails as if the peer were unreachable), latency added to each request, and
+ * the share of requests lost (whole percent). Kept in memory: a restart heals every link.
+ */
+export interface LinkFault {
+  paused: boolean
+  /** 0 to MAX_FAULT_LATENCY_MS. */
+  latencyMs: number
+  /** 0 to 100, whole. */
+  lossPercent: number
+}
+
+export interface LinkFaultView extends LinkFault {
+  peer: string
+  /** When it was set (ms since 1970). */
+  since: number
+}
+
+/** This node's link faults: cut off from every node on this machine, and each link's own fault. */
+export interface FaultsView {
+  isolated: boolean
+  /** Since when it is cut off (null when it is not). */
+  isolatedSince: number | null
+  links: LinkFaultView[]
+}
+
+/** A change of the link faults, as the timeline records it. */
+export type FaultChange =
+  | { what: 'link'; peer: string; fault: LinkFault }
+  | { what: 'cut-off' }
+  | { what: 'reconnected' }
+  | { what: 'healed' }
 
 /**
  * Why a URL did not become a peer (addPeer's `error`, POST /nodes/register's `rejected[].error`;
@@ -384,6 +426,8 @@ export type NodeEvent =
   | { type: 'reorg'; forkIndex: number; disconnected: string[]; connected: string[] }
   | { type: 'pending'; count: number }
   | { type: 'peers'; peers: PeerInfo[] }
+  /** The lab's link faults changed (set, cut off, reconnected, healed). */
+  | { type: 'faults'; faults: FaultsView }
   | { type: 'mining'; mining: MiningStatus }
   /** Re-mining a copy in the tamper lab: proofs tried so far and the rate. */
   | { type: 'copyMining'; hashes: number; hashRate: number; expectedMs: number }
@@ -633,7 +677,8 @@ export const TIMELINE_KINDS = [
   'peer-added',
   'peer-dropped',
   'peer-scored',
-  'peer-banned'
+  'peer-banned',
+  'fault'
 ] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]
 
@@ -670,6 +715,15 @@ export interface TimelineEntry {
   txsBack?: number
   cost?: number
   score?: number
+  /**
+   * A fault injected (the lab): on the link with `peer` (its fault in `paused`, `latencyMs`,
+   * `lossPercent`; all clear: that link healed), or the node cut off from, or reconnected to, the
+   * nodes on this machine, or every link healed.
+   */
+  fault?: FaultChange['what']
+  paused?: boolean
+  latencyMs?: number
+  lossPercent?: number
 }
 
 /** The most entries the timeline keeps (and getTimeline returns). */
@@ -750,6 +804,17 @@ export interface NodeApi {
   banPeer(url: string, minutes: number): Promise<ApiResult<null>>
   unbanPeer(url: string): Promise<ApiResult<null>>
   resolve(): Promise<ApiResult<ResolveOutcome>>
+  /** The lab's link faults of this node (peers on this machine only). */
+  getFaults(): Promise<FaultsView>
+  /**
+   * Set the fault of this node's link with peer `peerUrl` (a URL on this machine); all clear
+   * (not paused, no latency, no loss) heals that link.
+   */
+  setLinkFault(peerUrl: string, fault: LinkFault): Promise<ApiResult<FaultsView>>
+  /** Cut this node off from every node on this machine (on), or reconnect it (off). */
+  setIsolated(on: boolean): Promise<ApiResult<FaultsView>>
+  /** Clear every link fault and reconnect the node. */
+  healAll(): Promise<ApiResult<FaultsView>>
   /** Other Blockforge nodes running on this machine. */
   discoverLocalNodes(): Promise<LocalNode[]>
   /** Start another node with its own data dir and a free port, registered with this one. */
@@ -814,6 +879,10 @@ export const API_METHODS = everyRequestMethod([
   'banPeer',
   'unbanPeer',
   'resolve',
+  'getFaults',
+  'setLinkFault',
+  'setIsolated',
+  'healAll',
   'discoverLocalNodes',
   'startLocalNode',
   'getAppInfo',

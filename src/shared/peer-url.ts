@@ -28,3 +28,17 @@ export function normalizeUrl(s: unknown): string | undefined {
   if (u.username || u.password) return undefined
   return u.origin
 }
+
+/**
+ * Whether a peer URL (as normalizeUrl gives it) names a node on this machine: a host in
+ * 127.0.0.0/8, `localhost` or `[::1]`. The lab's link faults apply to such peers only.
+ */
+export function isLoopbackPeerUrl(url: string): boolean {
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch {
+    return false
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}

@@ -1,7 +1,8 @@
 /**
  * Accessibility end to end (WCAG 2.1 AA), in Chromium against two real headless regtest nodes,
  * in English and in Simplified Chinese, each in the light and the dark theme: axe-core with zero
- * critical or serious findings on every screen, "page not found", the Ban dialog, the first-run
+ * critical or serious findings on every screen, "page not found", the Ban dialog, the Peers
+ * screen with link faults in force (a link paused, the node cut off), the first-run
  * screen, the About dialog and the page a
  * token-protected node shows a browser without its token; `<html lang>` and a document title
  * naming the screen in the UI's language; a visible focus ring on every tab stop; and toasts
@@ -445,6 +446,21 @@ describe('accessibility (WCAG 2.1 AA)', () => {
           await openBanDialog(lang)
           found.push(await axeFindings(page, `Ban dialog (${lang}, ${theme})`))
           await closeBanDialog()
+          // Peers with the lab's link faults in force: a link paused and slowed (its tags in the
+          // peer table and the Link faults panel) and the node cut off (the panel's alert).
+          await callValue(a, 'setLinkFault', b.url, {
+            paused: true,
+            latencyMs: 250,
+            lossPercent: 10
+          })
+          await callValue(a, 'setIsolated', true)
+          try {
+            await openScreen('/peers', TEXT[lang].Peers)
+            await page.getByTestId('fault-cut-off').waitFor({ timeout: TIMEOUT })
+            found.push(await axeFindings(page, `Peers with link faults (${lang}, ${theme})`))
+          } finally {
+            await callValue(a, 'healAll')
+          }
           for (const which of ['welcome', 'about'] as const) {
             await openAppDialog(lang, which)
             found.push(

@@ -115,6 +115,61 @@ describe('UI transport', () => {
     expect(unknown.json().error).toBe('not_found')
   })
 
+  it("answers the lab's fault methods only on the UI transport, behind the token", async () => {
+    const call = (
+      app: FastifyInstance,
+      method: string,
+      args: unknown[],
+      headers: Record<string, string>,
+      remoteAddress = '127.0.0.1'
+    ) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/ui/${method}`,
+        payload: { args },
+        headers: { host: '127.0.0.1', ...headers },
+        remoteAddress
+      })
+    const faults = node.node.peers.faults
+    const link = ['http://127.0.0.1:9', { paused: true, latencyMs: 0, lossPercent: 0 }]
+    for (const [m, args] of [
+      ['setIsolated', [true]],
+      ['setLinkFault', link],
+      ['healAll', []],
+      ['getFaults', []]
+    ] as const) {
+      // No token (when one is set), a remote client without it, another site's page.
+      expect((await call(withToken, m, [...args], {})).statusCode, m).toBe(403)
+      expect((await call(noToken, m, [...args], {}, REMOTE)).statusCode, m).toBe(403)
+      expect(
+        (await call(noToken, m, [...args], { origin: 'http://evil.example' })).statusCode
+      ).toBe(403)
+      expect((await call(noToken, m, [...args], { host: 'evil.example:5000' })).statusCode).toBe(
+        403
+      )
+    }
+    expect(faults.view()).toEqual({ isolated: false, isolatedSince: null, links: [] })
+    // The protocol's routes have no way to a fault: none is named so, and none answers.
+    expect(ROUTES.filter((r) => /fault|isolat|heal/i.test(r.url))).toEqual([])
+    for (const url of ['/faults', '/nodes/faults', '/nodes/isolate', '/nodes/heal'])
+      expect((await noToken.inject({ method: 'POST', url, payload: {} })).statusCode).toBe(404)
+    // With the token, from anywhere; without one, from this machine.
+    const viaToken = await call(
+      withToken,
+      'setIsolated',
+      [true],
+      { authorization: `Bearer ${TOKEN}` },
+      REMOTE
+    )
+    expect(viaToken.json()).toMatchObject({ ok: true, value: { isolated: true } })
+    const local = await call(noToken, 'setLinkFault', link, {})
+    expect(local.json()).toMatchObject({ ok: true, value: { links: [{ peer: link[0] }] } })
+    expect((await call(noToken, 'healAll', [], {})).json()).toMatchObject({
+      ok: true,
+      value: { isolated: false, links: [] }
+    })
+  })
+
   it('streams node events as server-sent events (token in the query)', async () => {
     const ac = new AbortController()
     const res = await fetch(`${node.url}/api/ui/events?token=${TOKEN}`, { signal: ac.signal })

@@ -7,6 +7,8 @@ import type {
   AppInfo,
   BlockDetail,
   BlockSummary,
+  FaultsView,
+  LinkFault,
   MiningStatus,
   NodeApi,
   NodeEvent,
@@ -148,6 +150,7 @@ export interface FakeApi extends Fake<NodeApi> {
 export function createFakeApi(): FakeApi {
   const listeners = new Set<(e: NodeEvent) => void>()
   const ok = <T>(value: T) => ({ ok: true as const, value })
+  let faults: FaultsView = { isolated: false, isolatedSince: null, links: [] }
   const api = {
     getStatus: vi.fn(async () => status()),
     listBlocks: vi.fn(async (from: number, limit: number) => {
@@ -182,6 +185,22 @@ export function createFakeApi(): FakeApi {
     resolve: vi.fn(async () =>
       ok({ replaced: false, message: 'Our chain is authoritative', length: 5 })
     ),
+    // The lab's link faults, kept as a node would (without its rules: tests of the panel).
+    getFaults: vi.fn(async () => faults),
+    setLinkFault: vi.fn(async (peerUrl: string, f: LinkFault) => {
+      const links = faults.links.filter((l) => l.peer !== peerUrl)
+      const clear = !f.paused && f.latencyMs === 0 && f.lossPercent === 0
+      faults = {
+        ...faults,
+        links: clear ? links : [...links, { peer: peerUrl, ...f, since: Date.now() }]
+      }
+      return ok(faults)
+    }),
+    setIsolated: vi.fn(async (on: boolean) => {
+      faults = { ...faults, isolated: on, isolatedSince: on ? Date.now() : null }
+      return ok(faults)
+    }),
+    healAll: vi.fn(async () => ok((faults = { isolated: false, isolatedSince: null, links: [] }))),
     discoverLocalNodes: vi.fn(async () => []),
     startLocalNode: vi.fn(async () =>
       ok({

@@ -126,8 +126,19 @@ function rawRequest(url: string, head: string): Promise<string> {
 const portOf = (t: TestNode): number => Number(new URL(t.url).port)
 
 /** Everything a web page could change: the tip, the pool, the peers. */
-function snapshot(t: TestNode): { tip: number; pool: number; peers: string[] } {
-  return { tip: tipIndex(t), pool: t.node.service.pool.size, peers: t.node.peers.urls() }
+function snapshot(t: TestNode): {
+  tip: number
+  pool: number
+  peers: string[]
+  cutOff: boolean
+} {
+  return {
+    tip: tipIndex(t),
+    pool: t.node.service.pool.size,
+    peers: t.node.peers.urls(),
+    // The lab's link faults: a page must not cut the node off from its local peers either.
+    cutOff: t.node.peers.faults.isolated
+  }
 }
 
 /** The control routes as a web page would hit them (bodies the walkthrough would send). */
@@ -148,6 +159,7 @@ const CONTROL: { method: string; path: string; body?: string }[] = [
 const UI: { method: string; path: string; body?: string }[] = [
   { method: 'POST', path: '/api/ui/mineOnce', body: '{"args":[]}' },
   { method: 'POST', path: '/api/ui/getWallet', body: '{"args":[]}' },
+  { method: 'POST', path: '/api/ui/setIsolated', body: '{"args":[true]}' },
   { method: 'GET', path: '/api/ui/events' },
   { method: 'GET', path: '/' },
   { method: 'GET', path: '/assets/app.js' }
@@ -494,6 +506,7 @@ function attackPage(node: string): string {
     fetch('${node}/transactions/new', { mode: 'no-cors', method: 'POST', body: ${body({ recipient: RECIPIENT, amount: 5, fee: 1 })} }),
     fetch('${node}/nodes/register', { mode: 'no-cors', method: 'POST', body: ${body({ nodes: ['http://127.0.0.1:9'] })} }),
     fetch('${node}/api/ui/mineOnce', { mode: 'no-cors', method: 'POST', body: '{"args":[]}' }),
+    fetch('${node}/api/ui/setIsolated', { mode: 'no-cors', method: 'POST', body: '{"args":[true]}' }),
     fetch('${node}/mine', { mode: 'no-cors' }),
     fetch('${node}/nodes/resolve', { mode: 'no-cors', credentials: 'include' })
   ].map(settle)
@@ -543,7 +556,8 @@ describe('cross-site requests in Chromium', () => {
         '/nodes/resolve',
         '/transactions/new',
         '/nodes/register',
-        '/api/ui/mineOnce'
+        '/api/ui/mineOnce',
+        '/api/ui/setIsolated'
       ])
         expect(paths, p).toContain(p)
       for (const h of hits) expect(h.status, h.url).toBe(403)

@@ -11,12 +11,25 @@ import type { Timeline } from '../node/timeline'
 import type { BlockWire } from '../core'
 import type {
   ApiResult,
+  FaultsView,
   ForkTree,
   OfferOutcome,
   PeerInfo,
   ResolveOutcome,
   Settings
 } from '../../shared/api'
+
+/**
+ * The lab's link faults of this node (p2p/faults.ts, the one owner of their rules): set only
+ * through the UI API, which is served over IPC and the token-protected UI routes.
+ */
+export interface FaultControl {
+  view(): FaultsView
+  /** Refused (invalid_field) for a URL not on this machine or a fault out of its ranges. */
+  set(peerUrl: unknown, fault: unknown): ApiResult<FaultsView>
+  setIsolated(on: boolean): FaultsView
+  healAll(): FaultsView
+}
 
 /** What the UI needs of the peer manager (src/main/p2p). */
 export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
@@ -32,6 +45,7 @@ export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
   offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined>
   /** The Forks screen: peer `url`'s fork tree (null: it serves none); undefined when not a peer. */
   forkTree(url: string): Promise<ApiResult<ForkTree | null> | undefined>
+  readonly faults: FaultControl
 }
 
 export interface UiApiDeps {

@@ -177,7 +177,10 @@ export function createEvents(
     mining.on('state', onMining)
     mining.on('copy-progress', onCopy)
     peers.on('change', onPeers)
+    const onFault = () => push({ type: 'faults', faults: peers.faults.view() })
+    peers.on('fault', onFault)
     unwire.push(
+      () => peers.off('fault', onFault),
       () => service.off('block', onBlock),
       () => service.off('pending', onPending),
       () => service.off('storage', onStorage),

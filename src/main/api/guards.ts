@@ -27,6 +27,11 @@ export function str(v: unknown, name: string, re?: RegExp, maxLen = 2048): strin
   return v
 }
 
+export function bool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new BadArgument(`${name} must be true or false`)
+  return v
+}
+
 /** One of the values of `list`, as that type. */
 export function oneOf<const L extends readonly string[]>(
   v: unknown,

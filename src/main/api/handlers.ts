@@ -6,13 +6,14 @@
  *
  * One file per area, composed here into the one handler object:
  * reads.ts (status, blocks, transactions, addresses, search), wallet.ts, mining.ts, peers.ts,
- * settings.ts, app-info.ts, lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), forks.ts (the fork tree and history), and events.ts (what is pushed to subscribers); status.ts is the
+ * settings.ts, app-info.ts, faults.ts (the lab's link faults), lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), forks.ts (the fork tree and history), and events.ts (what is pushed to subscribers); status.ts is the
  * status both getStatus and the events report, views.ts the conversions to the contract's shapes.
  */
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
 import { APP_INFO_METHODS, appInfoHandlers } from './app-info'
 import type { UiApiDeps } from './deps'
 import { createEvents } from './events'
+import { FAULT_METHODS, faultHandlers } from './faults'
 import { FORK_METHODS, forkHandlers } from './forks'
 import { LAB_METHODS, labHandlers } from './lab'
 import { MINING_METHODS, miningHandlers } from './mining'
@@ -37,6 +38,7 @@ export const API_AREAS = {
   wallet: WALLET_METHODS,
   mining: MINING_METHODS,
   peers: PEER_METHODS,
+  faults: FAULT_METHODS,
   settings: SETTINGS_METHODS,
   appInfo: APP_INFO_METHODS,
   lab: LAB_METHODS,
@@ -59,6 +61,7 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     ...walletHandlers(deps),
     ...miningHandlers(deps, view),
     ...peerHandlers(deps),
+    ...faultHandlers(deps),
     ...settingsHandlers(deps, events.push),
     ...appInfoHandlers(deps),
     ...labHandlers(deps),

@@ -2,7 +2,8 @@
  * The node's HTTP endpoint (PROTOCOL §7) on Fastify: the route table of routes.ts with its JSON
  * schemas (no type coercion: "2" is not 2), a 2 MiB body limit, protocol error bodies for every
  * failure, control routes behind the name, site and loopback/token checks (origins.ts, auth.ts),
- * X-Node-Url learning of senders the node may contact (sender.ts), and the OpenAPI
+ * X-Node-Url learning of senders the node may contact (sender.ts), the lab's link faults on
+ * requests from a faulted peer (holdFor, PeerManager.incoming), and the OpenAPI
  * document at /openapi.json. The UI transport is added with registerUiRoutes (ui-routes.ts).
  */
 import { createHash } from 'node:crypto'
@@ -14,7 +15,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions
 } from 'fastify'
-import { NODE_ID_HEADER } from '../p2p/types'
+import { NODE_ID_HEADER, NODE_URL_HEADER } from '../p2p/types'
 import { controlRefusal, currentToken } from './auth'
 import { limitConnections } from './connections'
 import { errorHandler, sendError } from './errors'
@@ -135,6 +136,20 @@ function lazyCompilers(precompiled?: PrecompiledValidators) {
 }
 
 /**
+ * Go on with a request after `ms` (a link fault's latency), unless its connection closes first:
+ * then it is never handled, as a request lost on the way.
+ */
+function holdFor(req: FastifyRequest, ms: number, done: () => void): void {
+  const socket = req.socket
+  const onClose = (): void => clearTimeout(timer)
+  const timer = setTimeout(() => {
+    socket.off('close', onClose)
+    done()
+  }, ms)
+  socket.once('close', onClose)
+}
+
+/**
  * `listenHost`: the --host value, a name the node answers to besides its address (origins.ts).
  * `validators`: the built node's precompiled validators (validators.cjs; see lazyCompilers).
  */
@@ -178,11 +193,22 @@ export function createHttpServer(
     )
   )
   app.addHook('onRequest', (req, reply, done) => {
+    // The lab's link faults (p2p/faults.ts) on a request whose X-Node-Url names a faulted peer:
+    // a paused, cut-off or lost one gets no answer at all, its connection destroyed, so the peer
+    // sees an unreachable node as in a real partition; latency holds it. A request naming no
+    // peer (a person's curl, the UI) is never touched.
+    const fault = ctx.peers.incoming(req.headers[NODE_URL_HEADER])
+    if (fault.drop) {
+      reply.hijack()
+      req.socket.destroy()
+      return
+    }
     reply.header(NODE_ID_HEADER, ctx.peers.nodeId)
     const badHost = hostHeaderProblem(req)
     if (badHost !== undefined) return void sendError(reply, 400, 'invalid_field', badHost)
     const sender = trustedSender(req)
     if (sender !== undefined) ctx.peers.learn(sender)
+    if (fault.delayMs > 0) return holdFor(req, fault.delayMs, done)
     done()
   })
 

@@ -2,7 +2,7 @@
  * The event timeline (the lab): what the node did, newest last, in memory: blocks connected
  * (a catch-up's run of blocks from one sender as one entry), mined, stored on a side branch,
  * reorganisations, transactions accepted into the pool, blocks and transactions refused, peers
- * added, dropped, scored down and banned. Each entry names its block, transaction or peer, which
+ * added, dropped, scored down and banned, and faults injected on links (the lab). Each entry names its block, transaction or peer, which
  * the UI links to. The newest MAX_TIMELINE are kept; the timeline starts empty with the process
  * (the refusal report, node/refusals.ts, is what is kept across restarts).
  */
@@ -11,7 +11,12 @@ import type { AcceptedBlock, NodeServiceEvents, Refusal } from './facade'
 import type { Transaction } from '../core'
 import { reorgRecord } from '../chain/reorg-record'
 import type { ScoredOffence } from './refusals'
-import { MAX_TIMELINE, type TimelineEntry, type TimelineKind } from '../../shared/api'
+import {
+  MAX_TIMELINE,
+  type FaultChange,
+  type TimelineEntry,
+  type TimelineKind
+} from '../../shared/api'
 
 export { MAX_TIMELINE } from '../../shared/api'
 /**
@@ -29,6 +34,8 @@ export interface TimelineOptions {
     off(event: 'offence', cb: (x: ScoredOffence) => void): unknown
     on(event: 'added' | 'dropped', cb: (url: string) => void): unknown
     off(event: 'added' | 'dropped', cb: (url: string) => void): unknown
+    on(event: 'fault', cb: (c: FaultChange) => void): unknown
+    off(event: 'fault', cb: (c: FaultChange) => void): unknown
   }
   now?: () => number
   max?: number
@@ -62,12 +69,21 @@ export class Timeline {
       })
     const onAdded = (url: string): void => this.push({ kind: 'peer-added', peer: url })
     const onDropped = (url: string): void => this.push({ kind: 'peer-dropped', peer: url })
+    // A link's fault names its peer (and the fault set; all clear: healed); the others are the
+    // node's own: cut off, reconnected, every link healed.
+    const onFault = (c: FaultChange): void =>
+      this.push(
+        c.what === 'link'
+          ? { kind: 'fault', fault: 'link', peer: c.peer, ...c.fault }
+          : { kind: 'fault', fault: c.what }
+      )
     o.service.on('block', onBlock)
     o.service.on('transaction', onTx)
     o.service.on('refused', onRefused)
     o.peers?.on('offence', onOffence)
     o.peers?.on('added', onAdded)
     o.peers?.on('dropped', onDropped)
+    o.peers?.on('fault', onFault)
     this.off = () => {
       o.service.off('block', onBlock)
       o.service.off('transaction', onTx)
@@ -75,6 +91,7 @@ export class Timeline {
       o.peers?.off('offence', onOffence)
       o.peers?.off('added', onAdded)
       o.peers?.off('dropped', onDropped)
+      o.peers?.off('fault', onFault)
     }
   }
 

@@ -12,6 +12,10 @@
  * oversizes its answers and answers every poll well in between is still banned after a bounded
  * number of offences (three slow answers, two oversized ones), unless it spaces them hours apart.
  *
+ * Link faults (the lab, faults.ts) are applied here to every request going out (request,
+ * probeStatus) and, through `incoming`, by the HTTP endpoint to requests coming in; a faulted
+ * request fails as `unreachable`, which costs the peer nothing.
+ *
  * This file composes the parts: the Syncer and Gossip get narrow views (types.ts: PeerNet,
  * SyncNet, SyncNode, GossipNode) and reach each other only through the functions given here.
  */
@@ -19,8 +23,10 @@ import { EventEmitter, setMaxListeners } from 'node:events'
 import { loggableUrl, nullLogger, type Logger } from '../log'
 import { randomBytes } from 'node:crypto'
 import type { AcceptedBlock } from '../node/facade'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type {
   ApiResult,
+  FaultChange,
   ForkTree,
   OfferOutcome,
   PeerInfo,
@@ -39,6 +45,7 @@ import {
 import { Syncer } from './sync'
 import { Gossip } from './gossip'
 import { PeerTable, type PeerStore } from './peer-table'
+import { LinkFaults, type FaultDecision } from './faults'
 import {
   DEFAULT_LIMITS,
   NODE_URL_HEADER,
@@ -67,6 +74,8 @@ export interface PeerManagerOptions {
   now?: () => number
   /** The node's log (module p2p): peers added, refused, dropped, banned, unbanned and why. */
   logger?: Logger
+  /** Decides which requests a lossy link loses (faults.ts); Math.random by default. */
+  faultRandom?: () => number
 }
 
 export interface PeerManagerEvents {
@@ -76,6 +85,8 @@ export interface PeerManagerEvents {
   /** A peer entered the table, or left it (removed, evicted, or its ban forgotten). */
   added: [url: string]
   dropped: [url: string]
+  /** The lab's link faults changed (faults.ts). */
+  fault: [FaultChange]
 }
 
 /** A failed probe; `reason`: how its request failed, where it did (http-client.ts), not read from the message. */
@@ -91,6 +102,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
   readonly nodeId = randomBytes(8).toString('hex')
   readonly syncer: Syncer
   readonly gossip: Gossip
+  /** The lab's link faults of this node, in memory (faults.ts). */
+  readonly faults: LinkFaults
   /** The peers, their scores and bans, and what of them is kept in the store. */
   private readonly table: PeerTable
   private readonly learning = new Map<string, Promise<unknown>>()
@@ -138,6 +151,28 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       opts.verifyPool
     )
     this.gossip = new Gossip(this, this.service, (source) => this.syncer.isQuiet(source))
+    this.faults = new LinkFaults({ random: opts.faultRandom, now: this.now })
+    this.faults.on('change', (c) => this.faultChanged(c))
+  }
+
+  /**
+   * A link fault changed: the peer list shows it, the timeline records it, and a link that may
+   * work again is tried at once, its catch-up back-off and failed announcements forgotten (the
+   * failures were injected).
+   */
+  private faultChanged(c: FaultChange): void {
+    this.markChanged()
+    this.emit('fault', c)
+    if (this.closed || c.what === 'cut-off' || (c.what === 'link' && c.fault.paused)) return
+    for (const p of this.table.all()) {
+      if (c.what === 'link' && c.peer !== p.url) continue
+      if (this.faults.of(p.url)?.paused) continue
+      p.syncFailures = 0
+      p.retryAt = 0
+    }
+    // A peer whose announcement failed across the fault is learned again at its next request.
+    this.recentlyFailed.clear()
+    if (this.timer !== undefined) this.poll()
   }
 
   /** Begin polling peers (and connect the --peer URLs). */
@@ -199,6 +234,7 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
   info(p: PeerEntry): PeerInfo {
     this.table.settle(p)
     const tip = this.service.tip()
+    const fault = this.faults.of(p.url)
     return {
       url: p.url,
       state: this.isBanned(p) ? 'banned' : p.reachable ? 'connected' : 'unreachable',
@@ -209,7 +245,8 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       score: p.score,
       bytesIn: p.bytesIn,
       bytesOut: p.bytesOut,
-      bannedUntil: this.isBanned(p) ? p.bannedUntil : null
+      bannedUntil: this.isBanned(p) ? p.bannedUntil : null,
+      ...(fault === undefined ? {} : { fault })
     }
   }
 
@@ -247,13 +284,63 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
 
   // ---- requests ----------------------------------------------------------------------------
 
+  /**
+   * The link fault on a request going out to `url`: a failure to answer with at once (paused,
+   * cut off, lost), or nothing once its latency has passed. The latency is waited before the
+   * request goes, outside its deadline, so an injected delay never times a request out.
+   */
+  private async faultOut(url: string): Promise<PeerResponse | undefined> {
+    const d = this.faults.decide(url)
+    if (d.drop)
+      return {
+        ok: false,
+        reason: 'unreachable',
+        message: `${url}: ${d.why}`,
+        bytesIn: 0,
+        bytesOut: 0
+      }
+    if (d.delayMs === 0) return undefined
+    try {
+      await sleep(d.delayMs, undefined, { signal: this.shutdown.signal })
+      return undefined
+    } catch {
+      return {
+        ok: false,
+        reason: 'aborted',
+        message: `${url}: the node is shutting down`,
+        bytesIn: 0,
+        bytesOut: 0
+      }
+    }
+  }
+
+  /**
+   * The HTTP endpoint's side of the link faults: what to do with a request whose X-Node-Url is
+   * `sender` (the raw header; none: a person's curl or the UI, which no fault touches). Dropped
+   * for a paused, cut-off or lost request (the endpoint destroys the socket: the peer sees an
+   * unreachable node); delayed by the link's latency, but at most half this node's /status
+   * deadline: an answer held longer would run into the peer's own deadline, and the peer would
+   * score this node down for silence, which an injected fault must never cause.
+   */
+  incoming(sender: unknown): FaultDecision {
+    if (!this.faults.any || sender === undefined) return { drop: false, delayMs: 0 }
+    const d = this.faults.decide(normalizeUrl(sender))
+    if (d.drop || d.delayMs === 0) return d
+    return {
+      drop: false,
+      delayMs: Math.min(d.delayMs, Math.floor(this.limits.statusTimeoutMs / 2))
+    }
+  }
+
   /** A request to a peer (or a candidate), with our X-Node-Url; traffic is counted. */
   async request(url: string, path: string, opts: PeerRequestOptions): Promise<PeerResponse> {
-    const res = await peerRequest(url + path, {
-      ...opts,
-      headers: { [NODE_URL_HEADER]: this.selfUrl },
-      signal: this.shutdown.signal
-    })
+    const res =
+      (await this.faultOut(url)) ??
+      (await peerRequest(url + path, {
+        ...opts,
+        headers: { [NODE_URL_HEADER]: this.selfUrl },
+        signal: this.shutdown.signal
+      }))
     const p = this.table.get(url)
     if (p) {
       p.bytesIn += res.bytesIn
@@ -269,12 +356,14 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
 
   /** Fetch and check a URL's /status. */
   async probeStatus(url: string): Promise<Probe> {
-    const res = await peerRequest(url + '/status', {
-      timeoutMs: this.limits.statusTimeoutMs,
-      maxBytes: this.limits.statusMaxBytes,
-      headers: { [NODE_URL_HEADER]: this.selfUrl },
-      signal: this.shutdown.signal
-    })
+    const res =
+      (await this.faultOut(url)) ??
+      (await peerRequest(url + '/status', {
+        timeoutMs: this.limits.statusTimeoutMs,
+        maxBytes: this.limits.statusMaxBytes,
+        headers: { [NODE_URL_HEADER]: this.selfUrl },
+        signal: this.shutdown.signal
+      }))
     const p = this.table.get(url)
     if (p) {
       p.bytesIn += res.bytesIn

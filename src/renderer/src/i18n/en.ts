@@ -411,14 +411,15 @@ const en = {
   timeline: {
     title: 'Timeline',
     intro:
-      'What this node did since it started, newest first: blocks, reorganisations, transactions, refusals and peers. The newest {max} are kept, in memory.',
+      'What this node did since it started, newest first: blocks, reorganisations, transactions, refusals, peers and faults injected. The newest {max} are kept, in memory.',
     export: 'Export (JSON)',
     show: 'Show',
     groups: {
       blocks: 'Blocks',
       transactions: 'Transactions',
       refusals: 'Refusals',
-      peers: 'Peers'
+      peers: 'Peers',
+      faults: 'Faults'
     },
     more: 'Show older ({n} more)',
     empty: 'Nothing to show yet.',
@@ -435,7 +436,8 @@ const en = {
       'peer-added': 'peer added',
       'peer-dropped': 'peer dropped',
       'peer-scored': 'peer scored',
-      'peer-banned': 'peer banned'
+      'peer-banned': 'peer banned',
+      fault: 'fault'
     },
     run: 'Blocks {from} to {to} ({n}) connected, from {source}',
     block: 'Block {index} connected, from {source}',
@@ -450,6 +452,17 @@ const en = {
     peerDropped: 'Peer {peer} dropped',
     peerScored: 'Peer {peer} lost {cost} points, now {score}',
     peerBanned: 'Peer {peer} banned (lost {cost} points)',
+    faultLink: 'Fault injected on the link with {peer}: {what}',
+    faultParts: {
+      paused: 'paused',
+      latency: '{n} ms added to each request',
+      loss: '{n}% of requests lost',
+      separator: ', '
+    },
+    faultLinkHealed: 'The link with {peer} healed',
+    faultCutOff: 'This node was cut off from the nodes on this machine',
+    faultReconnected: 'This node was reconnected to the nodes on this machine',
+    faultHealed: 'Every link healed',
     toRefusals: 'Refusals',
     toPeers: 'Peers',
     sources: {
@@ -596,7 +609,41 @@ const en = {
     thisNode: 'this node',
     connected: 'connected',
     otherNetwork: 'other network',
-    blocks: '{n} block | {n} blocks'
+    blocks: '{n} block | {n} blocks',
+    linkPaused: 'link paused (fault)',
+    linkDegraded: 'link: +{ms} ms, {loss}% lost (fault)'
+  },
+  faults: {
+    title: 'Link faults',
+    hint: 'A fault is applied by this node to its own traffic with that peer, both ways; a restart heals every link. Only peers on this machine can be given one.',
+    cutOff: 'Cut this node off',
+    reconnect: 'Reconnect',
+    healAll: 'Heal all links',
+    isolated:
+      'This node is cut off from every node on this machine: nothing goes out to them, and what they send gets no answer.',
+    empty:
+      'No peer on this machine yet: add one above, or connect to a node on this machine below.',
+    peer: 'Peer',
+    state: 'Link',
+    latency: 'Latency (ms)',
+    loss: 'Loss (%)',
+    actions: 'Actions',
+    states: { ok: 'normal', paused: 'paused', cutOff: 'cut off', degraded: 'slowed or lossy' },
+    pause: 'Pause',
+    resume: 'Resume',
+    apply: 'Apply',
+    pauseLabel: 'Pause the link with {url}',
+    resumeLabel: 'Resume the link with {url}',
+    applyLabel: 'Apply latency and loss to the link with {url}',
+    latencyLabel: 'Latency of the link with {url}, in ms',
+    lossLabel: 'Loss of the link with {url}, in %',
+    range: 'Latency is a whole number of ms from 0 to {max}; loss a whole percent from 0 to 100.',
+    paused: 'Paused the link with {url}',
+    resumed: 'Resumed the link with {url}',
+    applied: 'The link with {url}: {latency} ms added, {loss}% lost',
+    cutDone: 'This node is cut off from the nodes on this machine',
+    reconnected: 'This node is reconnected to the nodes on this machine',
+    healed: 'Every link healed'
   },
   settings: {
     title: 'Settings',

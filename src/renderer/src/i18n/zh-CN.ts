@@ -383,10 +383,16 @@ const zhCN: Messages = {
   timeline: {
     title: '时间线',
     intro:
-      '本节点启动以来做过的事，最新的在前：区块、重组、交易、拒绝和对等节点。保留最新的 {max} 条，仅在内存中。',
+      '本节点启动以来做过的事，最新的在前：区块、重组、交易、拒绝、对等节点和注入的故障。保留最新的 {max} 条，仅在内存中。',
     export: '导出（JSON）',
     show: '显示',
-    groups: { blocks: '区块', transactions: '交易', refusals: '拒绝', peers: '对等节点' },
+    groups: {
+      blocks: '区块',
+      transactions: '交易',
+      refusals: '拒绝',
+      peers: '对等节点',
+      faults: '故障'
+    },
     more: '显示更早的（还有 {n} 条）',
     empty: '暂时没有内容。',
     kinds: {
@@ -401,7 +407,8 @@ const zhCN: Messages = {
       'peer-added': '节点加入',
       'peer-dropped': '节点移除',
       'peer-scored': '节点扣分',
-      'peer-banned': '节点封禁'
+      'peer-banned': '节点封禁',
+      fault: '故障'
     },
     run: '区块 {from} 至 {to}（{n} 个）已接入，来自 {source}',
     block: '区块 {index} 已接入，来自 {source}',
@@ -416,6 +423,17 @@ const zhCN: Messages = {
     peerDropped: '移除对等节点 {peer}',
     peerScored: '对等节点 {peer} 被扣 {cost} 分，现为 {score}',
     peerBanned: '对等节点 {peer} 被封禁（被扣 {cost} 分）',
+    faultLink: '在与 {peer} 的连接上注入故障：{what}',
+    faultParts: {
+      paused: '已暂停',
+      latency: '每个请求延迟 {n} ms',
+      loss: '丢失 {n}% 的请求',
+      separator: '，'
+    },
+    faultLinkHealed: '与 {peer} 的连接已恢复',
+    faultCutOff: '本节点已与本机上的其他节点断开',
+    faultReconnected: '本节点已重新连接本机上的其他节点',
+    faultHealed: '所有连接均已恢复',
     toRefusals: '拒绝记录',
     toPeers: '对等节点',
     sources: {
@@ -562,7 +580,39 @@ const zhCN: Messages = {
     thisNode: '本节点',
     connected: '已连接',
     otherNetwork: '其他网络',
-    blocks: '{n} 个区块'
+    blocks: '{n} 个区块',
+    linkPaused: '连接已暂停（故障）',
+    linkDegraded: '连接：延迟 +{ms} ms，丢失 {loss}%（故障）'
+  },
+  faults: {
+    title: '连接故障',
+    hint: '故障由本节点施加在它与该对等节点之间的往来流量上，双向生效；重启后所有连接恢复。只能对本机上的对等节点设置故障。',
+    cutOff: '断开本节点',
+    reconnect: '重新连接',
+    healAll: '恢复所有连接',
+    isolated: '本节点已与本机上的所有节点断开：不向它们发送任何请求，它们发来的请求也得不到回应。',
+    empty: '本机上还没有对等节点：可在上方添加，或在下方连接本机上的节点。',
+    peer: '对等节点',
+    state: '连接',
+    latency: '延迟（ms）',
+    loss: '丢失率（%）',
+    actions: '操作',
+    states: { ok: '正常', paused: '已暂停', cutOff: '已断开', degraded: '变慢或丢包' },
+    pause: '暂停',
+    resume: '恢复',
+    apply: '应用',
+    pauseLabel: '暂停与 {url} 的连接',
+    resumeLabel: '恢复与 {url} 的连接',
+    applyLabel: '对与 {url} 的连接应用延迟和丢失率',
+    latencyLabel: '与 {url} 的连接的延迟，单位 ms',
+    lossLabel: '与 {url} 的连接的丢失率，单位 %',
+    range: '延迟为 0 到 {max} 之间的整数 ms；丢失率为 0 到 100 之间的整数百分比。',
+    paused: '已暂停与 {url} 的连接',
+    resumed: '已恢复与 {url} 的连接',
+    applied: '与 {url} 的连接：延迟 {latency} ms，丢失 {loss}%',
+    cutDone: '本节点已与本机上的节点断开',
+    reconnected: '本节点已重新连接本机上的节点',
+    healed: '所有连接均已恢复'
   },
   settings: {
     title: '设置',

@@ -1,16 +1,31 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ApiResult, LocalNode, NodeEvent, PeerInfo, ResolveOutcome } from '@shared/api'
+import type {
+  ApiResult,
+  FaultsView,
+  LinkFault,
+  LocalNode,
+  NodeEvent,
+  PeerInfo,
+  ResolveOutcome
+} from '@shared/api'
 import { api } from '@renderer/api'
 import { tracker } from './tracker'
 
-/** Our peers, the other Blockforge nodes on this machine, and the last resolve's outcome. */
+/**
+ * Our peers, the other Blockforge nodes on this machine, the last resolve's outcome, and the
+ * lab's link faults of this node.
+ */
 export const usePeersStore = defineStore('peers', () => {
   const peers = ref<PeerInfo[]>([])
   const localNodes = ref<LocalNode[]>([])
   const discovering = ref(false)
   const lastResolve = ref<ResolveOutcome | null>(null)
-  /** URL of the peer an action is running on, or 'resolve' / 'start', to disable its button. */
+  const faults = ref<FaultsView | null>(null)
+  /**
+   * URL of the peer an action is running on, or 'resolve' / 'start' / 'isolate' / 'heal', to
+   * disable its button.
+   */
   const busy = ref<string | null>(null)
   const { loading, error, track } = tracker()
 
@@ -18,6 +33,26 @@ export const usePeersStore = defineStore('peers', () => {
     const list = await track(() => api.listPeers())
     if (list) peers.value = list
   }
+
+  async function loadFaults(): Promise<void> {
+    const f = await track(() => api.getFaults())
+    if (f) faults.value = f
+  }
+
+  /** A link-fault action: its answer is the faults as they now are. */
+  async function fault(key: string, work: () => Promise<ApiResult<FaultsView>>) {
+    busy.value = key
+    try {
+      const r = await track(work)
+      if (r?.ok) faults.value = r.value
+      return r
+    } finally {
+      busy.value = null
+    }
+  }
+  const setLinkFault = (url: string, f: LinkFault) => fault(url, () => api.setLinkFault(url, f))
+  const setIsolated = (on: boolean) => fault('isolate', () => api.setIsolated(on))
+  const healAll = () => fault('heal', () => api.healAll())
 
   async function discover(): Promise<void> {
     discovering.value = true
@@ -55,6 +90,7 @@ export const usePeersStore = defineStore('peers', () => {
 
   function applyEvent(e: NodeEvent): void {
     if (e.type === 'peers') peers.value = e.peers
+    else if (e.type === 'faults') faults.value = e.faults
   }
 
   return {
@@ -62,6 +98,7 @@ export const usePeersStore = defineStore('peers', () => {
     localNodes,
     discovering,
     lastResolve,
+    faults,
     busy,
     loading,
     error,
@@ -73,6 +110,10 @@ export const usePeersStore = defineStore('peers', () => {
     unban,
     startLocal,
     resolve,
+    loadFaults,
+    setLinkFault,
+    setIsolated,
+    healAll,
     applyEvent
   }
 })
