@@ -17,6 +17,8 @@ import {
   type NetworkName as UiNetworkName
 } from '../src/shared/api'
 import { UI_CSP, UI_CSP_HTTP } from '../src/shared/csp'
+import { DEMO_WALLET_B } from '../src/shared/api'
+import { demoAddress } from '../src/main/app/demo'
 import { MAX_PEER_URL_LENGTH, normalizeUrl } from '../src/shared/peer-url'
 import { normalizeUrl as wireNormalizeUrl } from '../src/main/p2p/wire'
 import { BadArgument, httpUrl } from '../src/main/api/guards'
@@ -90,6 +92,12 @@ describe('the other shared rules', () => {
   it('names the networks once for the node and once for the UI, and the two agree', () => {
     expectTypeOf<UiNetworkName>().toEqualTypeOf<NetworkName>()
     expect([...UI_NETWORK_NAMES]).toEqual([...NETWORK_NAMES])
+  })
+})
+
+describe('the demo wallets', () => {
+  it("gives the tour the address the demo's node B is seeded with", () => {
+    expect(DEMO_WALLET_B).toBe(demoAddress('b'))
   })
 })
 

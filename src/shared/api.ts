@@ -194,6 +194,12 @@ export interface ReorgEntry {
   source: string
 }
 
+/**
+ * The wallet address of the demo's node B (`--demo`, app/demo.ts: its seed is SHA-256 of "blockforge
+ * demo wallet B"), where the guided tour sends coins; test/one-rule.test.ts holds it equal.
+ */
+export const DEMO_WALLET_B = '8fd3e95f4f735c59cdd570c4ac979ab7a414096f'
+
 /** The most reorganisations the fork history keeps (and a page of it may ask for). */
 export const MAX_REORGS = 500
 
@@ -770,6 +776,11 @@ export interface NodeApi {
    * peer serves none (GET /forks is Blockforge's, not the protocol's).
    */
   getPeerForkTree(peerUrl: string): Promise<ApiResult<ForkTree | null>>
+  /**
+   * The guided tour: mine one block on peer `peerUrl`, a node on this machine (its GET /mine,
+   * which no link fault stops: the tour mines on both sides of a fork it made).
+   */
+  mineOnPeer(peerUrl: string): Promise<ApiResult<{ index: number; hash: string }>>
   /** The fork history, newest first. */
   listReorgs(
     offset: number,
@@ -862,6 +873,7 @@ export const API_METHODS = everyRequestMethod([
   'getTimeline',
   'getForkTree',
   'getPeerForkTree',
+  'mineOnPeer',
   'listReorgs',
   'getBlockTransactions',
   'getTransaction',

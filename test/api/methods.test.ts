@@ -50,6 +50,7 @@ describe('the table of API methods', () => {
       importBlocks: true,
       getForkTree: true,
       getPeerForkTree: true,
+      mineOnPeer: true,
       listReorgs: true,
       listRefusals: true,
       getTimeline: true,

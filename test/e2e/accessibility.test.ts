@@ -150,6 +150,7 @@ const TEXT = {
     Refusals: 'Refusals',
     Timeline: 'Timeline',
     Forks: 'Forks',
+    Tour: 'Guided tour',
     NotFound: 'Page not found',
     navSettings: 'Settings',
     ban: 'Ban',
@@ -177,6 +178,7 @@ const TEXT = {
     Refusals: '拒绝记录',
     Timeline: '时间线',
     Forks: '分叉',
+    Tour: '导览',
     NotFound: '页面不存在',
     navSettings: '设置',
     ban: '封禁',
@@ -220,6 +222,7 @@ const screens = (lang: Lang) => {
     { name: 'Refusals', route: '/refusals', heading: w.Refusals },
     { name: 'Timeline', route: '/timeline', heading: w.Timeline },
     { name: 'Forks', route: '/forks', heading: w.Forks },
+    { name: 'Tour', route: '/tour', heading: w.Tour },
     { name: 'Not found', route: '/no-such-page', heading: w.NotFound }
   ]
 }

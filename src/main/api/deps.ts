@@ -45,6 +45,8 @@ export interface PeerControl extends Pick<EventEmitter, 'on' | 'off'> {
   offerBlock(url: string, block: BlockWire): Promise<OfferOutcome | undefined>
   /** The Forks screen: peer `url`'s fork tree (null: it serves none); undefined when not a peer. */
   forkTree(url: string): Promise<ApiResult<ForkTree | null> | undefined>
+  /** The guided tour: GET /mine on peer `url`, a node on this machine; undefined when not a peer. */
+  mineOnPeer(url: string): Promise<ApiResult<{ index: number; hash: string }> | undefined>
   readonly faults: FaultControl
 }
 

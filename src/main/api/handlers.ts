@@ -6,7 +6,7 @@
  *
  * One file per area, composed here into the one handler object:
  * reads.ts (status, blocks, transactions, addresses, search), wallet.ts, mining.ts, peers.ts,
- * settings.ts, app-info.ts, faults.ts (the lab's link faults), lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), forks.ts (the fork tree and history), and events.ts (what is pushed to subscribers); status.ts is the
+ * settings.ts, app-info.ts, faults.ts (the lab's link faults), lab.ts (the block inspector), tamper.ts (the tamper lab), chain-file.ts (export and import), forks.ts (the fork tree and history), tour.ts (the guided tour's mining on a peer), and events.ts (what is pushed to subscribers); status.ts is the
  * status both getStatus and the events report, views.ts the conversions to the contract's shapes.
  */
 import type { NodeApiHandlers, NodeEvent } from '../../shared/api'
@@ -15,6 +15,7 @@ import type { UiApiDeps } from './deps'
 import { createEvents } from './events'
 import { FAULT_METHODS, faultHandlers } from './faults'
 import { FORK_METHODS, forkHandlers } from './forks'
+import { TOUR_METHODS, tourHandlers } from './tour'
 import { LAB_METHODS, labHandlers } from './lab'
 import { MINING_METHODS, miningHandlers } from './mining'
 import { PEER_METHODS, peerHandlers } from './peers'
@@ -44,7 +45,8 @@ export const API_AREAS = {
   lab: LAB_METHODS,
   tamper: TAMPER_METHODS,
   chainFile: CHAIN_FILE_METHODS,
-  forks: FORK_METHODS
+  forks: FORK_METHODS,
+  tour: TOUR_METHODS
 } as const
 
 export interface UiApi {
@@ -67,7 +69,8 @@ export function createUiApi(deps: UiApiDeps): UiApi {
     ...labHandlers(deps),
     ...tamperHandlers(deps),
     ...chainFileHandlers(deps),
-    ...forkHandlers(deps)
+    ...forkHandlers(deps),
+    ...tourHandlers(deps)
   } satisfies NodeApiHandlers
   return { api, subscribe: events.subscribe }
 }

@@ -33,9 +33,11 @@ import type {
   PeerRefusal,
   ResolveOutcome
 } from '../../shared/api'
-import type { BlockWire } from '../core'
+import { isHash, type BlockWire } from '../core'
+import { isLoopbackPeerUrl } from '../../shared/peer-url'
 import { noAnswer, peerRequest, type FailReason, type PeerResponse } from './http-client'
 import {
+  MAX_BLOCK_WIRE_BYTES,
   MAX_FORK_TREE_BYTES,
   normalizeUrl,
   parseForkTree,
@@ -61,6 +63,9 @@ import {
   SMALL_ANSWER_MAX_BYTES
 } from './types'
 import type { VerifyPool } from './verify-pool'
+
+/** How long the tour waits for a peer on this machine to mine a block (GET /mine). */
+const MINE_ON_PEER_TIMEOUT_MS = 60_000
 
 export interface PeerManagerOptions {
   /** The node, through the port peers need (types.ts). */
@@ -459,6 +464,34 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
     if (typeof tree === 'string')
       return { ok: false, error: 'bad_answer', message: `${url}: ${tree}` }
     return { ok: true, value: tree }
+  }
+
+  /**
+   * The guided tour's hand on another node of this machine: `GET /mine` on peer `url` (a control
+   * route, which that node answers loopback clients). Not traffic between the nodes, so no link
+   * fault applies to it: the tour mines on a peer it has just cut itself off from. Refused
+   * (invalid_field) for a peer not on this machine, undefined when `url` is not a peer.
+   */
+  async mineOnPeer(url: string): Promise<ApiResult<{ index: number; hash: string }> | undefined> {
+    if (this.table.get(url) === undefined) return undefined
+    if (!isLoopbackPeerUrl(url))
+      return { ok: false, error: 'invalid_field', message: `${url} is not a node on this machine` }
+    const res = await peerRequest(url + '/mine', {
+      timeoutMs: MINE_ON_PEER_TIMEOUT_MS,
+      maxBytes: MAX_BLOCK_WIRE_BYTES,
+      signal: this.shutdown.signal
+    })
+    if (!res.ok) return { ok: false, error: 'unreachable', message: `${url}/mine: ${res.message}` }
+    const j = res.json as { index?: unknown; hash?: unknown } | null
+    if (res.status !== 200 || typeof j?.index !== 'number' || !isHash(j.hash)) {
+      const why = res.status === 403 ? ' (it asks for its API token)' : ''
+      return {
+        ok: false,
+        error: 'unavailable',
+        message: `${url}/mine answered ${res.status}${why}`
+      }
+    }
+    return { ok: true, value: { index: j.index, hash: j.hash } }
   }
 
   // ---- adding and learning -----------------------------------------------------------------

@@ -39,6 +39,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/mining', name: 'mining', component: () => import('./views/MiningView.vue') },
   { path: '/peers', name: 'peers', component: () => import('./views/PeersView.vue') },
   { path: '/forks', name: 'forks', component: () => import('./views/ForksView.vue') },
+  { path: '/tour', name: 'tour', component: () => import('./views/TourView.vue') },
   { path: '/timeline', name: 'timeline', component: () => import('./views/TimelineView.vue') },
   { path: '/refusals', name: 'refusals', component: () => import('./views/RefusalsView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },

@@ -32,6 +32,7 @@ const en = {
     mining: 'Mining',
     peers: 'Peers',
     forks: 'Forks',
+    tour: 'Guided tour',
     timeline: 'Timeline',
     refusals: 'Refusals',
     settings: 'Settings',
@@ -363,6 +364,69 @@ const en = {
       mined: "this node's miner",
       local: 'this node',
       import: 'imported from a chain file'
+    }
+  },
+  tour: {
+    title: 'Guided tour',
+    intro:
+      'The classic “build a blockchain with Flask” walkthrough, step by step on this node: mine, send, register a second node, resolve; then a fork made on purpose and resolved by work. Each step says what happened and why, with this node’s own figures. `npm run demo` starts two nodes ready for it.',
+    restart: 'Start the explanations again',
+    stepTitle: 'Step {n}: {title}',
+    failed: 'This step did not go through: {why}',
+    toForks: 'See it in the fork tree',
+    end: 'That is the walkthrough, and what its Flask version leaves out: the node chooses by work, checks every signature and balance, and keeps the branch it left.',
+    mine: {
+      title: 'Mine a block',
+      what: 'The walkthrough’s GET /mine: the node looks for a proof, a number that makes its block’s SHA-256 hash start with enough zero bits, and pays itself the reward.',
+      do: 'Mine a block',
+      done: 'Block {index} was found: its hash {hash} starts with at least {bits} zero bits, as the network’s difficulty asks. Its first transaction (the coinbase) pays this wallet {reward}; the balance is now {balance}.',
+      inspect: 'Inspect its header bytes'
+    },
+    send: {
+      title: 'Send coins',
+      what: 'The walkthrough’s POST /transactions/new: a transfer of 10 coins (fee 1) to the demo’s second wallet, signed with this wallet’s key.',
+      do: 'Send 10 coins',
+      done: 'A transfer of {amount} (fee {fee}) to {to} was signed with this wallet’s private key and entered the pending pool. No block holds it yet: it has no confirmation, and could still be left out.'
+    },
+    confirm: {
+      title: 'Mine it into a block',
+      what: 'Mining again puts the pending transfer into a block: the miner takes the pool’s transfers, highest fee first.',
+      do: 'Mine again',
+      done: 'Block {index} holds the transfer: it has {n} confirmation(s). The balance is now {balance}: the new reward and the fee came back to this wallet, the 10 coins left it.'
+    },
+    peer: {
+      title: 'Register a second node',
+      what: 'The walkthrough’s POST /nodes/register: a second node on this machine (the demo’s node B, another one found here, or a new one) becomes a peer; the one with less work catches up.',
+      do: 'Register a second node',
+      waiting: 'Waiting for {url} to catch up…',
+      timeout: '{url} did not catch up within a minute',
+      done: '{url} is a peer: this node checked its /status (the same genesis block, so the same network), and it fetched the blocks it lacked; it is at block {to} too.',
+      doneStarted:
+        'A new node was started at {url} and registered: this node checked its /status, and it fetched the blocks it lacked; it is at block {to} too.'
+    },
+    resolve: {
+      title: 'Resolve',
+      what: 'The walkthrough’s GET /nodes/resolve: ask every peer for its chain and keep the one with the most work.',
+      do: 'Resolve',
+      authoritative:
+        '“Our chain is authoritative”: no peer has a chain with more work than this node’s {length} blocks.',
+      replaced:
+        '“Our chain was replaced”: a peer had a chain with more work; this node now has {length} blocks.'
+    },
+    fork: {
+      title: 'Make a fork',
+      what: 'Cut this node off from its peers (the lab’s link faults: its own traffic, both ways), then mine one block here and two on the peer. Neither sees the other’s blocks.',
+      do: 'Cut off and mine on both sides',
+      done: 'Two branches now share block {fork}: this node mined {ours} block(s) on it, {peer} mined {theirs}. Each node has its own main chain and does not know the other’s.'
+    },
+    heal: {
+      title: 'Heal, and let work decide',
+      what: 'Reconnect. The nodes exchange their tips; the one with less work fetches the other’s branch and reorganises onto it.',
+      do: 'Reconnect',
+      waiting: 'Waiting for the nodes to agree…',
+      timeout: 'No reorganisation within a minute: see the Peers screen',
+      done: 'This node switched to the branch from {source}: since block {fork} it has more work ({newWork} against {oldWork}). {out} block(s) left the main chain and {in} joined; {back} transfer(s) were offered back to the pool.',
+      work: 'Work, not length: a node adds up the work of a branch, 2 to the power of each block’s difficulty. On regtest every block has the same difficulty, so here the heavier branch is also the longer one; on main the difficulty changes every 10 blocks, and a shorter branch of harder blocks wins.'
     }
   },
   forks: {

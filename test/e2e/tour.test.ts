@@ -1,0 +1,119 @@
+/**
+ * The guided tour end to end, in Chromium against two real headless regtest nodes on this machine
+ * (as `npm run demo` starts them, not yet peers): from A's Tour screen, mine, send, mine the
+ * transfer into a block, register B (found on this machine) and watch it catch up, resolve, cut
+ * A off and mine on both sides, heal, and see A reorganise onto B's heavier branch, each step
+ * saying what happened in A's own figures; then the whole tour reworded in Chinese. Takes
+ * docs/screenshots/tour.png.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  buildRenderer,
+  callValue,
+  capture,
+  cleanUpHarness,
+  launchChromium,
+  openUi,
+  startHeadlessNode,
+  type TestNode
+} from './harness'
+
+const TIMEOUT = 30_000
+let home: string
+let a: TestNode
+let b: TestNode
+let browser: Browser
+let page: Page
+const errors: string[] = []
+
+interface Status {
+  index: number
+  tipHash: string
+}
+
+beforeAll(async () => {
+  const ui = buildRenderer()
+  home = mkdtempSync(join(tmpdir(), 'bf-e2e-tour-home-'))
+  a = await startHeadlessNode('tour-a', home, ui)
+  b = await startHeadlessNode('tour-b', home, ui)
+  browser = await launchChromium()
+  page = await openUi(browser, a, errors)
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await a?.stop()
+  await b?.stop()
+  if (home) rmSync(home, { recursive: true, force: true })
+  cleanUpHarness()
+})
+
+/** Does step `s` and returns what the tour says it did. */
+async function step(s: string): Promise<string> {
+  await page.getByTestId(`tour-do-${s}`).click()
+  const done = page.getByTestId(`tour-done-${s}`)
+  await done.waitFor({ timeout: TIMEOUT })
+  return done.innerText()
+}
+
+describe('guided tour', () => {
+  it('walks the Flask walkthrough on this node, each step saying what happened', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Guided tour' }).click()
+    await page.getByRole('heading', { name: 'Guided tour', level: 1 }).waitFor({ timeout: TIMEOUT })
+    // Only the first step can be done.
+    expect(await page.getByTestId('tour-do-send').isDisabled()).toBe(true)
+
+    expect(await step('mine')).toMatch(
+      /^Block 2 was found: its hash [0-9a-f]{8}…[0-9a-f]{4} starts with at least 8 zero bits, as the network’s difficulty asks\. Its first transaction \(the coinbase\) pays this wallet 50; the balance is now 50\./
+    )
+    expect(await step('send')).toMatch(/^A transfer of 10 \(fee 1\) to 8fd3e95f…096f was signed/)
+    expect(await step('confirm')).toMatch(
+      /^Block 3 holds the transfer: it has 1 confirmation\(s\)\. The balance is now 90:/
+    )
+    expect(await step('peer')).toMatch(
+      new RegExp(`^${b.url.replace(/[.]/g, '\\.')} is a peer: .* it is at block 3 too\\.`)
+    )
+    expect(await step('resolve')).toMatch(
+      /^“Our chain is authoritative”: no peer has a chain with more work than this node’s 3 blocks\./
+    )
+    expect(await step('fork')).toMatch(
+      /^Two branches now share block 3: this node mined 1 block\(s\) on it, http:\/\/127\.0\.0\.1:\d+ mined 2\./
+    )
+    // While cut off, neither has the other's blocks.
+    const [sa, sb] = await Promise.all([
+      callValue<Status>(a, 'getStatus'),
+      callValue<Status>(b, 'getStatus')
+    ])
+    expect([sa.index, sb.index]).toEqual([4, 5])
+
+    const healed = await step('heal')
+    expect(healed).toMatch(
+      new RegExp(
+        `^This node switched to the branch from ${b.url.replace(/[.]/g, '\\.')}: since block 3 it has more work \\(512 against 256\\)\\. 1 block\\(s\\) left the main chain and 2 joined; 0 transfer\\(s\\) were offered back to the pool\\.`
+      )
+    )
+    expect(healed).toContain('Work, not length')
+    await page.getByTestId('tour-end').waitFor()
+    expect((await callValue<Status>(a, 'getStatus')).tipHash).toBe(
+      (await callValue<Status>(b, 'getStatus')).tipHash
+    )
+    await page.getByTestId('tour-end').scrollIntoViewIfNeeded()
+    await capture(page, 'tour')
+  })
+
+  it('rewords the whole tour in Chinese', async () => {
+    await callValue(a, 'updateSettings', { language: 'zh-CN' })
+    await page.getByRole('heading', { name: '导览', level: 1 }).waitFor({ timeout: TIMEOUT })
+    expect(await page.getByTestId('tour-done-mine').innerText()).toMatch(/^找到了区块 2：/)
+    expect(await page.getByTestId('tour-reorg').innerText()).toMatch(
+      /^本节点切换到了来自 http:\/\/127\.0\.0\.1:\d+ 的分支：自区块 3 起，它的工作量更多（512 对 256）。/
+    )
+    await callValue(a, 'updateSettings', { language: 'en' })
+    await page.getByRole('heading', { name: 'Guided tour', level: 1 }).waitFor({ timeout: TIMEOUT })
+    expect(errors).toEqual([])
+  })
+})
