@@ -96,13 +96,13 @@ describe('two nodes driven from the UI', () => {
     await nav(pageB, 'Peers')
     const local = pageB.getByTestId('local-nodes')
     await local.getByRole('button', { name: `Connect ${a.url}` }).click({ timeout: TIMEOUT })
-    await pageB.getByRole('cell', { name: a.url }).waitFor({ timeout: TIMEOUT })
+    await pageB.getByRole('cell', { name: a.url, exact: true }).waitFor({ timeout: TIMEOUT })
     await local.getByText('connected', { exact: true }).waitFor({ timeout: TIMEOUT })
 
     await nav(pageA, 'Peers')
     await pageA.getByLabel('Peer URL').fill(b.url)
     await pageA.getByLabel('Peer URL').press('Enter')
-    await pageA.getByRole('cell', { name: b.url }).waitFor({ timeout: TIMEOUT })
+    await pageA.getByRole('cell', { name: b.url, exact: true }).waitFor({ timeout: TIMEOUT })
   })
 
   it('mines a block on A and shows it arriving on B, pushed', async () => {

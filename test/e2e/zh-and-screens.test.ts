@@ -75,7 +75,7 @@ describe('the UI in Simplified Chinese', () => {
 
     await page.getByLabel('节点 URL').fill(b.url)
     await page.getByLabel('节点 URL').press('Enter')
-    await page.getByRole('cell', { name: b.url }).waitFor({ timeout: TIMEOUT })
+    await page.getByRole('cell', { name: b.url, exact: true }).waitFor({ timeout: TIMEOUT })
     await page.getByRole('button', { name: '解决冲突' }).click()
     const outcome = page.getByTestId('resolve-outcome')
     await outcome.waitFor({ timeout: TIMEOUT })
