@@ -102,7 +102,9 @@ const SCREENSHOT_PROJECT: TestProjectInlineConfiguration = {
       'test/e2e/tamper.test.ts',
       'test/e2e/chain-file.test.ts',
       'test/e2e/timeline.test.ts',
-      'test/e2e/faults.test.ts'
+      'test/e2e/faults.test.ts',
+      'test/e2e/forks.test.ts',
+      'test/e2e/tour.test.ts'
     ],
     env: { UPDATE_SCREENSHOTS: '1' }
   }

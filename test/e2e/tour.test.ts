@@ -3,7 +3,8 @@
  * (as `npm run demo` starts them, not yet peers): from A's Tour screen, mine, send, mine the
  * transfer into a block, register B (found on this machine) and watch it catch up, resolve, cut
  * A off and mine on both sides, heal, and see A reorganise onto B's heavier branch, each step
- * saying what happened in A's own figures; then the whole tour reworded in Chinese. Takes
+ * saying what happened in A's own figures; the block A mined while cut off is then a side branch
+ * in its fork tree; and the whole tour is reworded in Chinese. Takes
  * docs/screenshots/tour.png.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -103,6 +104,20 @@ describe('guided tour', () => {
     )
     await page.getByTestId('tour-end').scrollIntoViewIfNeeded()
     await capture(page, 'tour')
+  })
+
+  it('shows the partition in the fork tree: the block A mined while cut off, on a side branch', async () => {
+    await page
+      .getByTestId('tour-done-heal')
+      .getByRole('link', { name: 'See it in the fork tree' })
+      .click()
+    await page.getByRole('heading', { name: 'Forks', level: 1 }).waitFor({ timeout: TIMEOUT })
+    const side = page.locator('[data-testid="fork-tree"] [data-status="side"]')
+    await expect.poll(() => side.count(), { timeout: TIMEOUT }).toBe(1)
+    expect(await side.getAttribute('aria-label')).toMatch(/: block 4, side branch, 1 transactions$/)
+    await page.getByTestId('reorgs').locator('li').first().waitFor()
+    await page.goBack()
+    await page.getByRole('heading', { name: 'Guided tour', level: 1 }).waitFor({ timeout: TIMEOUT })
   })
 
   it('rewords the whole tour in Chinese', async () => {

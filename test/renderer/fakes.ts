@@ -218,6 +218,12 @@ export function createFakeApi(): FakeApi {
       message: 'unknown'
     })),
     listRefusals: vi.fn(async () => ok({ entries: [], total: 0, sources: [], dropped: 0 })),
+    getForkTree: vi.fn(async () =>
+      ok({ tipIndex: 5, tipHash: hash(5), totalWork: '1280', blocks: [], sideOmitted: 0 })
+    ),
+    getPeerForkTree: vi.fn(async () => ok(null)),
+    listReorgs: vi.fn(async () => ok({ records: [], total: 0 })),
+    mineOnPeer: vi.fn(async () => ok({ index: 6, hash: hash(66) })),
     getTimeline: vi.fn(async () => ok([])),
     getAppInfo: vi.fn(async () => appInfo()),
     getSettings: vi.fn(async () => settings()),

@@ -1,0 +1,190 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, reactive, ref } from 'vue'
+import { DEMO_WALLET_B, type ApiResult, type ReorgEntry } from '@shared/api'
+import { isLoopbackPeerUrl } from '@shared/peer-url'
+import { api } from '@renderer/api'
+import type { Refusal } from '@renderer/i18n/outcomes'
+
+/**
+ * The guided tour's progress (views/TourView.vue): what each step found, which one runs, what it
+ * waits for and why one failed. Kept here, not in the screen, so that a person who follows a
+ * step's link (to a block, the fork tree) and comes back finds the tour where it was, and a step
+ * that waits for the nodes goes on while another screen is shown. Each step acts only through
+ * the UI API, as a person would from the other screens. Values only: the screen words them.
+ */
+export type StepId = 'mine' | 'send' | 'confirm' | 'peer' | 'resolve' | 'fork' | 'heal'
+export const TOUR_STEPS: readonly StepId[] = [
+  'mine',
+  'send',
+  'confirm',
+  'peer',
+  'resolve',
+  'fork',
+  'heal'
+]
+
+export interface TourFound {
+  mine?: { index: number; hash: string; difficulty: number; reward: number; balance: number }
+  send?: { id: string; amount: number; fee: number; recipient: string }
+  confirm?: { index: number; hash: string; confirmations: number; balance: number }
+  peer?: { url: string; started: boolean; to: number }
+  resolve?: { replaced: boolean; length: number }
+  fork?: { peer: string; fork: number; ours: string[]; theirs: string[] }
+  heal?: { record: ReorgEntry }
+}
+
+/** What a running step waits for: a peer to catch up, or the nodes to agree after healing. */
+export type TourWait = { step: 'peer'; url: string } | { step: 'heal' }
+
+/** Why a step failed: the node refused, the nodes did not get there in time, or the transport. */
+export type TourFailure =
+  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'timeout'; wait: TourWait }
+  | { kind: 'error'; message: string }
+
+/** How long a step waits for the nodes (a catch-up, a reorganisation) before it says so. */
+export const TOUR_WAIT_MS = 60_000
+/** The transfer the tour sends: to the demo's node B (app/demo.ts). */
+export const TOUR_TRANSFER = { recipient: DEMO_WALLET_B, amount: 10, fee: 1 } as const
+
+class Stop extends Error {
+  constructor(readonly failure: TourFailure) {
+    super('tour step failed')
+  }
+}
+function value<T>(r: ApiResult<T>): T {
+  if (!r.ok) throw new Stop({ kind: 'refused', refusal: r })
+  return r.value
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Asks until `check` gives a value; a timeout failure after TOUR_WAIT_MS. */
+async function until<T>(wait: TourWait, check: () => Promise<T | null>): Promise<T> {
+  const end = Date.now() + TOUR_WAIT_MS
+  for (;;) {
+    const v = await check()
+    if (v !== null) return v
+    if (Date.now() > end) throw new Stop({ kind: 'timeout', wait })
+    await sleep(500)
+  }
+}
+
+/** The one peer on this machine the tour works with: a peer already, found here, or started. */
+async function localPeer(): Promise<{ url: string; started: boolean }> {
+  const known = (await api.listPeers()).find((p) => isLoopbackPeerUrl(p.url))
+  if (known) return { url: known.url, started: false }
+  const status = await api.getStatus()
+  const local = (await api.discoverLocalNodes()).find(
+    (n) => !n.self && n.genesisHash === status.genesisHash
+  )
+  if (local) {
+    value(await api.addPeer(local.url))
+    return { url: local.url, started: false }
+  }
+  return { url: value(await api.startLocalNode()).url, started: true }
+}
+
+export const useTourStore = defineStore('tour', () => {
+  const found = reactive<TourFound>({})
+  const failed = reactive<Partial<Record<StepId, TourFailure>>>({})
+  const busy = ref<StepId | null>(null)
+  const waiting = ref<TourWait | null>(null)
+  /** The first step not done yet: the only one that can be done now. */
+  const current = computed(() => TOUR_STEPS.find((s) => found[s] === undefined) ?? null)
+
+  const balance = async (): Promise<number> => (await api.getWallet()).balance
+
+  const RUN: Record<StepId, () => Promise<void>> = {
+    async mine() {
+      const b = value(await api.mineOnce())
+      found.mine = {
+        index: b.index,
+        hash: b.hash,
+        difficulty: b.difficulty,
+        reward: b.reward,
+        balance: await balance()
+      }
+    },
+    async send() {
+      const { id } = value(await api.sendTransaction({ ...TOUR_TRANSFER }))
+      found.send = { id, ...TOUR_TRANSFER }
+    },
+    async confirm() {
+      const b = value(await api.mineOnce())
+      const tx = value(await api.getTransaction(found.send!.id))
+      found.confirm = {
+        index: tx.blockIndex ?? b.index,
+        hash: tx.blockHash ?? b.hash,
+        confirmations: tx.confirmations,
+        balance: await balance()
+      }
+    },
+    async peer() {
+      const { url, started } = await localPeer()
+      const tip = (await api.getStatus()).index
+      const wait: TourWait = { step: 'peer', url }
+      waiting.value = wait
+      const to = await until(wait, async () => {
+        const p = (await api.listPeers()).find((x) => x.url === url)
+        return p && p.tipIndex !== null && p.tipIndex >= tip ? p.tipIndex : null
+      })
+      found.peer = { url, started, to }
+    },
+    async resolve() {
+      const r = value(await api.resolve())
+      found.resolve = { replaced: r.replaced, length: r.length }
+    },
+    async fork() {
+      const peer = found.peer!.url
+      const fork = (await api.getStatus()).index
+      value(await api.setIsolated(true))
+      const ours = [value(await api.mineOnce()).hash]
+      const theirs: string[] = []
+      for (let i = 0; i < 2; i++) theirs.push(value(await api.mineOnPeer(peer)).hash)
+      found.fork = { peer, fork, ours, theirs }
+    },
+    async heal() {
+      const before = value(await api.listReorgs(0, 1)).total
+      value(await api.setIsolated(false))
+      const wait: TourWait = { step: 'heal' }
+      waiting.value = wait
+      const record = await until(wait, async () => {
+        const page = value(await api.listReorgs(0, 1))
+        return page.total > before ? page.records[0] : null
+      })
+      found.heal = { record }
+    }
+  }
+
+  /** Does `step`, if it is the current one and nothing runs; true when it was done. */
+  async function run(step: StepId): Promise<boolean> {
+    if (busy.value !== null || current.value !== step) return false
+    busy.value = step
+    delete failed[step]
+    try {
+      await RUN[step]()
+      return true
+    } catch (e) {
+      failed[step] =
+        e instanceof Stop
+          ? e.failure
+          : { kind: 'error', message: e instanceof Error ? e.message : String(e) }
+      return false
+    } finally {
+      busy.value = null
+      waiting.value = null
+    }
+  }
+
+  /** Starts the tour's explanations again; the chain it made stays (a fresh one: `npm run demo`). */
+  function restart(): void {
+    if (busy.value !== null) return
+    for (const s of TOUR_STEPS) {
+      delete found[s]
+      delete failed[s]
+    }
+  }
+
+  return { found, failed, busy, waiting, current, run, restart }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useTourStore, import.meta.hot))
