@@ -145,7 +145,11 @@ async function main(): Promise<void> {
       )
     } catch (e) {
       await closeAll()
-      fatal(whyNot(e, c))
+      fatal(
+        cfg.demo && nodes.length === 1
+          ? `demo node B (port ${c.port}): ${whyNot(e, c)}`
+          : whyNot(e, c)
+      )
       process.exit(1)
     }
   }
@@ -181,6 +185,9 @@ async function main(): Promise<void> {
   }
   if (cfg.demo) {
     const [a, b] = nodes
+    // The first-run screen says to back up a wallet that is the only copy of its key: a demo's is
+    // made from a public seed and emptied at every start, and the tour is what a class opens.
+    for (const n of nodes) await n.api.updateSettings({ welcomeSeen: true })
     process.stdout.write(
       `demo: node A at ${a.url} (wallet ${demoAddress('a')}), node B at ${b.url} (wallet ${demoAddress('b')}), ` +
         `on fresh regtest chains in ${cfg.dataDir}; not peers yet. The guided tour: ${a.url}/#/tour\n`

@@ -26,6 +26,19 @@ import {
 import { freshChain } from '../helpers/fresh-chain'
 
 describe('orphans', () => {
+  it('holds no orphan that could never connect: below the genesis, or dated past what any node accepts', () => {
+    const c = freshChain()
+    const blocks = buildChain(3)
+    const { hash: _h, proof: _p, ...b } = blocks[2]
+    const low = remine({ ...b, index: 1 })
+    expect(c.chain.submit(low)).toMatchObject({ kind: 'invalid', code: 'bad_index' })
+    const late = remine({ ...b, timestamp: Date.now() + REGTEST.params.maxFutureMs + 60_000 })
+    expect(c.chain.submit(late)).toMatchObject({ kind: 'invalid', code: 'time_too_new' })
+    expect(c.chain.orphanCount()).toBe(0)
+    // The block itself, its parent unknown, is held.
+    expect(c.chain.submit(blocks[2])).toMatchObject({ kind: 'orphan' })
+  })
+
   it('connects blocks delivered in reverse order once their first parent arrives', () => {
     const c = freshChain()
     const blocks = buildChain(12)

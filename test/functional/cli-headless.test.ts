@@ -9,7 +9,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { findFreePort } from '../../src/main/app/config'
 import { demoAddress } from '../../src/main/app/demo'
 import { DB_FILE } from '../../src/main/store/sqlite-store'
@@ -167,6 +167,7 @@ describe('headless command line', () => {
     const root = join(dir(), 'demo')
     for (let round = 0; round < 2; round++) {
       const run = runCli(['--demo', '--port', '0', '--data-dir', root, '--log-level', 'warn'], env)
+      onTestFinished(() => void run.child.kill('SIGKILL'))
       const a = await run.listening
       await waitFor(() => run.stdout.some((l) => l.startsWith('demo: ')), 'the demo line')
       const line = run.stdout.find((l) => l.startsWith('demo: '))!
@@ -189,6 +190,20 @@ describe('headless command line', () => {
     }
   })
 
+  it('--demo refuses, before emptying anything, a demo folder another demo runs on', async () => {
+    const root = join(dir(), 'demo')
+    const first = runCli(['--demo', '--port', '0', '--data-dir', root, '--log-level', 'warn'], env)
+    onTestFinished(() => void first.child.kill('SIGKILL'))
+    const a = await first.listening
+    expect((await http(a, '/mine')).status).toBe(200)
+    expect(await fails(runCli(['--demo', '--port', '0', '--data-dir', root], env))).toMatch(
+      /the demo in .* is running in another process; stop it first/
+    )
+    // The first demo's chain is whole.
+    expect((await http(a, '/status')).body).toMatchObject({ index: 2 })
+    await stop(first, 'SIGINT')
+  })
+
   it('--demo refuses main and a folder that is not the demo’s, in one line', async () => {
     expect(await fails(runCli(['--demo', '--network', 'main'], env))).toMatch(
       /--demo runs regtest nodes: leave out --network/
@@ -199,5 +214,11 @@ describe('headless command line', () => {
       /is not empty and is not a Blockforge demo folder/
     )
     expect(existsSync(join(other, 'precious.txt'))).toBe(true)
+    expect(await fails(runCli(['--demo', '--data-dir', join(other, 'precious.txt')], env))).toMatch(
+      /precious\.txt is a file, not a folder/
+    )
+    expect(await fails(runCli(['--demo', '--port', '65535'], env))).toMatch(
+      /--demo needs a --port below 65535/
+    )
   })
 })

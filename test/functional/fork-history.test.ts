@@ -133,6 +133,10 @@ describe('fork history across nodes', () => {
     // B draws A's tree (A is its peer: it learned A from A's requests).
     await waitFor(() => b.node.peers.urls().includes(a.url), 'B to know A')
     expect(value(await b.node.api.getPeerForkTree(a.url))).toEqual(own)
+    // Seen while B is cut off from A: looking at a peer's tree is not traffic between the nodes.
+    value(await b.node.api.setIsolated(true))
+    expect(value(await b.node.api.getPeerForkTree(a.url + '/'))).toEqual(own)
+    value(await b.node.api.healAll())
     // Only a peer's: another URL is refused without a request.
     expect(await b.node.api.getPeerForkTree('http://127.0.0.1:1')).toMatchObject({
       ok: false,

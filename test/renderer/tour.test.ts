@@ -11,7 +11,8 @@ import { flushPromises } from '@vue/test-utils'
 import { api } from '@renderer/api'
 import TourView from '@renderer/views/TourView.vue'
 import { useTourStore } from '@renderer/stores/tour'
-import type { FakeApi } from './fakes'
+import { useChainStore } from '@renderer/stores/chain'
+import { status, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
 vi.mock('@renderer/api', async () => ({
@@ -83,5 +84,61 @@ describe('guided tour', () => {
     await flushPromises()
     expect(again.wrapper.find('[data-testid="tour-done-mine"]').exists()).toBe(false)
     expect(again.wrapper.find('[data-testid="tour-failed-peer"]').exists()).toBe(false)
+  })
+
+  it('heals counting from the fork: a reorganisation that came before the click still ends it', async () => {
+    const tour = useTourStore()
+    tour.found.mine = { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 }
+    tour.found.send = { id: 'b'.repeat(64), amount: 10, fee: 1, recipient: 'c'.repeat(40) }
+    tour.found.confirm = { index: 3, hash: 'd'.repeat(64), confirmations: 1, balance: 90 }
+    tour.found.peer = { url: 'http://127.0.0.1:5001', started: false, to: 3 }
+    tour.found.resolve = { replaced: false, length: 3 }
+    tour.found.fork = {
+      peer: 'http://127.0.0.1:5001',
+      fork: 3,
+      ours: ['e'.repeat(64)],
+      theirs: ['f'.repeat(64), '1'.repeat(64)],
+      reorgs: 0
+    }
+    // The links were healed on the Peers screen before the tour's button: the record is there.
+    const record = {
+      seq: 1,
+      at: 1,
+      forkIndex: 3,
+      forkHash: 'd'.repeat(64),
+      oldTip: { hash: 'e'.repeat(64), index: 4 },
+      newTip: { hash: '1'.repeat(64), index: 5 },
+      oldWork: '256',
+      newWork: '512',
+      disconnected: ['e'.repeat(64)],
+      disconnectedCount: 1,
+      connected: ['f'.repeat(64), '1'.repeat(64)],
+      connectedCount: 2,
+      txsDisconnected: 0,
+      txsConnected: 0,
+      txsBack: [],
+      txsBackCount: 0,
+      source: 'http://127.0.0.1:5001'
+    }
+    fake.listReorgs.mockResolvedValue({ ok: true, value: { records: [record], total: 1 } })
+    const { wrapper } = await mountInApp(TourView, { path: '/tour' })
+    await click(wrapper, 'heal')
+    expect(fake.healAll).toHaveBeenCalled()
+    expect(wrapper.find('[data-testid="tour-reorg"]').text()).toMatch(
+      /^This node switched to the branch from http:\/\/127\.0\.0\.1:5001: since block 3 it has more work \(512 against 256\)/
+    )
+  })
+
+  it('runs on regtest only: on main it says why, and no step can be done', async () => {
+    fake.getStatus.mockResolvedValue(status({ network: 'main' }))
+    // As the app's shell does before any screen.
+    await useChainStore().load()
+    const { wrapper } = await mountInApp(TourView, { path: '/tour' })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="tour-main"]').text()).toContain('regtest nodes only')
+    expect(wrapper.find('[data-testid="tour-do-mine"]').attributes('disabled')).toBeDefined()
+    // Asked anyway (the store, as another screen could), it refuses before mining anything.
+    expect(await useTourStore().run('mine')).toBe(false)
+    expect(fake.mineOnce).not.toHaveBeenCalled()
   })
 })

@@ -237,6 +237,11 @@ export function parseCommandLine(
     if (networkGiven && network !== 'regtest')
       return { kind: 'error', message: '--demo runs regtest nodes: leave out --network' }
     network = 'regtest'
+    if (port === 65535)
+      return {
+        kind: 'error',
+        message: '--demo needs a --port below 65535: node B takes the next one'
+      }
   }
   return {
     kind: 'run',

@@ -10,9 +10,10 @@
  * protocol refuses a block from too far in the future or not after its parents' median time.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addressOf, publicKeyFromSeed } from '../core'
+import { DB_FILE, openHandle, StoreLockedError } from '../store/open'
 import { WALLET_FILE } from '../wallet/wallet'
 
 /** What marks a folder as the demo's, and so safe to empty. */
@@ -32,11 +33,35 @@ export function demoAddress(n: DemoNode): string {
 }
 
 export class DemoFolderError extends Error {
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    why = `is not empty and is not a Blockforge demo folder (it has no ${DEMO_MARKER})`
+  ) {
     super(
-      `${dir} is not empty and is not a Blockforge demo folder (it has no ${DEMO_MARKER}); the demo empties its folder at every start, so it will not use this one: pass --data-dir <a new or empty folder>`
+      `${dir} ${why}; the demo empties its folder at every start, so it will not use this one: pass --data-dir <a new or empty folder>`
     )
     this.name = 'DemoFolderError'
+  }
+}
+
+/** Another process runs a node on a data dir of this demo folder (a demo started before). */
+export class DemoInUseError extends Error {
+  constructor(root: string) {
+    super(
+      `the demo in ${root} is running in another process; stop it first (Ctrl-C where it runs), or pass --data-dir <another folder> to run a second demo`
+    )
+    this.name = 'DemoInUseError'
+  }
+}
+
+/** Throws DemoInUseError when a node of another process holds `dir`'s store (its exclusive lock). */
+function assertNotRunning(root: string, dir: string): void {
+  if (!existsSync(join(dir, DB_FILE))) return
+  try {
+    openHandle(dir).db.close()
+  } catch (e) {
+    if (e instanceof StoreLockedError) throw new DemoInUseError(root)
+    // A damaged or foreign file is the demo's own leftover: it is emptied below.
   }
 }
 
@@ -45,8 +70,12 @@ export class DemoFolderError extends Error {
  * data dir for each node holding its seeded wallet. Returns the two data dirs.
  */
 export function prepareDemo(root: string): Record<DemoNode, string> {
+  if (existsSync(root) && !statSync(root).isDirectory())
+    throw new DemoFolderError(root, 'is a file, not a folder')
   if (existsSync(root) && readdirSync(root).length > 0 && !existsSync(join(root, DEMO_MARKER)))
     throw new DemoFolderError(root)
+  // Nothing is emptied while a demo runs on the folder: its nodes would go on over deleted files.
+  for (const n of DEMO_NODES) assertNotRunning(root, join(root, n))
   mkdirSync(root, { recursive: true })
   writeFileSync(join(root, DEMO_MARKER), 'Blockforge demo: emptied at every `--demo` start\n')
   const dirs = {} as Record<DemoNode, string>

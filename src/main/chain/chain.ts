@@ -253,6 +253,13 @@ export class Chain {
     ) {
       return fail('bad_pow', `the hash does not meet difficulty ${block.difficulty}`)
     }
+    // Two rules a block's parent is not needed for, checked before one is held: an orphan below
+    // the genesis, or dated past what any node accepts, could never connect, and held it would be
+    // drawn in every fork tree and served on GET /forks.
+    if (block.index <= this.network.genesis.index)
+      return fail('bad_index', `index ${block.index} is not above the genesis block's`)
+    if (block.timestamp > this.now() + this.network.params.maxFutureMs)
+      return fail('time_too_new', 'the block is dated too far in the future')
     return { ok: true, value: undefined }
   }
 

@@ -442,15 +442,19 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
   }
 
   /**
-   * The lab's Forks screen: peer `url`'s fork tree (GET /forks, Blockforge's own route); null
+   * The lab's Forks screen: peer `rawUrl`'s fork tree (GET /forks, Blockforge's own route); null
    * when the peer does not serve one (another implementation, or an older Blockforge), undefined
    * when `url` is not a peer. Asked for by a person, so a bad answer is said, not scored.
    */
-  async forkTree(url: string): Promise<ApiResult<ForkTree | null> | undefined> {
+  async forkTree(rawUrl: string): Promise<ApiResult<ForkTree | null> | undefined> {
+    const url = normalizeUrl(rawUrl) ?? rawUrl
     if (this.table.get(url) === undefined) return undefined
-    const res = await this.request(url, '/forks', {
+    // A person looking at both sides of a fork, not traffic between the nodes: no link fault
+    // applies (the tour shows a peer's tree while this node is cut off from it).
+    const res = await peerRequest(url + '/forks', {
       timeoutMs: 2 * this.limits.statusTimeoutMs,
-      maxBytes: MAX_FORK_TREE_BYTES
+      maxBytes: MAX_FORK_TREE_BYTES,
+      signal: this.shutdown.signal
     })
     if (res.status === 404) return { ok: true, value: null }
     if (!res.ok) {
@@ -472,7 +476,10 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
    * fault applies to it: the tour mines on a peer it has just cut itself off from. Refused
    * (invalid_field) for a peer not on this machine, undefined when `url` is not a peer.
    */
-  async mineOnPeer(url: string): Promise<ApiResult<{ index: number; hash: string }> | undefined> {
+  async mineOnPeer(
+    rawUrl: string
+  ): Promise<ApiResult<{ index: number; hash: string }> | undefined> {
+    const url = normalizeUrl(rawUrl) ?? rawUrl
     if (this.table.get(url) === undefined) return undefined
     if (!isLoopbackPeerUrl(url))
       return { ok: false, error: 'invalid_field', message: `${url} is not a node on this machine` }

@@ -373,6 +373,9 @@ const en = {
     restart: 'Start the explanations again',
     stepTitle: 'Step {n}: {title}',
     failed: 'This step did not go through: {why}',
+    toForksBeside: 'See both sides in the fork tree, this node’s beside the peer’s',
+    notRegtest:
+      'The tour runs on regtest nodes only: it sends coins to the demo’s wallet B, whose key anyone can make. Start the demo with `npm run demo`, or a node with --network regtest.',
     toForks: 'See it in the fork tree',
     end: 'That is the walkthrough, and what its Flask version leaves out: the node chooses by work, checks every signature and balance, and keeps the branch it left.',
     mine: {

@@ -345,6 +345,9 @@ const zhCN: Messages = {
     restart: '重新开始讲解',
     stepTitle: '第 {n} 步：{title}',
     failed: '这一步没有完成：{why}',
+    toForksBeside: '在分叉树中查看两边：本节点的与对等节点的并列',
+    notRegtest:
+      '导览只在回归测试网节点上运行：它会向演示的钱包 B 转账，而任何人都能生成这个钱包的密钥。请用 `npm run demo` 启动演示，或用 --network regtest 启动节点。',
     toForks: '在分叉树中查看',
     end: '教程到此结束，这也是 Flask 版本省略的部分：节点按工作量选择链，检查每一个签名和余额，并保留它离开的分支。',
     mine: {

@@ -29,7 +29,8 @@ export interface TourFound {
   confirm?: { index: number; hash: string; confirmations: number; balance: number }
   peer?: { url: string; started: boolean; to: number }
   resolve?: { replaced: boolean; length: number }
-  fork?: { peer: string; fork: number; ours: string[]; theirs: string[] }
+  /** `reorgs`: the fork history's length when the fork was made (heal waits for one more). */
+  fork?: { peer: string; fork: number; ours: string[]; theirs: string[]; reorgs: number }
   heal?: { record: ReorgEntry }
 }
 
@@ -39,6 +40,7 @@ export type TourWait = { step: 'peer'; url: string } | { step: 'heal' }
 /** Why a step failed: the node refused, the nodes did not get there in time, or the transport. */
 export type TourFailure =
   | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'not-regtest' }
   | { kind: 'timeout'; wait: TourWait }
   | { kind: 'error'; message: string }
 
@@ -70,7 +72,10 @@ async function until<T>(wait: TourWait, check: () => Promise<T | null>): Promise
 
 /** The one peer on this machine the tour works with: a peer already, found here, or started. */
 async function localPeer(): Promise<{ url: string; started: boolean }> {
-  const known = (await api.listPeers()).find((p) => isLoopbackPeerUrl(p.url))
+  // A peer this node reaches: one left in the list by a node that has since stopped is passed by.
+  const known = (await api.listPeers()).find(
+    (p) => isLoopbackPeerUrl(p.url) && p.state === 'connected'
+  )
   if (known) return { url: known.url, started: false }
   const status = await api.getStatus()
   const local = (await api.discoverLocalNodes()).find(
@@ -136,15 +141,19 @@ export const useTourStore = defineStore('tour', () => {
     async fork() {
       const peer = found.peer!.url
       const fork = (await api.getStatus()).index
+      const reorgs = value(await api.listReorgs(0, 1)).total
       value(await api.setIsolated(true))
       const ours = [value(await api.mineOnce()).hash]
       const theirs: string[] = []
       for (let i = 0; i < 2; i++) theirs.push(value(await api.mineOnPeer(peer)).hash)
-      found.fork = { peer, fork, ours, theirs }
+      found.fork = { peer, fork, ours, theirs, reorgs }
     },
     async heal() {
-      const before = value(await api.listReorgs(0, 1)).total
-      value(await api.setIsolated(false))
+      // Counted from the fork, not from this click: the links may have been healed already
+      // (Peers → Link faults), and the reorganisation with them.
+      const before = found.fork!.reorgs
+      // Every fault goes: the cut-off the tour made, and any link fault set meanwhile.
+      value(await api.healAll())
       const wait: TourWait = { step: 'heal' }
       waiting.value = wait
       const record = await until(wait, async () => {
@@ -161,6 +170,8 @@ export const useTourStore = defineStore('tour', () => {
     busy.value = step
     delete failed[step]
     try {
+      // Regtest only: on main the tour would send coins to the demo's wallet, whose seed is public.
+      if ((await api.getStatus()).network !== 'regtest') throw new Stop({ kind: 'not-regtest' })
       await RUN[step]()
       return true
     } catch (e) {
