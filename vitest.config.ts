@@ -80,7 +80,14 @@ const TEST_PROJECTS: TestProjectInlineConfiguration[] = [
       name: 'slow',
       include: ['test/**/*.test.ts'],
       exclude: UNIT,
-      sequence: { groupOrder: 1 }
+      sequence: { groupOrder: 1 },
+      // In CI a failed test of these is run once more before it fails the run. Twice on one day,
+      // in a run of the whole suite and in a run of test/e2e, a Chromium end-to-end test waited
+      // 20-30 s in vain for the first element of a screen (the Peers screen's link faults, the
+      // block inspector), and the file's later tests passed on the same page; the same files
+      // passed when run again. The cause is not found; a real failure still fails twice. Locally
+      // (no CI) nothing is retried, so a flake shows.
+      retry: process.env.CI ? 1 : 0
     }
   }
 ]
