@@ -72,5 +72,18 @@ export function useFormat() {
   const ago = (ms: number | null, now = Date.now()): string =>
     ms === null ? t('common.never') : t('common.ago', { t: duration(now - ms) })
 
-  return { number, coins, time, duration, ago, hashRate: formatHashRate, bytes: formatBytes }
+  /** Who sent something: a peer's URL as it is; 'http', 'wallet', 'mined', 'import'… worded. */
+  const source = (s: string | undefined): string =>
+    s === undefined ? '' : /^https?:\/\//.test(s) ? s : t(`timeline.sources.${s}`)
+
+  return {
+    number,
+    coins,
+    time,
+    duration,
+    ago,
+    source,
+    hashRate: formatHashRate,
+    bytes: formatBytes
+  }
 }
