@@ -179,9 +179,22 @@ function writeU64(buf: Buffer, value: number, offset: number): void {
   buf.writeUInt32BE(value >>> 0, offset + 4)
 }
 
+/**
+ * Writes the bytes of hex string `hex` into `buf` at `offset`, exactly `size` of them: what hex
+ * decoding gives (it stops at the first character that is not hex, as Buffer.from does), then
+ * zeros. The same bytes as copying Buffer.from(hex, 'hex') into a zeroed buffer, where a longer
+ * value's spill was always overwritten by the field after it; without the temporary Buffer or the
+ * zero-filled allocation, which a catch-up made thousands of times (issue 12).
+ */
+function writeHex(buf: Buffer, hex: string, offset: number, size: number): void {
+  const n = buf.write(hex, offset, size, 'hex')
+  if (n < size) buf.fill(0, offset + n, offset + size)
+}
+
 /** Address bytes for signing: the coinbase sender "0" is 20 zero bytes (PROTOCOL §1). */
-function addressBytes(a: string): Buffer {
-  return a === COINBASE_SENDER ? Buffer.alloc(20) : Buffer.from(a, 'hex')
+function writeAddress(buf: Buffer, a: string, offset: number): void {
+  if (a === COINBASE_SENDER) buf.fill(0, offset, offset + 20)
+  else writeHex(buf, a, offset, 20)
 }
 
 const BFTX = Buffer.from('BFTX', 'ascii')
@@ -191,11 +204,12 @@ export function txSigningBytes(
   tx: Pick<Transaction, 'sender' | 'recipient' | 'amount' | 'fee' | 'nonce'>,
   genesisHash: string
 ): Buffer {
-  const buf = Buffer.alloc(100)
+  // From Node's shared pool: every byte is written below.
+  const buf = Buffer.allocUnsafe(100)
   BFTX.copy(buf, 0)
-  Buffer.from(genesisHash, 'hex').copy(buf, 4)
-  addressBytes(tx.sender).copy(buf, 36)
-  addressBytes(tx.recipient).copy(buf, 56)
+  writeHex(buf, genesisHash, 4, 32)
+  writeAddress(buf, tx.sender, 36)
+  writeAddress(buf, tx.recipient, 56)
   writeU64(buf, tx.amount, 76)
   writeU64(buf, tx.fee, 84)
   writeU64(buf, tx.nonce, 92)
@@ -216,12 +230,13 @@ export const PROOF_OFFSET = 88
 
 /** PROTOCOL §4: the 96 header bytes. */
 export function headerBytes(h: BlockHeader): Buffer {
-  const buf = Buffer.alloc(HEADER_BYTES)
+  // From Node's shared pool: every byte is written below.
+  const buf = Buffer.allocUnsafe(HEADER_BYTES)
   buf.writeUInt32BE(h.version, 0)
   writeU64(buf, h.index, 4)
   writeU64(buf, h.timestamp, 12)
-  Buffer.from(h.previousHash, 'hex').copy(buf, 20)
-  Buffer.from(h.merkleRoot, 'hex').copy(buf, 52)
+  writeHex(buf, h.previousHash, 20, 32)
+  writeHex(buf, h.merkleRoot, 52, 32)
   buf.writeUInt32BE(h.difficulty, 84)
   writeU64(buf, h.proof, PROOF_OFFSET)
   return buf

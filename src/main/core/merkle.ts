@@ -1,4 +1,4 @@
-import { sha256 } from './crypto'
+import { sha256, sha256Hex } from './crypto'
 
 const LEAF = Buffer.from([0])
 const NODE = Buffer.from([1])
@@ -21,6 +21,8 @@ function mth(leaves: readonly Buffer[], from: number, to: number): Buffer {
 /** PROTOCOL §4: the RFC 6962 Merkle tree hash over transaction ids (hex), in block order. */
 export function merkleRoot(ids: readonly string[]): string {
   const leaves = ids.map((id) => Buffer.from(id, 'hex'))
+  // One transaction (every coinbase-only block): the root is its leaf hash, as hex at once.
+  if (leaves.length === 1) return sha256Hex(LEAF, leaves[0])
   return mth(leaves, 0, leaves.length).toString('hex')
 }
 
