@@ -20,7 +20,7 @@ export async function mountInApp(
   const i18n = createAppI18n('en')
   const Host = defineComponent({
     setup: () => () =>
-      h(NConfigProvider, null, () =>
+      h(NConfigProvider, { inlineThemeDisabled: true }, () =>
         h(NMessageProvider, null, () =>
           h(NDialogProvider, null, () => h(component, options.props ?? {}))
         )
