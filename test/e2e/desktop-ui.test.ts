@@ -391,7 +391,7 @@ describe('two nodes driven from the UI', () => {
     await nav(pageA, 'Chain')
     await pageA
       .getByTestId('reorg')
-      .getByText(/Reorganisation at block \d+: 1 block\(s\) left the main chain, 2 joined it\./)
+      .getByText(/Reorganisation at block \d+: 1 block left the main chain, 2 joined it\./)
       .waitFor({ timeout: TIMEOUT })
     // A's own block is still drawn, now on a side branch.
     await pageA.locator('svg a[aria-label*="side branch"]').first().waitFor({ timeout: TIMEOUT })

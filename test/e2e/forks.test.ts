@@ -82,11 +82,11 @@ describe('forks', () => {
       .poll(() => entry.innerText(), { timeout: TIMEOUT })
       .toMatch(
         new RegExp(
-          `Block 4, from ${b.url.replace(/[.]/g, '\\.')}, made its branch the main chain: since block 1, where the branches meet, it had more work \\([\\d,]+ against [\\d,]+\\)\\. 2 block\\(s\\) with 1 transfer\\(s\\) left the main chain, 3 with 0 joined, and 1 transfer\\(s\\) were offered back`
+          `Block 4, from ${b.url.replace(/[.]/g, '\\.')}, made its branch the main chain: since block 1, where the branches meet, it had more work \\([\\d,]+ against [\\d,]+\\)\\. 2 blocks with 1 transfer left the main chain, 3 blocks with 0 transfers joined, and the pending pool was offered 1 transfer back`
         )
       )
     expect(await page.getByTestId('fork-summary').innerText()).toMatch(
-      /^Main chain to block 5; 2 side block\(s\); 0 orphan\(s\)\./
+      /^Main chain to block 5; 2 side blocks; 0 orphans\./
     )
 
     // Marking it draws its blocks (the two that left, the three that joined) heavier.
@@ -112,7 +112,7 @@ describe('forks', () => {
     await peerTree.waitFor({ timeout: TIMEOUT })
     // B never left its chain: its tree is the main chain alone, ending where A's does.
     expect(await page.getByTestId('peer-fork-summary').innerText()).toBe(
-      'Main chain to block 5; 0 side block(s); 0 orphan(s). Its tip is this node’s.'
+      'Main chain to block 5; 0 side blocks; 0 orphans. Its tip is this node’s.'
     )
     expect(await peerTree.locator('[data-status="side"]').count()).toBe(0)
     expect(await peerTree.locator('[data-status="main"]').count()).toBeGreaterThan(0)

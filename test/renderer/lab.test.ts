@@ -50,7 +50,7 @@ describe('the lab', () => {
     })
     const { wrapper } = await mountInApp(TimelineView)
     expect(wrapper.find('[data-kind="reorg"]').text()).toContain(
-      'Reorganised after block 31: since the fork, the branch from http://127.0.0.1:5001 had more work (512 against 256); 1 block(s) left the main chain, 2 joined, and 3 transfer(s) were offered back to the pool'
+      'Reorganised after block 31: since the fork, the branch from http://127.0.0.1:5001 had more work (512 against 256); 1 block left the main chain, 2 joined, and the pool was offered 3 transfers back'
     )
   })
 

@@ -77,7 +77,7 @@ describe('guided tour', () => {
     // Back on the screen: the steps done are still done, the failure still said.
     const again = await mountInApp(TourView, { path: '/tour' })
     expect(again.wrapper.find('[data-testid="tour-done-confirm"]').text()).toMatch(
-      /^Block 3 holds the transfer: it has 1 confirmation\(s\)\. The balance is now 90/
+      /^Block 3 holds the transfer: it has 1 confirmation\. The balance is now 90/
     )
     expect(again.wrapper.find('[data-testid="tour-failed-peer"]').exists()).toBe(true)
     await again.wrapper.find('[data-testid="tour-restart"]').trigger('click')

@@ -438,7 +438,7 @@ describe('ChainView', () => {
     })
     await flushPromises()
     expect(wrapper.find('[data-testid="reorg"]').text()).toContain(
-      'Reorganisation at block 4: 1 block(s) left the main chain, 1 joined it.'
+      'Reorganisation at block 4: 1 block left the main chain, 1 joined it.'
     )
     fake.getChainView.mockResolvedValue([])
   })

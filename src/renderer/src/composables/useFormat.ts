@@ -57,6 +57,12 @@ export function useFormat() {
 
   const coins = (n: number): string => t('common.coins', { n: number(n) }, n)
 
+  /** A count with its noun, "1 block" or "3 blocks" (in Chinese, with its measure word). */
+  const count = (
+    noun: 'blocks' | 'transfers' | 'confirmations' | 'sideBlocks' | 'orphans',
+    n: number
+  ): string => t(`common.${noun}`, { n: number(n) }, n)
+
   const time = (ms: number | null): string =>
     ms === null ? t('common.never') : timeFormat(locale.value).format(ms)
 
@@ -79,6 +85,7 @@ export function useFormat() {
   return {
     number,
     coins,
+    count,
     time,
     duration,
     ago,

@@ -49,6 +49,13 @@ const en = {
     error: 'Something went wrong',
     never: 'never',
     coins: '{n} coin | {n} coins',
+    // A count with its noun, singular or plural (useFormat().count): English sentences take these
+    // whole; the Chinese ones put the number beside their own measure word.
+    blocks: '{n} block | {n} blocks',
+    transfers: '{n} transfer | {n} transfers',
+    confirmations: '{n} confirmation | {n} confirmations',
+    sideBlocks: '{n} side block | {n} side blocks',
+    orphans: '{n} orphan | {n} orphans',
     ago: '{t} ago',
     milliseconds: '{n} ms',
     seconds: '{n} s',
@@ -104,7 +111,7 @@ const en = {
     listTitle: 'All main-chain blocks',
     listHint: '{n} blocks, newest first',
     reorg:
-      'Reorganisation at block {index}: {disconnected} block(s) left the main chain, {connected} joined it.',
+      'Reorganisation at block {index}: {disconnectedBlocks} left the main chain, {connected} joined it.',
     noBlocks: 'No blocks in this range',
     toForks: 'See it in the fork history',
     toForkTree: 'Every branch and orphan: the fork tree.',
@@ -395,7 +402,7 @@ const en = {
       title: 'Mine it into a block',
       what: 'Mining again puts the pending transfer into a block: the miner takes the pool’s transfers, highest fee first.',
       do: 'Mine again',
-      done: 'Block {index} holds the transfer: it has {n} confirmation(s). The balance is now {balance}: the new reward and the fee came back to this wallet, the 10 coins left it.'
+      done: 'Block {index} holds the transfer: it has {confirmations}. The balance is now {balance}: the new reward and the fee came back to this wallet, the 10 coins left it.'
     },
     peer: {
       title: 'Register a second node',
@@ -420,7 +427,7 @@ const en = {
       title: 'Make a fork',
       what: 'Cut this node off from its peers (the lab’s link faults: its own traffic, both ways), then mine one block here and two on the peer. Neither sees the other’s blocks.',
       do: 'Cut off and mine on both sides',
-      done: 'Two branches now share block {fork}: this node mined {ours} block(s) on it, {peer} mined {theirs}. Each node has its own main chain and does not know the other’s.'
+      done: 'Two branches now share block {fork}: this node mined {oursBlocks} on it, {peer} mined {theirs}. Each node has its own main chain and does not know the other’s.'
     },
     heal: {
       title: 'Heal, and let work decide',
@@ -428,7 +435,7 @@ const en = {
       do: 'Reconnect',
       waiting: 'Waiting for the nodes to agree…',
       timeout: 'No reorganisation within a minute: see the Peers screen',
-      done: 'This node switched to the branch from {source}: since block {fork} it has more work ({newWork} against {oldWork}). {out} block(s) left the main chain and {in} joined; {back} transfer(s) were offered back to the pool.',
+      done: 'This node switched to the branch from {source}: since block {fork} it has more work ({newWork} against {oldWork}). {outBlocks} left the main chain and {in} joined; the pool was offered {backTransfers} back.',
       work: 'Work, not length: a node adds up the work of a branch, 2 to the power of each block’s difficulty. On regtest every block has the same difficulty, so here the heavier branch is also the longer one; on main the difficulty changes every 10 blocks, and a shorter branch of harder blocks wins.'
     }
   },
@@ -438,7 +445,7 @@ const en = {
       'Every block this node knows off its main chain: side branches (valid blocks on a branch with less work) and orphans (blocks waiting for their parent), beside the main chain. Below, each reorganisation: when the node switched to a branch with more work, and what that did.',
     treeTitle: 'Fork tree',
     treeLabel: 'Fork tree of this node: main chain, side branches and orphans',
-    summary: 'Main chain to block {tip}; {side} side block(s); {orphans} orphan(s).',
+    summary: 'Main chain to block {tip}; {sideBlocks}; {orphanCount}.',
     omitted: '{n} older side blocks are not drawn (the newest {max} are).',
     legend: 'Legend',
     status: { main: 'main chain', side: 'side branch', orphan: 'orphan' },
@@ -462,7 +469,7 @@ const en = {
       'Kept in the data dir, with the chain change each made (the newest {max}). Mark one to see its blocks in the tree.',
     noReorgs: 'This node has not reorganised its chain yet.',
     sentence:
-      'Block {index}, from {source}, made its branch the main chain: since block {fork}, where the branches meet, it had more work ({newWork} against {oldWork}). {out} block(s) with {txsOut} transfer(s) left the main chain, {in} with {txsIn} joined, and {back} transfer(s) were offered back to the pending pool, which keeps those still valid on the new main chain.',
+      'Block {index}, from {source}, made its branch the main chain: since block {fork}, where the branches meet, it had more work ({newWork} against {oldWork}). {outBlocks} with {txsOutTransfers} left the main chain, {inBlocks} with {txsInTransfers} joined, and the pending pool was offered {backTransfers} back: it keeps those still valid on the new main chain.',
     mark: 'Mark in the tree',
     unmark: 'Unmark',
     details: 'Blocks and transfers',
@@ -511,7 +518,7 @@ const en = {
     mined: 'Mined block {index}',
     side: 'Block {index} kept on a side branch, from {source}',
     reorg:
-      'Reorganised after block {fork}: since the fork, the branch from {source} had more work ({newWork} against {oldWork}); {out} block(s) left the main chain, {in} joined, and {txs} transfer(s) were offered back to the pool',
+      'Reorganised after block {fork}: since the fork, the branch from {source} had more work ({newWork} against {oldWork}); {outBlocks} left the main chain, {in} joined, and the pool was offered {txsTransfers} back',
     transaction: 'A transfer of {amount} entered the pool, from {source}',
     refusedBlock: 'Refused block {index} ({code}), from {source}',
     refusedTx: 'Refused a transaction ({code}), from {source}',
