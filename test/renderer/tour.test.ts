@@ -3,14 +3,15 @@
  * The guided tour over a fake node, for what the end-to-end walk (test/e2e/tour.test.ts) does not
  * reach: only the current step can be done; a refusal is worded from its code and the step can be
  * tried again; a second node that cannot be found or started is said; the tour's progress
- * outlives leaving the screen; "Start again" clears the words, not the chain.
+ * outlives leaving the screen and a reload, but not the chain it was made on; "Start again"
+ * clears the words, not the chain.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import { api } from '@renderer/api'
 import TourView from '@renderer/views/TourView.vue'
-import { useTourStore } from '@renderer/stores/tour'
+import { TOUR_STORAGE_KEY, useTourStore } from '@renderer/stores/tour'
 import { useChainStore } from '@renderer/stores/chain'
 import { status, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
@@ -22,6 +23,9 @@ vi.mock('@renderer/api', async () => ({
 const fake = api as unknown as FakeApi
 
 beforeEach(() => {
+  // Each test is a new window: nothing kept from the one before (the tour keeps its progress in
+  // sessionStorage across a reload).
+  sessionStorage.clear()
   setActivePinia(createPinia())
   vi.clearAllMocks()
 })
@@ -84,6 +88,46 @@ describe('guided tour', () => {
     await flushPromises()
     expect(again.wrapper.find('[data-testid="tour-done-mine"]').exists()).toBe(false)
     expect(again.wrapper.find('[data-testid="tour-failed-peer"]').exists()).toBe(false)
+  })
+
+  it('keeps its progress across a reload, and drops it once the node no longer has its first block', async () => {
+    const { wrapper } = await mountInApp(TourView, { path: '/tour' })
+    await click(wrapper, 'mine')
+    await click(wrapper, 'send')
+    wrapper.unmount()
+    // A reload: a new page, new stores, the same window's sessionStorage.
+    setActivePinia(createPinia())
+    const reloaded = await mountInApp(TourView, { path: '/tour' })
+    expect(reloaded.wrapper.find('[data-testid="tour-done-mine"]').text()).toMatch(
+      /^Block 6 was found:/
+    )
+    expect(reloaded.wrapper.find('[data-testid="tour-done-send"]').exists()).toBe(true)
+    expect(fake.getBlock).toHaveBeenCalledWith(useTourStore().found.mine!.hash)
+    // The next step is the one to do, not the first again.
+    expect(
+      reloaded.wrapper.find('[data-testid="tour-do-confirm"]').attributes('disabled')
+    ).toBeUndefined()
+    reloaded.wrapper.unmount()
+
+    // A new demo emptied the chain: the kept tour is about blocks the node does not have.
+    fake.getBlock.mockResolvedValue({ ok: false, error: 'not_found', message: 'unknown block' })
+    setActivePinia(createPinia())
+    const fresh = await mountInApp(TourView, { path: '/tour' })
+    await flushPromises()
+    expect(fresh.wrapper.find('[data-testid="tour-done-mine"]').exists()).toBe(false)
+    expect(
+      fresh.wrapper.find('[data-testid="tour-do-mine"]').attributes('disabled')
+    ).toBeUndefined()
+    expect(JSON.parse(sessionStorage.getItem(TOUR_STORAGE_KEY)!)).toEqual({})
+  })
+
+  it('starts anew from storage that holds no tour (another value, not JSON)', async () => {
+    for (const junk of ['not json', '[1,2]', '{"mine":7,"nope":{}}']) {
+      sessionStorage.setItem(TOUR_STORAGE_KEY, junk)
+      setActivePinia(createPinia())
+      expect({ ...useTourStore().found }).toEqual({})
+      expect(useTourStore().current).toBe('mine')
+    }
   })
 
   it('heals counting from the fork: a reorganisation that came before the click still ends it', async () => {

@@ -1,5 +1,5 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, reactive, ref } from 'vue'
+import { computed, reactive, ref, watch } from 'vue'
 import { DEMO_WALLET_B, type ApiResult, type ReorgEntry } from '@shared/api'
 import { isLoopbackPeerUrl } from '@shared/peer-url'
 import { api } from '@renderer/api'
@@ -9,8 +9,10 @@ import type { Refusal } from '@renderer/i18n/outcomes'
  * The guided tour's progress (views/TourView.vue): what each step found, which one runs, what it
  * waits for and why one failed. Kept here, not in the screen, so that a person who follows a
  * step's link (to a block, the fork tree) and comes back finds the tour where it was, and a step
- * that waits for the nodes goes on while another screen is shown. Each step acts only through
- * the UI API, as a person would from the other screens. Values only: the screen words them.
+ * that waits for the nodes goes on while another screen is shown. What the steps found is also
+ * kept in the window's sessionStorage, so a reload finds the tour where it was, unless the chain
+ * it was made on is gone (a new demo, a reset chain). Each step acts only through the UI API, as
+ * a person would from the other screens. Values only: the screen words them.
  */
 export type StepId = 'mine' | 'send' | 'confirm' | 'peer' | 'resolve' | 'fork' | 'heal'
 export const TOUR_STEPS: readonly StepId[] = [
@@ -43,6 +45,25 @@ export type TourFailure =
   | { kind: 'not-regtest' }
   | { kind: 'timeout'; wait: TourWait }
   | { kind: 'error'; message: string }
+
+/** Where the window keeps what the steps found, across a reload (not across windows). */
+export const TOUR_STORAGE_KEY = 'blockforge.tour'
+
+/** What a previous load of this window kept: each step's finding that is an object, else none. */
+function kept(): TourFound {
+  try {
+    const v: unknown = JSON.parse(window.sessionStorage.getItem(TOUR_STORAGE_KEY) ?? 'null')
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return {}
+    const out: Record<string, unknown> = {}
+    for (const s of TOUR_STEPS) {
+      const f = (v as Record<string, unknown>)[s]
+      if (typeof f === 'object' && f !== null) out[s] = f
+    }
+    return out as TourFound
+  } catch {
+    return {} // no storage (a sandboxed page) or not JSON: the tour starts anew
+  }
+}
 
 /** How long a step waits for the nodes (a catch-up, a reorganisation) before it says so. */
 export const TOUR_WAIT_MS = 60_000
@@ -89,7 +110,18 @@ async function localPeer(): Promise<{ url: string; started: boolean }> {
 }
 
 export const useTourStore = defineStore('tour', () => {
-  const found = reactive<TourFound>({})
+  const found = reactive<TourFound>(kept())
+  watch(
+    found,
+    (f) => {
+      try {
+        window.sessionStorage.setItem(TOUR_STORAGE_KEY, JSON.stringify(f))
+      } catch {
+        // Full or refused storage: the tour goes on, only a reload forgets it.
+      }
+    },
+    { deep: true }
+  )
   const failed = reactive<Partial<Record<StepId, TourFailure>>>({})
   const busy = ref<StepId | null>(null)
   const waiting = ref<TourWait | null>(null)
@@ -194,6 +226,16 @@ export const useTourStore = defineStore('tour', () => {
       delete failed[s]
     }
   }
+
+  // Kept from before a reload: dropped if the node no longer has the tour's first block.
+  const first = found.mine?.hash
+  if (first !== undefined)
+    void api
+      .getBlock(first)
+      .then((r) => {
+        if (r?.ok === false && r.error === 'not_found' && found.mine?.hash === first) restart()
+      })
+      .catch(() => {}) // the node unreachable: keep it, the screen says the node is away
 
   return { found, failed, busy, waiting, current, run, restart }
 })
