@@ -69,9 +69,9 @@ describe('guided tour', () => {
     expect(await page.getByTestId('tour-do-send').isDisabled()).toBe(true)
 
     expect(await step('mine')).toMatch(
-      /^Block 2 was found: its hash [0-9a-f]{8}…[0-9a-f]{4} starts with at least 8 zero bits, as the network’s difficulty asks\. Its first transaction \(the coinbase\) pays this wallet 50; the balance is now 50\./
+      /^Block 2 was found: its hash [0-9a-f]{8}…[0-9a-f]{6} starts with at least 8 zero bits, as the network’s difficulty asks\. Its first transaction \(the coinbase\) pays this wallet 50; the balance is now 50\./
     )
-    expect(await step('send')).toMatch(/^A transfer of 10 \(fee 1\) to 8fd3e95f…096f was signed/)
+    expect(await step('send')).toMatch(/^A transfer of 10 \(fee 1\) to 8fd3e95f…14096f was signed/)
     expect(await step('confirm')).toMatch(
       /^Block 3 holds the transfer: it has 1 confirmation\. The balance is now 90:/
     )
