@@ -162,6 +162,8 @@ describe('UI transport', () => {
       REMOTE
     )
     expect(viaToken.json()).toMatchObject({ ok: true, value: { isolated: true } })
+    // A fault is set on a link to a peer: one kept though it does not answer (register's way).
+    expect((await node.node.peers.register(link[0] as string)).ok).toBe(true)
     const local = await call(noToken, 'setLinkFault', link, {})
     expect(local.json()).toMatchObject({ ok: true, value: { links: [{ peer: link[0] }] } })
     expect((await call(noToken, 'healAll', [], {})).json()).toMatchObject({

@@ -228,6 +228,11 @@ describe('link faults between local nodes', () => {
       expect(r.ok).toBe(false)
       if (!r.ok) expect(r.error).toBe('invalid_field')
     }
+    // On this machine but not a peer: no link to fault (not_found); healing one is allowed.
+    const notPeer = await a.node.api.setLinkFault('http://127.0.0.1:9', { ...CLEAR, paused: true })
+    expect(notPeer).toMatchObject({ ok: false, error: 'not_found' })
+    if (!notPeer.ok) expect(notPeer.message).toContain('not a peer')
+    expect((await a.node.api.setLinkFault('http://127.0.0.1:9', CLEAR)).ok).toBe(true)
     const bad = await a.node.api.setIsolated('yes' as never)
     expect(bad).toMatchObject({ ok: false, error: 'invalid_field' })
     expect(await a.node.api.getFaults()).toEqual({

@@ -45,6 +45,11 @@ export interface LinkFaultsOptions {
   /** Uniform in [0, 1): decides which requests a lossy link loses. Math.random by default. */
   random?: () => number
   now?: () => number
+  /**
+   * Whether the node has `url` (normalised) as a peer: a fault is set only on a link the node has
+   * (healing one is always allowed: its peer may have gone since). Any URL when not given.
+   */
+  isPeer?: (url: string) => boolean
 }
 
 export interface LinkFaultsEvents {
@@ -81,11 +86,13 @@ export class LinkFaults extends EventEmitter<LinkFaultsEvents> {
   private isolatedSince: number | null = null
   private readonly random: () => number
   private readonly now: () => number
+  private readonly isPeer: (url: string) => boolean
 
   constructor(opts: LinkFaultsOptions = {}) {
     super()
     this.random = opts.random ?? Math.random
     this.now = opts.now ?? Date.now
+    this.isPeer = opts.isPeer ?? (() => true)
   }
 
   /** Whether any fault is in force (a fast way past for the usual case). */
@@ -124,7 +131,8 @@ export class LinkFaults extends EventEmitter<LinkFaultsEvents> {
 
   /**
    * Set the fault of the link with `peerUrl` (normalised as the peer table does); one that is all
-   * clear heals the link. Refused (invalid_field) for a URL not on this machine or a bad fault.
+   * clear heals the link. Refused (invalid_field) for a URL not on this machine or a bad fault,
+   * and (not_found) for a fault on a link to a node that is not a peer.
    */
   set(peerUrl: unknown, fault: unknown): ApiResult<FaultsView> {
     const url = normalizeUrl(peerUrl)
@@ -138,7 +146,15 @@ export class LinkFaults extends EventEmitter<LinkFaultsEvents> {
       }
     const f = checkLinkFault(fault)
     if (!f.ok) return f
-    if (clear(f.value)) this.links.delete(url)
+    if (clear(f.value)) {
+      // Healing a link that has no fault changes nothing: no event, no timeline entry.
+      if (!this.links.delete(url)) return { ok: true, value: this.view() }
+    } else if (!this.isPeer(url))
+      return {
+        ok: false,
+        error: 'not_found',
+        message: `${url} is not a peer of this node: a fault is set on a link to a peer`
+      }
     else {
       if (!this.links.has(url) && this.links.size >= MAX_FAULTED_LINKS)
         return {

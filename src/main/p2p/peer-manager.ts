@@ -156,7 +156,11 @@ export class PeerManager extends EventEmitter<PeerManagerEvents> implements Sync
       opts.verifyPool
     )
     this.gossip = new Gossip(this, this.service, (source) => this.syncer.isQuiet(source))
-    this.faults = new LinkFaults({ random: opts.faultRandom, now: this.now })
+    this.faults = new LinkFaults({
+      random: opts.faultRandom,
+      now: this.now,
+      isPeer: (url) => this.table.has(url)
+    })
     this.faults.on('change', (c) => this.faultChanged(c))
   }
 
