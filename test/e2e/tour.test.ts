@@ -114,7 +114,7 @@ describe('guided tour', () => {
     await page.getByRole('heading', { name: 'Forks', level: 1 }).waitFor({ timeout: TIMEOUT })
     const side = page.locator('[data-testid="fork-tree"] [data-status="side"]')
     await expect.poll(() => side.count(), { timeout: TIMEOUT }).toBe(1)
-    expect(await side.getAttribute('aria-label')).toMatch(/: block 4, side branch, 1 transactions$/)
+    expect(await side.getAttribute('aria-label')).toMatch(/: block 4, side branch, 1 transaction$/)
     await page.getByTestId('reorgs').locator('li').first().waitFor()
     await page.goBack()
     await page.getByRole('heading', { name: 'Guided tour', level: 1 }).waitFor({ timeout: TIMEOUT })

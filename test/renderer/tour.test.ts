@@ -11,9 +11,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import { api } from '@renderer/api'
 import TourView from '@renderer/views/TourView.vue'
-import { TOUR_STORAGE_KEY, useTourStore } from '@renderer/stores/tour'
+import { TOUR_FORK_KEY, TOUR_STORAGE_KEY, useTourStore } from '@renderer/stores/tour'
 import { useChainStore } from '@renderer/stores/chain'
-import { status, type FakeApi } from './fakes'
+import { hash, peer, status, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
 vi.mock('@renderer/api', async () => ({
@@ -110,7 +110,7 @@ describe('guided tour', () => {
     reloaded.wrapper.unmount()
 
     // A new demo emptied the chain: the kept tour is about blocks the node does not have.
-    fake.getBlock.mockResolvedValue({ ok: false, error: 'not_found', message: 'unknown block' })
+    fake.getBlock.mockResolvedValueOnce({ ok: false, error: 'not_found', message: 'unknown block' })
     setActivePinia(createPinia())
     const fresh = await mountInApp(TourView, { path: '/tour' })
     await flushPromises()
@@ -121,13 +121,95 @@ describe('guided tour', () => {
     expect(JSON.parse(sessionStorage.getItem(TOUR_STORAGE_KEY)!)).toEqual({})
   })
 
-  it('starts anew from storage that holds no tour (another value, not JSON)', async () => {
-    for (const junk of ['not json', '[1,2]', '{"mine":7,"nope":{}}']) {
+  it('keeps from storage only the first steps whose findings have the shape the screen reads', async () => {
+    for (const junk of ['not json', '[1,2]', '{"mine":7,"nope":{}}', '{"mine":{}}']) {
       sessionStorage.setItem(TOUR_STORAGE_KEY, junk)
       setActivePinia(createPinia())
       expect({ ...useTourStore().found }).toEqual({})
       expect(useTourStore().current).toBe('mine')
     }
+    const mine = { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 }
+    const confirm = { index: 3, hash: 'd'.repeat(64), confirmations: 1, balance: 90 }
+    // A malformed step ends what is kept: the steps after it are not taken either.
+    sessionStorage.setItem(
+      TOUR_STORAGE_KEY,
+      JSON.stringify({
+        mine,
+        send: { id: 5, amount: 10, fee: 1, recipient: 'c'.repeat(40) },
+        confirm
+      })
+    )
+    setActivePinia(createPinia())
+    expect({ ...useTourStore().found }).toEqual({ mine })
+    // And the screen shows what was kept, without a render error.
+    const { wrapper } = await mountInApp(TourView, { path: '/tour' })
+    expect(wrapper.find('[data-testid="tour-done-mine"]').text()).toMatch(/^Block 2 was found:/)
+    expect(wrapper.find('[data-testid="tour-do-send"]').attributes('disabled')).toBeUndefined()
+  })
+
+  it('picks the demo’s node B (the next port) over other nodes on this machine', async () => {
+    const tour = useTourStore()
+    Object.assign(tour.found, {
+      mine: { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 },
+      send: { id: 'b'.repeat(64), amount: 10, fee: 1, recipient: 'c'.repeat(40) },
+      confirm: { index: 3, hash: 'd'.repeat(64), confirmations: 1, balance: 90 }
+    })
+    const node = (url: string, self = false) => ({
+      url,
+      network: 'regtest' as const,
+      genesisHash: status().genesisHash,
+      index: 1,
+      connected: false,
+      self
+    })
+    fake.discoverLocalNodes.mockResolvedValue([
+      node('http://127.0.0.1:5701'),
+      node('http://127.0.0.1:5810', true),
+      node('http://127.0.0.1:5811')
+    ])
+    fake.listPeers.mockImplementation(async () =>
+      fake.addPeer.mock.calls.length > 0
+        ? [peer('http://127.0.0.1:5811', { tipIndex: 6, state: 'connected' })]
+        : []
+    )
+    await tour.run('peer')
+    expect(fake.addPeer).toHaveBeenCalledWith('http://127.0.0.1:5811')
+    expect(tour.found.peer).toMatchObject({ url: 'http://127.0.0.1:5811', started: false })
+  })
+
+  it('does the fork step again from where a reload stopped it, from the same fork point', async () => {
+    const tour = useTourStore()
+    Object.assign(tour.found, {
+      mine: { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 },
+      send: { id: 'b'.repeat(64), amount: 10, fee: 1, recipient: 'c'.repeat(40) },
+      confirm: { index: 3, hash: 'd'.repeat(64), confirmations: 1, balance: 90 },
+      peer: { url: 'http://127.0.0.1:5001', started: false, to: 3 },
+      resolve: { replaced: false, length: 3 }
+    })
+    await flushPromises() // kept in sessionStorage
+    // The step had cut the link, mined here and once on the peer when the page was reloaded.
+    sessionStorage.setItem(
+      TOUR_FORK_KEY,
+      JSON.stringify({
+        peer: 'http://127.0.0.1:5001',
+        fork: 3,
+        reorgs: 0,
+        ours: ['e'.repeat(64)],
+        theirs: ['f'.repeat(64)]
+      })
+    )
+    setActivePinia(createPinia())
+    const reloaded = useTourStore()
+    fake.getStatus.mockResolvedValue(status({ index: 4 })) // the block mined before the reload
+    expect(await reloaded.run('fork')).toBe(true)
+    expect(fake.mineOnce).not.toHaveBeenCalled()
+    expect(fake.mineOnPeer).toHaveBeenCalledTimes(1)
+    expect(reloaded.found.fork).toMatchObject({
+      fork: 3,
+      ours: ['e'.repeat(64)],
+      theirs: ['f'.repeat(64), hash(66)]
+    })
+    expect(sessionStorage.getItem(TOUR_FORK_KEY)).toBeNull()
   })
 
   it('heals counting from the fork: a reorganisation that came before the click still ends it', async () => {

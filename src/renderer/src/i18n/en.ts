@@ -109,13 +109,14 @@ const en = {
     main: 'main chain',
     side: 'side branch',
     listTitle: 'All main-chain blocks',
-    listHint: '{n} blocks, newest first',
+    listHint: '{n} block, newest first | {n} blocks, newest first',
     reorg:
       'Reorganisation at block {index}: {disconnectedBlocks} left the main chain, {connected} joined it.',
     noBlocks: 'No blocks in this range',
     toForks: 'See it in the fork history',
     toForkTree: 'Every branch and orphan: the fork tree.',
-    blockButton: '#{index} {txs} tx {hash}: Block {index}, {txs} transactions, {branch}'
+    blockButton:
+      '#{index} {txs} tx {hash}: Block {index}, {txs} transaction, {branch} | #{index} {txs} tx {hash}: Block {index}, {txs} transactions, {branch}'
   },
   block: {
     title: 'Block {index}',
@@ -317,10 +318,12 @@ const en = {
   chainFile: {
     export: 'Export chain',
     import: 'Import chain…',
-    exporting: 'Read {n} blocks…',
-    exported: 'Saved the chain of {n} blocks as a file, in the format of GET /chain.',
-    importing: 'Checked {n} of {total} blocks…',
-    imported: 'Imported {n} new blocks; {known} were here already.',
+    exporting: 'Read {n} block… | Read {n} blocks…',
+    exported:
+      'Saved the chain of {n} block as a file, in the format of GET /chain. | Saved the chain of {n} blocks as a file, in the format of GET /chain.',
+    importing: 'Checked {n} of {total} block… | Checked {n} of {total} blocks…',
+    imported:
+      'Imported {n} new block; {known} already here. | Imported {n} new blocks; {known} already here.',
     notAChain:
       '{name} is not a chain file: a JSON list of blocks, or an object with "chain" or "blocks".',
     unnamed: 'number {at} in the file',
@@ -419,9 +422,9 @@ const en = {
       what: 'The walkthrough’s GET /nodes/resolve: ask every peer for its chain and keep the one with the most work.',
       do: 'Resolve',
       authoritative:
-        '“Our chain is authoritative”: no peer has a chain with more work than this node’s {length} blocks.',
+        '“Our chain is authoritative”: no peer has a chain with more work than this node’s {length} block. | “Our chain is authoritative”: no peer has a chain with more work than this node’s {length} blocks.',
       replaced:
-        '“Our chain was replaced”: a peer had a chain with more work; this node now has {length} blocks.'
+        '“Our chain was replaced”: a peer had a chain with more work; this node now has {length} block. | “Our chain was replaced”: a peer had a chain with more work; this node now has {length} blocks.'
     },
     fork: {
       title: 'Make a fork',
@@ -449,7 +452,8 @@ const en = {
     omitted: '{n} older side blocks are not drawn (the newest {max} are).',
     legend: 'Legend',
     status: { main: 'main chain', side: 'side branch', orphan: 'orphan' },
-    blockName: '#{index} {hash}: block {index}, {status}, {txs} transactions',
+    blockName:
+      '#{index} {hash}: block {index}, {status}, {txs} transaction | #{index} {hash}: block {index}, {status}, {txs} transactions',
     blockRole: 'block',
     gap: 'block left out | blocks left out',
     zoomIn: 'Zoom in',

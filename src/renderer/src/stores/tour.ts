@@ -48,20 +48,93 @@ export type TourFailure =
 
 /** Where the window keeps what the steps found, across a reload (not across windows). */
 export const TOUR_STORAGE_KEY = 'blockforge.tour'
+/** Where the fork step keeps what it has done so far (it makes several changes on two nodes). */
+export const TOUR_FORK_KEY = 'blockforge.tour.fork'
 
-/** What a previous load of this window kept: each step's finding that is an object, else none. */
-function kept(): TourFound {
-  try {
-    const v: unknown = JSON.parse(window.sessionStorage.getItem(TOUR_STORAGE_KEY) ?? 'null')
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return {}
-    const out: Record<string, unknown> = {}
-    for (const s of TOUR_STEPS) {
-      const f = (v as Record<string, unknown>)[s]
-      if (typeof f === 'object' && f !== null) out[s] = f
+/** The fork step so far: the fork point and history length it started from, blocks mined. */
+export type ForkSoFar = NonNullable<TourFound['fork']>
+
+/** The shape of each finding, as the screen reads it: anything else in storage is not kept. */
+type Shape = { [field: string]: 'number' | 'string' | 'boolean' | 'strings' | Shape }
+const FORK_SHAPE: Shape = {
+  peer: 'string',
+  fork: 'number',
+  ours: 'strings',
+  theirs: 'strings',
+  reorgs: 'number'
+}
+const SHAPES: Record<StepId, Shape> = {
+  mine: {
+    index: 'number',
+    hash: 'string',
+    difficulty: 'number',
+    reward: 'number',
+    balance: 'number'
+  },
+  send: { id: 'string', amount: 'number', fee: 'number', recipient: 'string' },
+  confirm: { index: 'number', hash: 'string', confirmations: 'number', balance: 'number' },
+  peer: { url: 'string', started: 'boolean', to: 'number' },
+  resolve: { replaced: 'boolean', length: 'number' },
+  fork: FORK_SHAPE,
+  heal: {
+    record: {
+      forkIndex: 'number',
+      newWork: 'string',
+      oldWork: 'string',
+      disconnectedCount: 'number',
+      connectedCount: 'number',
+      txsBackCount: 'number'
     }
-    return out as TourFound
+  }
+}
+
+function fits(v: unknown, shape: Shape): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const o = v as Record<string, unknown>
+  return Object.entries(shape).every(([k, want]) =>
+    want === 'strings'
+      ? Array.isArray(o[k]) && (o[k] as unknown[]).every((x) => typeof x === 'string')
+      : typeof want === 'object'
+        ? fits(o[k], want)
+        : typeof o[k] === want
+  )
+}
+
+function stored(key: string): unknown {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(key) ?? 'null')
   } catch {
-    return {} // no storage (a sandboxed page) or not JSON: the tour starts anew
+    return null // no storage (a sandboxed page) or not JSON
+  }
+}
+
+/**
+ * What a previous load of this window kept: the findings of the first steps, in order, each of
+ * the shape the screen reads; from the first one missing or malformed on, nothing.
+ */
+function kept(): TourFound {
+  const v = stored(TOUR_STORAGE_KEY)
+  const out: Record<string, unknown> = {}
+  if (typeof v !== 'object' || v === null) return out
+  for (const s of TOUR_STEPS) {
+    const f = (v as Record<string, unknown>)[s]
+    if (!fits(f, SHAPES[s])) break
+    out[s] = f
+  }
+  return out as TourFound
+}
+
+function keptFork(): ForkSoFar | null {
+  const v = stored(TOUR_FORK_KEY)
+  return fits(v, FORK_SHAPE) ? (v as ForkSoFar) : null
+}
+
+function store(key: string, v: unknown): void {
+  try {
+    if (v === null) window.sessionStorage.removeItem(key)
+    else window.sessionStorage.setItem(key, JSON.stringify(v))
+  } catch {
+    // Full or refused storage: the tour goes on, only a reload forgets it.
   }
 }
 
@@ -99,9 +172,14 @@ async function localPeer(): Promise<{ url: string; started: boolean }> {
   )
   if (known) return { url: known.url, started: false }
   const status = await api.getStatus()
-  const local = (await api.discoverLocalNodes()).find(
-    (n) => !n.self && n.genesisHash === status.genesisHash
-  )
+  const nodes = await api.discoverLocalNodes()
+  const same = nodes.filter((n) => !n.self && n.genesisHash === status.genesisHash)
+  // The demo's node B listens on the port after A's (npm run demo): it first, rather than
+  // whichever other regtest node this machine runs.
+  const port = (u: string): number => Number(new URL(u).port)
+  const self = nodes.find((n) => n.self)
+  const local =
+    same.find((n) => self !== undefined && port(n.url) === port(self.url) + 1) ?? same[0]
   if (local) {
     value(await api.addPeer(local.url))
     return { url: local.url, started: false }
@@ -111,17 +189,10 @@ async function localPeer(): Promise<{ url: string; started: boolean }> {
 
 export const useTourStore = defineStore('tour', () => {
   const found = reactive<TourFound>(kept())
-  watch(
-    found,
-    (f) => {
-      try {
-        window.sessionStorage.setItem(TOUR_STORAGE_KEY, JSON.stringify(f))
-      } catch {
-        // Full or refused storage: the tour goes on, only a reload forgets it.
-      }
-    },
-    { deep: true }
-  )
+  watch(found, (f) => store(TOUR_STORAGE_KEY, f), { deep: true })
+  /** The fork step's changes so far, kept as they are made (see fork below). */
+  const forkSoFar = ref<ForkSoFar | null>(keptFork())
+  watch(forkSoFar, (f) => store(TOUR_FORK_KEY, f), { deep: true })
   const failed = reactive<Partial<Record<StepId, TourFailure>>>({})
   const busy = ref<StepId | null>(null)
   const waiting = ref<TourWait | null>(null)
@@ -172,13 +243,20 @@ export const useTourStore = defineStore('tour', () => {
     },
     async fork() {
       const peer = found.peer!.url
-      const fork = (await api.getStatus()).index
-      const reorgs = value(await api.listReorgs(0, 1)).total
+      // Several changes on two nodes: each is kept as soon as it is made, so that the step done
+      // again (after a failure, or a reload in its middle) goes on from there, from the same
+      // fork point, instead of cutting again and counting from a later block.
+      if (forkSoFar.value?.peer !== peer) {
+        const fork = (await api.getStatus()).index
+        const reorgs = value(await api.listReorgs(0, 1)).total
+        forkSoFar.value = { peer, fork, reorgs, ours: [], theirs: [] }
+      }
+      const so = forkSoFar.value!
       value(await api.setIsolated(true))
-      const ours = [value(await api.mineOnce()).hash]
-      const theirs: string[] = []
-      for (let i = 0; i < 2; i++) theirs.push(value(await api.mineOnPeer(peer)).hash)
-      found.fork = { peer, fork, ours, theirs, reorgs }
+      if (so.ours.length < 1) so.ours.push(value(await api.mineOnce()).hash)
+      while (so.theirs.length < 2) so.theirs.push(value(await api.mineOnPeer(peer)).hash)
+      found.fork = { ...so, ours: [...so.ours], theirs: [...so.theirs] }
+      forkSoFar.value = null
     },
     async heal() {
       // Counted from the fork, not from this click: the links may have been healed already
@@ -225,6 +303,7 @@ export const useTourStore = defineStore('tour', () => {
       delete found[s]
       delete failed[s]
     }
+    forkSoFar.value = null
   }
 
   // Kept from before a reload: dropped if the node no longer has the tour's first block.
