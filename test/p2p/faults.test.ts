@@ -88,9 +88,14 @@ describe('link faults', () => {
       { peer: A, paused: false, latencyMs: 250, lossPercent: 0, since: 1_000 }
     ])
     expect(f.decide(A)).toEqual({ drop: false, delayMs: 250 })
+    // The same fault again is no change: no event, the same `since`.
+    expect(f.set(A, { paused: false, latencyMs: 250, lossPercent: 0 }).ok).toBe(true)
+    expect(f.view().links[0].since).toBe(1_000)
     expect(f.set(A, CLEAR).ok).toBe(true)
     expect(f.view()).toEqual({ isolated: false, isolatedSince: null, links: [] })
     expect(f.any).toBe(false)
+    // Healing a link that has no fault is no change either.
+    expect(f.set(A, CLEAR).ok).toBe(true)
     expect(changes).toEqual([
       { what: 'link', peer: A, fault: { paused: false, latencyMs: 250, lossPercent: 0 } },
       { what: 'link', peer: A, fault: CLEAR }

@@ -156,7 +156,16 @@ export class LinkFaults extends EventEmitter<LinkFaultsEvents> {
         message: `${url} is not a peer of this node: a fault is set on a link to a peer`
       }
     else {
-      if (!this.links.has(url) && this.links.size >= MAX_FAULTED_LINKS)
+      const now = this.links.get(url)
+      // The same fault again changes nothing: no event, and the link keeps its `since`.
+      if (
+        now !== undefined &&
+        now.paused === f.value.paused &&
+        now.latencyMs === f.value.latencyMs &&
+        now.lossPercent === f.value.lossPercent
+      )
+        return { ok: true, value: this.view() }
+      if (now === undefined && this.links.size >= MAX_FAULTED_LINKS)
         return {
           ok: false,
           error: 'invalid_field',
