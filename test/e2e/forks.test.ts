@@ -98,7 +98,9 @@ describe('forks', () => {
     // A side block is a link to its page, which says it is on a side branch.
     const side = nodes('side').first()
     const name = await side.getAttribute('aria-label')
-    expect(name).toMatch(/^#\d+ [0-9a-f]{6}…[0-9a-f]{4}: block \d+, side branch, \d+ transactions?$/)
+    expect(name).toMatch(
+      /^#\d+ [0-9a-f]{6}…[0-9a-f]{4}: block \d+, side branch, \d+ transactions?$/
+    )
     await capture(page, 'forks', { fullPage: true })
     await side.click()
     await page.getByRole('heading', { level: 1, name: /^Block \d+$/ }).waitFor({ timeout: TIMEOUT })
