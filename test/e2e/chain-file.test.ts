@@ -5,24 +5,24 @@
  * broken block with the rule's code and keeps the blocks before it. Takes
  * docs/screenshots/chain-file.png when screenshots are taken.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  buildRenderer,
   callValue,
   capture,
-  cleanUpHarness,
   launchChromium,
   openUi,
-  startHeadlessNode,
   visit,
-  type TestNode
+  startNodePair,
+  type NodePair,
+  type TestNode,
+  type TipStatus
 } from './harness'
 
 const TIMEOUT = 20_000
+let pair: NodePair
 let home: string
 let a: TestNode
 let b: TestNode
@@ -32,16 +32,9 @@ let pageB: Page
 const errors: string[] = []
 let saved = ''
 
-interface Status {
-  index: number
-  tipHash: string
-}
-
 beforeAll(async () => {
-  const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-chainfile-home-'))
-  a = await startHeadlessNode('chainfile-a', home, ui)
-  b = await startHeadlessNode('chainfile-b', home, ui)
+  pair = await startNodePair('chainfile')
+  ;({ home, a, b } = pair)
   await callValue(a, 'mineOnce')
   await callValue(a, 'sendTransaction', { recipient: 'ab'.repeat(20), amount: 5, fee: 1 })
   for (let i = 0; i < 4; i++) await callValue(a, 'mineOnce')
@@ -52,10 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await a?.stop()
-  await b?.stop()
-  if (home) rmSync(home, { recursive: true, force: true })
-  cleanUpHarness()
+  await pair?.stop()
 })
 
 const result = (page: Page) => page.getByTestId('chain-file-result')
@@ -94,7 +84,7 @@ describe('chain file', () => {
         )
       )
     expect(await result(pageB).getAttribute('data-type')).toBe('warning')
-    expect((await callValue<Status>(b, 'getStatus')).index).toBe(at)
+    expect((await callValue<TipStatus>(b, 'getStatus')).index).toBe(at)
     // The screen shows the blocks imported before the broken one.
     await pageB.getByText(`#${at}`, { exact: true }).waitFor({ timeout: TIMEOUT })
     await capture(pageB, 'chain-file')
@@ -120,8 +110,8 @@ describe('chain file', () => {
     await expect
       .poll(() => result(pageB).innerText(), { timeout: TIMEOUT })
       .toMatch(/^Imported \d+ new blocks?; \d+ already here\.$/)
-    expect((await callValue<Status>(b, 'getStatus')).tipHash).toBe(
-      (await callValue<Status>(a, 'getStatus')).tipHash
+    expect((await callValue<TipStatus>(b, 'getStatus')).tipHash).toBe(
+      (await callValue<TipStatus>(a, 'getStatus')).tipHash
     )
     // The timeline says where those blocks came from.
     await visit(pageB, '/timeline')

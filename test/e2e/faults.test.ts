@@ -6,37 +6,30 @@
  * timeline tells the cut, the healing and the reorganisation. Then one link paused and resumed
  * from its row, in Chinese. Takes docs/screenshots/faults.png when screenshots are taken.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { FaultsView, PeerInfo } from '../../src/shared/api'
 import {
-  buildRenderer,
   callValue,
   capture,
-  cleanUpHarness,
   launchChromium,
   openUi,
-  startHeadlessNode,
   visit,
-  type TestNode
+  startNodePair,
+  type NodePair,
+  type TestNode,
+  type TipStatus
 } from './harness'
 
 const TIMEOUT = 20_000
-let home: string
+let pair: NodePair
 let a: TestNode
 let b: TestNode
 let browser: Browser
 let page: Page
 const errors: string[] = []
 
-interface Status {
-  index: number
-  tipHash: string
-}
-const status = (n: TestNode) => callValue<Status>(n, 'getStatus')
+const status = (n: TestNode) => callValue<TipStatus>(n, 'getStatus')
 
 /** Polls `cond` every 100 ms until it holds, or fails naming `what` after `ms`. */
 async function until(cond: () => Promise<boolean>, what: string, ms = TIMEOUT): Promise<void> {
@@ -48,12 +41,8 @@ async function until(cond: () => Promise<boolean>, what: string, ms = TIMEOUT): 
 }
 
 beforeAll(async () => {
-  const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-faults-home-'))
-  ;[a, b] = await Promise.all([
-    startHeadlessNode('faults-a', home, ui),
-    startHeadlessNode('faults-b', home, ui)
-  ])
+  pair = await startNodePair('faults')
+  ;({ a, b } = pair)
   await callValue(a, 'addPeer', b.url)
   await callValue(a, 'mineOnce')
   await until(async () => (await status(b)).tipHash === (await status(a)).tipHash, 'B to follow A')
@@ -63,9 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await Promise.all([a?.stop(), b?.stop()])
-  if (home) rmSync(home, { recursive: true, force: true })
-  cleanUpHarness()
+  await pair?.stop()
 })
 
 const panel = () => page.getByTestId('link-faults')

@@ -6,40 +6,30 @@
  * blocks in the tree, draws B's tree beside its own, and zooms; the same in Chinese. Takes
  * docs/screenshots/forks.png and forks-beside-peer.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  buildRenderer,
   callValue,
   capture,
-  cleanUpHarness,
   launchChromium,
   openUi,
-  startHeadlessNode,
-  type TestNode
+  startNodePair,
+  type NodePair,
+  type TestNode,
+  type TipStatus
 } from './harness'
 
 const TIMEOUT = 20_000
-let home: string
+let pair: NodePair
 let a: TestNode
 let b: TestNode
 let browser: Browser
 let page: Page
 const errors: string[] = []
 
-interface Status {
-  index: number
-  tipHash: string
-}
-
 beforeAll(async () => {
-  const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-forks-home-'))
-  a = await startHeadlessNode('forks-a', home, ui)
-  b = await startHeadlessNode('forks-b', home, ui)
+  pair = await startNodePair('forks')
+  ;({ a, b } = pair)
   await callValue(a, 'mineOnce')
   await callValue(a, 'sendTransaction', { recipient: 'ab'.repeat(20), amount: 7, fee: 1 })
   await callValue(a, 'mineOnce')
@@ -50,10 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await a?.stop()
-  await b?.stop()
-  if (home) rmSync(home, { recursive: true, force: true })
-  cleanUpHarness()
+  await pair?.stop()
 })
 
 const nodes = (status: string) =>
@@ -69,9 +56,9 @@ describe('forks', () => {
   })
 
   it('shows the branch a reorganisation left and says what it did and why', async () => {
-    const bTip = (await callValue<Status>(b, 'getStatus')).tipHash
+    const bTip = (await callValue<TipStatus>(b, 'getStatus')).tipHash
     await callValue(a, 'addPeer', b.url)
-    for (let i = 0; (await callValue<Status>(a, 'getStatus')).tipHash !== bTip; i++) {
+    for (let i = 0; (await callValue<TipStatus>(a, 'getStatus')).tipHash !== bTip; i++) {
       if (i > 200) throw new Error('A did not take B’s chain')
       await new Promise((r) => setTimeout(r, 100))
     }

@@ -64,6 +64,47 @@ export function cleanUpHarness(): void {
   builtDir = built = null
 }
 
+/** What the lab's files compare of a node's status: its tip's height and hash. */
+export interface TipStatus {
+  index: number
+  tipHash: string
+}
+
+/** Two regtest nodes, A and B, in one temp home, serving the built UI (not peers yet). */
+export interface NodePair {
+  home: string
+  a: TestNode
+  b: TestNode
+  /** Ends both nodes, removes the home and the harness's build. */
+  stop(): Promise<void>
+}
+
+/**
+ * The lab's end-to-end files' start: the renderer built, a temp home `bf-e2e-<name>-home-…`,
+ * nodes `<name>-a` and `<name>-b` started in it. A node that started is ended again if the other
+ * did not, so a failed start leaves nothing running.
+ */
+export async function startNodePair(name: string): Promise<NodePair> {
+  const ui = buildRenderer()
+  const home = mkdtempSync(join(tmpdir(), `bf-e2e-${name}-home-`))
+  const started = await Promise.allSettled([
+    startHeadlessNode(`${name}-a`, home, ui),
+    startHeadlessNode(`${name}-b`, home, ui)
+  ])
+  const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.stop()))
+    rmSync(home, { recursive: true, force: true })
+    cleanUpHarness()
+  }
+  const failed = started.find((r) => r.status === 'rejected')
+  if (failed) {
+    await stop()
+    throw failed.reason
+  }
+  return { home, a: nodes[0], b: nodes[1], stop }
+}
+
 export interface TestNode {
   url: string
   token: string

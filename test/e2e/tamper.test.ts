@@ -6,25 +6,22 @@
  * refusal with its code. A's chain is the same afterwards. In Chinese too. Takes
  * docs/screenshots/tamper*.png when screenshots are taken.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  buildRenderer,
   callValue,
   capture,
-  cleanUpHarness,
   launchChromium,
   openUi,
-  startHeadlessNode,
   visit,
-  type TestNode
+  startNodePair,
+  type NodePair,
+  type TestNode,
+  type TipStatus
 } from './harness'
 
 const TIMEOUT = 20_000
-let home: string
+let pair: NodePair
 let a: TestNode
 let b: TestNode
 let browser: Browser
@@ -34,36 +31,26 @@ const errors: string[] = []
 let block = { hash: '', index: 0 }
 let tipBefore = ''
 
-interface Status {
-  index: number
-  tipHash: string
-}
-
 beforeAll(async () => {
-  const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-tamper-home-'))
-  a = await startHeadlessNode('tamper-a', home, ui)
-  b = await startHeadlessNode('tamper-b', home, ui)
+  pair = await startNodePair('tamper')
+  ;({ a, b } = pair)
   await callValue(a, 'mineOnce')
   await callValue(a, 'sendTransaction', { recipient: 'ab'.repeat(20), amount: 7, fee: 1 })
   block = await callValue<{ hash: string; index: number }>(a, 'mineOnce')
   await callValue(a, 'mineOnce')
   await callValue(a, 'addPeer', b.url)
-  for (let i = 0; (await callValue<Status>(b, 'getStatus')).index < 4; i++) {
+  for (let i = 0; (await callValue<TipStatus>(b, 'getStatus')).index < 4; i++) {
     if (i > 200) throw new Error('B did not catch up with A')
     await new Promise((r) => setTimeout(r, 100))
   }
-  tipBefore = (await callValue<Status>(a, 'getStatus')).tipHash
+  tipBefore = (await callValue<TipStatus>(a, 'getStatus')).tipHash
   browser = await launchChromium()
   page = await openUi(browser, a, errors)
 }, 120_000)
 
 afterAll(async () => {
   await browser?.close()
-  await a?.stop()
-  await b?.stop()
-  if (home) rmSync(home, { recursive: true, force: true })
-  cleanUpHarness()
+  await pair?.stop()
 })
 
 const verdict = () => page.getByTestId('tamper-verdict').innerText()
@@ -129,8 +116,8 @@ describe('tamper lab', () => {
     await page.getByTestId('offer-outcome').scrollIntoViewIfNeeded()
     await capture(page, 'tamper-offered')
     // Nothing was stored on either node: A's chain is as it was, B's has no new block.
-    expect((await callValue<Status>(a, 'getStatus')).tipHash).toBe(tipBefore)
-    expect((await callValue<Status>(b, 'getStatus')).tipHash).toBe(tipBefore)
+    expect((await callValue<TipStatus>(a, 'getStatus')).tipHash).toBe(tipBefore)
+    expect((await callValue<TipStatus>(b, 'getStatus')).tipHash).toBe(tipBefore)
 
     await page.getByRole('button', { name: 'Undo every edit' }).click()
     await expect.poll(verdict).toBe('Every rule holds: a node would accept this copy.')

@@ -5,28 +5,25 @@
  * transaction or the refusals; the groups filter it; Export saves the entries shown as JSON.
  * In Chinese too. Takes docs/screenshots/timeline.png when screenshots are taken.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { TimelineEntry } from '../../src/shared/api'
 import {
-  buildRenderer,
   callNode,
   callValue,
   capture,
-  cleanUpHarness,
   launchChromium,
   openUi,
   postForgedTip,
-  startHeadlessNode,
   visit,
+  startNodePair,
+  type NodePair,
   type TestNode
 } from './harness'
 
 const TIMEOUT = 20_000
-let home: string
+let pair: NodePair
 let a: TestNode
 let b: TestNode
 let browser: Browser
@@ -35,12 +32,8 @@ const errors: string[] = []
 let txId = ''
 
 beforeAll(async () => {
-  const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-timeline-home-'))
-  ;[a, b] = await Promise.all([
-    startHeadlessNode('tl-a', home, ui),
-    startHeadlessNode('tl-b', home, ui)
-  ])
+  pair = await startNodePair('tl')
+  ;({ a, b } = pair)
   for (let i = 0; i < 5; i++) await callValue(b, 'mineOnce')
   await callValue(a, 'addPeer', b.url)
   for (let i = 0; i < 100; i++) {
@@ -63,9 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await Promise.all([a?.stop(), b?.stop()])
-  if (home) rmSync(home, { recursive: true, force: true })
-  cleanUpHarness()
+  await pair?.stop()
 })
 
 const entries = () => page.getByTestId('timeline').locator('li')

@@ -7,50 +7,37 @@
  * in its fork tree; and the whole tour is reworded in Chinese. Takes
  * docs/screenshots/tour.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
-  buildRenderer,
   callValue,
   capture,
-  cleanUpHarness,
   launchChromium,
   openUi,
-  startHeadlessNode,
-  type TestNode
+  startNodePair,
+  type NodePair,
+  type TestNode,
+  type TipStatus
 } from './harness'
 
 const TIMEOUT = 30_000
-let home: string
+let pair: NodePair
 let a: TestNode
 let b: TestNode
 let browser: Browser
 let page: Page
 const errors: string[] = []
 
-interface Status {
-  index: number
-  tipHash: string
-}
-
 beforeAll(async () => {
-  const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-tour-home-'))
-  a = await startHeadlessNode('tour-a', home, ui)
-  b = await startHeadlessNode('tour-b', home, ui)
+  pair = await startNodePair('tour')
+  ;({ a, b } = pair)
   browser = await launchChromium()
   page = await openUi(browser, a, errors)
 }, 120_000)
 
 afterAll(async () => {
   await browser?.close()
-  await a?.stop()
-  await b?.stop()
-  if (home) rmSync(home, { recursive: true, force: true })
-  cleanUpHarness()
+  await pair?.stop()
 })
 
 /** Does step `s` and returns what the tour says it did. */
@@ -86,8 +73,8 @@ describe('guided tour', () => {
     )
     // While cut off, neither has the other's blocks.
     const [sa, sb] = await Promise.all([
-      callValue<Status>(a, 'getStatus'),
-      callValue<Status>(b, 'getStatus')
+      callValue<TipStatus>(a, 'getStatus'),
+      callValue<TipStatus>(b, 'getStatus')
     ])
     expect([sa.index, sb.index]).toEqual([4, 5])
 
@@ -99,8 +86,8 @@ describe('guided tour', () => {
     )
     expect(healed).toContain('Work, not length')
     await page.getByTestId('tour-end').waitFor()
-    expect((await callValue<Status>(a, 'getStatus')).tipHash).toBe(
-      (await callValue<Status>(b, 'getStatus')).tipHash
+    expect((await callValue<TipStatus>(a, 'getStatus')).tipHash).toBe(
+      (await callValue<TipStatus>(b, 'getStatus')).tipHash
     )
     await page.getByTestId('tour-end').scrollIntoViewIfNeeded()
     await capture(page, 'tour')
