@@ -130,6 +130,7 @@ export default defineConfig(({ mode }) => ({
     pool: 'forks',
     // Every test process, and every node it starts, keeps per-user settings in a temp folder.
     setupFiles: ['test/helpers/temp-home.ts'],
+    globalSetup: ['test/helpers/temp-root.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Transformed modules (TypeScript, .vue) are kept in node_modules/.experimental-vitest-cache

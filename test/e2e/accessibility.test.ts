@@ -12,7 +12,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -46,7 +46,7 @@ const seen = { blockHash: '', blockIndex: 0, txId: '', addressB: '' }
 
 beforeAll(async () => {
   const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-a11y-home-'))
+  home = mkdtempSync(join(testTmp(), 'bf-e2e-a11y-home-'))
   ;[a, b] = await Promise.all([
     startHeadlessNode('a11y-a', home, ui),
     startHeadlessNode('a11y-b', home, ui)

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Browser, Page } from 'playwright-core'
@@ -42,7 +42,7 @@ let built: string | null = null
  */
 export function buildRenderer(): string {
   if (built) return built
-  const outDir = mkdtempSync(join(tmpdir(), 'bf-e2e-build-'))
+  const outDir = mkdtempSync(join(testTmp(), 'bf-e2e-build-'))
   const cli = join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js')
   const r = spawnSync(process.execPath, [cli, 'build', '--outDir', outDir], {
     cwd: ROOT,
@@ -86,7 +86,7 @@ export interface NodePair {
  */
 export async function startNodePair(name: string): Promise<NodePair> {
   const ui = buildRenderer()
-  const home = mkdtempSync(join(tmpdir(), `bf-e2e-${name}-home-`))
+  const home = mkdtempSync(join(testTmp(), `bf-e2e-${name}-home-`))
   const started = await Promise.allSettled([
     startHeadlessNode(`${name}-a`, home, ui),
     startHeadlessNode(`${name}-b`, home, ui)
@@ -128,7 +128,7 @@ export interface TestUser {
 }
 
 export function tempUser(): TestUser {
-  const base = mkdtempSync(join(tmpdir(), 'bf-e2e-user-'))
+  const base = mkdtempSync(join(testTmp(), 'bf-e2e-user-'))
   const home = join(base, 'home')
   const configRoot = join(home, '.config', 'Blockforge')
   mkdirSync(configRoot, { recursive: true })
@@ -163,7 +163,7 @@ export async function startHeadlessNode(
   const port = await findFreePort('127.0.0.1')
   const dataDir = opts.user
     ? join(opts.user.configRoot, opts.profile ?? 'regtest')
-    : mkdtempSync(join(tmpdir(), `bf-e2e-${name}-`))
+    : mkdtempSync(join(testTmp(), `bf-e2e-${name}-`))
   const token = `tok-${name}-${Math.random().toString(36).slice(2)}`
   const child: ChildProcess = spawn(
     process.execPath,

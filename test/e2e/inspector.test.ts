@@ -7,7 +7,7 @@
  * fixed. In Chinese too. Takes docs/screenshots/inspector*.png when screenshots are taken.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -34,7 +34,7 @@ let genesisHash = ''
 
 beforeAll(async () => {
   const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-inspect-home-'))
+  home = mkdtempSync(join(testTmp(), 'bf-e2e-inspect-home-'))
   node = await startHeadlessNode('inspect', home, ui)
   await callValue(node, 'mineOnce')
   for (let i = 0; i < 4; i++)

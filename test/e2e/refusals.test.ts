@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -36,7 +36,7 @@ const forged = createHash('sha256').update('not this header').digest('hex')
 
 beforeAll(async () => {
   const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-refusals-home-'))
+  home = mkdtempSync(join(testTmp(), 'bf-e2e-refusals-home-'))
   node = await startHeadlessNode('refusals', home, ui)
   await callNode(node, 'mineOnce')
   await callNode(node, 'mineOnce')

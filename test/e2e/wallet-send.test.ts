@@ -13,7 +13,7 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
@@ -102,7 +102,7 @@ function countSends(p: Page): void {
 
 beforeAll(async () => {
   const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-home-'))
+  home = mkdtempSync(join(testTmp(), 'bf-e2e-home-'))
   node = await startHeadlessNode('wallet', home, ui)
   for (let i = 0; i < BLOCKS; i++) await mine()
   slow = await delayingProxy(node.url, SLOW_MS)

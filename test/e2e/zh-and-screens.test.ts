@@ -6,7 +6,7 @@
  * idle mining shows no "0 ms"; and a node opened without its token asks for it.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
@@ -31,7 +31,7 @@ const errors: string[] = []
 
 beforeAll(async () => {
   const ui = buildRenderer()
-  home = mkdtempSync(join(tmpdir(), 'bf-e2e-zh-home-'))
+  home = mkdtempSync(join(testTmp(), 'bf-e2e-zh-home-'))
   ;[a, b] = await Promise.all([
     startHeadlessNode('zh-a', home, ui),
     startHeadlessNode('zh-b', home, ui)

@@ -24,6 +24,7 @@ import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'vitest'
+import { testTmp } from './temp'
 import { VECTORS_DIR } from './vectors'
 
 /** The project's checkout, wherever it is cloned. */
@@ -369,7 +370,7 @@ export function freePort(): Promise<number> {
 }
 
 export function tempDir(prefix = 'bf-bb-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  return mkdtempSync(join(testTmp(), prefix))
 }
 
 export interface NodeProc {

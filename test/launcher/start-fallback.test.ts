@@ -5,13 +5,13 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { testTmp } from '../helpers/temp'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, expect, it } from 'vitest'
 
 const root = resolve(__dirname, '../..')
-const home = mkdtempSync(join(tmpdir(), 'bf-start-'))
+const home = mkdtempSync(join(testTmp(), 'bf-start-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
 
 function portFree(port: number): Promise<boolean> {
