@@ -8,8 +8,10 @@
  * state as the rule.
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
-import { ItemMeter } from '../../src/main/p2p/http-client'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ItemMeter, peerRequest } from '../../src/main/p2p/http-client'
 
 /** The rule, one byte at a time. */
 class ByteByByte {
@@ -100,5 +102,50 @@ describe('ItemMeter', () => {
     const element = `{"hash":"${'ab'.repeat(40)}"}`
     expect(m.feed(Buffer.from(`{"blocks":[${element},${element}`))).toBe(true)
     expect(m.feed(Buffer.from(`,{"hash":"${'ab'.repeat(60)}"}`))).toBe(false)
+  })
+})
+
+/**
+ * peerRequest meters an answer only once it is longer than the cap (no element can be over the
+ * cap before then), with the chunks held until then: the verdict is the meter's over every chunk.
+ */
+describe('a list answer with a cap per element, over real HTTP', () => {
+  const servers: Server[] = []
+  afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))))
+
+  /** Serves `chunks` one write at a time, each after the client had time to read the last. */
+  async function serve(chunks: string[]): Promise<string> {
+    const server = createServer(async (_req, res) => {
+      res.setHeader('content-type', 'application/json')
+      for (const c of chunks) {
+        if (res.destroyed) return
+        res.write(c)
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      res.end()
+    })
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/blocks`
+  }
+  const element = (n: number): string => `{"hash":"${'a'.repeat(n)}"}`
+  const ask = (url: string) =>
+    peerRequest(url, { timeoutMs: 5000, maxBytes: 100_000, maxItemBytes: 200 })
+
+  it('takes an answer longer than the cap whose every element fits', async () => {
+    const blocks = Array.from({ length: 40 }, () => element(150))
+    const res = await ask(await serve([`{"blocks":[${blocks.join(',')}]}`]))
+    expect(res.ok && (res.json as { blocks: unknown[] }).blocks).toHaveLength(40)
+  })
+
+  it('cuts an element over the cap after many that fit, and one in the first chunks', async () => {
+    const fits = Array.from({ length: 20 }, () => element(150)).join(',')
+    const late = await ask(await serve([`{"blocks":[${fits},`, element(300), ',', fits, ']}']))
+    expect(late).toMatchObject({ ok: false, reason: 'too_large', element: true })
+    // Over the cap only with the chunks held before the meter started: it reads them too.
+    const early = await ask(
+      await serve(['{"blocks":[{"hash":"', 'a'.repeat(150), 'a'.repeat(150), '"}]}'])
+    )
+    expect(early).toMatchObject({ ok: false, reason: 'too_large', element: true })
   })
 })
