@@ -7,6 +7,8 @@
 import { tempDir } from './temp'
 
 export default function setup(): () => void {
+  // Every project inherits this global setup from the root config: one folder for all of them.
+  if (process.env.BLOCKFORGE_TEST_TMP !== undefined) return () => undefined
   const run = tempDir('bf-test-run-')
   // Set before vitest starts its workers, which inherit it.
   process.env.BLOCKFORGE_TEST_TMP = run.path
