@@ -6,6 +6,7 @@
  * dir of another network gets NetworkMismatchError, one written by a newer schema is refused.
  */
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -129,6 +130,34 @@ describe('reopening a data dir', () => {
     expect(plainState(svc.store.allAccounts())).toEqual(
       plainState(replayAccounts(storedMainChain(svc.store)))
     )
+  })
+
+  it('checkpoints the WAL at 4,096 pages in a batch only, and leaves none after a clean close', () => {
+    const d = dir()
+    const svc = NodeService.open({ dataDir: d, network: REGTEST })
+    const checkpointPages = (): unknown =>
+      svc.store.db.pragma('wal_autocheckpoint', { simple: true })
+    const [first, ...rest] = buildChain(6)
+    expect(checkpointPages()).toBe(1000)
+    expect(svc.submitBlock(first).kind).toBe('accepted')
+    // A catch-up's chunk: its commit leaves the indexes' hot pages in the WAL (store/open.ts).
+    const during: unknown[] = []
+    svc.store.batch(() => {
+      during.push(checkpointPages())
+      for (const b of rest) expect(svc.submitBlock(b).kind).toBe('accepted')
+    })
+    expect(during).toEqual([4096])
+    expect(checkpointPages()).toBe(1000)
+    // Also after a batch that failed.
+    expect(() =>
+      svc.store.batch(() => {
+        throw new Error('a write failed')
+      })
+    ).toThrow('a write failed')
+    expect(checkpointPages()).toBe(1000)
+    expect(existsSync(join(d, `${DB_FILE}-wal`))).toBe(true)
+    svc.close()
+    expect(existsSync(join(d, `${DB_FILE}-wal`))).toBe(false)
   })
 
   it('opens at once after the process holding the dir was killed, with every committed block', async () => {

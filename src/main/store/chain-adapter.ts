@@ -14,6 +14,7 @@ import {
 } from '../chain/store'
 import { blockFromRow, headerFromRow, HEADER_COLUMNS, type BlockRow, type HeaderRow } from './rows'
 import type { ReorgRepository } from './reorgs'
+import { BULK_WAL_CHECKPOINT_PAGES, WAL_CHECKPOINT_PAGES } from './open'
 import { pluck, prepare, type Db } from './statements'
 
 function statements(db: Db) {
@@ -120,13 +121,15 @@ export class SqliteChainStore implements ChainStore {
 
   /**
    * Run `fn` (several chain changes, e.g. a batch of blocks while catching up) in one
-   * transaction: one commit instead of one per block. Reads inside it may be cached, because on
+   * transaction: one commit instead of one per block, which checkpoints the WAL only past
+   * BULK_WAL_CHECKPOINT_PAGES (store/open.ts). Reads inside it may be cached, because on
    * a rollback the store forgets its cached tip here, and the caller must make the chain forget
    * its caches (Chain.forgetCaches) before going on. Inside another transaction it just runs.
    */
   batch<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn()
     this.batching = true
+    this.db.pragma(`wal_autocheckpoint = ${BULK_WAL_CHECKPOINT_PAGES}`)
     try {
       return this.db.transaction(() => {
         const r = fn()
@@ -139,6 +142,7 @@ export class SqliteChainStore implements ChainStore {
     } finally {
       this.batching = false
       this.batchAccounts.clear()
+      this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
     }
   }
 
