@@ -11,9 +11,15 @@ import { createPinia, setActivePinia } from 'pinia'
 import { flushPromises } from '@vue/test-utils'
 import { api } from '@renderer/api'
 import TourView from '@renderer/views/TourView.vue'
-import { TOUR_FORK_KEY, TOUR_STORAGE_KEY, useTourStore } from '@renderer/stores/tour'
+import {
+  TOUR_FORK_KEY,
+  TOUR_SEND_KEY,
+  TOUR_STORAGE_KEY,
+  TOUR_TRANSFER,
+  useTourStore
+} from '@renderer/stores/tour'
 import { useChainStore } from '@renderer/stores/chain'
-import { hash, peer, status, type FakeApi } from './fakes'
+import { ADDR_A, hash, peer, status, wallet, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
 vi.mock('@renderer/api', async () => ({
@@ -119,6 +125,54 @@ describe('guided tour', () => {
       fresh.wrapper.find('[data-testid="tour-do-mine"]').attributes('disabled')
     ).toBeUndefined()
     expect(JSON.parse(sessionStorage.getItem(TOUR_STORAGE_KEY)!)).toEqual({})
+  })
+
+  it('does not send the transfer again after a reload while the node was taking it', async () => {
+    const { wrapper } = await mountInApp(TourView, { path: '/tour' })
+    await click(wrapper, 'mine')
+    // The window is reloaded while the send is on its way: its answer never comes back here.
+    fake.sendTransaction.mockImplementationOnce(() => new Promise(() => undefined))
+    await click(wrapper, 'send')
+    wrapper.unmount()
+    // The node took it: the wallet has it pending, with the nonce it had next before.
+    const taken = {
+      id: 'e'.repeat(64),
+      sender: ADDR_A,
+      recipient: TOUR_TRANSFER.recipient,
+      amount: 10,
+      fee: 1,
+      nonce: 0,
+      publicKey: 'c'.repeat(64),
+      signature: 'd'.repeat(128)
+    }
+    const pending = {
+      transaction: taken,
+      blockHash: null,
+      blockIndex: null,
+      timestamp: null,
+      status: 'pending' as const,
+      delta: -11
+    }
+    fake.getWallet.mockResolvedValue(wallet({ pendingNonce: 1, pending: [pending] }))
+    setActivePinia(createPinia())
+    const reloaded = await mountInApp(TourView, { path: '/tour' })
+    await click(reloaded.wrapper, 'send')
+    expect(fake.sendTransaction).toHaveBeenCalledTimes(1)
+    expect(useTourStore().found.send?.id).toBe(taken.id)
+    expect(reloaded.wrapper.find('[data-testid="tour-done-send"]').exists()).toBe(true)
+    expect(sessionStorage.getItem(TOUR_SEND_KEY)).toBeNull()
+    reloaded.wrapper.unmount()
+
+    // A send that never reached the node (a transfer of another nonce, or none): sent again.
+    sessionStorage.clear()
+    sessionStorage.setItem(TOUR_SEND_KEY, '1')
+    setActivePinia(createPinia())
+    const tour = useTourStore()
+    tour.found.mine = { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 }
+    const again = await mountInApp(TourView, { path: '/tour' })
+    await click(again.wrapper, 'send')
+    expect(fake.sendTransaction).toHaveBeenCalledTimes(2)
+    expect(tour.found.send?.id).toBe('f'.repeat(64))
   })
 
   it('keeps from storage only the first steps whose findings have the shape the screen reads', async () => {

@@ -50,6 +50,8 @@ export type TourFailure =
 export const TOUR_STORAGE_KEY = 'blockforge.tour'
 /** Where the fork step keeps what it has done so far (it makes several changes on two nodes). */
 export const TOUR_FORK_KEY = 'blockforge.tour.fork'
+/** Where the send step keeps the wallet's next nonce just before it sends (see send below). */
+export const TOUR_SEND_KEY = 'blockforge.tour.send'
 
 /** The fork step so far: the fork point and history length it started from, blocks mined. */
 export type ForkSoFar = NonNullable<TourFound['fork']>
@@ -213,8 +215,31 @@ export const useTourStore = defineStore('tour', () => {
       }
     },
     async send() {
+      // A reload while the node was taking the transfer would send it a second time: the nonce
+      // it was to get is kept before sending, and the step done again first looks for the
+      // tour's transfer from that nonce on, pending or already in a block.
+      const w = await api.getWallet()
+      const since = stored(TOUR_SEND_KEY)
+      if (typeof since === 'number') {
+        const sent = [...w.pending, ...w.history]
+          .map((e) => e.transaction)
+          .find(
+            (t) =>
+              t.sender === w.address &&
+              t.nonce >= since &&
+              t.recipient === TOUR_TRANSFER.recipient &&
+              t.amount === TOUR_TRANSFER.amount &&
+              t.fee === TOUR_TRANSFER.fee
+          )
+        if (sent !== undefined) {
+          found.send = { id: sent.id, ...TOUR_TRANSFER }
+          store(TOUR_SEND_KEY, null)
+          return
+        }
+      } else store(TOUR_SEND_KEY, w.pendingNonce)
       const { id } = value(await api.sendTransaction({ ...TOUR_TRANSFER }))
       found.send = { id, ...TOUR_TRANSFER }
+      store(TOUR_SEND_KEY, null)
     },
     async confirm() {
       const b = value(await api.mineOnce())
@@ -304,6 +329,7 @@ export const useTourStore = defineStore('tour', () => {
       delete failed[s]
     }
     forkSoFar.value = null
+    store(TOUR_SEND_KEY, null)
   }
 
   // Kept from before a reload: dropped if the node no longer has the tour's first block.
