@@ -424,7 +424,7 @@ const en = {
       authoritative:
         '“Our chain is authoritative”: no peer has a chain with more work than this node’s {length} block. | “Our chain is authoritative”: no peer has a chain with more work than this node’s {length} blocks.',
       replaced:
-        '“Our chain was replaced”: a peer had a chain with more work; this node now has {length} block. | “Our chain was replaced”: a peer had a chain with more work; this node now has {length} blocks.'
+        '“Our chain was replaced”: since the last resolve, a peer’s chain with more work took the place of this node’s; it now has {length} block. | “Our chain was replaced”: since the last resolve, a peer’s chain with more work took the place of this node’s; it now has {length} blocks.'
     },
     fork: {
       title: 'Make a fork',

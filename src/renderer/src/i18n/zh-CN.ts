@@ -391,7 +391,7 @@ const zhCN: Messages = {
       authoritative:
         '“Our chain is authoritative”（我们的链是权威的）：没有对等节点的链比本节点的 {length} 个区块工作量更多。',
       replaced:
-        '“Our chain was replaced”（我们的链被替换了）：某个对等节点的链工作量更多；本节点现在有 {length} 个区块。'
+        '“Our chain was replaced”（我们的链被替换了）：自上次解决冲突（resolve）以来，某个对等节点工作量更多的链取代了本节点的链；本节点现在有 {length} 个区块。'
     },
     fork: {
       title: '制造分叉',
