@@ -128,8 +128,8 @@ export class SqliteChainStore implements ChainStore {
    */
   batch<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn()
-    this.batching = true
     this.db.pragma(`wal_autocheckpoint = ${BULK_WAL_CHECKPOINT_PAGES}`)
+    this.batching = true
     try {
       return this.db.transaction(() => {
         const r = fn()
