@@ -19,6 +19,7 @@ import {
   useTourStore
 } from '@renderer/stores/tour'
 import { useChainStore } from '@renderer/stores/chain'
+import type { TransactionView } from '@shared/api'
 import { ADDR_A, hash, peer, status, wallet, type FakeApi } from './fakes'
 import { mountInApp } from './mount'
 
@@ -173,6 +174,71 @@ describe('guided tour', () => {
     await click(again.wrapper, 'send')
     expect(fake.sendTransaction).toHaveBeenCalledTimes(2)
     expect(tour.found.send?.id).toBe('f'.repeat(64))
+  })
+
+  it('finds that transfer however many blocks were mined after it, and reads no further back', async () => {
+    const tour = useTourStore()
+    tour.found.mine = { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 }
+    // Sent as nonce 3 before a reload; since then 600 blocks were mined: the wallet's newest
+    // entries are all coinbases, and the transfer is on the second page of its history.
+    sessionStorage.setItem(TOUR_SEND_KEY, '3')
+    const entry = (t: Partial<TransactionView>, blockIndex: number) => ({
+      transaction: {
+        id: hash(blockIndex),
+        sender: '0',
+        recipient: ADDR_A,
+        amount: 50,
+        fee: 0,
+        nonce: 0,
+        publicKey: null,
+        signature: null,
+        ...t
+      },
+      blockHash: hash(blockIndex),
+      blockIndex,
+      timestamp: 1,
+      status: 'confirmed' as const,
+      delta: 50
+    })
+    const coinbases = Array.from({ length: 600 }, (_, i) => entry({}, 1000 - i))
+    const ours = (nonce: number, blockIndex: number, recipient: string = TOUR_TRANSFER.recipient) =>
+      entry(
+        { id: hash(5000 + nonce), sender: ADDR_A, recipient, amount: 10, fee: 1, nonce },
+        blockIndex
+      )
+    const history = [...coinbases, ours(3, 400), ours(2, 399, 'b'.repeat(40)), ours(1, 398)]
+    fake.getWallet.mockResolvedValue(
+      wallet({ nonce: 4, pendingNonce: 4, history: history.slice(0, 50) })
+    )
+    fake.getAddress.mockImplementation(async (address: string, offset: number, limit: number) => ({
+      ok: true as const,
+      value: {
+        address,
+        balance: 0,
+        nonce: 4,
+        history: history.slice(offset, offset + limit),
+        historyTotal: history.length
+      }
+    }))
+    const { wrapper } = await mountInApp(TourView, { path: '/tour' })
+    await click(wrapper, 'send')
+    expect(fake.sendTransaction).not.toHaveBeenCalled()
+    expect(tour.found.send?.id).toBe(hash(5003))
+    expect(fake.getAddress.mock.calls.map((c) => c[1])).toEqual([0, 500])
+    wrapper.unmount()
+
+    // Kept from nonce 4 on: the transfer of nonce 3 is not it, and nonce 2's ends the search.
+    tour.restart()
+    tour.found.mine = { index: 2, hash: 'a'.repeat(64), difficulty: 8, reward: 50, balance: 50 }
+    sessionStorage.setItem(TOUR_SEND_KEY, '4')
+    fake.getWallet.mockResolvedValue(
+      wallet({ nonce: 5, pendingNonce: 5, history: history.slice(0, 50) })
+    )
+    fake.getAddress.mockClear()
+    const again = await mountInApp(TourView, { path: '/tour' })
+    await click(again.wrapper, 'send')
+    expect(fake.sendTransaction).toHaveBeenCalledTimes(1)
+    expect(fake.getAddress.mock.calls.map((c) => c[1])).toEqual([0, 500])
   })
 
   it('keeps from storage only the first steps whose findings have the shape the screen reads', async () => {

@@ -1,6 +1,12 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
-import { DEMO_WALLET_B, type ApiResult, type ReorgEntry } from '@shared/api'
+import {
+  DEMO_WALLET_B,
+  type ApiResult,
+  type ReorgEntry,
+  type TransactionView,
+  type WalletInfo
+} from '@shared/api'
 import { isLoopbackPeerUrl } from '@shared/peer-url'
 import { api } from '@renderer/api'
 import type { Refusal } from '@renderer/i18n/outcomes'
@@ -166,6 +172,38 @@ async function until<T>(wait: TourWait, check: () => Promise<T | null>): Promise
   }
 }
 
+/** Confirmed transfers read per page while looking for the tour's transfer (the API's most). */
+const HISTORY_PAGE = 500
+
+/**
+ * The tour's transfer among the wallet's from nonce `since` on: pending, among the wallet's newest
+ * entries, or confirmed further back (blocks mined since push it out of the wallet's first page).
+ */
+async function tourTransferSince(
+  w: WalletInfo,
+  since: number
+): Promise<TransactionView | undefined> {
+  const isIt = (t: TransactionView): boolean =>
+    t.sender === w.address &&
+    t.nonce >= since &&
+    t.recipient === TOUR_TRANSFER.recipient &&
+    t.amount === TOUR_TRANSFER.amount &&
+    t.fee === TOUR_TRANSFER.fee
+  const near = [...w.pending, ...w.history].map((e) => e.transaction).find(isIt)
+  // No transfer of that nonce is confirmed yet: it is pending or was never taken.
+  if (near !== undefined || w.nonce <= since) return near
+  // Newest first, back to the first transfer of this wallet from before `since`.
+  for (let offset = 0; ; offset += HISTORY_PAGE) {
+    const page = value(await api.getAddress(w.address, offset, HISTORY_PAGE))
+    const confirmed = page.history.filter((e) => e.status === 'confirmed')
+    for (const { transaction: t } of confirmed) {
+      if (isIt(t)) return t
+      if (t.sender === w.address && t.nonce < since) return undefined
+    }
+    if (confirmed.length < HISTORY_PAGE) return undefined
+  }
+}
+
 /** The one peer on this machine the tour works with: a peer already, found here, or started. */
 async function localPeer(): Promise<{ url: string; started: boolean }> {
   // A peer this node reaches: one left in the list by a node that has since stopped is passed by.
@@ -221,16 +259,7 @@ export const useTourStore = defineStore('tour', () => {
       const w = await api.getWallet()
       const since = stored(TOUR_SEND_KEY)
       if (typeof since === 'number') {
-        const sent = [...w.pending, ...w.history]
-          .map((e) => e.transaction)
-          .find(
-            (t) =>
-              t.sender === w.address &&
-              t.nonce >= since &&
-              t.recipient === TOUR_TRANSFER.recipient &&
-              t.amount === TOUR_TRANSFER.amount &&
-              t.fee === TOUR_TRANSFER.fee
-          )
+        const sent = await tourTransferSince(w, since)
         if (sent !== undefined) {
           found.send = { id: sent.id, ...TOUR_TRANSFER }
           store(TOUR_SEND_KEY, null)
