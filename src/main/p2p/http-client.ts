@@ -18,6 +18,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { GrowingBytes } from './growing-bytes'
 
 export interface PeerRequest {
   /** HEAD: only the status matters (the answer has no body; its Content-Length is GET's). */
@@ -80,42 +81,6 @@ export type FailReason = 'unreachable' | 'timeout' | 'slow' | 'too_large' | 'bad
 /** No answer to act on: the peer could not be reached, or said nothing before the deadline. */
 export function noAnswer(reason: FailReason): boolean {
   return reason === 'unreachable' || reason === 'timeout'
-}
-
-/** The most an answer's declared length sets aside before its bytes come (AnswerBytes). */
-const PREALLOCATE_MAX = 4 * 1024 * 1024
-
-/**
- * An answer's bytes as they come, copied into one buffer that doubles when full (sized at once
- * when the answer declares its length). Kept as the chunks came, one Buffer each, an answer sent
- * a few bytes per chunk (chunked encoding, which any peer may choose) cost hundreds of bytes of
- * memory per byte: a hostile peer's 16 MB answer in one-byte chunks took a node to 6.5 GB. Here
- * it holds at most twice what arrived (three times for a moment while growing).
- */
-export class AnswerBytes {
-  private buf: Buffer
-  length = 0
-  constructor(expected = 0) {
-    this.buf = Buffer.allocUnsafe(Math.max(0, expected))
-  }
-  add(c: Buffer): void {
-    const need = this.length + c.length
-    if (need > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.length, 16 * 1024))
-      this.buf.copy(next, 0, 0, this.length)
-      this.buf = next
-    }
-    c.copy(this.buf, this.length)
-    this.length = need
-  }
-  /** Every byte so far, in order (a view: valid until the next add). */
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.length)
-  }
-  /** Bytes held, used or not (tests). */
-  capacity(): number {
-    return this.buf.length
-  }
 }
 
 /**
@@ -266,10 +231,10 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
         r.destroy()
         return fail('too_large', `answer of ${declared} bytes is over ${req.maxBytes}`)
       }
-      // Sized from the declared length, up to PREALLOCATE_MAX: a peer's header alone does not
-      // make the node set aside a whole answer's cap.
-      const body = new AnswerBytes(
-        req.method !== 'HEAD' && declared <= req.maxBytes ? Math.min(declared, PREALLOCATE_MAX) : 0
+      // Held in one buffer, not one per chunk (growing-bytes.ts): an answer sent a byte per
+      // chunk cost hundreds of bytes of memory per byte.
+      const body = new GrowingBytes(
+        req.method !== 'HEAD' && declared <= req.maxBytes ? declared : 0
       )
       // No element can be over the cap before the whole answer is: the meter starts only once
       // bytesIn passes it, reading the bytes held until then first, and decides exactly as if it

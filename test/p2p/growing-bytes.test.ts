@@ -1,5 +1,5 @@
 /**
- * How a peer's answer is held while it comes (p2p/http-client.ts AnswerBytes): in one buffer
+ * How a peer's answer is held while it comes (p2p/growing-bytes.ts): in one buffer
  * that doubles, whatever the chunks. A peer may send its answer a byte per chunk (chunked
  * encoding); held one Buffer per chunk, that cost hundreds of bytes of memory per byte of answer
  * (a 16 MB answer took a node to 6.5 GB).
@@ -8,16 +8,17 @@ import fc from 'fast-check'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import { AnswerBytes, peerRequest } from '../../src/main/p2p/http-client'
+import { GrowingBytes } from '../../src/main/p2p/growing-bytes'
+import { peerRequest } from '../../src/main/p2p/http-client'
 
-describe('AnswerBytes', () => {
+describe('GrowingBytes', () => {
   it('holds every byte in order, in at most twice the bytes that came', () => {
     fc.assert(
       fc.property(
         fc.array(fc.uint8Array({ maxLength: 40_000 }), { maxLength: 40 }),
         fc.nat({ max: 50_000 }),
         (chunks, expected) => {
-          const body = new AnswerBytes(expected)
+          const body = new GrowingBytes(expected)
           for (const c of chunks) body.add(Buffer.from(c))
           const all = Buffer.concat(chunks.map((c) => Buffer.from(c)))
           expect(body.bytes().equals(all)).toBe(true)
@@ -30,7 +31,7 @@ describe('AnswerBytes', () => {
   })
 
   it('holds a hundred thousand one-byte chunks in one buffer of at most twice their size', () => {
-    const body = new AnswerBytes()
+    const body = new GrowingBytes()
     for (let i = 0; i < 100_000; i++) body.add(Buffer.from([48 + (i % 10)]))
     expect(body.length).toBe(100_000)
     expect(body.capacity()).toBeLessThanOrEqual(200_000)
