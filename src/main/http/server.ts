@@ -25,6 +25,7 @@ import { prepareReads, ROUTES, type RouteContext } from './routes'
 import { trustedSender } from './sender'
 import { storageFaultMessage } from './storage-guard'
 import { answerTooLargeInFull } from './too-large'
+import { readBodiesWhole } from './body'
 
 /** PROTOCOL §7: bodies over 2 MiB get 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024
@@ -183,6 +184,7 @@ export function createHttpServer(
   })
   app.setErrorHandler(errorHandler(ctx.log, (e) => storageFaultMessage(ctx.service, e)))
   limitConnections(app.server, ctx.limits?.connections)
+  readBodiesWhole(app, BODY_LIMIT)
   answerTooLargeInFull(app)
   app.setNotFoundHandler((req, reply) =>
     sendError(
