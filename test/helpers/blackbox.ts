@@ -13,7 +13,7 @@ import {
   sign as edSign,
   verify as edVerify
 } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import {
   createServer,
   request as httpRequest,
@@ -24,7 +24,7 @@ import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'vitest'
-import { testTmp } from './temp'
+import { tempDir as tempFolder } from './temp'
 import { VECTORS_DIR } from './vectors'
 
 /** The project's checkout, wherever it is cloned. */
@@ -370,7 +370,7 @@ export function freePort(): Promise<number> {
 }
 
 export function tempDir(prefix = 'bf-bb-'): string {
-  return mkdtempSync(join(testTmp(), prefix))
+  return tempFolder(prefix).path
 }
 
 export interface NodeProc {

@@ -233,9 +233,8 @@ export function peerRequest(url: string, req: PeerRequest): Promise<PeerResponse
       }
       // Held in one buffer, not one per chunk (growing-bytes.ts): an answer sent a byte per
       // chunk cost hundreds of bytes of memory per byte.
-      const body = new GrowingBytes(
-        req.method !== 'HEAD' && declared <= req.maxBytes ? declared : 0
-      )
+      // (A declared length over maxBytes was refused above; a HEAD answer has no body.)
+      const body = new GrowingBytes(req.method === 'HEAD' ? 0 : declared)
       // No element can be over the cap before the whole answer is: the meter starts only once
       // bytesIn passes it, reading the bytes held until then first, and decides exactly as if it
       // had read every chunk as it came. A catch-up's batch of small blocks (a few hundred KB
